@@ -1,0 +1,15 @@
+"""The analyser: rep turn -> labels, evidence, tips; conversation -> metrics.
+
+Public API (importable without Textual)::
+
+    from coach.analysis import Analyzer, Turn
+    analyzer = Analyzer.load()
+    conv = analyzer.conversation()
+    conv.add_buyer("We lost a week of orders.")
+    result = conv.add_rep("A whole week. What did that do to your retail accounts?")
+    result.labels  # ("open_question", "curiosity", "follow_up")
+"""
+
+from coach.analysis.types import AnalysedTurn, Evidence, Speaker, Turn
+
+__all__ = ["AnalysedTurn", "Evidence", "Speaker", "Turn"]
