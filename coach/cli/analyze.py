@@ -1,0 +1,3 @@
+"""Commands registered by coach.cli: see COMMANDS."""
+
+COMMANDS: list = []

@@ -1,0 +1,18 @@
+"""Shared fixtures: never touch the user's home, data directory or database."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolate_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("COACH_HOME", str(home / "coach"))
+    monkeypatch.delenv("COACH_DB", raising=False)
+    monkeypatch.delenv("COACH_SCENARIOS", raising=False)
+    yield
