@@ -1,0 +1,79 @@
+"""Make arbitrary text safe to store, analyse and show in a terminal.
+
+Transcripts come from anywhere (meeting tools, chat logs, a rep's keyboard), so
+before text reaches the analyser, the database or the screen it goes through
+:func:`clean_text`: terminal escape sequences and control characters go (they
+could move the cursor, retitle the window or hide text), newlines are made
+uniform, and the length can be capped. Rich/Textual markup such as ``[bold]`` is
+*not* touched here: it is ordinary text, and whoever renders it must render it
+literally (``rich.text.Text(s)``, never ``Console.print(s)`` with markup on).
+
+Pure Python, no imports beyond ``re``: safe to call from anywhere, cheap enough
+to call on every turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text", "ELLIPSIS"]
+
+#: Appended when :func:`clean_text` cuts a text short.
+ELLIPSIS = "…"
+
+# ECMA-48 escape sequences, both the 7-bit (ESC ...) and the 8-bit C1 forms.
+# Strings (OSC, DCS, SOS, PM, APC) run to their terminator, or to the end of the
+# text when unterminated, so no payload is left behind to be shown as text.
+_ESCAPES = re.compile(
+    r"""
+      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                 # CSI: colours, cursor moves
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])              # OSC, DCS, SOS, PM, APC ...
+      [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?               # ... up to BEL or ST
+    | \x1b [ -/]* [0-~]?                                   # any other ESC sequence
+    """,
+    re.VERBOSE,
+)
+# Line breaks of every convention become "\n" (Unicode line/paragraph
+# separators and NEL included, since terminals treat them inconsistently).
+_NEWLINES = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# C0 controls except \t and \n, DEL, and the C1 controls.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (from surrogateescape decoding) cannot be encoded for output.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Anything that needs work; plain text skips all of it.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def clean_text(s: str, max_chars: int | None = None) -> str:
+    """Return ``s`` safe to analyse, store and print.
+
+    - ANSI/ECMA-48 escape sequences (colours, cursor moves, window titles,
+      hyperlinks) are removed whole, payload included;
+    - ``\\r\\n``, ``\\r`` and the other line-break characters become ``\\n``;
+    - every other control character is removed, except ``\\t`` and ``\\n``;
+    - lone surrogates become U+FFFD;
+    - with ``max_chars``, a longer result is cut to ``max_chars`` characters,
+      the last of which is ``…``.
+
+    Printable text, Rich markup like ``[red]`` and all other Unicode (emoji,
+    accents, right-to-left scripts) pass through unchanged. Idempotent.
+    """
+    if not isinstance(s, str):
+        raise TypeError(f"clean_text() needs a str, not {type(s).__name__}")
+    if _UNSAFE.search(s):
+        if "\x1b" in s or _has_c1_intro(s):
+            s = _ESCAPES.sub("", s)
+        s = _NEWLINES.sub("\n", s)
+        s = _CONTROLS.sub("", s)
+        s = _SURROGATES.sub("\ufffd", s)
+    if max_chars is not None:
+        if max_chars < 0:
+            raise ValueError("max_chars must be >= 0")
+        if len(s) > max_chars:
+            s = s[: max_chars - 1] + ELLIPSIS if max_chars else ""
+    return s
+
+
+def _has_c1_intro(s: str) -> bool:
+    # The 8-bit introducers (CSI, OSC, DCS, ...) start sequences in their own right.
+    return any(c in s for c in "\x90\x98\x9b\x9d\x9e\x9f")
