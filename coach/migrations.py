@@ -1,0 +1,161 @@
+"""Numbered schema migrations for the coach database (after simonw/llm).
+
+Each migration is a function ``mNNN_name(db)``; the ones applied are recorded by
+name in ``_coach_migrations``, so a database always says which schema it has.
+Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+MIGRATIONS: list[Callable[[Database], None]] = []
+
+
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def known_names() -> list[str]:
+    return [fn.__name__ for fn in MIGRATIONS]
+
+
+def applied_names(db: Database) -> list[str]:
+    if "_coach_migrations" not in db.table_names():
+        return []
+    return [row["name"] for row in db.query("select name from _coach_migrations order by rowid")]
+
+
+def pending(db: Database) -> list[Callable[[Database], None]]:
+    done = set(applied_names(db))
+    return [fn for fn in MIGRATIONS if fn.__name__ not in done]
+
+
+def unknown(db: Database) -> list[str]:
+    """Migrations recorded in the database that this code does not know: a newer coach wrote it."""
+    known = set(known_names())
+    return [name for name in applied_names(db) if name not in known]
+
+
+def migrate(db: Database, now: str) -> None:
+    todo = pending(db)
+    if not todo:
+        return
+    with db.atomic():
+        db.execute(
+            "create table if not exists _coach_migrations (name text primary key, applied_at text not null)"
+        )
+        for fn in todo:
+            fn(db)
+            db.execute("insert into _coach_migrations (name, applied_at) values (?, ?)", [fn.__name__, now])
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    statements = [
+        """create table reps (
+            id integer primary key,
+            name text not null unique,
+            created_at text not null
+        )""",
+        # A snapshot of the YAML each session used, so old sessions stay
+        # readable after the file changes; one row per distinct content.
+        """create table scenarios (
+            id integer primary key,
+            name text not null,
+            title text not null,
+            source text not null,
+            yaml text not null,
+            sha256 text not null unique,
+            created_at text not null
+        )""",
+        """create table sessions (
+            id integer primary key,
+            rep_id integer not null references reps(id),
+            scenario_id integer not null references scenarios(id),
+            seed integer,
+            status text not null default 'in_progress'
+                check (status in ('in_progress', 'finished')),
+            end_reason text,
+            score real,
+            scorecard text,
+            started_at text not null,
+            ended_at text
+        )""",
+        # One row per turn, written the moment it happens.
+        """create table turns (
+            id integer primary key,
+            session_id integer not null references sessions(id),
+            idx integer not null,
+            speaker text not null check (speaker in ('rep', 'buyer')),
+            text text not null,
+            trust real,
+            revealed text not null default '[]',
+            tips text not null default '[]',
+            questions integer,
+            words integer,
+            hint integer not null default 0,
+            created_at text not null,
+            unique (session_id, idx)
+        )""",
+        """create table turn_labels (
+            turn_id integer not null references turns(id),
+            label text not null,
+            primary key (turn_id, label)
+        )""",
+        """create table evidence (
+            id integer primary key,
+            turn_id integer not null references turns(id),
+            label text not null,
+            start integer not null,
+            "end" integer not null,
+            quote text not null,
+            why text not null
+        )""",
+        """create table scores (
+            session_id integer not null references sessions(id),
+            part text not null,
+            score real not null,
+            weight real,
+            best_turn integer,
+            worst_turn integer,
+            advice text,
+            primary key (session_id, part)
+        )""",
+        """create table comments (
+            id integer primary key,
+            session_id integer not null references sessions(id),
+            turn_id integer references turns(id),
+            author text not null,
+            text text not null,
+            created_at text not null
+        )""",
+        "create index idx_sessions_rep on sessions(rep_id)",
+        "create index idx_sessions_scenario on sessions(scenario_id)",
+        "create index idx_scenarios_name on scenarios(name)",
+        "create index idx_turn_labels_label on turn_labels(label)",
+        "create index idx_evidence_turn on evidence(turn_id)",
+        "create index idx_comments_session on comments(session_id)",
+    ]
+    # Full-text search over what was said, kept in step by triggers. Written
+    # out rather than via Table.enable_fts(), whose executescript() would
+    # commit half-way through this migration's transaction; the names are the
+    # ones sqlite-utils uses, so `sqlite-utils search` and Datasette find it.
+    statements += [
+        "create virtual table [turns_fts] using FTS5 ([text], tokenize='porter', content=[turns])",
+        """create trigger [turns_ai] after insert on [turns] begin
+            insert into [turns_fts] (rowid, [text]) values (new.rowid, new.[text]);
+        end""",
+        """create trigger [turns_ad] after delete on [turns] begin
+            insert into [turns_fts] ([turns_fts], rowid, [text]) values ('delete', old.rowid, old.[text]);
+        end""",
+        """create trigger [turns_au] after update on [turns] begin
+            insert into [turns_fts] ([turns_fts], rowid, [text]) values ('delete', old.rowid, old.[text]);
+            insert into [turns_fts] (rowid, [text]) values (new.rowid, new.[text]);
+        end""",
+    ]
+    for sql in statements:
+        db.execute(sql)

@@ -1,0 +1,425 @@
+"""Sessions, turns, labels, scores and manager comments in one SQLite file.
+
+``Store(db)`` is handed a ``sqlite_utils.Database`` and migrates it on init
+(after simonw/llm's ``LogStore``). ``open_store(path)`` opens a file the way the
+CLI and the app need it: WAL and a busy timeout so a rep practising and a
+manager reviewing can share one file, and one-line ``StoreError`` messages for
+a database that is newer than this code, corrupt, read-only or locked, without
+touching its data.
+
+Every turn is written (and committed) the moment ``add_turn`` is called.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from coach import migrations
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.analysis.types import AnalysedTurn
+
+#: How long a writer waits for another program's lock before giving up.
+BUSY_TIMEOUT_S = 5.0
+
+
+class StoreError(Exception):
+    """A database problem the user can act on, as one line."""
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _describe(path: object, exc: sqlite3.Error) -> str:
+    msg = str(exc)
+    low = msg.lower()
+    if "locked" in low or "busy" in low:
+        return f"{path}: database is locked by another program (waited {BUSY_TIMEOUT_S:g} s); try again when it is done"
+    if "readonly" in low or "read-only" in low:
+        return f"{path}: database is read-only; check the file's permissions or pass --db with a writable file"
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return f"{path}: not a coach database or corrupt ({msg}); nothing was changed"
+    if "unable to open" in low:
+        return f"{path}: cannot open database file (does its folder exist and is it writable?)"
+    return f"{path}: database error: {msg}"
+
+
+class Store:
+    """The coach database: hand it a ``sqlite_utils.Database``; it migrates on init."""
+
+    def __init__(self, db: Database, *, now=utcnow, migrate: bool = True) -> None:
+        self.db = db
+        self._now = now
+        self._lock = threading.RLock()
+        self._name = "database" if db.memory else _db_file(db)
+        with self._guard():
+            newer = migrations.unknown(db)
+            if newer:
+                raise StoreError(
+                    f"{self._name}: written by a newer version of coach (schema {newer[-1]}); "
+                    "upgrade coach to open it; nothing was changed"
+                )
+            if migrate:
+                migrations.migrate(db, self._now())
+            elif migrations.pending(db):
+                raise StoreError(
+                    f"{self._name}: needs a schema upgrade but is opened read-only; nothing was changed"
+                )
+            db.execute("pragma foreign_keys = on")
+
+    # -- plumbing -----------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Serialise access across threads and turn sqlite errors into one line."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(self._name, exc)) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        with self._guard(), self.db.atomic():
+            yield self.db
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:
+        rows = list(self.db.query(sql, params))
+        return rows[0] if rows else None
+
+    # -- writing ------------------------------------------------------------
+
+    def _rep_id(self, name: str) -> int:
+        row = self._one("select id from reps where name = ?", [name])
+        if row:
+            return row["id"]
+        return self.db.execute(
+            "insert into reps (name, created_at) values (?, ?)", [name, self._now()]
+        ).lastrowid
+
+    def _scenario_row(self, scenario_id: str, title: str, yaml_text: str, source: str) -> int:
+        digest = hashlib.sha256(yaml_text.encode("utf-8", "surrogatepass")).hexdigest()
+        row = self._one("select id from scenarios where sha256 = ?", [digest])
+        if row:
+            return row["id"]
+        return self.db.execute(
+            "insert into scenarios (name, title, source, yaml, sha256, created_at) values (?, ?, ?, ?, ?, ?)",
+            [scenario_id, title, source, yaml_text, digest, self._now()],
+        ).lastrowid
+
+    def start_session(
+        self,
+        *,
+        rep: str,
+        scenario_id: str,
+        scenario_title: str,
+        scenario_yaml: str,
+        scenario_source: str = "builtin",
+        seed: int | None = None,
+    ) -> int:
+        """Record a new practice session (and a snapshot of its scenario); returns its id."""
+        with self._write() as db:
+            rep_id = self._rep_id(rep)
+            snap = self._scenario_row(scenario_id, scenario_title, scenario_yaml, scenario_source)
+            return db.execute(
+                "insert into sessions (rep_id, scenario_id, seed, started_at) values (?, ?, ?, ?)",
+                [rep_id, snap, seed, self._now()],
+            ).lastrowid
+
+    def add_turn(
+        self,
+        session_id: int,
+        *,
+        speaker: str,
+        text: str,
+        analysed: AnalysedTurn | None = None,
+        trust: float | None = None,
+        revealed: Sequence[str] = (),
+        hint: bool = False,
+    ) -> int:
+        """Store one turn now, with its labels and evidence; returns the turn id."""
+        if speaker not in ("rep", "buyer"):
+            raise ValueError(f"speaker must be 'rep' or 'buyer', not {speaker!r}")
+        with self._write() as db:
+            row = self._one("select coalesce(max(idx) + 1, 0) as n from turns where session_id = ?", [session_id])
+            idx = row["n"] if row else 0
+            turn_id = db.execute(
+                "insert into turns (session_id, idx, speaker, text, trust, revealed, tips, questions, words, hint, created_at)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    session_id,
+                    idx,
+                    speaker,
+                    text,
+                    trust,
+                    json.dumps(list(revealed)),
+                    json.dumps(list(analysed.tips) if analysed else []),
+                    analysed.questions if analysed else None,
+                    analysed.words if analysed else len(text.split()),
+                    int(hint),
+                    self._now(),
+                ],
+            ).lastrowid
+            if analysed is not None:
+                for label in dict.fromkeys(analysed.labels):
+                    db.execute("insert into turn_labels (turn_id, label) values (?, ?)", [turn_id, label])
+                for ev in analysed.evidence:
+                    db.execute(
+                        'insert into evidence (turn_id, label, start, "end", quote, why) values (?, ?, ?, ?, ?, ?)',
+                        [turn_id, ev.label, ev.start, ev.end, ev.quote, ev.why],
+                    )
+            return turn_id
+
+    def finish_session(self, session_id: int, *, score: float | None, scorecard: dict, end_reason: str) -> None:
+        """Mark a session finished with its score and scorecard (parts go to `scores`)."""
+        with self._write() as db:
+            db.execute(
+                "update sessions set status = 'finished', end_reason = ?, score = ?, scorecard = ?, ended_at = ? where id = ?",
+                [end_reason, score, json.dumps(scorecard), self._now(), session_id],
+            )
+            db.execute("delete from scores where session_id = ?", [session_id])
+            for part in scorecard.get("parts", []) if isinstance(scorecard, dict) else []:
+                if not isinstance(part, dict) or "name" not in part or "score" not in part:
+                    continue
+                db.execute(
+                    "insert into scores (session_id, part, score, weight, best_turn, worst_turn, advice) values (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        session_id,
+                        part["name"],
+                        part["score"],
+                        part.get("weight"),
+                        _turn_ref(part.get("best")),
+                        _turn_ref(part.get("worst")),
+                        part.get("advice"),
+                    ],
+                )
+
+    def add_comment(self, session_id: int, *, author: str, text: str, turn_id: int | None = None) -> int:
+        """A manager's comment on a session or one of its turns; returns its id."""
+        if not text.strip():
+            raise ValueError("a comment needs some text")
+        if not author.strip():
+            raise ValueError("a comment needs an author")
+        with self._write() as db:
+            if turn_id is not None:
+                owner = self._one("select session_id from turns where id = ?", [turn_id])
+                if not owner or owner["session_id"] != session_id:
+                    raise ValueError(f"turn {turn_id} is not part of session {session_id}")
+            return db.execute(
+                "insert into comments (session_id, turn_id, author, text, created_at) values (?, ?, ?, ?, ?)",
+                [session_id, turn_id, author, text, self._now()],
+            ).lastrowid
+
+    # -- reading ------------------------------------------------------------
+
+    _SESSION_SELECT = """
+        select s.id, r.name as rep, sc.name as scenario_id, sc.title as scenario_title, s.seed,
+               s.status, s.end_reason, s.score, s.started_at, s.ended_at,
+               (select count(*) from turns t where t.session_id = s.id and t.speaker = 'rep') as rep_turns,
+               (select count(*) from comments c where c.session_id = s.id) as comment_count
+        from sessions s join reps r on r.id = s.rep_id join scenarios sc on sc.id = s.scenario_id
+    """
+
+    def sessions(
+        self,
+        *,
+        rep: str | None = None,
+        scenario_id: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Sessions, newest first, each with its flag counts (label -> number of rep turns)."""
+        where, params = [], []
+        if rep is not None:
+            where.append("r.name = ?")
+            params.append(rep)
+        if scenario_id is not None:
+            where.append("sc.name = ?")
+            params.append(scenario_id)
+        if status is not None:
+            where.append("s.status = ?")
+            params.append(status)
+        sql = self._SESSION_SELECT + (" where " + " and ".join(where) if where else "") + " order by s.started_at desc, s.id desc"
+        if limit is not None:
+            sql += " limit ?"
+            params.append(int(limit))
+        with self._guard():
+            rows = list(self.db.query(sql, params))
+            if rows:
+                ids = [r["id"] for r in rows]
+                marks = ",".join("?" * len(ids))
+                counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+                for c in self.db.query(
+                    f"select t.session_id, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
+                    f" where t.session_id in ({marks}) group by t.session_id, l.label",
+                    ids,
+                ):
+                    counts[c["session_id"]][c["label"]] = c["n"]
+                for r in rows:
+                    r["labels"] = counts[r["id"]]
+        return rows
+
+    def session(self, session_id: int) -> dict:
+        """One session with its turns (labels, evidence, tips), comments, scores and scenario snapshot."""
+        with self._guard():
+            head = self._one(self._SESSION_SELECT + " where s.id = ?", [session_id])
+            if head is None:
+                raise StoreError(f"{self._name}: no session {session_id}")
+            snap = self._one(
+                "select sc.yaml, sc.source from sessions s join scenarios sc on sc.id = s.scenario_id where s.id = ?",
+                [session_id],
+            )
+            full = self._one("select scorecard from sessions where id = ?", [session_id])
+            head["scenario_yaml"] = snap["yaml"]
+            head["scenario_source"] = snap["source"]
+            head["scorecard"] = json.loads(full["scorecard"]) if full["scorecard"] else None
+            turns = list(self.db.query("select * from turns where session_id = ? order by idx", [session_id]))
+            by_id = {t["id"]: t for t in turns}
+            for t in turns:
+                t["revealed"] = json.loads(t["revealed"])
+                t["tips"] = json.loads(t["tips"])
+                t["hint"] = bool(t["hint"])
+                t["labels"] = []
+                t["evidence"] = []
+                t["comments"] = []
+            marks = ",".join("?" * len(by_id))
+            if by_id:
+                for row in self.db.query(
+                    f"select turn_id, label from turn_labels where turn_id in ({marks}) order by rowid", list(by_id)
+                ):
+                    by_id[row["turn_id"]]["labels"].append(row["label"])
+                for row in self.db.query(
+                    f'select turn_id, label, start, "end", quote, why from evidence where turn_id in ({marks}) order by id',
+                    list(by_id),
+                ):
+                    by_id[row.pop("turn_id")]["evidence"].append(row)
+            comments = list(
+                self.db.query("select * from comments where session_id = ? order by created_at, id", [session_id])
+            )
+            for c in comments:
+                if c["turn_id"] in by_id:
+                    by_id[c["turn_id"]]["comments"].append(c)
+            head["turns"] = turns
+            head["comments"] = comments
+            head["scores"] = list(self.db.query("select * from scores where session_id = ? order by rowid", [session_id]))
+        return head
+
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        """Turns whose text matches ``query`` (words, not FTS syntax), best first, with a snippet."""
+        words = [w for w in query.split() if w.strip()]
+        if not words:
+            return []
+        # Quote every word so punctuation in what a user types is never FTS syntax.
+        fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        with self._guard():
+            return list(
+                self.db.query(
+                    """
+                    select t.id as turn_id, t.session_id, t.idx, t.speaker, t.text,
+                           snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
+                           r.name as rep, sc.name as scenario_id, s.started_at
+                    from turns_fts join turns t on t.rowid = turns_fts.rowid
+                    join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
+                    join scenarios sc on sc.id = s.scenario_id
+                    where turns_fts match ? order by rank limit ?
+                    """,
+                    [fts, int(limit)],
+                )
+            )
+
+    def trend(self, rep: str, scenario_id: str | None = None) -> list[dict]:
+        """A rep's finished sessions, oldest first: when, which scenario, what score."""
+        sql = """
+            select s.id, sc.name as scenario_id, s.score, s.started_at, s.ended_at
+            from sessions s join reps r on r.id = s.rep_id join scenarios sc on sc.id = s.scenario_id
+            where r.name = ? and s.status = 'finished' and s.score is not null
+        """
+        params: list[Any] = [rep]
+        if scenario_id is not None:
+            sql += " and sc.name = ?"
+            params.append(scenario_id)
+        with self._guard():
+            return list(self.db.query(sql + " order by s.started_at, s.id", params))
+
+    def best_and_last(self, rep: str) -> dict[str, dict]:
+        """Per scenario id: the rep's best and last finished score."""
+        out: dict[str, dict] = {}
+        for row in self.trend(rep):
+            entry = out.setdefault(row["scenario_id"], {"best": row["score"], "last": row["score"], "attempts": 0})
+            entry["best"] = max(entry["best"], row["score"])
+            entry["last"] = row["score"]
+            entry["attempts"] += 1
+        return out
+
+    def reps(self) -> list[str]:
+        with self._guard():
+            return [r["name"] for r in self.db.query("select name from reps order by name")]
+
+
+def _turn_ref(value: object) -> int | None:
+    """A scorecard part's best/worst turn may be an index or a dict carrying one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dict):
+        for key in ("turn", "index", "idx"):
+            if isinstance(value.get(key), int) and not isinstance(value.get(key), bool):
+                return value[key]
+    return None
+
+
+def _db_file(db: Database) -> str:
+    try:
+        row = db.execute("pragma database_list").fetchone()
+        return row[2] or "database"
+    except sqlite3.Error:
+        return "database"
+
+
+def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+    """Open (creating if need be) the coach database at ``path``.
+
+    Raises StoreError with one line for a newer, corrupt, read-only or locked file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    # The permission bits, not just access(): root may write anywhere, but a
+    # file its owner marked read-only is not one to write to.
+    if path.exists() and not readonly and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise StoreError(f"{path}: database is read-only; check the file's permissions or pass --db with a writable file")
+    if not path.exists():
+        if readonly:
+            raise StoreError(f"{path}: no such database")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        # Reading the schema is the first thing that fails on a corrupt file.
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        db = Database(conn)
+        if not readonly and db.journal_mode != "wal":
+            db.enable_wal()
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from exc
+    store = Store(db, migrate=not readonly)
+    store._name = str(path)
+    return store

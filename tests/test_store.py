@@ -1,0 +1,196 @@
+"""The store keeps what a rep typed the moment it happens, and says clearly when a file is unusable."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from coach import store as store_mod
+from coach.analysis.types import AnalysedTurn, Evidence
+from coach.store import Store, StoreError, open_store
+
+
+@pytest.fixture
+def store():
+    return Store(Database(memory=True))
+
+
+def _session(store, rep="ana", yaml="id: outage\n"):
+    return store.start_session(
+        rep=rep, scenario_id="outage", scenario_title="After the outage", scenario_yaml=yaml, seed=7
+    )
+
+
+def _rep_turn(text, labels, evidence=()):
+    return AnalysedTurn(text=text, labels=labels, evidence=evidence, tips=("Ask why now.",), questions=1, words=len(text.split()))
+
+
+def test_a_session_round_trips_with_labels_evidence_and_comments(store):
+    sid = _session(store)
+    store.add_turn(sid, speaker="buyer", text="We lost a week of orders.")
+    text = "A whole week. What did that do to your retail accounts?"
+    ev = Evidence("follow_up", 0, 12, "A whole week", "takes up the buyer's words")
+    tid = store.add_turn(
+        sid, speaker="rep", text=text, analysed=_rep_turn(text, ("open_question", "follow_up"), (ev,)), trust=42, revealed=["cost"]
+    )
+    store.add_comment(sid, author="maria", text="Good pick-up of the buyer's words.", turn_id=tid)
+
+    s = store.session(sid)
+    assert s["rep"] == "ana" and s["scenario_id"] == "outage" and s["status"] == "in_progress"
+    assert [t["speaker"] for t in s["turns"]] == ["buyer", "rep"]
+    rep = s["turns"][1]
+    assert rep["idx"] == 1 and rep["text"] == text
+    assert rep["labels"] == ["open_question", "follow_up"]
+    assert rep["evidence"] == [{"label": "follow_up", "start": 0, "end": 12, "quote": "A whole week", "why": "takes up the buyer's words"}]
+    assert rep["tips"] == ["Ask why now."] and rep["revealed"] == ["cost"] and rep["trust"] == 42
+    assert [c["author"] for c in rep["comments"]] == ["maria"]
+    assert s["comments"][0]["text"] == "Good pick-up of the buyer's words."
+
+
+def test_every_turn_is_committed_as_it_happens(tmp_path):
+    path = tmp_path / "coach.db"
+    st = open_store(path)
+    sid = _session(st)
+    st.add_turn(sid, speaker="rep", text="Thanks for the time today.")
+    # Another connection (a manager, or the app after a crash) sees it at once.
+    other = sqlite3.connect(path)
+    assert other.execute("select text from turns").fetchall() == [("Thanks for the time today.",)]
+    status = other.execute("select status from sessions").fetchone()[0]
+    assert status == "in_progress"  # an unfinished session shows as such
+
+
+def test_finish_session_stores_score_and_parts(store):
+    sid = _session(store)
+    card = {
+        "total": 64.0,
+        "parts": [
+            {"name": "discovery", "score": 50.0, "weight": 0.4, "best": {"turn": 3}, "worst": {"turn": 1}, "advice": "Ask why now."},
+            {"name": "listening", "score": 80.0, "weight": 0.2, "advice": "Reflect more."},
+        ],
+    }
+    store.finish_session(sid, score=64.0, scorecard=card, end_reason="turn_limit")
+    s = store.session(sid)
+    assert s["status"] == "finished" and s["score"] == 64.0 and s["scorecard"] == card
+    assert [(p["part"], p["score"], p["best_turn"], p["worst_turn"]) for p in s["scores"]] == [
+        ("discovery", 50.0, 3, 1),
+        ("listening", 80.0, None, None),
+    ]
+
+
+def test_sessions_filter_and_count_flags(store):
+    a = _session(store, rep="ana")
+    b = _session(store, rep="ben", yaml="id: outage\n# edited\n")
+    t = "Wouldn't you agree downtime is expensive?"
+    store.add_turn(a, speaker="rep", text=t, analysed=_rep_turn(t, ("leading_question",)))
+    assert [s["id"] for s in store.sessions(rep="ana")] == [a]
+    assert {s["id"] for s in store.sessions(scenario_id="outage")} == {a, b}
+    assert store.sessions(rep="ana")[0]["labels"] == {"leading_question": 1}
+    assert store.sessions(rep="ben")[0]["labels"] == {}
+    # Two different YAML texts make two snapshots; the same text is stored once.
+    _session(store, rep="ana")
+    assert store.db["scenarios"].count == 2
+
+
+def test_search_finds_turns_and_ignores_fts_syntax(store):
+    sid = _session(store)
+    store.add_turn(sid, speaker="buyer", text="The outage cost us two retail accounts.")
+    store.add_turn(sid, speaker="rep", text="What did losing those accounts mean for you?")
+    hits = store.search("accounts")
+    assert {h["speaker"] for h in hits} == {"buyer", "rep"}
+    # What a manager types is words, never query syntax: no error, no surprise.
+    assert [h["speaker"] for h in store.search('outage (')] == ["buyer"]
+    assert store.search('NEAR(outage" OR') == []
+    assert store.search("   ") == []
+
+
+def test_trend_and_best_and_last(store):
+    for score in (40.0, 70.0, 55.0):
+        sid = _session(store)
+        store.finish_session(sid, score=score, scorecard={"parts": []}, end_reason="turn_limit")
+    _session(store)  # unfinished: not part of the trend
+    assert [r["score"] for r in store.trend("ana")] == [40.0, 70.0, 55.0]
+    assert store.best_and_last("ana") == {"outage": {"best": 70.0, "last": 55.0, "attempts": 3}}
+
+
+def test_comment_needs_text_and_a_turn_of_that_session(store):
+    a, b = _session(store), _session(store, rep="ben")
+    tid = store.add_turn(b, speaker="rep", text="Hello")
+    with pytest.raises(ValueError):
+        store.add_comment(a, author="m", text="  ")
+    with pytest.raises(ValueError):
+        store.add_comment(a, author="m", text="x", turn_id=tid)
+
+
+def test_unicode_markup_and_control_characters_are_stored_verbatim(store):
+    sid = _session(store)
+    text = "[bold red]hi[/] \x1b[31mred\x1b[0m \x00 ünïcødé 🙂"
+    store.add_turn(sid, speaker="rep", text=text)
+    assert store.session(sid)["turns"][0]["text"] == text
+
+
+# -- files that cannot be used: one line, nothing touched ----------------------
+
+
+def test_newer_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "coach.db"
+    open_store(path).db.execute("insert into _coach_migrations (name, applied_at) values ('m999_future', 'x')").connection.commit()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"coach\.db: written by a newer version of coach \(schema m999_future\)"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_corrupt_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "coach.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"coach\.db: not a coach database or corrupt"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_read_only_file_is_refused(tmp_path):
+    path = tmp_path / "coach.db"
+    open_store(path)
+    os.chmod(path, 0o444)
+    try:
+        with pytest.raises(StoreError, match=r"coach\.db: database is read-only"):
+            open_store(path)
+        # Read-only opening still lets a manager look.
+        assert open_store(path, readonly=True).sessions() == []
+    finally:
+        os.chmod(path, 0o644)
+
+
+def test_locked_file_gives_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "coach.db"
+    st = open_store(path)
+    sid = _session(st)
+    st.db.conn.execute("pragma busy_timeout = 200")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("begin immediate")  # another program is writing
+    try:
+        with pytest.raises(StoreError, match=r"coach\.db: database is locked by another program"):
+            st.add_turn(sid, speaker="rep", text="still here?")
+    finally:
+        holder.execute("rollback")
+    # Nothing half-written; the turn can be stored once the lock is gone.
+    st.add_turn(sid, speaker="rep", text="still here?")
+    assert [t["text"] for t in st.session(sid)["turns"]] == ["still here?"]
+
+
+def test_folder_and_missing_parent(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(tmp_path)
+    deep = tmp_path / "a" / "b" / "coach.db"
+    open_store(deep)
+    assert deep.exists()
+
+
+def test_wal_mode_on_files(tmp_path):
+    st = open_store(tmp_path / "coach.db")
+    assert st.db.journal_mode == "wal"
