@@ -20,20 +20,25 @@ Nothing here imports Textual or touches the disk at import time.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     ValidationInfo,
     model_validator,
 )
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.labels import LABELS
 
@@ -498,8 +503,6 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
     known = list(first_index)
 
     def unknown(ref: str) -> str:
-        import difflib
-
         msg = f"unknown discovery id '{ref}'"
         close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
         if close:
@@ -627,3 +630,596 @@ class ScenarioRef:
             "source": self.source,
             "error": self.error,
         }
+
+
+# ---------------------------------------------------------------------------
+# Loader: yaml.safe_load semantics, with positions and limits on hostile input
+# ---------------------------------------------------------------------------
+
+#: Files above this size are refused before parsing (a scenario is a few KB).
+MAX_BYTES = 2 * 1024 * 1024
+#: At most this many aliases (*name) in one file: enough to reuse lines, too few for a bomb.
+MAX_ALIASES = 200
+#: At most this many YAML nodes, counting every alias as the nodes it stands for.
+MAX_NODES = 100_000
+#: At most this deep nesting of mappings and lists.
+MAX_DEPTH = 50
+
+
+class _Refused(Exception):
+    """Raised inside the loader when input breaks a limit; carries the YAML mark."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that counts what it composes, so alias bombs, deep nesting and
+    recursive aliases stop early with a position instead of eating memory or stack."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._nodes = 0
+        self._depth = 0
+        self._open_anchors: set[str] = set()
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            if event.anchor in self._open_anchors:
+                raise _Refused(event.start_mark, f"alias *{event.anchor} refers to the node that contains it (a recursive alias)")
+            node = super().compose_node(parent, index)
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(event.start_mark, f"more than {MAX_ALIASES} aliases (*name): refusing a possible alias bomb")
+            self._nodes += self._sizes.get(id(node), 1)
+            if self._nodes > MAX_NODES:
+                raise _Refused(
+                    event.start_mark,
+                    f"aliases expand to more than {MAX_NODES} YAML nodes: refusing a possible alias bomb",
+                )
+            return node
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        if anchor:
+            self._open_anchors.add(anchor)
+        before = self._nodes
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            if anchor:
+                self._open_anchors.discard(anchor)
+        self._nodes += 1
+        self._sizes[id(node)] = self._nodes - before
+        if self._nodes > MAX_NODES:
+            raise _Refused(event.start_mark, f"more than {MAX_NODES} YAML nodes: too large for a scenario")
+        return node
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class _Parsed:
+    data: Any
+    values: dict[Loc, Any]  # loc -> mark of the value node
+    keys: dict[Loc, Any]  # loc -> mark of the key node
+    key_text: dict[Loc, str]  # loc -> the key as written
+    scalar_text: dict[Loc, str]  # loc -> a scalar value as written
+    problems: list[tuple[Any, Loc, str]]  # (mark, loc, message) found while reading
+
+
+def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
+    parsed.values.setdefault(loc, node.start_mark)
+    if isinstance(node, MappingNode):
+        seen: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            if knode.tag == _MERGE_TAG or not isinstance(knode, ScalarNode):
+                continue  # merged fields keep their parent's position; complex keys fail in the constructor
+            key = loader.construct_object(knode)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            sub = loc + (key,)
+            if key in seen:
+                parsed.problems.append(
+                    (knode.start_mark, sub, f"duplicate key '{knode.value}' (first at line {seen[key].line + 1})")
+                )
+                continue
+            seen[key] = knode.start_mark
+            parsed.keys[sub] = knode.start_mark
+            parsed.key_text[sub] = str(knode.value)
+            _walk(loader, vnode, sub, parsed)
+    elif isinstance(node, SequenceNode):
+        for i, child in enumerate(node.value):
+            _walk(loader, child, loc + (i,), parsed)
+    elif isinstance(node, ScalarNode):
+        parsed.scalar_text[loc] = str(node.value)
+
+
+def _line_col_of(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _parse(text: str, name: str) -> _Parsed:
+    """Parse YAML text into Python data plus the position of every key and value."""
+    loader = _LineLoader(text)
+    loader.name = name
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([f"{name}:1:1: the file is empty; start from `coach scenario new TITLE`"])
+        parsed = _Parsed(None, {}, {}, {}, {}, [])
+        _walk(loader, node, (), parsed)
+        parsed.data = loader.construct_document(node)
+        return parsed
+    except _Refused as exc:
+        raise ScenarioError([f"{name}:{exc.mark.line + 1}:{exc.mark.column + 1}: {exc.message}"]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
+        raise ScenarioError([f"{name}:{where}: YAML syntax error: {problem}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col_of(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else 0
+        raise ScenarioError(
+            [f"{name}:{line}:{col}: control character #x{char:04x} is not allowed in YAML; is this a text file?"]
+        ) from None
+    except yaml.YAMLError as exc:  # anything else PyYAML raises
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError([f"{name}:1:1: YAML error: {first}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{name}:1:1: nested too deeply to read"]) from None
+    finally:
+        loader.dispose()
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional from a type annotation."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin is Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class whose fields live at loc (None if loc is not a model)."""
+    tp: Any = Scenario
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            if get_origin(tp) is list:
+                tp = get_args(tp)[0]
+            else:
+                return None
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _position(parsed: _Parsed, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+    if key and loc in parsed.keys:
+        mark = parsed.keys[loc]
+        return mark.line + 1, mark.column + 1
+    probe = loc
+    while True:
+        if probe in parsed.values:
+            # A value's own line; for a mapping or list that starts on the next
+            # line, the key that introduces it reads better.
+            mark = parsed.values[probe]
+            if probe in parsed.keys and probe != loc:
+                mark = parsed.keys[probe]
+            return mark.line + 1, mark.column + 1
+        if not probe:
+            return 1, 1
+        probe = probe[:-1]
+
+
+_YAML_TYPES = {bool: "true/false", int: "a number", float: "a number"}
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
+    """Turn one pydantic error into (loc, message, point_at_key)."""
+    loc = tuple(err["loc"])
+    typ = err["type"]
+    msg = err["msg"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if typ == "missing":
+        return loc, "required field missing", False
+    if typ == "extra_forbidden":
+        name = parsed.key_text.get(loc, str(loc[-1]))
+        model = _model_at(loc[:-1])
+        allowed = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        if close:
+            return loc, f"unknown field '{name}'; did you mean '{close[0]}'?", True
+        return loc, f"unknown field '{name}' (allowed: {', '.join(allowed)})", True
+    written = parsed.scalar_text.get(loc)
+    if typ == "string_type" and type(value) in _YAML_TYPES:
+        shown = written if written is not None else _describe(value)
+        return loc, f"must be text, but YAML reads {shown} as {_YAML_TYPES[type(value)]}: put it in quotes", False
+    if typ == "string_type" and value is None:
+        return loc, "must be text, but it is empty", False
+    if typ == "list_type":
+        if isinstance(value, str):
+            return loc, "must be a list: write each item on its own line starting with '- ', or [\"a\", \"b\"]", False
+        return loc, f"must be a list, not {_describe(value)}", False
+    if typ in ("model_type", "model_attributes_type", "dict_type"):
+        return loc, f"must be a mapping of fields (key: value lines), not {_describe(value)}", False
+    if typ == "string_pattern_mismatch":
+        return loc, f"{_describe(value)} is not an id: use lowercase letters and digits, words joined by '-'", False
+    if typ == "too_short":
+        n = ctx.get("min_length", 1)
+        return loc, f"must have at least {n} item{'s' if n != 1 else ''}", False
+    if typ in ("bool_type", "bool_parsing"):
+        return loc, f"must be true or false (got {_describe(value)})", False
+    if typ == "literal_error":
+        return loc, f"must be {ctx.get('expected', '')} (got {_describe(value)})", False
+    if typ == "value_error":
+        return loc, msg.removeprefix("Value error, "), False
+    msg = msg.replace("Input should be", "must be", 1).replace("String should", "must", 1)
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        msg += f" (got {_describe(value)})"
+    return loc, msg, False
+
+
+def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scenario:
+    data = parsed.data
+
+    def fmt(line: int, col: int, loc: Loc, msg: str) -> str:
+        return f"{name}:{line}:{col}: {_dotted(loc)}: {msg}" if loc else f"{name}:{line}:{col}: {msg}"
+
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a single text", type(None): "empty"}.get(type(data), f"a {type(data).__name__}")
+        line, col = _position(parsed, ())
+        raise ScenarioError(
+            [f"{name}:{line}:{col}: the top level must be a mapping of fields (version: 1, id: ..., title: ...), not {kind}"]
+        )
+    version = data.get("version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool) and version != FORMAT_VERSION:
+        line, col = _position(parsed, ("version",))
+        raise ScenarioError(
+            [fmt(line, col, ("version",), f"unsupported version {version!r}: this coach reads version {FORMAT_VERSION}")]
+        )
+
+    found: list[tuple[int, int, str]] = []
+    for mark, loc, msg in parsed.problems:
+        found.append((mark.line + 1, mark.column + 1, fmt(mark.line + 1, mark.column + 1, loc, msg)))
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data, context={"_skip_cross_checks": True})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc, msg, at_key = _friendly(err, parsed)
+            if err["type"] == "missing":
+                line, col = _position(parsed, loc[:-1], key=True)
+            else:
+                line, col = _position(parsed, loc, key=at_key)
+            found.append((line, col, fmt(line, col, loc, msg)))
+    if scenario is not None:
+        for loc, msg in cross_check(scenario):
+            line, col = _position(parsed, loc)
+            found.append((line, col, fmt(line, col, loc, msg)))
+    if found:
+        found.sort(key=lambda t: (t[0], t[1]))
+        messages: list[str] = []
+        for _, _, m in found:
+            if m not in messages:
+                messages.append(m)
+        raise ScenarioError(messages)
+    assert scenario is not None
+    scenario._source_text = text
+    scenario._source_path = path
+    return scenario
+
+
+def load_scenario_text(text: str, name: str = "<string>", *, path: Path | None = None) -> Scenario:
+    """Validate a scenario from YAML text; ``name`` is used in error messages.
+
+    Raises ScenarioError with one ``NAME:LINE:COL: field: message`` line per problem.
+    """
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, col = _line_col_of(text, nul)
+        raise ScenarioError([f"{name}:{line}:{col}: binary data (a NUL byte): not a YAML text file"])
+    text = text.removeprefix("\ufeff")
+    parsed = _parse(text, name)
+    return _validate(parsed, name, text, path)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Files above MAX_BYTES, binary files and text that is not UTF-8 are refused
+    before parsing. Raises ScenarioError (one line per problem, each starting
+    with the file name, line and column).
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError([f"{name}: is a directory, not a scenario file"])
+        if path.stat().st_size > MAX_BYTES:
+            raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # a device or pipe may report size 0
+    except FileNotFoundError:
+        raise ScenarioError([f"{name}: no such file"]) from None
+    except PermissionError:
+        raise ScenarioError([f"{name}: permission denied"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{name}: cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        raise ScenarioError([f"{name}:{line}:{col}: binary data (a NUL byte): not a YAML text file"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(
+            [f"{name}:{line}:{col}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"]
+        ) from None
+    return load_scenario_text(text, name, path=path)
+
+
+# ---------------------------------------------------------------------------
+# Finding scenarios
+# ---------------------------------------------------------------------------
+
+
+def builtin_scenarios() -> list[Path]:
+    """The built-in scenario files shipped with coach, sorted by name."""
+    from coach.paths import builtin_scenarios_dir
+
+    d = builtin_scenarios_dir()
+    return sorted(p for p in d.glob("*.yaml") if p.is_file())
+
+
+def _user_scenario_files() -> list[Path]:
+    from coach.paths import user_scenarios_dir
+
+    d = user_scenarios_dir()
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _ref(path: Path, source: Literal["builtin", "user"]) -> ScenarioRef:
+    try:
+        s = load_scenario(path)
+    except ScenarioError as exc:
+        return ScenarioRef(
+            id=path.stem, title=path.stem, difficulty="", tags=[], buyer="", path=path, source=source,
+            error=exc.messages[0] if exc.messages else "invalid scenario",
+        )
+    return ScenarioRef(
+        id=s.id, title=s.title, difficulty=s.difficulty, tags=list(s.tags), buyer=s.buyer.name,
+        path=path, source=source, buyer_role=s.buyer.role, company=s.buyer.company,
+    )
+
+
+def discover_scenarios() -> list[ScenarioRef]:
+    """Built-in scenarios, then the user's (coach.paths.user_scenarios_dir()).
+
+    A file that does not load is listed with ``error`` set (its first message).
+    A user scenario whose id is already taken gets an error too: sessions are
+    stored by id, so two scenarios with one id would mix their histories.
+    """
+    refs = [_ref(p, "builtin") for p in builtin_scenarios()]
+    refs += [_ref(p, "user") for p in _user_scenario_files()]
+    owner: dict[str, ScenarioRef] = {}
+    for ref in refs:
+        if ref.error:
+            continue
+        if ref.id in owner:
+            ref.error = f"{ref.path}: id '{ref.id}' is already used by {owner[ref.id].path}"
+        else:
+            owner[ref.id] = ref
+    return refs
+
+
+# ---------------------------------------------------------------------------
+# JSON Schema and the template
+# ---------------------------------------------------------------------------
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format, for editors' YAML language servers."""
+    schema = Scenario.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://coach.invalid/schema/scenario-v1.json",
+        **schema,
+        "title": "coach scenario (format v1)",
+    }
+
+
+def slugify(title: str) -> str:
+    """An id from a title: 'After the Outage!' -> 'after-the-outage'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:64].strip("-") or "my-scenario"
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar for any text."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+_TEMPLATE = """\
+# A coach scenario: one role-play with a simulated buyer.
+# Check it with:  coach scenario validate {filename}
+# Run its tests:  coach scenario test {filename}
+# Editor help:    coach scenario schema > coach-scenario.schema.json
+#                 and put this first line at the top of the file:
+#                 # yaml-language-server: $schema=coach-scenario.schema.json
+# Reference: docs/scenario-format.md. Lines marked "optional" may be deleted.
+
+version: 1                 # format version; only 1 exists
+id: {id}         # lowercase letters, digits, dashes; sessions are stored by it
+title: {title}
+difficulty: medium         # easy | medium | hard
+tags: [example]            # optional: keywords for filtering
+
+# What the rep reads before the buyer speaks.
+brief:
+  situation: >-
+    Who the buyer is, what has happened to them, and why the rep is meeting
+    them today. Two or three sentences.
+  goal: >-
+    What a good conversation achieves: what the rep should understand and
+    what next step would be worth both sides' time.
+  turns: 12                # optional: expected length in rep turns (a guide, 1-100)
+
+# Who the simulated buyer is.
+buyer:
+  name: Sam Taylor
+  role: Operations Director
+  company: Example Ltd
+  personality: >-
+    How the buyer behaves and why: busy, polite, wary of vendors after a bad
+    experience last year.
+  tone: guarded            # optional: one word or short phrase
+  opening: "Thanks for coming in. What did you want to talk about?"
+  trust:                   # optional
+    start: 35              # 0-100: where trust starts (must be above ending.walkout_below)
+    speed: 1.0             # 0.1-3.0: multiplier on every trust change
+
+# Hidden facts. The buyer reveals one only when the rep asks about its topic
+# and meets its `requires`; otherwise the buyer answers with a `guarded` line.
+discoveries:
+  - id: main-problem       # unique; tests and `after` refer to it
+    topic: the problem that keeps the buyer up at night
+    examples:              # rep questions on this topic; paraphrases are recognised too
+      - What's the biggest challenge your team is facing right now?
+      - What keeps you up at night at the moment?
+    reveal:                # what the buyer says when revealing it (variants rotate)
+      - "Honestly, we can't ship on time since we lost two planners."
+    guarded:               # what the buyer says when asked badly or too early
+      - "We have the usual challenges."
+    requires:              # optional; every condition must hold
+      open_question: true  # asked with an open question (not closed, not leading)
+      min_trust: 30        # trust at least this (0-100)
+    weight: 2              # optional: share of the discovery score (default 1)
+
+  - id: real-cost
+    topic: what the problem costs the business
+    examples:
+      - What does that cost you when it happens?
+      - How does that show up for your customers?
+    reveal:
+      - "We paid penalties on three contracts last quarter."
+      - "Our biggest customer has started asking about other suppliers."
+    guarded:
+      - "It costs us, like it would anyone."
+    requires:
+      min_trust: 45
+      after: [main-problem]  # revealed only once main-problem is
+    volunteer: false       # optional: may a trusting buyer offer it unasked? (default true)
+
+# Buyer lines per analyser label (see LABELS.md). Variants rotate; a label with
+# no lines uses `fallback`. `curt` is used when trust is low, `walkout` when the
+# buyer ends the meeting. fallback, curt and walkout need at least one line.
+reactions:
+  open_question: ["Where do I start...", "Let me think about that."]
+  closed_question: ["Yes.", "No, not really."]
+  leading_question: ["You'd like me to say yes to that, wouldn't you?"]
+  curiosity: ["That's a fair question.", "Good question, actually."]
+  follow_up: ["Right, and that's the part that worries me."]
+  reflection: ["Yes, that's it exactly.", "That's a fair summary."]
+  empathy: ["Thanks. It has been a long few months."]
+  mutual_success: ["I'd appreciate that honesty."]
+  self_interested: ["We're a long way from talking about budget."]
+  pitching: ["Every vendor tells me that."]
+  pressure: ["Please don't tell me what I need."]
+  checklist: ["Is this an interview?"]
+  fallback: ["Go on.", "Mm."]
+  curt: ["Right.", "Sure."]
+  walkout: ["I don't think this is going anywhere. Let's stop here."]
+
+# Optional: trust change per label (-50 to 50); unset labels use the defaults
+# in coach/scenario.py (DEFAULT_TRUST_CHANGES). Multiplied by buyer.trust.speed.
+trust:
+  pitching: -8
+  empathy: 6
+
+# How the session ends.
+ending:
+  max_turns: 20            # optional: rep turns before the session ends (1-200)
+  walkout_below: 10        # optional: the buyer leaves when trust falls to this (0-100)
+  next_step:               # optional: an agreed next step ends the session well
+    examples: ["Could we set up an hour with your planners next week?"]
+    min_trust: 60          # the buyer agrees only with at least this trust
+    reply: ["Fine. Send me a couple of times."]
+    declined: ["Let's not get ahead of ourselves."]
+
+# Optional: weights of the scorecard's parts (>= 0, normalised to sum to 1).
+scoring:
+  discovery: 0.4
+  questions: 0.2
+  listening: 0.2
+  relationship: 0.2
+
+# Scripted tests, run by `coach scenario test`: the rep's lines in order, and
+# what must hold at the end.
+tests:
+  - name: consultative rep finds the problem
+    script:
+      - "Thanks for making the time. What's been on your plate this quarter?"
+      - "That sounds like a lot. What's the biggest challenge your team is facing?"
+    expect:
+      revealed: [main-problem]
+      ended: false
+  - name: pushy rep learns nothing
+    script:
+      - "Our platform is the market leader. What's your budget?"
+      - "Trust me, you need this. Can we sign by Friday?"
+    expect:
+      not_revealed: [main-problem, real-cost]
+      score: {{max: 40}}
+"""
+
+
+def template(title: str, filename: str = "FILE.yaml") -> str:
+    """A commented scenario template that validates and teaches the format."""
+    title = " ".join(title.split()) or "My scenario"
+    sid = slugify(title)
+    return _TEMPLATE.format(id=f"{sid:<16}", title=_yaml_str(title), filename=filename)
