@@ -1,3 +1,146 @@
-"""Commands registered by coach.cli: see COMMANDS."""
+"""`coach scenario ...` (validate, schema, new) and `coach scenarios`: the trainer's commands.
 
-COMMANDS: list = []
+Only click and light standard-library modules are imported at module level;
+coach.scenario (pydantic, PyYAML) is imported inside each command.
+`scenario_group` is importable so other modules can add subcommands to it
+(coach/cli/simulate.py adds `scenario test`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def _expand(files: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a directory stands for the *.yaml and *.yml files in it."""
+    out: list[Path] = []
+    for f in files:
+        if f.is_dir():
+            found = sorted(p for p in f.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            out.extend(found)
+        else:
+            out.append(f)
+    return out
+
+
+@click.group("scenario")
+def scenario_group() -> None:
+    """Write and check scenario files: validate, print the JSON Schema, start from a template."""
+
+
+@scenario_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems, not the 'ok' lines.")
+def validate(files: tuple[Path, ...], quiet: bool) -> None:
+    """Check scenario FILES (or the *.yaml files in a directory).
+
+    Prints `FILE: ok` for each good file and `FILE:LINE:COL: field: message`
+    for each problem. Exit status 1 if any file has a problem.
+    """
+    from coach.scenario import ScenarioError, load_scenario
+
+    paths = _expand(files)
+    if not paths:
+        click.echo("coach: no scenario files found in " + ", ".join(str(f) for f in files), err=True)
+        raise SystemExit(1)
+    bad = 0
+    for path in paths:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            bad += 1
+            for line in exc.messages:
+                click.echo(line)
+        else:
+            if not quiet:
+                click.echo(f"{path}: ok")
+    if bad:
+        if len(paths) > 1:
+            click.echo(f"coach: {bad} of {len(paths)} files have problems", err=True)
+        raise SystemExit(1)
+
+
+@scenario_group.command("schema")
+@click.option("--indent", default=2, show_default=True, type=click.IntRange(0, 8), help="Spaces of JSON indentation.")
+def schema(indent: int) -> None:
+    """Print the JSON Schema of the scenario format to stdout.
+
+    Save it (`coach scenario schema > coach-scenario.schema.json`) and point
+    your editor's YAML language server at it, for completion and checks as you
+    type: put `# yaml-language-server: $schema=coach-scenario.schema.json` at
+    the top of a scenario file.
+    """
+    from coach.scenario import scenario_json_schema
+
+    click.echo(json.dumps(scenario_json_schema(), indent=indent or None, ensure_ascii=False))
+
+
+@scenario_group.command("new")
+@click.argument("title")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the template to this file instead of stdout (never overwrites).",
+)
+def new(title: str, output: Path | None) -> None:
+    """Print a commented scenario template titled TITLE.
+
+    The template validates as it is and explains every field in its comments;
+    edit it, then run `coach scenario validate FILE`.
+    """
+    from coach.cli import CoachError
+    from coach.scenario import template
+
+    if not title.strip():
+        raise CoachError("the title is empty")
+    if output is None:
+        click.echo(template(title), nl=False)
+        return
+    text = template(title, filename=str(output))
+    try:
+        with output.open("x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise CoachError(f"{output} already exists; not overwriting it") from None
+    except OSError as exc:
+        raise CoachError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}; check it with: coach scenario validate {output}", err=True)
+
+
+@click.command("scenarios")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def scenarios(as_json: bool) -> None:
+    """List the built-in scenarios and your own (id, title, difficulty, file).
+
+    Your own scenarios are the *.yaml files in your scenarios directory
+    (COACH_SCENARIOS, else `scenarios` in your data directory). A file that does
+    not load is listed with its first error.
+    """
+    from coach.paths import user_scenarios_dir
+    from coach.scenario import discover_scenarios
+
+    refs = discover_scenarios()
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in refs], indent=2, ensure_ascii=False))
+        return
+    if not refs:
+        click.echo("no scenarios found")
+        return
+    rows = [("ID", "TITLE", "DIFFICULTY", "SOURCE", "FILE")]
+    for r in refs:
+        title = r.title if not r.error else "(error) " + r.title
+        rows.append((r.id, title, r.difficulty or "-", r.source, str(r.path)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    errors = [r for r in refs if r.error]
+    for r in errors:
+        click.echo(f"coach: {r.error}", err=True)
+    click.echo(f"\nyour scenarios directory: {user_scenarios_dir()}", err=True)
+
+
+COMMANDS = [scenario_group, scenarios]
