@@ -75,9 +75,10 @@ def _register() -> None:
     # Command modules import only click at module level; see each module.
     from coach.cli import analyze as _analyze
     from coach.cli import scenario as _scenario
+    from coach.cli import sessions as _sessions
     from coach.cli import simulate as _simulate
 
-    for mod in (_scenario, _analyze, _simulate):
+    for mod in (_scenario, _analyze, _simulate, _sessions):
         for command in getattr(mod, "COMMANDS", ()):
             cli.add_command(command)
 

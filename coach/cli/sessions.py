@@ -1,0 +1,144 @@
+"""Manager commands over the database: list sessions, read one, comment, search.
+
+The review app (`coach review`) is the comfortable way; these are for scripts,
+quick looks and terminals without the app.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def _store(ctx: click.Context, *, readonly: bool = False):
+    from coach.cli import CoachError
+    from coach.store import StoreError, open_store
+
+    path: Path = ctx.obj["db_path"]
+    if readonly and not path.exists():
+        raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
+    try:
+        return open_store(path, readonly=readonly)
+    except StoreError as exc:
+        raise CoachError(str(exc)) from exc
+
+
+def _plain(text: str) -> str:
+    from coach.text import clean_text
+
+    return clean_text(text)
+
+
+@click.command("sessions")
+@click.option("--rep", help="Only this rep's sessions.")
+@click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
+@click.option("--unfinished", is_flag=True, help="Only sessions that never reached a scorecard.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
+    """List stored practice sessions: rep, scenario, date, score and flag counts."""
+    from coach.labels import BAD
+
+    store = _store(ctx, readonly=True)
+    rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None, limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no sessions")
+        return
+    click.echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
+    for r in rows:
+        flags = ", ".join(f"{k} {v}" for k, v in sorted(r["labels"].items()) if k in BAD) or "-"
+        score = "-" if r["score"] is None else f"{r['score']:.0f}"
+        if r["status"] != "finished":
+            score = "open"
+        click.echo(
+            f"{r['id']:>5}  {r['started_at'][:16].replace('T', ' '):<16}  {_plain(r['rep'])[:14]:<14}  "
+            f"{_plain(r['scenario_id'])[:26]:<26}  {score:>5}  {flags}"
+        )
+
+
+@click.command("show")
+@click.argument("session_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
+@click.pass_context
+def show(ctx, session_id, as_json):
+    """Print one session's transcript with labels, evidence, tips and comments."""
+    from coach.cli import CoachError
+    from coach.labels import human
+    from coach.store import StoreError
+
+    store = _store(ctx, readonly=True)
+    try:
+        s = store.session(session_id)
+    except StoreError as exc:
+        raise CoachError(str(exc)) from exc
+    if as_json:
+        s.pop("scenario_yaml", None)
+        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        return
+    score = "unfinished" if s["status"] != "finished" else f"score {s['score']:.0f}" if s["score"] is not None else "no score"
+    click.echo(f"session {s['id']}: {_plain(s['rep'])} on {_plain(s['scenario_title'])} ({s['started_at'][:16]}, {score})")
+    for t in s["turns"]:
+        who = "REP  " if t["speaker"] == "rep" else "BUYER"
+        click.echo(f"\n[{t['idx']}] {who} {_plain(t['text'])}")
+        if t["labels"]:
+            click.echo("      labels: " + ", ".join(human(label) for label in t["labels"]))
+        for ev in t["evidence"]:
+            click.echo(f"      {human(ev['label'])}: \"{_plain(ev['quote'])}\" ({_plain(ev['why'])})")
+        for tip in t["tips"]:
+            click.echo(f"      tip: {_plain(tip)}")
+        for c in t["comments"]:
+            click.echo(f"      comment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
+    general = [c for c in s["comments"] if c["turn_id"] is None]
+    for c in general:
+        click.echo(f"\ncomment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
+
+
+@click.command("comment")
+@click.argument("session_id", type=int)
+@click.argument("text")
+@click.option("--turn", "turn_idx", type=int, help="The turn number (as `coach show` prints it) to comment on.")
+@click.option("--author", help="Your name (default: your login name).")
+@click.pass_context
+def comment(ctx, session_id, text, turn_idx, author):
+    """Add a manager's comment to a session or to one of its turns."""
+    import getpass
+
+    from coach.cli import CoachError
+    from coach.store import StoreError
+
+    store = _store(ctx)
+    try:
+        s = store.session(session_id)
+        turn_id = None
+        if turn_idx is not None:
+            match = [t for t in s["turns"] if t["idx"] == turn_idx]
+            if not match:
+                raise CoachError(f"session {session_id} has no turn {turn_idx}")
+            turn_id = match[0]["id"]
+        store.add_comment(session_id, author=author or getpass.getuser(), text=text, turn_id=turn_id)
+    except (StoreError, ValueError) as exc:
+        raise CoachError(str(exc)) from exc
+    click.echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many turns.")
+@click.pass_context
+def search(ctx, query, limit):
+    """Full-text search across all stored transcripts."""
+    store = _store(ctx, readonly=True)
+    hits = store.search(query, limit=limit)
+    if not hits:
+        click.echo("no matches")
+    for h in hits:
+        click.echo(f"session {h['session_id']} turn {h['idx']} ({_plain(h['rep'])}, {h['speaker']}): {_plain(h['snippet'])}")
+
+
+COMMANDS = [sessions, show, comment, search]

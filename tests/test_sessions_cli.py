@@ -1,0 +1,112 @@
+"""Managers can list, read, comment on and search sessions from the command line,
+and a bad database gives one line and exit status 2."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from coach.analysis.types import AnalysedTurn, Evidence
+from coach.cli import cli
+from coach.store import open_store
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "coach.db"
+    st = open_store(path)
+    sid = st.start_session(rep="ana", scenario_id="it-director-outage", scenario_title="After the outage", scenario_yaml="id: x")
+    st.add_turn(sid, speaker="buyer", text="We lost two days of orders.")
+    text = "Downtime is expensive, right?"
+    st.add_turn(
+        sid,
+        speaker="rep",
+        text=text,
+        analysed=AnalysedTurn(
+            text=text,
+            labels=("leading_question",),
+            evidence=(Evidence("leading_question", 21, 28, "right?", "a tag question has one answer"),),
+            tips=("Ask what the downtime cost them instead.",),
+            questions=1,
+            words=4,
+        ),
+    )
+    st.finish_session(sid, score=31.0, scorecard={"parts": []}, end_reason="turn_limit")
+    st.start_session(rep="ben", scenario_id="it-director-outage", scenario_title="After the outage", scenario_yaml="id: x")
+    return path
+
+
+def run(*args, db=None, env=None):
+    full = (["--db", str(db)] if db else []) + list(args)
+    return CliRunner().invoke(cli, full, env=env, catch_exceptions=False)
+
+
+def test_sessions_lists_scores_flags_and_unfinished(db):
+    r = run("sessions", db=db)
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert any("ana" in l and " 31 " in l and "leading_question 1" in l for l in lines)
+    assert any("ben" in l and "open" in l for l in lines)
+    assert "ben" in run("sessions", "--unfinished", db=db).output
+    assert "ana" not in run("sessions", "--unfinished", db=db).output
+
+
+def test_show_prints_labels_evidence_and_tip(db):
+    r = run("show", "1", db=db)
+    assert r.exit_code == 0
+    assert "leading question" in r.output
+    assert '"right?"' in r.output
+    assert "tip: Ask what the downtime cost them instead." in r.output
+
+
+def test_comment_is_stored_with_author_and_turn(db):
+    r = run("comment", "1", "Ask about the cost instead.", "--turn", "1", "--author", "maria", db=db)
+    assert r.exit_code == 0, r.output
+    s = open_store(db).session(1)
+    assert s["turns"][1]["comments"][0]["author"] == "maria"
+    assert "comment by maria" in run("show", "1", db=db).output
+    bad = run("comment", "1", "x", "--turn", "99", db=db)
+    assert bad.exit_code == 2 and "session 1 has no turn 99" in bad.output
+
+
+def test_search(db):
+    r = run("search", "orders", db=db)
+    assert "session 1 turn 0" in r.output
+
+
+def test_coach_db_env_variable_is_used(db, tmp_path):
+    r = run("sessions", env={"COACH_DB": str(db)})
+    assert "ana" in r.output
+
+
+def test_corrupt_database_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00garbage" * 500)
+    r = run("sessions", db=bad)
+    assert r.exit_code == 2
+    assert r.output.strip().count("\n") == 0
+    assert "bad.db: not a coach database or corrupt" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_missing_database_for_reading(tmp_path):
+    r = run("sessions", db=tmp_path / "none.db")
+    assert r.exit_code == 2 and "no database yet" in r.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_locked_database_for_writing(db, monkeypatch):
+    from coach import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("begin exclusive")
+    try:
+        r = run("comment", "1", "hello", db=db)
+    finally:
+        holder.execute("rollback")
+    assert r.exit_code == 2
+    assert "locked by another program" in r.output
