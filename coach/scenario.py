@@ -406,7 +406,7 @@ class Scenario(_Model):
     """Short keywords for filtering (lowercase, dashes)."""
 
     brief: Brief
-    """What the rep reads before the buyer speaks."""
+    """What the rep reads before the buyer speaks: the situation, the goal, the expected length."""
 
     buyer: BuyerSpec
     """Who the buyer is."""
@@ -421,7 +421,7 @@ class Scenario(_Model):
     """Trust change per label (optional; unset labels use the defaults in code)."""
 
     ending: Ending = Field(default_factory=Ending)
-    """How the session ends."""
+    """How the session ends: turn limit, walkout, agreed next step (optional; defaults apply)."""
 
     scoring: ScoringWeights = Field(default_factory=ScoringWeights)
     """Weights of the scorecard's parts (optional; defaults 0.4/0.2/0.2/0.2)."""
@@ -514,6 +514,8 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
     for i, d in enumerate(s.discoveries):
         for j, ref in enumerate(d.requires.after):
             if ref == d.id:
+                if first_index[d.id] != i:
+                    continue  # already reported as a duplicate id
                 problems.append((("discoveries", i, "requires", "after", j), f"'{ref}' cannot require itself"))
             elif ref not in first_index:
                 problems.append((("discoveries", i, "requires", "after", j), unknown(ref)))
@@ -637,11 +639,11 @@ class ScenarioRef:
 # ---------------------------------------------------------------------------
 
 #: Files above this size are refused before parsing (a scenario is a few KB).
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 1024 * 1024
 #: At most this many aliases (*name) in one file: enough to reuse lines, too few for a bomb.
 MAX_ALIASES = 200
 #: At most this many YAML nodes, counting every alias as the nodes it stands for.
-MAX_NODES = 100_000
+MAX_NODES = 20_000
 #: At most this deep nesting of mappings and lists.
 MAX_DEPTH = 50
 
@@ -754,9 +756,10 @@ def _line_col_of(text: str, offset: int) -> tuple[int, int]:
 
 def _parse(text: str, name: str) -> _Parsed:
     """Parse YAML text into Python data plus the position of every key and value."""
-    loader = _LineLoader(text)
-    loader.name = name
+    loader: _LineLoader | None = None
     try:
+        loader = _LineLoader(text)  # the reader checks for control characters here
+        loader.name = name
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{name}:1:1: the file is empty; start from `coach scenario new TITLE`"])
@@ -785,7 +788,8 @@ def _parse(text: str, name: str) -> _Parsed:
     except RecursionError:
         raise ScenarioError([f"{name}:1:1: nested too deeply to read"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _unwrap(tp: Any) -> Any:
@@ -919,7 +923,23 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
     try:
         scenario = Scenario.model_validate(data, context={"_skip_cross_checks": True})
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # A misspelt key also makes the field it meant "missing": report the
+        # misspelling alone, since its did-you-mean names the missing field.
+        missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+        explained: set[Loc] = set()
+        for e in errors:
+            if e["type"] == "extra_forbidden":
+                parent = tuple(e["loc"])[:-1]
+                model = _model_at(parent)
+                written = parsed.key_text.get(tuple(e["loc"]), str(e["loc"][-1]))
+                if model:
+                    close = difflib.get_close_matches(written, list(model.model_fields), n=1, cutoff=0.6)
+                    if close and parent + (close[0],) in missing:
+                        explained.add(parent + (close[0],))
+        for err in errors:
+            if err["type"] == "missing" and tuple(err["loc"]) in explained:
+                continue
             loc, msg, at_key = _friendly(err, parsed)
             if err["type"] == "missing":
                 line, col = _position(parsed, loc[:-1], key=True)
@@ -943,13 +963,18 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
     return scenario
 
 
+def _too_big(name: str, size: int | None) -> str:
+    what = f"{size / (1024 * 1024):.1f} MB" if size else "too large"
+    return f"{name}:1:1: {what}: scenario files are limited to {MAX_BYTES // 1024} KB; is this the right file?"
+
+
 def load_scenario_text(text: str, name: str = "<string>", *, path: Path | None = None) -> Scenario:
     """Validate a scenario from YAML text; ``name`` is used in error messages.
 
     Raises ScenarioError with one ``NAME:LINE:COL: field: message`` line per problem.
     """
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+        raise ScenarioError([_too_big(name, len(text.encode("utf-8", "surrogatepass")))])
     nul = text.find("\x00")
     if nul >= 0:
         line, col = _line_col_of(text, nul)
@@ -971,8 +996,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         if path.is_dir():
             raise ScenarioError([f"{name}: is a directory, not a scenario file"])
-        if path.stat().st_size > MAX_BYTES:
-            raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError([_too_big(name, size)])
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)  # a device or pipe may report size 0
     except FileNotFoundError:
@@ -982,7 +1008,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError([f"{name}: cannot read: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_BYTES:
-        raise ScenarioError([f"{name}:1:1: larger than {MAX_BYTES // (1024 * 1024)} MB: not a scenario file"])
+        raise ScenarioError([_too_big(name, None)])
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1

@@ -1,0 +1,402 @@
+"""Scenario format v1: the models, the loader's messages, hostile input, schema and template."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from coach.labels import LABELS
+from coach.scenario import (
+    DEFAULT_TRUST_CHANGES,
+    MAX_BYTES,
+    Reactions,
+    Scenario,
+    ScenarioError,
+    TrustChanges,
+    builtin_scenarios,
+    discover_scenarios,
+    load_scenario,
+    load_scenario_text,
+    scenario_json_schema,
+    template,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
+BROKEN = FIXTURES / "broken"
+VALID = FIXTURES / "valid"
+
+# Generous: the machine is shared by several agents; the point is "no hang".
+TIME_LIMIT = 10.0
+
+
+# -- every kind of error: the exact lines a trainer sees ----------------------
+
+EXPECTED = {
+    "misspelt-key": ["21:1: discoverys: unknown field 'discoverys'; did you mean 'discoveries'?"],
+    "misspelt-nested-key": ["26:5: discoveries[0].gaurded: unknown field 'gaurded'; did you mean 'guarded'?"],
+    "missing-field": ["11:1: buyer.name: required field missing"],
+    "duplicate-id": ["30:9: discoveries[1].id: duplicate discovery id 'bad-history' (first used by discoveries[0])"],
+    "unknown-after": [
+        "36:15: discoveries[1].requires.after[0]: unknown discovery id 'bad-histroy'; did you mean 'bad-history'?"
+    ],
+    "unknown-test-ref": [
+        "63:31: tests[0].expect.revealed[1]: unknown discovery id 'budget' (known: bad-history, real-need)"
+    ],
+    "empty-line": ["41:21: reactions.fallback[1]: empty line: write what is said, or remove the entry"],
+    "trust-out-of-range": ["19:12: buyer.trust.start: must be less than or equal to 100 (got 130)"],
+    "speed-out-of-range": ["20:12: buyer.trust.speed: must be less than or equal to 3 (got 5)"],
+    "negative-weight": ["37:13: discoveries[1].weight: must be greater than or equal to 0 (got -1)"],
+    "cycle": [
+        "37:15: discoveries[1].requires.after[0]: cycle in requires.after: bad-history -> real-need -> bad-history"
+    ],
+    "syntax-error": [
+        "7:6: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence at line 6)"
+    ],
+    "unsupported-version": ["2:10: version: unsupported version 2: this coach reads version 1"],
+    "unquoted-bool": ["16:9: buyer.tone: must be text, but YAML reads no as true/false: put it in quotes"],
+    "duplicate-key": ["5:1: title: duplicate key 'title' (first at line 4)"],
+    "bad-difficulty": ["5:13: difficulty: must be 'easy', 'medium' or 'hard' (got 'brutal')"],
+    "bad-id": ["3:5: id: 'Small Scenario' is not an id: use lowercase letters and digits, words joined by '-'"],
+    "walkout-above-start": [
+        "19:12: buyer.trust.start: starting trust 30 must be above ending.walkout_below (40), "
+        "or the buyer walks out before the first turn"
+    ],
+    "bounds-reversed": ["64:20: tests[0].expect.trust.min: min 60 is above max 20"],
+    "string-not-list": [
+        "33:13: discoveries[1].reveal: must be a list: write each item on its own line starting with '- ', "
+        'or ["a", "b"]'
+    ],
+    "no-discoveries": [
+        "21:14: discoveries: must have at least 1 item",
+        "22:1: unused: unknown field 'unused' (allowed: version, id, title, difficulty, tags, brief, buyer, "
+        "discoveries, reactions, trust, ending, scoring, tests)",
+    ],
+    "recursive-alias": ["6:17: alias *t refers to the node that contains it (a recursive alias)"],
+    "top-level-list": ["2:1: the top level must be a mapping of fields (version: 1, id: ..., title: ...), not a list"],
+    "empty": ["1:1: the file is empty; start from `coach scenario new TITLE`"],
+}
+
+
+def test_every_broken_fixture_has_an_expectation():
+    assert sorted(p.stem for p in BROKEN.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_file_reports_exact_position_and_field(name):
+    path = BROKEN / f"{name}.yaml"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.messages == [f"{path}:{line}" for line in EXPECTED[name]]
+    assert str(info.value) == "\n".join(info.value.messages)
+
+
+def test_errors_are_sorted_and_all_reported_at_once():
+    text = (VALID / "small.yaml").read_text()
+    text = text.replace("start: 30", "start: 130").replace("difficulty: medium", "difficulty: x")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "two.yaml")
+    assert [m.split(": ")[1] for m in info.value.messages] == ["difficulty", "buyer.trust.start"]
+    assert info.value.messages[0].startswith("two.yaml:5:13: ")
+
+
+def test_missing_field_in_a_list_item_points_at_the_item():
+    text = (VALID / "small.yaml").read_text().replace("    topic: why forecasts are a sore point\n", "")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "s.yaml")
+    assert info.value.messages == ["s.yaml:22:5: discoveries[0].topic: required field missing"]
+
+
+def test_unknown_not_revealed_and_both_lists():
+    text = (VALID / "small.yaml").read_text().replace(
+        "      revealed: [bad-history]\n",
+        "      revealed: [bad-history]\n      not_revealed: [bad-history, nope]\n",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "s.yaml")
+    assert info.value.messages == [
+        "s.yaml:64:22: tests[0].expect.not_revealed[0]: 'bad-history' is also in expect.revealed",
+        "s.yaml:64:35: tests[0].expect.not_revealed[1]: unknown discovery id 'nope' (known: bad-history, real-need)",
+    ]
+
+
+def test_whitespace_only_lines_are_errors_everywhere():
+    base = (VALID / "small.yaml").read_text()
+    cases = {
+        '  opening: "I\'ve got ten minutes before the trucks come in."': ('  opening: "  "', "buyer.opening"),
+        'reveal: ["Head office used my forecast against me in a review."]': (
+            'reveal: ["\\t"]',
+            "discoveries[0].reveal[0]",
+        ),
+        '      - "What happened the last time you did forecasts?"': ('      - ""', "tests[0].script[0]"),
+    }
+    for old, (new, field) in cases.items():
+        assert old in base
+        with pytest.raises(ScenarioError) as info:
+            load_scenario_text(base.replace(old, new), "s.yaml")
+        assert len(info.value.messages) == 1
+        assert f": {field}: empty line" in info.value.messages[0]
+
+
+# -- hostile input: one clear error, quickly ---------------------------------
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        fn()
+    elapsed = time.perf_counter() - start
+    assert elapsed < TIME_LIMIT, f"took {elapsed:.1f}s"
+    return info.value
+
+
+def test_50mb_file_is_refused_before_parsing(tmp_path):
+    big = tmp_path / "big.yaml"
+    line = b"title: " + b"x" * 1000 + b"\n"
+    with big.open("wb") as fh:
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            fh.write(line)
+    err = _timed(lambda: load_scenario(big))
+    assert err.messages == [f"{big}:1:1: 50.0 MB: scenario files are limited to 1024 KB; is this the right file?"]
+
+
+def test_oversized_text_is_refused():
+    err = _timed(lambda: load_scenario_text("a" * (MAX_BYTES + 1), "t.yaml"))
+    assert err.messages[0].startswith("t.yaml:1:1: 1.0 MB: scenario files are limited to")
+
+
+def test_billion_laughs_is_refused(tmp_path):
+    lines = ['lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    err = _timed(lambda: load_scenario(bomb))
+    assert len(err.messages) == 1
+    assert err.messages[0].startswith(f"{bomb}:")
+    assert "alias bomb" in err.messages[0]
+
+
+def test_many_aliases_are_refused():
+    text = "a: &a x\nb: [" + ", ".join(["*a"] * 500) + "]\n"
+    err = _timed(lambda: load_scenario_text(text, "many.yaml"))
+    assert err.messages[0].startswith("many.yaml:2:")
+    assert "more than 200 aliases" in err.messages[0]
+
+
+def test_a_few_aliases_are_fine():
+    text = (VALID / "small.yaml").read_text()
+    text = text.replace('fallback: ["Mm."]', 'fallback: &short ["Mm."]').replace(
+        'curt: ["Right."]', "curt: *short"
+    )
+    s = load_scenario_text(text, "alias.yaml")
+    assert s.reactions.curt == ["Mm."]
+
+
+def test_deep_nesting_is_refused():
+    err = _timed(lambda: load_scenario_text("[" * 200_000, "deep.yaml"))
+    assert err.messages == ["deep.yaml:1:51: nested more than 50 levels deep"]
+
+
+def test_binary_file_is_refused(tmp_path):
+    binary = tmp_path / "picture.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100)
+    err = _timed(lambda: load_scenario(binary))
+    assert err.messages == [f"{binary}:3:1: binary data (a NUL byte): not a YAML text file"]
+
+
+def test_non_utf8_file_is_refused(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("version: 1\ntitle: Caf\u00e9\n".encode("latin-1"))
+    err = _timed(lambda: load_scenario(latin))
+    assert err.messages == [f"{latin}:2:11: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
+
+
+def test_control_character_is_refused():
+    err = _timed(lambda: load_scenario_text("version: 1\ntitle: a\x07b\n", "bell.yaml"))
+    assert err.messages == ["bell.yaml:2:9: control character #x0007 is not allowed in YAML; is this a text file?"]
+
+
+def test_python_tags_are_not_constructed():
+    err = _timed(lambda: load_scenario_text('a: !!python/object/apply:os.system ["true"]\n', "evil.yaml"))
+    assert err.messages[0].startswith("evil.yaml:1:4: YAML syntax error: could not determine a constructor")
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "nope.yaml")
+    assert info.value.messages == [f"{tmp_path / 'nope.yaml'}: no such file"]
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path)
+    assert info.value.messages == [f"{tmp_path}: is a directory, not a scenario file"]
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (VALID / "small.yaml").read_bytes())
+    assert load_scenario(path).id == "small"
+
+
+# -- the models ----------------------------------------------------------------
+
+
+def test_reaction_and_trust_keys_follow_the_label_contract():
+    assert list(Reactions.model_fields) == [*LABELS, "fallback", "curt", "walkout"]
+    assert list(TrustChanges.model_fields) == list(LABELS)
+    assert set(DEFAULT_TRUST_CHANGES) == set(LABELS)
+
+
+def test_defaults_and_conveniences():
+    s = load_scenario(VALID / "minimal.yaml")
+    assert s.buyer.trust.start == 30 and s.buyer.trust.speed == 1.0
+    assert s.buyer.tone == "neutral"
+    assert s.brief.turns == 12
+    assert s.ending.max_turns == 20 and s.ending.walkout_below == 10 and s.ending.next_step is None
+    assert s.discoveries[0].weight == 1 and s.discoveries[0].volunteer is True
+    assert s.discoveries[0].requires.open_question is False and s.discoveries[0].requires.after == []
+    assert s.reactions.pitching == [] and s.reactions.lines("fallback") == ["Go on."]
+    assert s.trust_changes() == DEFAULT_TRUST_CHANGES
+    assert s.scoring.normalised() == pytest.approx({"discovery": 0.4, "questions": 0.2, "listening": 0.2, "relationship": 0.2})
+    assert s.tests == []
+
+    small = load_scenario(VALID / "small.yaml")
+    assert small.trust_change("pitching") == -10
+    assert small.trust_change("empathy") == DEFAULT_TRUST_CHANGES["empathy"]
+    assert small.discovery("real-need").weight == 2
+    with pytest.raises(KeyError):
+        small.discovery("nope")
+
+
+def test_source_text_and_path_are_kept():
+    path = VALID / "small.yaml"
+    s = load_scenario(path)
+    assert s.source_path == path
+    assert s.source_text == path.read_text()
+    t = load_scenario_text(path.read_text(), "x")
+    assert t.source_path is None and t.source_text == path.read_text()
+    # Private: not part of the data, the schema or a dump.
+    assert "source_text" not in s.model_dump() and "_source_text" not in s.model_dump()
+
+
+def test_lines_are_stripped_of_folded_newlines():
+    s = load_scenario(Path(builtin_scenarios()[0]))
+    assert not s.brief.situation.endswith("\n")
+
+
+def test_scenario_built_in_code_still_gets_cross_checks():
+    data = load_scenario(VALID / "small.yaml").model_dump()
+    data["discoveries"][1]["id"] = "bad-history"
+    with pytest.raises(ValidationError) as info:
+        Scenario.model_validate(data)
+    assert "duplicate discovery id 'bad-history'" in str(info.value)
+
+
+def test_round_trip_through_model_dump():
+    s = load_scenario(VALID / "small.yaml")
+    assert Scenario.model_validate(s.model_dump()).model_dump() == s.model_dump()
+
+
+# -- built-ins, discovery ----------------------------------------------------
+
+
+def test_builtin_scenarios_validate():
+    paths = builtin_scenarios()
+    assert paths, "no built-in scenarios"
+    assert any(p.name == "it-director-outage.yaml" for p in paths)
+    for p in paths:
+        s = load_scenario(p)
+        assert s.id == p.stem, f"{p}: id should match the file name"
+
+
+def test_it_director_outage_is_complete():
+    s = load_scenario(next(p for p in builtin_scenarios() if p.stem == "it-director-outage"))
+    assert len(s.discoveries) >= 4
+    for key in [*LABELS, "fallback", "curt", "walkout"]:
+        assert len(s.reactions.lines(key)) >= 2, key
+    names = " ".join(t.name for t in s.tests)
+    assert "consultative" in names and "pushy" in names
+
+
+def test_discover_lists_builtin_and_user_scenarios(tmp_path, monkeypatch):
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "warehouse.yaml").write_text((VALID / "small.yaml").read_text())
+    (user / "broken.yml").write_text("version: 1\nid: [\n")
+    (user / "notes.txt").write_text("not a scenario")
+    dup = (VALID / "small.yaml").read_text().replace("id: small", "id: it-director-outage")
+    (user / "zz-dup.yaml").write_text(dup)
+    monkeypatch.setenv("COACH_SCENARIOS", str(user))
+    refs = discover_scenarios()
+    by_path = {r.path.name: r for r in refs}
+    assert by_path["it-director-outage.yaml"].source == "builtin"
+    assert by_path["it-director-outage.yaml"].buyer == "Dana Okafor"
+    mine = by_path["warehouse.yaml"]
+    assert (mine.id, mine.title, mine.difficulty, mine.tags, mine.buyer, mine.source, mine.error) == (
+        "small", "Small but complete", "medium", ["test"], "Kim Park", "user", None,
+    )
+    assert by_path["broken.yml"].error.startswith(f"{user / 'broken.yml'}:3:1: YAML syntax error")
+    assert "notes.txt" not in by_path
+    assert "already used by" in by_path["zz-dup.yaml"].error
+    assert json.loads(json.dumps([r.to_dict() for r in refs]))
+
+
+def test_discover_uses_the_data_directory_by_default(tmp_path, monkeypatch):
+    home = tmp_path / "coachhome"
+    (home / "scenarios").mkdir(parents=True)
+    (home / "scenarios" / "mine.yaml").write_text((VALID / "minimal.yaml").read_text())
+    monkeypatch.setenv("COACH_HOME", str(home))
+    assert "minimal" in [r.id for r in discover_scenarios() if r.source == "user"]
+
+
+# -- schema and template -----------------------------------------------------
+
+
+def _walk_properties(schema):
+    for name, definition in schema.get("$defs", {}).items():
+        for field, prop in definition.get("properties", {}).items():
+            yield f"{name}.{field}", prop
+    for field, prop in schema.get("properties", {}).items():
+        yield f"Scenario.{field}", prop
+
+
+def test_schema_is_json_and_every_field_is_described():
+    schema = scenario_json_schema()
+    json.loads(json.dumps(schema))
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert schema["additionalProperties"] is False
+    undocumented = [name for name, prop in _walk_properties(schema) if not prop.get("description")]
+    assert undocumented == []
+
+
+def test_builtin_scenario_validates_against_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = scenario_json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in builtin_scenarios():
+        jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load((BROKEN / "misspelt-key.yaml").read_text()), schema)
+
+
+@pytest.mark.parametrize("title", ["After the outage", 'Quotes "and" colons: yes', "Café déjà vu", "!!!", "x" * 200])
+def test_template_validates(title):
+    text = template(title)
+    s = load_scenario_text(text, "t.yaml")
+    assert s.title == " ".join(title.split())
+    assert s.id == (s.id.strip("-")) and len(s.id) <= 64
+    assert len(s.discoveries) >= 2 and s.tests
+
+
+def test_template_teaches_every_section():
+    text = template("Teach me")
+    for key in ["version", "id", "title", "difficulty", "tags", "brief", "buyer", "discoveries", "reactions",
+                "trust", "ending", "scoring", "tests", "requires", "after", "volunteer", "next_step", "expect"]:
+        assert f"{key}:" in text, key
+    for label in LABELS:
+        assert f"  {label}:" in text, label
+    assert sum(line.lstrip().startswith("#") or " # " in line for line in text.splitlines()) >= 30
