@@ -1,0 +1,331 @@
+"""The coach Textual app: one factory, ``make_app(...)``, used by ``coach`` and by the tests.
+
+The app owns what every screen shares: the store, the rep's name, the analyser
+(loaded once in a thread worker at start-up, so the first frame never waits for
+it) and, in trainer mode, the scenario file it watches for changes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.scenario import Scenario
+    from coach.store import Store
+
+#: The themes the app offers; the first is the default.
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class AnalyzerReady(Message):
+    """The analyser finished loading in its worker thread."""
+
+    def __init__(self, analyzer: Any, seconds: float) -> None:
+        super().__init__()
+        self.analyzer = analyzer
+        self.seconds = seconds
+
+
+class AnalyzerFailed(Message):
+    """The analyser could not be loaded; ``error`` is one line."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class CoachApp(App[None]):
+    """Practise sales conversations with a simulated buyer; review stored sessions."""
+
+    TITLE = "coach"
+    SUB_TITLE = "sales conversation practice"
+    CSS_PATH = [
+        "styles/app.tcss",
+        "styles/home.tcss",
+        "styles/practice.tcss",
+        "styles/scorecard.tcss",
+        "styles/review.tcss",
+    ]
+    BINDINGS = [
+        Binding("ctrl+r", "reload_scenario", "Reload file", show=True, priority=True),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+    # Screens get -narrow/-wide and -short/-tall classes for their layout.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    #: True once the analyser is loaded (screens watch this).
+    analyzer_ready: reactive[bool] = reactive(False)
+    #: True when the watched scenario file changed on disk since it was loaded.
+    file_changed: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        rep: str,
+        mode: str = "practice",
+        scenario_file: Path | None = None,
+        analyzer: Any = None,
+        load_analyzer: Callable[[], Any] | None = None,
+        seed: int | None = None,
+        theme: str | None = None,
+        watch_interval: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.rep = rep
+        self.mode = mode
+        self.scenario_file = Path(scenario_file) if scenario_file else None
+        self.seed = seed
+        self.analyzer = analyzer
+        self.analyzer_error: str | None = None
+        self._load_analyzer_fn = load_analyzer
+        self._watch_interval = watch_interval
+        self._file_mtime: float | None = None
+        self.started_at = time.perf_counter()
+        self.first_frame_at: float | None = None
+        self.analyzer_ready_at: float | None = None
+        self.theme = theme if theme in self.available_themes else DARK_THEME
+        if analyzer is not None:
+            self.set_reactive(CoachApp.analyzer_ready, True)
+
+    # -- start-up ------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from coach.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.analyzer is None:
+            self._load_analyzer()
+        if self.mode == "review":
+            from coach.ui.screens.review import ReviewScreen
+
+            self.push_screen(ReviewScreen())
+        elif self.scenario_file is not None:
+            self.open_scenario_file(self.scenario_file)
+            self.set_interval(self._watch_interval, self._check_scenario_file, name="watch-scenario")
+
+    def on_ready(self) -> None:
+        # Sent once the first screen has been painted: the benchmark reads it.
+        self.first_frame_at = time.perf_counter()
+
+    @work(thread=True, exclusive=True, group="analyzer")
+    def _load_analyzer(self) -> None:
+        start = time.perf_counter()
+        try:
+            if self._load_analyzer_fn is not None:
+                analyzer = self._load_analyzer_fn()
+            else:
+                from coach.analysis import Analyzer
+
+                analyzer = Analyzer.load()
+        except Exception as exc:  # shown in the app, never a traceback
+            self.post_message(AnalyzerFailed(f"{type(exc).__name__}: {exc}".splitlines()[0]))
+            return
+        self.post_message(AnalyzerReady(analyzer, time.perf_counter() - start))
+
+    @on(AnalyzerReady)
+    def _analyzer_loaded(self, message: AnalyzerReady) -> None:
+        self.analyzer = message.analyzer
+        self.analyzer_ready_at = time.perf_counter()
+        self.analyzer_ready = True
+
+    @on(AnalyzerFailed)
+    def _analyzer_failed(self, message: AnalyzerFailed) -> None:
+        self.analyzer_error = message.error
+        self.notify(
+            f"The analyser could not be loaded: {message.error}",
+            title="Practice unavailable",
+            severity="error",
+            timeout=30,
+        )
+        # Screens waiting on the analyser watch this too.
+        self.mutate_reactive(CoachApp.analyzer_ready)
+
+    # -- navigation ------------------------------------------------------------
+
+    def go_home(self) -> None:
+        """Back to the scenario list, closing every screen above it."""
+        from coach.ui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_scenarios()
+
+    def start_brief(self, scenario: Scenario, source: str = "builtin") -> None:
+        from coach.ui.screens.brief import BriefScreen
+
+        self.push_screen(BriefScreen(scenario, source=source))
+
+    def start_practice(self, scenario: Scenario, source: str = "builtin", *, replace: bool = False) -> None:
+        from coach.ui.screens.practice import PracticeScreen
+
+        screen = PracticeScreen(scenario, source=source)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_review(self) -> None:
+        from coach.ui.screens.review import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
+
+    def open_transcript(self, session_id: int, turn_id: int | None = None) -> None:
+        from coach.ui.screens.transcript import TranscriptScreen
+
+        self.push_screen(TranscriptScreen(session_id, focus_turn=turn_id))
+
+    def open_scorecard(self, session_id: int, *, replace: bool = False) -> None:
+        from coach.ui.screens.scorecard import ScorecardScreen
+
+        screen = ScorecardScreen(session_id)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_go_home(self) -> None:
+        self.go_home()
+
+    def action_open_review(self) -> None:
+        self.open_review()
+
+    def action_search(self) -> None:
+        from coach.ui.screens.review import SearchScreen
+
+        self.push_screen(SearchScreen())
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def action_show_help(self) -> None:
+        from coach.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- trainer mode: a scenario file -----------------------------------------
+
+    def open_scenario_file(self, path: Path) -> None:
+        """Load a scenario file: its brief if it is valid, its problems if not."""
+        from coach.scenario import ScenarioError, load_scenario
+        from coach.ui.screens.error import ScenarioErrorScreen
+
+        self.scenario_file = path
+        self._file_mtime = _mtime(path)
+        self.file_changed = False
+        self.go_home()
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            self.push_screen(ScenarioErrorScreen(path, exc.messages))
+            return
+        except OSError as exc:
+            self.push_screen(ScenarioErrorScreen(path, [f"{path}: {exc.strerror or exc}"]))
+            return
+        self.start_brief(scenario, source=str(path))
+
+    def _check_scenario_file(self) -> None:
+        from coach.ui.screens.error import ScenarioErrorScreen
+
+        if self.scenario_file is None:
+            return
+        mtime = _mtime(self.scenario_file)
+        if mtime == self._file_mtime or self.file_changed:
+            return
+        if isinstance(self.screen, ScenarioErrorScreen):
+            # Nothing to lose on the error screen: pick the fix up at once.
+            self.open_scenario_file(self.scenario_file)
+            return
+        self.file_changed = True
+        self.notify(
+            f"{self.scenario_file.name} changed on disk. Press ctrl+r to reload it "
+            "(a session in progress stays saved as unfinished).",
+            title="Scenario file changed",
+            timeout=15,
+        )
+
+    def action_reload_scenario(self) -> None:
+        if self.scenario_file is not None:
+            self.open_scenario_file(self.scenario_file)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload_scenario":
+            # Shown in the footer only when there is a change to pick up.
+            return True if self.file_changed else None if self.scenario_file else False
+        return True
+
+    # -- command palette -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Practise: choose a scenario", "Go to the list of scenarios", self.go_home)
+        yield SystemCommand("Review sessions", "Open the manager's review of stored sessions", self.open_review)
+        yield SystemCommand("Search transcripts", "Full-text search across every stored turn", self.action_search)
+        yield from getattr(screen, "screen_commands", lambda: ())()
+        if self.scenario_file is not None:
+            yield SystemCommand(
+                "Reload scenario file", f"Load {self.scenario_file.name} again from disk", self.action_reload_scenario
+            )
+        yield SystemCommand("Toggle light/dark theme", "Switch between the light and the dark theme", self.action_toggle_dark)
+        yield SystemCommand("Help", "Keys and what the labels mean", self.action_show_help)
+        yield from super().get_system_commands(screen)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def make_app(
+    *,
+    store: Store,
+    rep: str,
+    mode: str = "practice",
+    scenario_file: Path | str | None = None,
+    analyzer: Any = None,
+    load_analyzer: Callable[[], Any] | None = None,
+    seed: int | None = None,
+    theme: str | None = None,
+    watch_interval: float = 1.0,
+) -> CoachApp:
+    """Build the app.
+
+    ``store``: an open coach Store. ``rep``: the rep's (or reviewer's) name.
+    ``mode``: "practice" opens the scenario list (or ``scenario_file``'s brief);
+    "review" opens the sessions table. ``analyzer``: an already loaded analyser
+    (tests share one); otherwise ``load_analyzer()`` (default
+    ``Analyzer.load``) runs in a worker thread at start-up. ``seed``: the
+    buyer's seed for every session (None: a fresh one each time).
+    """
+    if mode not in ("practice", "review"):
+        raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
+    return CoachApp(
+        store=store,
+        rep=rep,
+        mode=mode,
+        scenario_file=Path(scenario_file) if scenario_file else None,
+        analyzer=analyzer,
+        load_analyzer=load_analyzer,
+        seed=seed,
+        theme=theme,
+        watch_interval=watch_interval,
+    )

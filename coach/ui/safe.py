@@ -1,0 +1,31 @@
+"""Showing untrusted text literally.
+
+Turn text comes from whoever typed it (or from an imported transcript): it may
+hold Rich markup such as ``[red]``, ANSI escape sequences or other control
+characters. The app never interprets them: escapes and control characters are
+removed by ``coach.text.clean_text`` (the one place the project does that), and
+what is left goes into ``rich.text.Text`` objects, which never parse markup, so
+``[red]`` shows as the five characters it is.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from coach.text import clean_text
+
+
+def visible(text: str) -> str:
+    """The text with terminal escapes and control characters removed."""
+    return clean_text(text or "")
+
+
+def literal(text: str, style: str = "") -> Text:
+    """A Text showing ``text`` exactly as written: no markup, no escapes obeyed."""
+    return Text(visible(text), style=style, end="")
+
+
+def one_line(text: str, width: int = 60) -> str:
+    """``text`` on one line, shortened to ``width`` characters with an ellipsis."""
+    flat = " ".join(visible(text).split())
+    return flat if len(flat) <= width else flat[: max(1, width - 1)].rstrip() + "…"

@@ -1,0 +1,67 @@
+"""Help: the keys, and what each label means."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from coach.labels import LABELS, human
+from coach.ui.widgets.chips import chip_kind
+
+#: One line per label: what the buyer hears.
+MEANING: dict[str, str] = {
+    "open_question": "invites the buyer to explain; no short answer fits",
+    "closed_question": "asks for yes/no, a number, a name or one fact",
+    "leading_question": "steers to the answer you want",
+    "curiosity": "explores their goals, worries, reasons",
+    "follow_up": "builds on what they just said",
+    "reflection": "sums up what they said, in your words",
+    "empathy": "acknowledges how it is for them",
+    "mutual_success": "frames the outcome as shared",
+    "self_interested": "serves your agenda (budget, signature...)",
+    "pitching": "promotes your product unasked",
+    "pressure": "argues, pushes, tells them what they need",
+    "checklist": "question after question, no follow-up",
+}
+
+KEYS = [
+    ("Enter", "send what you typed (practice) · open (lists)"),
+    ("ctrl+t", "hint: what to try next (costs points)"),
+    ("ctrl+e", "end the session and see the scorecard"),
+    ("ctrl+p", "command palette: every main action"),
+    ("/", "filter (scenarios) · search transcripts (review)"),
+    ("c", "comment on the selected turn (transcript)"),
+    ("escape", "back"),
+    ("ctrl+q", "quit (your session is already saved)"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and the label legend."""
+
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
+        for key, what in KEYS:
+            keys.add_row(key, what)
+        labels = Table.grid(padding=(0, 2))
+        labels.add_column(no_wrap=True)
+        labels.add_column()
+        for label in LABELS:
+            kind = chip_kind(label)
+            style = {"good": "green", "bad": "red"}.get(kind, "")
+            labels.add_row(Text(human(label), style=style), MEANING[label])
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("Keys", style="bold underline"))
+            yield Static(keys)
+            yield Static(Text("\nLabels under your turns (green opens a buyer up, red closes them down)", style="bold underline"))
+            yield Static(labels)
+            yield Static(Text("\nescape closes this help", style="italic"))

@@ -1,0 +1,191 @@
+"""Home: the scenarios to practise, with the rep's best and last score; Enter starts one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from coach.ui.safe import visible
+
+_LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
+
+
+class HomeScreen(Screen[None]):
+    """The scenario list: title, buyer, difficulty, tags, best and last score; a filter."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", show=True),
+        Binding("slash", "filter", "Filter"),
+        Binding("r", "app.open_review", "Review"),
+        Binding("f1", "app.show_help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        self.refs: list = []
+        self.scores: dict[str, dict] = {}
+        self.shown: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Input(placeholder="/ to filter by title, buyer, tag or difficulty", id="home-filter")
+        yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+        yield Static(id="scenario-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"practising as {visible(self.app.rep)}"
+        table = self.query_one("#scenarios", DataTable)
+        table.add_column("Scenario", key="title")
+        table.add_column("Buyer", key="buyer")
+        table.add_column("Level", key="level")
+        table.add_column("Best", key="best")
+        table.add_column("Last", key="last")
+        table.add_column("Tags", key="tags")
+        self.refresh_scenarios()
+        table.focus()
+
+    def refresh_scenarios(self) -> None:
+        """Read the scenarios and the rep's scores again (after a session, a new file...)."""
+        from coach.scenario import discover_scenarios
+
+        self.refs = discover_scenarios()
+        self.scores = _best_and_last(self.app.store, self.app.rep)
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        needle = self.query_one("#home-filter", Input).value.strip().lower()
+        keep = table.cursor_row
+        table.clear()
+        self.shown = []
+        for ref in sorted(self.refs, key=lambda r: (r.error is not None, _LEVEL_ORDER.get(r.difficulty, 9), r.title.lower())):
+            hay = " ".join([ref.title, ref.buyer, ref.difficulty, " ".join(ref.tags), ref.id, ref.company]).lower()
+            if needle and needle not in hay:
+                continue
+            score = self.scores.get(ref.id, {})
+            if ref.error:
+                title = Text(f"⚠ {visible(ref.title or ref.path.name)}", style="red")
+            else:
+                title = Text(visible(ref.title))
+            table.add_row(
+                title,
+                Text(visible(ref.buyer)),
+                Text(ref.difficulty, style={"easy": "green", "medium": "yellow", "hard": "red"}.get(ref.difficulty, "")),
+                _score_cell(score.get("best")),
+                _score_cell(score.get("last")),
+                Text(visible(", ".join(ref.tags))),
+                key=str(ref.path),
+            )
+            self.shown.append(ref)
+        if self.shown:
+            table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
+        self._preview()
+
+    def _current(self):
+        table = self.query_one("#scenarios", DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def _preview(self) -> None:
+        preview = self.query_one("#scenario-preview", Static)
+        ref = self._current()
+        if ref is None:
+            preview.update(Text("No scenario matches the filter.", style="italic"))
+            return
+        text = Text(end="")
+        if ref.error:
+            text.append("This scenario file has problems; Enter shows them.\n", style="bold red")
+            text.append(visible(ref.error.splitlines()[0] if ref.error else ""))
+            preview.update(text)
+            return
+        who = ", ".join(x for x in (ref.buyer, ref.buyer_role, ref.company) if x)
+        text.append(visible(ref.title), style="bold")
+        text.append(f"  ·  {visible(who)}\n")
+        score = self.scores.get(ref.id)
+        if score:
+            text.append(f"Your attempts: {score.get('attempts', 0)} · best {score['best']:.0f} · last {score['last']:.0f}\n")
+        else:
+            text.append("Not attempted yet\n", style="italic")
+        text.append("Enter: read the brief and start", style="bold")
+        text.append(f"  ·  {'built in' if ref.source == 'builtin' else visible(str(ref.path))}", style="dim")
+        preview.update(text)
+
+    @on(DataTable.RowHighlighted, "#scenarios")
+    def _highlighted(self) -> None:
+        self._preview()
+
+    @on(DataTable.RowSelected, "#scenarios")
+    def _selected(self) -> None:
+        self.action_start()
+
+    @on(Input.Changed, "#home-filter")
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#home-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#scenarios", DataTable).focus()
+
+    def on_key(self, event) -> None:
+        # Down from the filter goes to the list, as in a browser's search box.
+        if event.key == "down" and self.focused is self.query_one("#home-filter", Input):
+            self.query_one("#scenarios", DataTable).focus()
+            event.stop()
+
+    def action_filter(self) -> None:
+        self.query_one("#home-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#home-filter", Input)
+        if box.value:
+            box.value = ""
+        self.query_one("#scenarios", DataTable).focus()
+
+    def action_start(self) -> None:
+        from coach.scenario import ScenarioError, load_scenario
+        from coach.ui.screens.error import ScenarioErrorScreen
+
+        ref = self._current()
+        if ref is None:
+            return
+        try:
+            scenario = load_scenario(ref.path)
+        except ScenarioError as exc:
+            self.app.push_screen(ScenarioErrorScreen(ref.path, exc.messages, watch=False))
+            return
+        except OSError as exc:
+            self.app.push_screen(ScenarioErrorScreen(ref.path, [f"{ref.path}: {exc.strerror or exc}"], watch=False))
+            return
+        self.app.start_brief(scenario, source=ref.source if ref.source == "builtin" else str(ref.path))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start" and isinstance(self.focused, Input):
+            return False
+        return True
+
+
+def _score_cell(value: float | None) -> Text:
+    if value is None:
+        return Text("–", style="dim", justify="right")
+    style = "green" if value >= 75 else "yellow" if value >= 50 else "red"
+    return Text(f"{value:.0f}", style=style, justify="right")
+
+
+def _best_and_last(store, rep: str) -> dict[str, dict]:
+    if hasattr(store, "best_and_last"):
+        return store.best_and_last(rep)
+    out: dict[str, dict] = {}
+    for row in store.trend(rep):
+        entry = out.setdefault(row["scenario_id"], {"best": row["score"], "last": row["score"], "attempts": 0})
+        entry["best"] = max(entry["best"], row["score"])
+        entry["last"] = row["score"]
+        entry["attempts"] += 1
+    return out

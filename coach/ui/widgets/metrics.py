@@ -1,0 +1,56 @@
+"""Live conversation metrics for the side panel: talk share and question mix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class MetricsPanel(Static):
+    """Talk share, open/closed/leading questions, follow-ups and reflections so far."""
+
+    DEFAULT_CSS = """
+    MetricsPanel {
+        height: auto;
+        width: 1fr;
+    }
+    MetricsPanel > .metric--warn { color: $text-warning; }
+    MetricsPanel > .metric--good { color: $text-success; }
+    """
+
+    COMPONENT_CLASSES = {"metric--warn", "metric--good"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.values: dict[str, float] = {}
+
+    def set_metrics(self, values: Mapping[str, float | None]) -> None:
+        """Keys: talk_share (0-1), questions, open, closed, leading, follow_ups, reflections."""
+        self.values = dict(values)
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        v = self.values
+        text = Text("Metrics", style="bold", end="")
+        if not v:
+            text.append("\nnothing said yet", style="italic dim")
+            return text
+        share = v.get("talk_share")
+        text.append("\nYou talk ")
+        if share is None:
+            text.append("–")
+        else:
+            # Winning reps talk about 43% of the time (Gong); above 65% is a monologue.
+            style = "metric--warn" if share > 0.65 else "metric--good" if share <= 0.5 else ""
+            text.append(f"{share:.0%}", style=self.get_component_rich_style(style) if style else "")
+            text.append(" of the time", style="dim")
+
+        def n(key: str) -> int:
+            return int(v.get(key) or 0)
+
+        text.append(f"\nQuestions {n('questions')}")
+        text.append(f"\n open {n('open')} · closed {n('closed')} · leading {n('leading')}")
+        text.append(f"\nFollow-ups {n('follow_ups')} · reflections {n('reflections')}")
+        return text
