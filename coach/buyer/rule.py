@@ -1,0 +1,451 @@
+"""The embedded default buyer: deterministic given a seed, offline, driven by the scenario.
+
+How it reacts to one rep turn (see docs/scenario-format.md for the fields):
+
+1. Trust moves by the scenario's change for each label the analyser found
+   (defaults in coach/scenario.py), times ``buyer.trust.speed``. One turn moves
+   trust by at most ``TURN_CAP`` points (or the largest single change the
+   scenario sets, if larger), times speed, so that bad behaviour makes the buyer
+   curt before it makes them leave.
+2. Trust at or below ``ending.walkout_below``: the buyer walks out.
+3. A turn that proposes the scenario's next step (by meaning) ends the session
+   well if trust is high enough; otherwise the buyer declines.
+4. The turn is matched to a discovery by meaning: the analyser's sentence
+   embedding against each discovery's topic and example questions, with shared
+   content words as a tie-breaker and as the whole test when there is no
+   encoder. A "tell me more" with no topic of its own goes on with the topic of
+   the buyer's last reply. If the discovery's ``requires`` hold and the turn
+   was not leading, pushy, pitching, self-interested or interrogating, the buyer
+   reveals it; otherwise it gives the guarded reply.
+5. Otherwise the buyer reacts to the most telling label (bad behaviour first),
+   or curtly when trust is low or bad turns come in a row.
+6. A trusting buyer (trust >= ``VOLUNTEER_TRUST``) answering a good turn that
+   revealed nothing volunteers the undiscovered fact most related to what was
+   just discussed (``volunteer: true`` ones whose ``min_trust``/``after`` hold).
+
+No line is said twice in a session: variants rotate in a seeded random order,
+then fall back to the scenario's ``fallback`` lines, then to short neutral
+acknowledgements and pairs of them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from coach.buyer.base import BuyerState, BuyerTurn
+from coach.buyer.text import content_stems
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from coach.analysis.types import AnalysedTurn
+    from coach.scenario import Discovery, Scenario
+
+#: Labels that make a turn ask "badly": a discovery asked about this way is not revealed.
+ASKED_BADLY: frozenset[str] = frozenset(
+    {"leading_question", "pressure", "pitching", "self_interested", "checklist"}
+)
+#: Bad labels in the order the buyer reacts to them (the most offensive first).
+BAD_ORDER: tuple[str, ...] = ("pressure", "pitching", "self_interested", "leading_question", "checklist")
+#: Good labels in the order the buyer reacts to them.
+GOOD_ORDER: tuple[str, ...] = (
+    "empathy",
+    "reflection",
+    "mutual_success",
+    "curiosity",
+    "follow_up",
+    "open_question",
+    "closed_question",
+)
+#: Labels whose reaction makes a natural lead-in to a revealed fact ("Exactly. ...").
+PREFIX_LABELS: tuple[str, ...] = ("empathy", "reflection", "mutual_success")
+
+#: A turn moves trust by at most this many points (times speed), unless the
+#: scenario sets a single label's change higher.
+TURN_CAP = 15.0
+#: Trust at which a buyer starts volunteering related facts unasked.
+VOLUNTEER_TRUST = 60.0
+#: Bad turns in a row that make the buyer curt whatever the trust.
+CURT_STREAK = 2
+
+#: Cosine similarity at or above which a turn is about a discovery.
+SIM_HIGH = 0.52
+#: Cosine similarity at or above which shared content words confirm a match.
+SIM_LOW = 0.35
+#: Weighted shared-word score that confirms a borderline match, or decides on its own without an encoder.
+KW_CONFIRM = 0.5
+KW_ALONE = 1.0
+#: Cosine similarity at or above which a turn proposes the scenario's next step.
+NEXT_SIM = 0.55
+#: Two candidates whose scores differ by less than this count as a tie: the undiscovered one wins.
+TIE = 0.03
+#: Turns at most this many words long with no topic of their own ("tell me more",
+#: "go on", "how so?") continue the topic of the buyer's last reply.
+SHORT_PROMPT_WORDS = 8
+
+#: Neutral acknowledgements used when a scenario's own lines are all used up.
+GENERIC_LINES: tuple[str, ...] = (
+    "Mm.",
+    "Go on.",
+    "Okay.",
+    "Right.",
+    "I see.",
+    "Hm.",
+    "Sure.",
+    "Mm-hm.",
+    "Fair enough.",
+    "Okay, and?",
+)
+
+#: Key of the next step in RuleBuyer.similarities().
+NEXT_KEY = "<next-step>"
+#: Characters of a turn looked at for matching, and sentences encoded at most.
+MAX_MATCH_CHARS = 2000
+MAX_SEGMENTS = 4
+
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_INVITE = re.compile(
+    r"^(?:so,?\s+)?(?:tell me|walk me|talk me|help me|take me|describe|explain|say more|go on|paint me)\b", re.I
+)
+
+# Encodings of a scenario's example lines, per analyser, so a test suite that
+# runs many scripts against one scenario encodes them once.
+_ENCODED: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _encode_cached(analyzer: Any, texts: list[str]) -> "np.ndarray | None":
+    import numpy as np
+
+    try:
+        cache = _ENCODED.setdefault(analyzer, {})
+    except TypeError:  # not weak-referenceable: no cache
+        cache = {}
+    missing = [t for t in dict.fromkeys(texts) if t not in cache]
+    if missing:
+        vecs = analyzer.encode(missing)
+        if vecs is None:
+            return None
+        vecs = np.asarray(vecs, dtype=np.float32)
+        for t, v in zip(missing, vecs):
+            cache[t] = v
+    return np.stack([cache[t] for t in texts]) if texts else None
+
+
+class RuleBuyer:
+    """The scenario-driven buyer. ``analyzer`` supplies ``encode(texts)`` for
+    matching by meaning; without it (or with an encoder that returns None) the
+    buyer matches by shared content words only."""
+
+    def __init__(self, scenario: Scenario, analyzer: Any = None, seed: int = 0) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._speed = scenario.buyer.trust.speed
+        self._changes = scenario.trust_changes()
+        self._cap = max([TURN_CAP] + [abs(v) for v in self._changes.values()])
+        self._discoveries: dict[str, Discovery] = {d.id: d for d in scenario.discoveries}
+        self._order = [d.id for d in scenario.discoveries]
+        ending = scenario.ending
+        start = scenario.buyer.trust.start
+        #: Trust below which the buyer is curt: halfway between walking out and where they started.
+        self.curt_below = ending.walkout_below + max(10.0, (start - ending.walkout_below) / 2)
+
+        # Content words of each discovery, weighted by how specific they are to it.
+        self._stems = {d.id: content_stems(" ".join([d.topic, *d.examples])) for d in scenario.discoveries}
+        df: dict[str, int] = {}
+        for stems in self._stems.values():
+            for s in stems:
+                df[s] = df.get(s, 0) + 1
+        self._idf = {s: 1.0 / n for s, n in df.items()}
+        ns = ending.next_step
+        self._next_stems = content_stems(" ".join(ns.examples)) if ns else set()
+
+        # Prototype embeddings: each discovery's topic and examples; the next step's examples.
+        self._analyzer = analyzer
+        self._protos: dict[str, Any] | None = None
+        self._next_protos: Any = None
+        self._related: dict[str, list[str]] = {i: [j for j in self._order if j != i] for i in self._order}
+        if analyzer is not None and hasattr(analyzer, "encode"):
+            self._build_prototypes(analyzer)
+
+    # -- set-up ---------------------------------------------------------------
+
+    def _build_prototypes(self, analyzer: Any) -> None:
+        import numpy as np
+
+        texts: list[str] = []
+        spans: dict[str, tuple[int, int]] = {}
+        for d in self.scenario.discoveries:
+            a = len(texts)
+            texts.extend([d.topic, *d.examples])
+            spans[d.id] = (a, len(texts))
+        ns = self.scenario.ending.next_step
+        n0 = len(texts)
+        if ns:
+            texts.extend(ns.examples)
+        vecs = _encode_cached(analyzer, texts)
+        if vecs is None or len(vecs) != len(texts):
+            return
+        self._protos = {i: vecs[a:b] for i, (a, b) in spans.items()}
+        self._next_protos = vecs[n0:] if ns else None
+        # Related facts: the ones whose prototypes lie closest (after-dependents first).
+        centroids = {i: v.mean(axis=0) for i, v in self._protos.items()}
+        for i in self._order:
+            dependents = [j for j in self._order if i in self._discoveries[j].requires.after]
+            others = sorted(
+                (j for j in self._order if j != i and j not in dependents),
+                key=lambda j: -float(np.dot(centroids[i], centroids[j])),
+            )
+            self._related[i] = dependents + others
+
+    # -- the Buyer protocol ---------------------------------------------------
+
+    def new_state(self) -> BuyerState:
+        """A fresh state at the scenario's starting trust."""
+        return BuyerState(trust=float(self.scenario.buyer.trust.start))
+
+    def opening(self, state: BuyerState) -> BuyerTurn:
+        text = self.scenario.buyer.opening
+        state.said.append(text)
+        return BuyerTurn(text=text, kind="opening", trust=state.trust)
+
+    def reply(self, state: BuyerState, analysed: AnalysedTurn) -> BuyerTurn:
+        if state.ended:
+            raise RuntimeError("the conversation has ended")
+        sc = self.scenario
+        labels = set(analysed.labels)
+        bad = labels & ASKED_BADLY
+
+        # 1. Trust.
+        raw = sum(self._changes.get(label, 0.0) for label in labels)
+        cap = self._cap * self._speed
+        change = max(-cap, min(cap, raw * self._speed))
+        before = state.trust
+        state.trust = max(0.0, min(100.0, before + change))
+        change = state.trust - before
+        state.turn += 1
+        if bad and raw < 0:
+            state.bad_streak += 1
+            state.bad_turns += 1
+        elif raw > 0:
+            state.bad_streak = 0
+        # The first bad turn gets a reaction that names it; curtness comes with repetition.
+        state.curt = state.bad_streak >= CURT_STREAK or (state.trust < self.curt_below and state.bad_turns >= 2)
+
+        def done(parts: list[str], kind: str, revealed: tuple[str, ...] = (), asked: tuple[str, ...] = (),
+                 ended: bool = False, reason: str | None = None) -> BuyerTurn:
+            if not ended and state.turn >= sc.ending.max_turns:
+                ended, reason = True, "max_turns"
+            if ended:
+                state.ended, state.end_reason = True, reason
+            text = " ".join(p for p in parts if p)
+            if text in state.said:  # a composed reply can coincide with an earlier one
+                text = f"{text} {self._pick(list(GENERIC_LINES), state)}"
+            state.said.append(text)
+            return BuyerTurn(text=text, kind=kind, revealed=revealed, asked_about=asked, trust=state.trust,
+                             trust_change=change, ended=ended, end_reason=reason)
+
+        # 2. Walkout.
+        if state.trust <= sc.ending.walkout_below:
+            return done([self._pick(sc.reactions.walkout, state)], "walkout", ended=True, reason="walkout")
+
+        topic, next_step = self._match(analysed, state)
+
+        # 3. A proposed next step.
+        if next_step:
+            ns = sc.ending.next_step
+            assert ns is not None
+            if state.trust >= ns.min_trust and not bad - {"self_interested"}:
+                return done([self._pick(ns.reply, state)], "next_step", ended=True, reason="next_step")
+            pool = ns.declined or (sc.reactions.curt if state.curt else sc.reactions.fallback)
+            return done([self._pick(pool, state)], "declined")
+
+        good = raw > 0 and not bad
+        reaction = self._reaction(labels, bad, state)
+
+        # 4. A hidden fact asked about.
+        if topic is not None and topic not in state.discovered:
+            d = self._discoveries[topic]
+            state.last_topic = topic
+            if self._can_reveal(d, labels, bad, state):
+                state.discovered.append(topic)
+                prefix = self._prefix(labels, state) if not state.curt else ""
+                return done([prefix, self._pick(d.reveal, state)], "reveal", (topic,), (topic,))
+            guarded = self._pick(d.guarded, state, fallback=False)
+            parts = [reaction, guarded] if bad else [guarded]
+            return done(parts, "guarded", asked=(topic,))
+
+        # 5/6. A reaction, and perhaps a related fact offered unasked.
+        if topic is not None:
+            state.last_topic = topic
+        if good and state.trust >= VOLUNTEER_TRUST and not state.curt:
+            offered = self._volunteer(topic, state)
+            if offered is not None:
+                d = self._discoveries[offered]
+                state.discovered.append(offered)
+                state.last_topic = offered
+                lead = self._prefix(labels, state)
+                return done([lead, self._pick(d.reveal, state)], "volunteer", (offered,),
+                            (topic,) if topic else ())
+        kind = "curt" if state.curt else ("reaction" if labels else "fallback")
+        return done([reaction], kind, asked=(topic,) if topic else ())
+
+    # -- matching -------------------------------------------------------------
+
+    def _segments(self, text: str) -> list[str]:
+        """The parts of a turn that carry its topic: its questions and inviting
+        imperatives if it has any (a reflection before the question is about the
+        last topic, not the next), else all its sentences. At most MAX_SEGMENTS,
+        the last ones (a turn ends on its ask)."""
+        sentences = [x.strip() for x in _SENTENCE.split(text[:MAX_MATCH_CHARS]) if x.strip()]
+        asks = [x for x in sentences if x.endswith("?") or _INVITE.match(x)]
+        return (asks or sentences)[-MAX_SEGMENTS:]
+
+    def _vectors(self, analysed: AnalysedTurn, segments: list[str]) -> Any:
+        """Unit embeddings to match with: the turn's own when it is one segment,
+        else one per segment (encoded here, in one batch)."""
+        import numpy as np
+
+        if self._protos is None:
+            return None
+        sentences = [x for x in _SENTENCE.split(analysed.text[:MAX_MATCH_CHARS]) if x.strip()]
+        if len(sentences) <= 1 and analysed.embedding is not None:
+            vecs = np.asarray(analysed.embedding, dtype=np.float32).reshape(1, -1)
+        elif self._analyzer is not None and segments:
+            vecs = self._analyzer.encode(segments)
+            if vecs is None:
+                return None
+            vecs = np.asarray(vecs, dtype=np.float32).reshape(len(segments), -1)
+        else:
+            return None
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vecs / norms
+
+    def similarities(self, analysed: AnalysedTurn) -> dict[str, float]:
+        """Cosine similarity of the turn's asks to each discovery, and to the next
+        step under the key ``"<next-step>"`` (empty without an encoder)."""
+        import numpy as np
+
+        vecs = self._vectors(analysed, self._segments(analysed.text))
+        if vecs is None or self._protos is None:
+            return {}
+        out = {i: float(np.max(v @ vecs.T)) for i, v in self._protos.items()}
+        if self._next_protos is not None:
+            out[NEXT_KEY] = float(np.max(self._next_protos @ vecs.T))
+        return out
+
+    def _keyword_scores(self, stems: set[str]) -> dict[str, float]:
+        return {i: sum(self._idf[s] for s in stems & own) for i, own in self._stems.items()}
+
+    def _match(self, analysed: AnalysedTurn, state: BuyerState) -> tuple[str | None, bool]:
+        """(discovery the turn asks about or None, whether it proposes the next step)."""
+        segments = self._segments(analysed.text)
+        stems = content_stems(" ".join(segments))
+        kw = self._keyword_scores(stems)
+        sims = self.similarities(analysed)
+
+        scores: dict[str, float] = {}
+        for i in self._order:
+            if sims:
+                s = sims[i]
+                if s >= SIM_HIGH or (s >= SIM_LOW and kw[i] >= KW_CONFIRM):
+                    scores[i] = s + 0.05 * min(kw[i], 2.0)
+            elif kw[i] >= KW_ALONE:
+                scores[i] = kw[i]
+        topic: str | None = None
+        if scores:
+            best = max(scores.values())
+            close = [i for i in self._order if i in scores and scores[i] >= best - TIE]
+            fresh = [i for i in close if i not in state.discovered]
+            topic = max(fresh or close, key=lambda i: scores[i])
+
+        if self.scenario.ending.next_step is not None:
+            if sims and NEXT_KEY in sims:
+                nsim = sims[NEXT_KEY]
+                best_topic = max(v for k, v in sims.items() if k != NEXT_KEY)
+                next_step = nsim >= NEXT_SIM and nsim > best_topic
+            else:
+                shared = len(stems & self._next_stems)
+                next_step = shared >= 2 and shared > max(kw.values(), default=0.0)
+            if next_step:
+                return None, True
+
+        if topic is None and state.last_topic is not None:
+            # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
+            words = analysed.words or len(analysed.text.split())
+            if (
+                ("follow_up" in analysed.labels or "open_question" in analysed.labels)
+                and words <= SHORT_PROMPT_WORDS
+                and max(kw.values(), default=0.0) < KW_CONFIRM
+            ):
+                topic = state.last_topic
+        return topic, False
+
+    def _can_reveal(self, d: Discovery, labels: set[str], bad: set[str], state: BuyerState) -> bool:
+        req = d.requires
+        if bad:
+            return False
+        if req.open_question and "open_question" not in labels:
+            return False
+        if state.trust < req.min_trust:
+            return False
+        return all(a in state.discovered for a in req.after)
+
+    def _volunteer(self, topic: str | None, state: BuyerState) -> str | None:
+        anchor = topic or state.last_topic or (state.discovered[-1] if state.discovered else None)
+        order = self._related[anchor] if anchor else self._order
+        for i in order:
+            d = self._discoveries[i]
+            if i in state.discovered or not d.volunteer:
+                continue
+            if state.trust >= d.requires.min_trust and all(a in state.discovered for a in d.requires.after):
+                return i
+        return None
+
+    # -- lines ----------------------------------------------------------------
+
+    def _reaction(self, labels: set[str], bad: set[str], state: BuyerState) -> str:
+        r = self.scenario.reactions
+        if state.curt:
+            return self._pick(r.curt, state)
+        order = BAD_ORDER + GOOD_ORDER if bad else GOOD_ORDER + BAD_ORDER
+        for label in order:
+            if label in labels:
+                lines = [x for x in r.lines(label) if x not in state.used]
+                if lines:
+                    return self._pick(lines, state)
+        return self._pick(r.fallback, state)
+
+    def _prefix(self, labels: set[str], state: BuyerState) -> str:
+        for label in PREFIX_LABELS:
+            if label in labels:
+                lines = [x for x in self.scenario.reactions.lines(label) if x not in state.used]
+                if lines:
+                    return self._pick(lines, state)
+        return ""
+
+    def _pick(self, lines: list[str], state: BuyerState, *, fallback: bool = True) -> str:
+        """A line not used yet in this session, chosen with the seeded generator.
+
+        When ``lines`` are all used: the scenario's fallback lines, then short
+        neutral acknowledgements, then pairs of them.
+        """
+        used = set(state.used)
+        pools = [lines, self.scenario.reactions.fallback, list(GENERIC_LINES)] if fallback else [lines]
+        for pool in pools:
+            fresh = [x for x in pool if x not in used]
+            if fresh:
+                choice = self._rng.choice(fresh)
+                state.used.append(choice)
+                return choice
+        if not fallback:
+            return self._pick(self.scenario.reactions.fallback, state)
+        pairs = [f"{a} {b}" for a in GENERIC_LINES for b in GENERIC_LINES if a != b]
+        fresh = [x for x in pairs if x not in used]
+        choice = self._rng.choice(fresh) if fresh else self._rng.choice(pairs)
+        state.used.append(choice)
+        return choice

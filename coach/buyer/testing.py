@@ -1,0 +1,75 @@
+"""An analyser double for testing buyers and the engine without the trained models.
+
+``ScriptedAnalyzer`` gives each rep turn the labels you prescribe: a leading
+``[label label ...]`` tag in the turn's text (stripped before anything else
+sees it), else a ``labels`` mapping from text to labels, else none. Embeddings
+come from an optional ``encoder`` (anything with ``encode(texts)``); without one
+the buyer falls back to word matching, which is what these tests exercise.
+
+It implements the slice of the analyser API the engine uses:
+``conversation()`` with ``add_buyer``/``add_rep``, and ``encode``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from coach.analysis.types import AnalysedTurn
+from coach.labels import LABELS
+
+_TAG = re.compile(r"^\s*\[([a-z_ ]+)\]\s*")
+
+
+def split_tag(text: str) -> tuple[tuple[str, ...], str]:
+    """``"[open_question curiosity] How...?"`` -> (("open_question", "curiosity"), "How...?")."""
+    m = _TAG.match(text)
+    if not m:
+        return (), text
+    labels = tuple(x for x in m.group(1).split() if x)
+    unknown = [x for x in labels if x not in LABELS]
+    if unknown:
+        raise ValueError(f"unknown label(s) in tag: {', '.join(unknown)}")
+    return labels, text[m.end():]
+
+
+class ScriptedConversation:
+    def __init__(self, owner: ScriptedAnalyzer) -> None:
+        self._owner = owner
+        self.turns: list[tuple[str, str]] = []
+
+    def add_buyer(self, text: str) -> None:
+        self.turns.append(("buyer", text))
+
+    def add_rep(self, text: str) -> AnalysedTurn:
+        labels, clean = split_tag(text)
+        if not labels:
+            labels = tuple(self._owner.labels.get(text, ()))
+        self.turns.append(("rep", text))
+        emb = None
+        if self._owner.encoder is not None:
+            emb = self._owner.encoder.encode([clean])[0]
+        return AnalysedTurn(
+            text=clean,
+            labels=labels,
+            questions=clean.count("?"),
+            words=len(clean.split()),
+            embedding=emb,
+        )
+
+
+class ScriptedAnalyzer:
+    """Labels by prescription; see the module docstring."""
+
+    def __init__(self, labels: Mapping[str, Sequence[str]] | None = None, encoder: Any = None) -> None:
+        self.labels = dict(labels or {})
+        self.encoder = encoder
+
+    def conversation(self) -> ScriptedConversation:
+        return ScriptedConversation(self)
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        if self.encoder is None:
+            return None
+        return self.encoder.encode([split_tag(t)[1] for t in texts])

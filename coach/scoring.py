@@ -1,0 +1,514 @@
+"""The scorecard: a practice session's transcript -> a 0-100 score in four parts a rep can act on.
+
+Parts (weights: the scenario's ``scoring:``, else DEFAULT_SCORING_WEIGHTS in coach/scenario.py):
+
+- **discovery**: the weighted share of the scenario's hidden facts uncovered.
+- **questions**: question quality, turn by turn: open and curious questions
+  score high; closed ones middling; leading, self-interested and checklist
+  questions low.
+- **listening**: the rep's share of the words, follow-ups and reflections
+  (building on what the buyer said), and the longest rep turn; from the
+  analyser's conversation metrics (coach.analysis.metrics.summarize).
+- **relationship**: the buyer's trust at the end, how the rep's turns moved it,
+  and whether the meeting ended well (a next step) or badly (a walkout).
+
+Each part quotes its best and worst rep turn with the reason, and gives one
+thing to try next time. Hints cost ``HINT_COST`` points each. The score depends
+only on the transcript (the analysed turns and the buyer's replies), so the same
+transcript always gets the same score.
+
+No heavy imports: this module needs only the analysed turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from coach.scenario import DEFAULT_SCORING_WEIGHTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.analysis.types import AnalysedTurn
+    from coach.buyer.base import BuyerTurn
+    from coach.scenario import Scenario
+
+#: Points taken off the total for each hint the rep asked for.
+HINT_COST = 5
+
+PART_TITLES: dict[str, str] = {
+    "discovery": "Discovery",
+    "questions": "Question quality",
+    "listening": "Listening",
+    "relationship": "Relationship",
+}
+
+# -- questions: the value of one question turn, 0-1 --------------------------
+#: By question form; a turn the analyser counted questions in but gave no form gets QUESTION_OTHER.
+QUESTION_FORM_VALUE = {"open_question": 1.0, "closed_question": 0.45, "leading_question": 0.0}
+QUESTION_OTHER = 0.6
+#: Added for curiosity; taken off for serving the seller's agenda or interrogating.
+QUESTION_CURIOSITY = 0.15
+QUESTION_SELF_INTERESTED = 0.4
+QUESTION_CHECKLIST = 0.25
+
+# -- listening ----------------------------------------------------------------
+#: Rep share of the words at or below which listening gets full marks for talk share, and at or above which none.
+SHARE_GOOD, SHARE_BAD = 0.50, 0.85
+#: Share of rep turns (after the first) that follow up or reflect, for full marks.
+FOLLOW_TARGET = 0.5
+#: Reflections (or empathic restatements) per question turn, for full marks.
+REFLECT_TARGET = 0.4
+#: Words in the longest rep turn at or below which there is no monologue penalty, and at or above which it is full.
+MONOLOGUE_OK, MONOLOGUE_BAD = 45, 120
+LISTENING_WEIGHTS = {"share": 0.35, "follow": 0.35, "reflect": 0.15, "monologue": 0.15}
+
+# -- relationship -------------------------------------------------------------
+#: Final trust at or below which the trust share is 0, and at or above which it is full.
+TRUST_LOW, TRUST_HIGH = 20.0, 70.0
+#: A walkout caps the relationship part; an agreed next step adds a bonus.
+WALKOUT_CAP = 20
+NEXT_STEP_BONUS = 10
+
+QUOTE_CHARS = 160
+
+
+class ExchangeLike(Protocol):
+    """What scoring needs of one exchange (coach.engine.Exchange provides it)."""
+
+    rep_text: str
+    analysed: AnalysedTurn
+    buyer: BuyerTurn
+    trust_before: float
+    trust_after: float
+    revealed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TurnRef:
+    """A rep turn a part points at, quoted, with the reason."""
+
+    #: Index in the whole transcript (0 is the buyer's opening; rep turn k is 2k-1): the store's turn index.
+    turn: int
+    #: 1-based number of the rep turn.
+    rep_turn: int
+    quote: str
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "rep_turn": self.rep_turn, "quote": self.quote, "why": self.why}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the scorecard."""
+
+    name: str
+    title: str
+    #: 0-100.
+    score: int
+    #: Normalised weight in the total (the weights sum to 1).
+    weight: float
+    best: TurnRef | None
+    worst: TurnRef | None
+    #: One thing to try next time.
+    advice: str
+    #: The numbers behind the score, for reports.
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "score": self.score,
+            "weight": round(self.weight, 4),
+            "best": self.best.to_dict() if self.best else None,
+            "worst": self.worst.to_dict() if self.worst else None,
+            "advice": self.advice,
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """The result of a session: ``total`` 0-100 and its parts."""
+
+    total: int
+    parts: tuple[Part, ...]
+    #: Discoveries found, in the order found, and missed, in scenario order.
+    discovered: tuple[str, ...]
+    missed: tuple[str, ...]
+    #: id -> topic, for showing found and missed facts.
+    topics: dict[str, str]
+    hints: int
+    hint_penalty: int
+    final_trust: float
+    end_reason: str | None
+    rep_turns: int
+
+    def part(self, name: str) -> Part:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; the store keeps it as the session's scorecard."""
+        return {
+            "total": self.total,
+            "parts": [p.to_dict() for p in self.parts],
+            "discovered": list(self.discovered),
+            "missed": list(self.missed),
+            "discoveries": [
+                {"id": i, "topic": t, "found": i in self.discovered} for i, t in self.topics.items()
+            ],
+            "hints": self.hints,
+            "hint_penalty": self.hint_penalty,
+            "final_trust": round(self.final_trust, 1),
+            "end_reason": self.end_reason,
+            "rep_turns": self.rep_turns,
+        }
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _ref(exchanges: Sequence[ExchangeLike], k: int, why: str) -> TurnRef:
+    return TurnRef(turn=2 * k + 1, rep_turn=k + 1, quote=_quote(exchanges[k].rep_text), why=why)
+
+
+def _best_worst(values: list[tuple[int, float]]) -> tuple[int | None, int | None]:
+    """Index of the highest and the lowest value (earliest on ties)."""
+    if not values:
+        return None, None
+    best = max(values, key=lambda kv: (kv[1], -kv[0]))[0]
+    worst = min(values, key=lambda kv: (kv[1], kv[0]))[0]
+    return best, worst
+
+
+def _clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    return max(lo, min(hi, x))
+
+
+def _ramp(x: float, good: float, bad: float) -> float:
+    """1 at or beyond ``good``, 0 at or beyond ``bad``, linear between."""
+    if good == bad:
+        return 1.0 if x <= good else 0.0
+    return _clamp((bad - x) / (bad - good))
+
+
+# ---------------------------------------------------------------------------
+# The parts
+# ---------------------------------------------------------------------------
+
+
+def _discovery(scenario: Scenario, ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
+    weights = {d.id: d.weight for d in scenario.discoveries}
+    total = sum(weights.values()) or 1.0
+    found: list[str] = []
+    gained: list[tuple[int, float]] = []
+    guarded: list[tuple[int, str]] = []
+    for k, e in enumerate(ex):
+        new = [i for i in e.revealed if i in weights and i not in found]
+        found.extend(new)
+        if new:
+            gained.append((k, sum(weights[i] for i in new)))
+        elif e.buyer.kind == "guarded" and e.buyer.asked_about:
+            guarded.append((k, e.buyer.asked_about[0]))
+    share = sum(weights[i] for i in found) / total
+    best = worst = None
+    if gained:
+        k = max(gained, key=lambda kv: (kv[1], -kv[0]))[0]
+        topics = ", ".join(scenario.discovery(i).topic for i in ex[k].revealed if i in weights)
+        best = _ref(ex, k, f"uncovered {topics}")
+    if guarded:
+        k, i = guarded[0]
+        worst = _ref(ex, k, f"asked about {scenario.discovery(i).topic}, but {_why_guarded(scenario, ex[k], i)}")
+    missed = [d for d in scenario.discoveries if d.id not in found]
+    if missed:
+        m = max(missed, key=lambda d: d.weight)
+        advice = (
+            f"You never heard about {m.topic}. Ask about it with an open question once they trust you, "
+            f"for example: \"{m.examples[0]}\""
+        )
+    else:
+        advice = "You uncovered everything: next time, get there in fewer turns by following up on each answer."
+    details = {"found": found, "missed": [d.id for d in missed], "share": round(share, 3)}
+    return share, best, worst, advice, details
+
+
+def _why_guarded(scenario: Scenario, e: ExchangeLike, discovery_id: str) -> str:
+    labels = set(e.analysed.labels)
+    d = scenario.discovery(discovery_id)
+    for label, why in (
+        ("leading_question", "the question led them to your answer"),
+        ("pressure", "you pushed instead of asking"),
+        ("pitching", "the question came wrapped in a pitch"),
+        ("self_interested", "the question served your agenda"),
+        ("checklist", "it came as one more item on a checklist"),
+    ):
+        if label in labels:
+            return why
+    if d.requires.open_question and "open_question" not in labels:
+        return "it was a closed question: they answered without telling you anything"
+    if e.trust_after < d.requires.min_trust:
+        return "they did not trust you enough yet to tell you"
+    if d.requires.after:
+        return "they needed to tell you something else first"
+    return "they kept it to themselves"
+
+
+def _question_value(a: AnalysedTurn) -> float | None:
+    labels = set(a.labels)
+    form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
+    if form is None and not a.questions:
+        return None
+    v = QUESTION_FORM_VALUE[form] if form else QUESTION_OTHER
+    if "curiosity" in labels:
+        v += QUESTION_CURIOSITY
+    if "self_interested" in labels:
+        v -= QUESTION_SELF_INTERESTED
+    if "checklist" in labels:
+        v -= QUESTION_CHECKLIST
+    return _clamp(v)
+
+
+def _question_why(a: AnalysedTurn, good: bool) -> str:
+    labels = set(a.labels)
+    if good:
+        if "open_question" in labels and "curiosity" in labels:
+            return "an open question that explores their world"
+        if "open_question" in labels:
+            return "an open question: it invites them to explain"
+        return "the strongest question you asked"
+    for label, why in (
+        ("leading_question", "a leading question: it steers them to your answer"),
+        ("self_interested", "a question that serves your agenda, not their understanding"),
+        ("checklist", "interrogation: question after question without building on the answers"),
+        ("closed_question", "a closed question: it gets a yes, a no or a number"),
+    ):
+        if label in labels:
+            return why
+    return "the weakest question you asked"
+
+
+def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
+    values = [(k, v) for k, e in enumerate(ex) if (v := _question_value(e.analysed)) is not None]
+    counts = {label: sum(1 for e in ex if label in e.analysed.labels) for label in (
+        "open_question", "closed_question", "leading_question", "curiosity", "self_interested", "checklist")}
+    details = {"question_turns": len(values), **counts}
+    if not values:
+        return 0.0, None, None, "Ask questions: an open one such as \"What are you hoping to achieve?\" gets them talking.", details
+    score = sum(v for _, v in values) / len(values)
+    b, w = _best_worst(values)
+    best = _ref(ex, b, _question_why(ex[b].analysed, True))
+    worst = _ref(ex, w, _question_why(ex[w].analysed, False))
+    if counts["leading_question"]:
+        advice = "Drop the leading questions: ask what they think (\"What did it cost you?\") rather than steering (\"Downtime is expensive, right?\")."
+    elif counts["self_interested"]:
+        advice = "Hold budget, authority and signature questions until they have told you what they hope to achieve and why it matters now."
+    elif counts["checklist"]:
+        advice = "Stop working down a list: take up their last answer before you ask something new."
+    elif counts["closed_question"] > counts["open_question"]:
+        advice = "Open your questions up: start with \"how\", \"what happened\" or \"tell me about\" instead of \"is\", \"do\" or \"how many\"."
+    elif not counts["curiosity"]:
+        advice = "Be curious about them: ask what they hope to achieve and why it is a priority now."
+    else:
+        advice = "Keep the open, curious questions; try one that asks how they will decide and who else cares."
+    return score, best, worst, advice, details
+
+
+def _listening_metrics(opening: str | None, ex: Sequence[ExchangeLike]) -> dict[str, float]:
+    """Talk share, follow-up rate and longest rep turn, from the analyser's summary."""
+    from coach.analysis.types import Turn
+
+    turns: list[Turn] = []
+    analysed: list[AnalysedTurn | None] = []
+    if opening:
+        turns.append(Turn("buyer", opening))
+        analysed.append(None)
+    for e in ex:
+        turns.append(Turn("rep", e.rep_text))
+        analysed.append(e.analysed)
+        turns.append(Turn("buyer", e.buyer.text))
+        analysed.append(None)
+    return _summary(turns, analysed)
+
+
+def _summary(turns: list, analysed: list) -> dict[str, float]:
+    from coach.analysis.metrics import summarize
+
+    s = summarize(turns, analysed)
+    return {
+        "rep_share": float(s.get("rep_talk_share") or 0.0),
+        "longest_rep": float(s.get("longest_rep_monologue") or 0),
+    }
+
+
+def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
+    m = _listening_metrics(opening, ex)
+    later = ex[1:]
+    building = sum(1 for e in later if {"follow_up", "reflection"} & set(e.analysed.labels))
+    follow_rate = building / len(later) if later else 0.0
+    reflections = sum(1 for e in ex if "reflection" in e.analysed.labels)
+    question_turns = sum(1 for e in ex if _question_value(e.analysed) is not None)
+    reflect_ratio = reflections / max(1, question_turns)
+    parts = {
+        "share": _ramp(m["rep_share"], SHARE_GOOD, SHARE_BAD),
+        "follow": _clamp(follow_rate / FOLLOW_TARGET),
+        "reflect": _clamp(reflect_ratio / REFLECT_TARGET),
+        "monologue": _ramp(m["longest_rep"], MONOLOGUE_OK, MONOLOGUE_BAD),
+    }
+    if not ex:
+        parts = dict.fromkeys(parts, 0.0)
+    score = sum(LISTENING_WEIGHTS[k] * v for k, v in parts.items())
+
+    def turn_value(e: ExchangeLike) -> float:
+        labels = set(e.analysed.labels)
+        words = e.analysed.words or len(e.rep_text.split())
+        v = 0.4 + 0.35 * ("follow_up" in labels) + 0.35 * ("reflection" in labels) + 0.1 * ("empathy" in labels)
+        v -= 0.3 * ("pitching" in labels) + 0.3 * (words > MONOLOGUE_OK)
+        return _clamp(v)
+
+    values = [(k, turn_value(e)) for k, e in enumerate(ex)]
+    b, w = _best_worst(values)
+    best = worst = None
+    if b is not None:
+        lb = set(ex[b].analysed.labels)
+        why = (
+            "you reflected what they said back to them" if "reflection" in lb
+            else "you built on what they had just said" if "follow_up" in lb
+            else "the turn that listened best"
+        )
+        best = _ref(ex, b, why)
+    if w is not None:
+        lw = set(ex[w].analysed.labels)
+        words = ex[w].analysed.words or len(ex[w].rep_text.split())
+        why = (
+            f"a {words}-word turn: a monologue leaves them nothing to say" if words > MONOLOGUE_OK
+            else "talking about your offer instead of listening" if "pitching" in lw
+            else "a new topic that ignored what they had just said" if w > 0
+            else "an opener that did not build on anything yet"
+        )
+        worst = _ref(ex, w, why)
+    share_pct = round(100 * m["rep_share"])
+    if parts["share"] < 0.6:
+        advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
+    elif parts["follow"] < 0.6:
+        advice = "Build on their last answer: take up their words (\"A whole week?\") before changing topic."
+    elif parts["reflect"] < 0.6:
+        advice = "Sum up what you heard in your own words (\"So the outage cost you more in trust than hardware\") before your next question."
+    elif parts["monologue"] < 1.0:
+        advice = "Keep your turns short: one thought, one question."
+    else:
+        advice = "You listened well: keep reflecting before you ask the next question."
+    details = {
+        "rep_share": round(m["rep_share"], 3),
+        "follow_rate": round(follow_rate, 3),
+        "reflections": reflections,
+        "longest_rep_words": int(m["longest_rep"]),
+    }
+    return score, best, worst, advice, details
+
+
+def _relationship(
+    scenario: Scenario, ex: Sequence[ExchangeLike], end_reason: str | None
+) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
+    start = float(scenario.buyer.trust.start)
+    final = ex[-1].trust_after if ex else start
+    trust_part = _clamp((final - TRUST_LOW) / (TRUST_HIGH - TRUST_LOW))
+
+    def behaviour(e: ExchangeLike) -> float:
+        labels = set(e.analysed.labels)
+        v = 0.5 + 0.25 * ("empathy" in labels) + 0.25 * ("mutual_success" in labels) + 0.15 * ("reflection" in labels)
+        v -= 0.4 * ("pressure" in labels) + 0.3 * ("pitching" in labels) + 0.3 * ("self_interested" in labels)
+        v -= 0.15 * ("leading_question" in labels)
+        return _clamp(v)
+
+    manner = sum(behaviour(e) for e in ex) / len(ex) if ex else 0.0
+    score = 0.6 * trust_part + 0.4 * manner
+    if end_reason == "walkout":
+        score = min(score, WALKOUT_CAP / 100)
+    elif end_reason == "next_step":
+        score = min(1.0, score + NEXT_STEP_BONUS / 100)
+
+    changes = [(k, e.trust_after - e.trust_before) for k, e in enumerate(ex)]
+    b, w = _best_worst(changes)
+    best = worst = None
+    if b is not None and changes[b][1] > 0:
+        best = _ref(ex, b, f"raised their trust by {changes[b][1]:.0f}")
+    if w is not None and changes[w][1] < 0:
+        worst = _ref(ex, w, f"lowered their trust by {-changes[w][1]:.0f}")
+    elif w is not None and w != b:
+        worst = _ref(ex, w, "the turn that did least for their trust")
+    labels = [label for e in ex for label in e.analysed.labels]
+    if end_reason == "walkout":
+        advice = "They walked out: when the buyer goes quiet or curt, stop pushing and ask what matters to them."
+    elif "pressure" in labels:
+        advice = "Drop the urgency and the \"you need\": ask what worries them about changing instead."
+    elif "pitching" in labels:
+        advice = "Keep your product out of it until they ask: every unasked pitch costs trust."
+    elif "mutual_success" not in labels:
+        advice = "Frame it as shared: say you would rather both of you know early if it is not a fit."
+    elif final < TRUST_HIGH:
+        advice = "Show you understood before you ask for more: reflect their situation and how it feels."
+    else:
+        advice = "Trust is high: use it to agree a concrete next step that is worth their time."
+    details = {"final_trust": round(final, 1), "start_trust": start, "end_reason": end_reason}
+    return score, best, worst, advice, details
+
+
+def score(
+    scenario: Scenario,
+    exchanges: Sequence[ExchangeLike],
+    *,
+    hints: int = 0,
+    opening: str | None = None,
+    end_reason: str | None = None,
+) -> Scorecard:
+    """Score a session. ``opening`` is the buyer's first line (it counts in the
+    talk share; default: the scenario's); ``end_reason`` defaults to the last
+    buyer turn's."""
+    ex = list(exchanges)
+    if opening is None:
+        opening = scenario.buyer.opening
+    if end_reason is None and ex and ex[-1].buyer.ended:
+        end_reason = ex[-1].buyer.end_reason
+    weights = scenario.scoring.normalised() if scenario.scoring else dict(DEFAULT_SCORING_WEIGHTS)
+    results = {
+        "discovery": _discovery(scenario, ex),
+        "questions": _questions(ex),
+        "listening": _listening(opening, ex),
+        "relationship": _relationship(scenario, ex, end_reason),
+    }
+    parts = tuple(
+        Part(
+            name=name,
+            title=PART_TITLES[name],
+            score=round(100 * value),
+            weight=weights.get(name, 0.0),
+            best=best,
+            worst=worst,
+            advice=advice,
+            details=details,
+        )
+        for name, (value, best, worst, advice, details) in results.items()
+    )
+    raw = sum(p.weight * 100 * results[p.name][0] for p in parts)
+    penalty = HINT_COST * max(0, hints)
+    total = int(round(_clamp(raw - penalty, 0, 100)))
+    found = tuple(results["discovery"][4]["found"])
+    return Scorecard(
+        total=total,
+        parts=parts,
+        discovered=found,
+        missed=tuple(d.id for d in scenario.discoveries if d.id not in found),
+        topics={d.id: d.topic for d in scenario.discoveries},
+        hints=max(0, hints),
+        hint_penalty=penalty,
+        final_trust=ex[-1].trust_after if ex else float(scenario.buyer.trust.start),
+        end_reason=end_reason,
+        rep_turns=len(ex),
+    )
