@@ -1,3 +1,128 @@
-"""Commands registered by coach.cli: see COMMANDS."""
+"""`coach analyze FILE...`: label every rep turn of real or recorded
+conversations and summarise each conversation.
 
-COMMANDS: list = []
+Only click is imported at module level; the readers, the analyser and its
+models load inside the command so `coach --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+FORMATS = ("text", "json", "jsonl")
+
+
+def _load_analyzer():
+    """The analyser, loaded once per run (tests may replace this function)."""
+    from coach.analysis.analyzer import Analyzer
+
+    return Analyzer.load()
+
+
+def _use_color() -> bool:
+    import os
+    import sys
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: a readable report (coloured on a terminal unless NO_COLOR is set); "
+    "jsonl: one JSON line per turn in input order, then one summary line per conversation; "
+    "json: one document with the same content.",
+)
+@click.option(
+    "--rep",
+    "rep",
+    metavar="NAME",
+    help="Who the rep is in transcripts that name their speakers (.txt, .vtt, .srt, or JSONL "
+    "with names as speakers). Default: a speaker called Rep, Seller, Sales..., else the first "
+    "speaker; everyone else is the buyer side.",
+)
+def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
+    """Label every rep turn in FILE... and summarise each conversation.
+
+    For each rep turn: its labels (open/closed/leading question, curiosity,
+    follow-up, reflection, empathy, mutual success, self-interested,
+    pitching, pressure, checklist), the words behind each and a tip. Then per
+    conversation: the rep's talk share, the question mix, the longest
+    monologue, checklist runs, the reflection-to-question ratio, the
+    follow-up rate and every label's count.
+
+    FILE is .jsonl ({"conversation", "speaker": "rep"|"buyer", "text"} per
+    line), .txt ("Name: text" lines), .vtt (Teams, Zoom) or .srt; "-" reads
+    JSONL from standard input. Bad input stops with FILE:LINE: message and
+    exit status 2.
+    """
+    from coach.cli import CoachError
+
+    from coach.analysis.readers import TranscriptError, check_source
+
+    if files.count("-") > 1:
+        raise CoachError("'-' (standard input) can be given only once")
+    try:
+        for path in files:  # every argument is checked before any model loads
+            check_source(path)
+        _run(files, fmt, rep)
+    except TranscriptError as e:
+        raise CoachError(str(e)) from None
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+
+
+def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
+    import json
+    import sys
+
+    from coach.analysis.metrics import summarize
+    from coach.analysis.readers import read_conversations
+    from coach.analysis.report import conversation_document, jsonl_lines, render_text
+
+    analyzer = None
+    color = fmt == "text" and _use_color()
+    documents: list[dict] = []
+    out = sys.stdout
+    for path in files:
+        for conv in read_conversations(path, rep=rep):
+            if analyzer is None:
+                analyzer = _load_analyzer()  # after the first conversation reads cleanly
+            analysed = analyzer.analyze_turns(conv.turns)
+            summary = summarize(conv.turns, analysed)
+            if fmt == "jsonl":
+                out.write(jsonl_lines(conv, analysed, summary))
+                out.flush()
+            elif fmt == "json":
+                documents.append(conversation_document(conv, analysed, summary))
+            else:
+                click.echo(render_text(conv, analysed, summary, color=color), color=color)
+    if fmt == "json":
+        out.write(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2) + "\n")
+        out.flush()
+
+
+def _quiet_broken_pipe() -> None:
+    """`coach analyze big.jsonl | head`: stop quietly when the reader goes away."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(141)
+
+
+COMMANDS = [analyze]
