@@ -12,4 +12,13 @@ Public API (importable without Textual)::
 
 from coach.analysis.types import AnalysedTurn, Evidence, Speaker, Turn
 
-__all__ = ["AnalysedTurn", "Evidence", "Speaker", "Turn"]
+__all__ = ["AnalysedTurn", "Analyzer", "ConversationAnalysis", "Evidence", "Speaker", "Turn"]
+
+
+def __getattr__(name: str):
+    # Lazy, so that importing coach.analysis (e.g. for the types) stays cheap.
+    if name in ("Analyzer", "ConversationAnalysis"):
+        from coach.analysis import analyzer
+
+        return getattr(analyzer, name)
+    raise AttributeError(f"module 'coach.analysis' has no attribute {name!r}")

@@ -49,6 +49,9 @@ class AnalysedTurn:
     #: None when the analyser ran without its encoder. The buyer uses it to
     #: match a turn to a scenario's discoveries by meaning.
     embedding: object | None = field(default=None, repr=False, compare=False)
+    #: The trained heads' probability per label (empty when the rules decided
+    #: alone). For inspection and calibration; the labels are the decision.
+    scores: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, label: str) -> bool:
         return label in self.labels

@@ -1,0 +1,422 @@
+"""The analyser: rep turn (+ the conversation before it) -> labels, evidence, tips.
+
+    analyzer = Analyzer.load()          # cached per process, thread-safe
+    conv = analyzer.conversation()
+    conv.add_buyer("We lost a week of orders.")
+    turn = conv.add_rep("A whole week. What did that do to your retail accounts?")
+    analyzer.analyze_turns(turns)       # batched; None for buyer turns
+    analyzer.encode(texts)              # unit-length float32 rows
+
+How a label is decided: spaCy gives the structure (sentences, which ask or invite and
+in what form: features.py); cue phrases give evidence (rules.py); the trained heads
+(heads.py, models/heads.npz) decide from the sentence embedding (encoder.py), the
+structure, the cues and the relation to the buyer's last turn. Without trained heads
+the rules decide alone. Checklist is the conversation rule of LABELS.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from coach.analysis import features as F
+from coach.analysis import rules as R
+from coach.analysis.tips import tips_for
+from coach.analysis.types import AnalysedTurn, Evidence, Turn
+from coach.labels import LABELS
+
+HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
+_CUE_NAMES = tuple(f"cue_{lab}" for lab in R.CUES)
+_FU_NAMES = ("fu_has_buyer", "fu_overlap", "fu_overlap_frac", "fu_num", "fu_uptake",
+             "fu_anaphor", "fu_ack_only", "fu_short")
+#: The non-embedding features, in order.
+SCALAR_NAMES = F.FEATURE_NAMES + _CUE_NAMES + _FU_NAMES + ("cos_rb",)
+DIM = 384
+
+
+def models_dir() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("coach.models")))
+
+
+# --------------------------------------------------------------------------- per-turn parts
+
+
+@dataclass
+class Prepared:
+    """Everything about one rep turn that does not depend on the decision."""
+
+    text: str  # original text
+    clean: str  # sanitized + capped: what the parser and encoder saw
+    st: F.Structure
+    cues: list
+    emb: np.ndarray | None = None
+
+
+def turn_vector(p: Prepared, buyer_text: str | None, buyer_emb: np.ndarray | None) -> np.ndarray:
+    """The heads' input: [rep embedding, rep*buyer embedding, scalar features]."""
+    emb = p.emb if p.emb is not None else np.zeros(DIM, np.float32)
+    if buyer_emb is not None and buyer_text:
+        prod = emb * buyer_emb
+        cos = float(prod.sum())
+    else:
+        prod = np.zeros(DIM, np.float32)
+        cos = 0.0
+    cv = R.cue_vector(p.cues, p.st)
+    fu = R.follow_features(p.clean, p.st, buyer_text)
+    scal = np.concatenate([
+        F.numeric(p.st),
+        np.array([cv[k] for k in _CUE_NAMES], np.float32),
+        np.array([fu[k] for k in _FU_NAMES], np.float32),
+        np.array([cos], np.float32),
+    ])
+    return np.concatenate([emb, prod, scal]).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- the analyser
+
+
+class Analyzer:
+    """Loads spaCy, the encoder and the heads once; analyses turns."""
+
+    _cache: dict[tuple, "Analyzer"] = {}
+    _cache_lock = threading.Lock()
+
+    def __init__(self, nlp, encoder, heads):
+        self.nlp = nlp
+        self.encoder = encoder
+        self.heads = heads
+        self._nlp_lock = threading.Lock()
+
+    @classmethod
+    def load(cls, *, encoder: bool = True, heads: bool = True) -> "Analyzer":
+        """The analyser, loaded once per process (thread-safe). ``encoder=False``
+        runs on structure and rules alone (no ONNX; embeddings are None)."""
+        key = (encoder, heads)
+        with cls._cache_lock:
+            if key not in cls._cache:
+                nlp = F.load_nlp()
+                enc = None
+                if encoder:
+                    from coach.analysis.encoder import Encoder
+
+                    enc = Encoder()
+                hd = None
+                path = models_dir() / "heads.npz"
+                if heads and encoder and path.exists():
+                    from coach.analysis.heads import Heads
+
+                    hd = Heads.load(path)
+                cls._cache[key] = cls(nlp, enc, hd)
+            return cls._cache[key]
+
+    # -- public API ---------------------------------------------------------------
+
+    def conversation(self) -> "ConversationAnalysis":
+        return ConversationAnalysis(self)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 rows, one per text (sanitized, capped)."""
+        clean = [F.sanitize(t or "")[: F.MAX_CHARS] for t in texts]
+        if self.encoder is None:
+            raise RuntimeError("this Analyzer was loaded without its encoder")
+        return self.encoder.encode(clean)
+
+    def analyze_turns(self, turns: Sequence[Turn], *,
+                      conversations: Sequence[object] | None = None) -> list[AnalysedTurn | None]:
+        """Analyse a whole conversation at once (batched parsing and encoding).
+
+        Returns one entry per turn: an AnalysedTurn for rep turns, None for buyer
+        turns. ``conversations``, if given, holds one conversation id per turn: the
+        history (follow-up, checklist runs) restarts where the id changes, so a file
+        of many conversations can go through in one call."""
+        turns = list(turns)
+        rep_idx = [i for i, t in enumerate(turns) if t.speaker == "rep"]
+        prepared = self._prepare([turns[i].text for i in rep_idx])
+        prev_buyer: dict[int, int] = {}
+        last_b = None
+        last_conv = object()
+        for i, t in enumerate(turns):
+            conv = conversations[i] if conversations is not None else None
+            if conv != last_conv:
+                last_b, last_conv = None, conv
+            if t.speaker == "rep":
+                if last_b is not None:
+                    prev_buyer[i] = last_b
+                last_b = None  # a buyer turn two turns back does not count
+            else:
+                last_b = i
+        buyer_emb: dict[int, np.ndarray] = {}
+        if self.encoder is not None and prev_buyer:
+            bi = sorted(set(prev_buyer.values()))
+            embs = self.encoder.encode([F.sanitize(turns[j].text or "")[: F.MAX_CHARS] for j in bi])
+            buyer_emb = dict(zip(bi, embs))
+        out: list[AnalysedTurn | None] = [None] * len(turns)
+        state = _RunState()
+        last_conv = object()
+        pi = 0
+        for i, t in enumerate(turns):
+            conv = conversations[i] if conversations is not None else None
+            if conv != last_conv:
+                state, last_conv = _RunState(), conv
+            if t.speaker != "rep":
+                continue
+            j = prev_buyer.get(i)
+            out[i] = self._decide(prepared[pi], turns[j].text if j is not None else None,
+                                  buyer_emb.get(j), state)
+            pi += 1
+        return out
+
+    # -- internals ----------------------------------------------------------------
+
+    def _prepare(self, texts: list[str]) -> list[Prepared]:
+        originals = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
+        clean = [F.sanitize(t)[: F.MAX_CHARS] for t in originals]
+        with self._nlp_lock:
+            docs = list(self.nlp.pipe(clean, batch_size=64)) if len(clean) > 1 else [self.nlp(c) for c in clean]
+        out = []
+        for t, c, d in zip(originals, clean, docs):
+            st = F.structure(d)
+            out.append(Prepared(text=t, clean=c, st=st, cues=R.find_cues(c, st)))
+        if self.encoder is not None and out:
+            embs = self.encoder.encode(clean)
+            for p, e in zip(out, embs):
+                p.emb = e
+        return out
+
+    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState",
+                    buyer_emb: np.ndarray | None = None) -> AnalysedTurn:
+        p = self._prepare([text])[0]
+        if buyer_last and buyer_emb is None and self.encoder is not None:
+            buyer_emb = self.encoder.encode([F.sanitize(buyer_last)[: F.MAX_CHARS]])[0]
+        return self._decide(p, buyer_last, buyer_emb, state)
+
+    def _decide(self, p: Prepared, buyer: str | None, buyer_emb, state: "_RunState") -> AnalysedTurn:
+        st = p.st
+        if self.heads is not None:
+            x = turn_vector(p, buyer, buyer_emb)
+            prob = self.heads.proba(x[None, :])[0]
+            scores = dict(zip(self.heads.labels, prob.tolist()))
+            thr = dict(zip(self.heads.labels, self.heads.thr.tolist()))
+            labels = decide_from_scores(scores, thr, st)
+        else:
+            scores = {}
+            labels = rule_labels(p, buyer)
+        n_q = len(st.questions)
+        if n_q == 0 and labels & {"open_question", "closed_question", "leading_question"}:
+            n_q = 1
+        is_ck, state.run = R.checklist(n_q, "follow_up" in labels, state.run)
+        if is_ck:
+            labels.add("checklist")
+        ordered = tuple(lab for lab in LABELS if lab in labels)
+        evidence = build_evidence(p, set(ordered), buyer)
+        tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q)
+        return AnalysedTurn(
+            text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
+            questions=n_q, words=len(F.words_of(p.text)) if len(p.text) < 200_000 else st.words,
+            embedding=p.emb, **({"scores": scores} if _HAS_SCORES else {}),
+        )
+
+
+_HAS_SCORES = "scores" in AnalysedTurn.__dataclass_fields__
+
+
+@dataclass
+class _RunState:
+    run: int = 0
+
+
+class ConversationAnalysis:
+    """One conversation, turn by turn: keeps the buyer's last turn (for follow-up)
+    and the run of question turns (for checklist)."""
+
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+        self.turns: list[Turn] = []
+        self.analysed: list[AnalysedTurn | None] = []
+        self._state = _RunState()
+        self._buyer_last: str | None = None
+        self._lock = threading.Lock()
+
+    def add_buyer(self, text: str) -> None:
+        with self._lock:
+            self.turns.append(Turn("buyer", text))
+            self.analysed.append(None)
+            self._buyer_last = text
+
+    def add_rep(self, text: str) -> AnalysedTurn:
+        with self._lock:
+            res = self.analyzer.analyse_one(text, self._buyer_last, self._state)
+            self.turns.append(Turn("rep", text))
+            self.analysed.append(res)
+            self._buyer_last = None
+            return res
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.Structure) -> set[str]:
+    labels = {lab for lab in HEAD_LABELS[3:] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
+    forms = {lab for lab in HEAD_LABELS[:3] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
+    if forms:
+        for f in ("leading_question", "open_question", "closed_question"):
+            if f in forms:
+                labels.add(f)
+                break
+    return labels
+
+
+def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
+    """The rules alone (used before heads are trained and as a baseline)."""
+    st = p.st
+    labels: set[str] = set()
+    form = st.form
+    if form:
+        labels.add(form + "_question")
+    cue = {c.label for c in p.cues}
+    cv = R.cue_vector(p.cues, st)
+    if "pressure" in cue:
+        labels.add("pressure")
+    if "self_interested" in cue:
+        labels.add("self_interested")
+    if "pitching" in cue:
+        labels.add("pitching")
+    if "empathy" in cue and "pitching" not in cue:
+        labels.add("empathy")
+    if "mutual_success" in cue:
+        labels.add("mutual_success")
+    if cv["cue_reflection"] and buyer:
+        labels.add("reflection")
+    q_cur = any(c.label == "curiosity" and R._in_question(c, st) for c in p.cues)
+    if form == "open" and not labels & {"self_interested", "pitching"}:
+        labels.add("curiosity")
+    elif form == "closed" and q_cur and not labels & {"self_interested", "pitching"}:
+        labels.add("curiosity")
+    fu = R.follow_features(p.clean, st, buyer)
+    if buyer and not fu["fu_ack_only"] and (
+        fu["fu_overlap"] > 0 or fu["fu_uptake"] or fu["fu_num"]
+        or (fu["fu_anaphor"] and st.questions and st.words <= 4) or "reflection" in labels
+    ):
+        labels.add("follow_up")
+    return labels
+
+
+# --------------------------------------------------------------------------- evidence
+
+_FORM_OF = {"open_question": "open", "closed_question": "closed", "leading_question": "leading"}
+_HEAD_WHY = {
+    "curiosity": "explores the buyer's world",
+    "follow_up": "builds on the buyer's last turn",
+    "reflection": "restates what the buyer said",
+    "empathy": "acknowledges the buyer's feelings or situation",
+    "mutual_success": "frames the outcome as shared",
+    "self_interested": "serves the seller's agenda",
+    "pitching": "promotes the seller's offer",
+    "pressure": "pushes the buyer",
+}
+
+
+def _ev(label: str, text: str, a: int, b: int, why: str) -> Evidence:
+    a = max(0, min(a, len(text)))
+    b = max(a, min(b, len(text)))
+    return Evidence(label=label, start=a, end=b, quote=text[a:b], why=why)
+
+
+def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
+    """The words behind each label, as spans of the original text."""
+    text = p.text
+    st = p.st
+    out: list[Evidence] = []
+    sents = st.sentences
+    for lab, form in _FORM_OF.items():
+        if lab not in labels:
+            continue
+        qs = [s for s in sents if s.form == form] or st.questions
+        if qs:
+            s = qs[0]
+            if form == "leading" and s.cue:
+                out.append(_ev(lab, text, s.cue[0], s.cue[1], s.form_why))
+                if (s.cue[1] - s.cue[0]) < (s.end - s.start) * 0.6:
+                    out.append(_ev(lab, text, s.start, s.end, "the question as a whole steers the answer"))
+            else:
+                why = s.form_why if s.form == form else _form_why(form)
+                out.append(_ev(lab, text, s.start, s.end, why))
+        elif sents:
+            out.append(_ev(lab, text, sents[0].start, sents[-1].end, _form_why(form)))
+    by_label: dict[str, list] = {}
+    for c in p.cues:
+        by_label.setdefault(c.label, []).append(c)
+    for lab in ("curiosity", "follow_up", "reflection", "empathy", "mutual_success",
+                "self_interested", "pitching", "pressure"):
+        if lab not in labels:
+            continue
+        cs = by_label.get(lab, [])
+        if lab == "reflection":
+            cs = [c for c in cs if not R._in_question(c, st)]
+        if lab == "curiosity":
+            cs = [c for c in cs if R._in_question(c, st)]
+        if cs:
+            seen = set()
+            for c in cs[:3]:
+                if (c.start, c.end) in seen:
+                    continue
+                seen.add((c.start, c.end))
+                out.append(_ev(lab, text, c.start, c.end, c.why))
+            continue
+        span = _fallback_span(lab, p, buyer)
+        if span:
+            out.append(_ev(lab, text, span[0], span[1], _HEAD_WHY[lab]))
+    if "checklist" in labels and st.questions:
+        qs = st.questions
+        if len(qs) >= 3:
+            out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
+                           f"stacks {len(qs)} questions in one turn"))
+        else:
+            out.append(_ev("checklist", text, qs[0].start, qs[0].end,
+                           "another question in a run that does not build on the answers"))
+    return out
+
+
+def _form_why(form: str) -> str:
+    return {"open": "invites the buyer to explain", "closed": "a short answer fits",
+            "leading": "steers to the answer the seller wants"}[form]
+
+
+def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int] | None:
+    st = p.st
+    sents = st.sentences
+    if not sents:
+        return None
+    if label == "follow_up" and buyer:
+        shared = R.shared_words(p.clean, buyer)
+        if shared:
+            a, b = shared[0]
+            for s in sents:
+                if s.start <= a < s.end:
+                    return (s.start, s.end)
+        return (sents[0].start, sents[0].end)
+    if label in ("curiosity", "self_interested") and st.questions:
+        return (st.questions[0].start, st.questions[0].end)
+    if label == "reflection":
+        stm = [s for s in sents if not s.is_question]
+        s = stm[0] if stm else sents[0]
+        return (s.start, s.end)
+    if label == "pitching":
+        s = max(sents, key=lambda s: (s.we, -s.start))
+        return (s.start, s.end)
+    if label == "pressure":
+        s = max(sents, key=lambda s: (s.you, -s.start))
+        return (s.start, s.end)
+    if label == "mutual_success":
+        s = max(sents, key=lambda s: (s.we, -s.start))
+        return (s.start, s.end)
+    return (sents[0].start, sents[0].end)
+
+
+__all__ = ["Analyzer", "ConversationAnalysis"]

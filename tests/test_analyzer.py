@@ -1,0 +1,157 @@
+"""The analyser against the contract's own examples (../shared/LABELS.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.analysis import Analyzer, Turn
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer.load()
+
+
+def rep_after(analyzer, buyer, rep):
+    conv = analyzer.conversation()
+    if buyer is not None:
+        conv.add_buyer(buyer)
+    return conv.add_rep(rep)
+
+
+# "Examples of several labels at once"
+SEVERAL = [
+    ("Honestly the last vendor burned us.", "That sounds painful. What happened?",
+     {"empathy", "follow_up", "open_question", "curiosity"}),
+    ("Sure, go ahead.", "What's your budget, and who signs?", {"closed_question", "self_interested"}),
+    ("Hi.", "Our new dashboard is great. Anyway, how many users do you have?",
+     {"pitching", "closed_question"}),
+]
+
+
+@pytest.mark.parametrize("buyer,rep,expected", SEVERAL, ids=[s[1][:30] for s in SEVERAL])
+def test_examples_of_several_labels(analyzer, buyer, rep, expected):
+    got = set(rep_after(analyzer, buyer, rep).labels)
+    assert expected <= got, f"missing {expected - got}"
+    bad = {"leading_question", "pitching", "pressure", "self_interested", "checklist"}
+    good = {"empathy", "reflection", "curiosity", "mutual_success"}
+    # no label of the opposite kind sneaks in
+    assert not (got - expected) & (bad if expected & good else good)
+
+
+QUESTION_FORMS = [
+    ("How do orders flow when the system is down?", "open_question"),
+    ("Walk me through last quarter's renewals.", "open_question"),
+    ("Tell me more about that.", "open_question"),
+    ("Are you using Salesforce?", "closed_question"),
+    ("How many sites do you run?", "closed_question"),
+    ("Is it March or April?", "closed_question"),
+    ("If I could show you something interesting, would you be interested?", "leading_question"),
+    ("Downtime is expensive, right?", "leading_question"),
+    ("How much would our 24/7 support help you?", "leading_question"),
+    ("Why did you move off it?", "open_question"),
+    ("Just tell me your headcount.", "closed_question"),
+]
+
+
+@pytest.mark.parametrize("text,form", QUESTION_FORMS, ids=[q[0][:30] for q in QUESTION_FORMS])
+def test_question_form(analyzer, text, form):
+    got = rep_after(analyzer, "We've been looking at options.", text).labels
+    forms = [lab for lab in got if lab.endswith("_question")]
+    assert forms == [form]
+
+
+def test_a_statement_has_no_question_form(analyzer):
+    t = rep_after(analyzer, "We run twelve sites.", "Our platform integrates with 200 tools and halves downtime.")
+    assert not [lab for lab in t.labels if lab.endswith("_question")]
+    assert "pitching" in t.labels
+    assert t.questions == 0
+
+
+def test_pressure_examples(analyzer):
+    for text in ("Trust me, you need this.", "The price goes up on Friday."):
+        assert "pressure" in rep_after(analyzer, "I'm not sure we need this.", text).labels
+
+
+def test_evidence_quotes_the_text(analyzer):
+    t = rep_after(analyzer, "We lost a week of orders.",
+                  "A whole week. What did that do to your retail accounts?")
+    assert {"open_question", "follow_up"} <= set(t.labels)
+    assert t.evidence
+    for e in t.evidence:
+        assert t.text[e.start:e.end] == e.quote
+        assert e.label in t.labels
+        assert e.why
+    # every label has its words
+    assert {e.label for e in t.evidence} == set(t.labels)
+
+
+def test_tip_quotes_the_words_and_says_what_to_ask(analyzer):
+    t = rep_after(analyzer, "We're reviewing vendors.",
+                  "If I could show you something interesting, would you be interested?")
+    assert t.tips
+    assert "rather than whether they would be interested" in t.tips[0]
+    assert "If I could show you" in t.tips[0]
+
+
+def test_questions_and_words_are_counted(analyzer):
+    t = rep_after(analyzer, None, "What's your budget? Who signs? When do you decide?")
+    assert t.questions == 3
+    assert t.words == 9
+    assert "checklist" in t.labels  # three stacked questions
+
+
+def test_checklist_run_of_question_turns_without_follow_up(analyzer):
+    conv = analyzer.conversation()
+    seen = []
+    for buyer, rep in [
+        ("Hello.", "How many employees do you have?"),
+        ("About 400.", "Which CRM are you on?"),
+        ("HubSpot.", "What's your budget for this?"),
+        ("Not sure yet.", "Who signs off on purchases?"),
+    ]:
+        conv.add_buyer(buyer)
+        seen.append("checklist" in conv.add_rep(rep).labels)
+    assert seen == [False, False, True, True]
+
+
+def test_analyze_turns_matches_turn_by_turn(analyzer):
+    turns = [
+        Turn("buyer", "We lost a week of orders."),
+        Turn("rep", "A whole week. What did that do to your retail accounts?"),
+        Turn("buyer", "They were furious."),
+        Turn("rep", "That sounds exhausting."),
+        Turn("rep", "What's your budget?"),
+    ]
+    batch = analyzer.analyze_turns(turns)
+    assert batch[0] is None and batch[2] is None
+    conv = analyzer.conversation()
+    for t, b in zip(turns, batch):
+        if t.speaker == "buyer":
+            conv.add_buyer(t.text)
+        else:
+            one = conv.add_rep(t.text)
+            assert one.labels == b.labels
+            assert [e.quote for e in one.evidence] == [e.quote for e in b.evidence]
+
+
+def test_analyze_turns_restarts_history_per_conversation(analyzer):
+    turns = [Turn("buyer", "We lost a week of orders."), Turn("rep", "A whole week of orders?")]
+    same = analyzer.analyze_turns(turns + [turns[1]], conversations=["a", "a", "b"])
+    assert "follow_up" in same[1].labels
+    assert "follow_up" not in same[2].labels  # no buyer turn before it in conversation b
+
+
+def test_encode_gives_unit_vectors_close_in_meaning(analyzer):
+    v = analyzer.encode(["We lost a week of orders.", "Orders were down for seven days.",
+                         "I like bananas.", ""])
+    assert v.shape == (4, 384) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
+
+
+def test_rep_turn_carries_embedding(analyzer):
+    t = rep_after(analyzer, None, "What are you hoping to achieve with this?")
+    assert t.embedding is not None and abs(np.linalg.norm(t.embedding) - 1) < 1e-4
+    assert set(t.labels) >= {"open_question", "curiosity"}
