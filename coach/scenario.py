@@ -740,6 +740,10 @@ def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
             seen[key] = knode.start_mark
             parsed.keys[sub] = knode.start_mark
             parsed.key_text[sub] = str(knode.value)
+            if not isinstance(key, str):
+                # pydantic may name a non-text key (1, true, null) by its str()
+                parsed.keys.setdefault(loc + (str(key),), knode.start_mark)
+                parsed.key_text.setdefault(loc + (str(key),), str(knode.value))
             _walk(loader, vnode, sub, parsed)
     elif isinstance(node, SequenceNode):
         for i, child in enumerate(node.value):
@@ -860,6 +864,14 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     ctx = err.get("ctx") or {}
     if typ == "missing":
         return loc, "required field missing", False
+    if typ == "invalid_key":
+        # YAML read the key as a number, true/false or null: report it as written.
+        name = parsed.key_text.get(loc, str(loc[-1]) if loc else "?")
+        model = _model_at(loc[:-1])
+        allowed = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
+        return loc[:-1] + (name,), f"unknown field '{name}'{hint}", True
     if typ == "extra_forbidden":
         name = parsed.key_text.get(loc, str(loc[-1]))
         model = _model_at(loc[:-1])
@@ -910,11 +922,17 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
             [f"{name}:{line}:{col}: the top level must be a mapping of fields (version: 1, id: ..., title: ...), not {kind}"]
         )
     version = data.get("version")
-    if isinstance(version, (int, float)) and not isinstance(version, bool) and version != FORMAT_VERSION:
+    if "version" in data and not (type(version) is int and version == FORMAT_VERSION):
         line, col = _position(parsed, ("version",))
-        raise ScenarioError(
-            [fmt(line, col, ("version",), f"unsupported version {version!r}: this coach reads version {FORMAT_VERSION}")]
-        )
+        if isinstance(version, (int, float)) and not isinstance(version, bool):
+            msg = f"unsupported version {parsed.scalar_text.get(('version',), version)}: this coach reads version {FORMAT_VERSION}"
+        elif isinstance(version, str):
+            msg = f"must be the number {FORMAT_VERSION}, not the text {version!r}: remove the quotes"
+        elif version is None:
+            msg = f"must be {FORMAT_VERSION}, but it is empty"
+        else:
+            msg = f"must be {FORMAT_VERSION} (got {parsed.scalar_text.get(('version',), _describe(version))})"
+        raise ScenarioError([fmt(line, col, ("version",), msg)])
 
     found: list[tuple[int, int, str]] = []
     for mark, loc, msg in parsed.problems:
@@ -943,6 +961,8 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
             loc, msg, at_key = _friendly(err, parsed)
             if err["type"] == "missing":
                 line, col = _position(parsed, loc[:-1], key=True)
+            elif err["type"] == "invalid_key":
+                line, col = _position(parsed, tuple(err["loc"]), key=True)
             else:
                 line, col = _position(parsed, loc, key=at_key)
             found.append((line, col, fmt(line, col, loc, msg)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -400,3 +401,88 @@ def test_template_teaches_every_section():
     for label in LABELS:
         assert f"  {label}:" in text, label
     assert sum(line.lstrip().startswith("#") or " # " in line for line in text.splitlines()) >= 30
+
+
+# -- odd YAML values get a specific message -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("version: 1", 'version: "1"', "t.yaml:2:10: version: must be the number 1, not the text '1': remove the quotes"),
+        ("version: 1", "version: true", "t.yaml:2:10: version: must be 1 (got true)"),
+        ("version: 1", "version: 1.5", "t.yaml:2:10: version: unsupported version 1.5: this coach reads version 1"),
+        ("version: 1", "version:", "t.yaml:2:9: version: must be 1, but it is empty"),
+        ("reactions:\n", "reactions:\n  on: [a]\n", "t.yaml:39:3: reactions.on: unknown field 'on' (allowed: "
+         + ", ".join([*LABELS, "fallback", "curt", "walkout"]) + ")"),
+        ("id: small", "id: 3", "t.yaml:3:5: id: must be text, but YAML reads 3 as a number: put it in quotes"),
+        ("  tone: blunt", "  tone:", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
+        ("max_turns: 12", "max_turns: 12.5",
+         "t.yaml:47:14: ending.max_turns: must be a valid integer, got a number with a fractional part"),
+        ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: must be less than or equal to 100 (got nan)"),
+        ("discoveries:\n", "discoveries:\n  - 5\n",
+         "t.yaml:22:5: discoveries[0]: must be a mapping of fields (key: value lines), not 5"),
+    ],
+)
+def test_odd_values_get_specific_messages(old, new, expected):
+    text = (VALID / "small.yaml").read_text()
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert info.value.messages[-1] == expected
+
+
+# -- property: any input gives a Scenario or a ScenarioError, never a traceback
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SMALL_LINES = (VALID / "small.yaml").read_text().splitlines(keepends=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_arbitrary_text_never_crashes(text):
+    try:
+        load_scenario_text(text, "fuzz.yaml")
+    except ScenarioError as exc:
+        assert exc.messages and all(m.startswith("fuzz.yaml:") for m in exc.messages)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_SMALL_LINES) - 1),
+            st.sampled_from(["delete", "dup", "indent", "dedent", "junk", "swap"]),
+            st.text(max_size=12),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_mutated_scenario_never_crashes(edits):
+    lines = list(_SMALL_LINES)
+    for index, action, junk in edits:
+        index %= len(lines)
+        if action == "delete":
+            del lines[index]
+        elif action == "dup":
+            lines.insert(index, lines[index])
+        elif action == "indent":
+            lines[index] = "  " + lines[index]
+        elif action == "dedent":
+            lines[index] = lines[index].lstrip()
+        elif action == "junk":
+            lines[index] = lines[index].rstrip("\n") + junk + "\n"
+        else:
+            lines[index], lines[-1 - index] = lines[-1 - index], lines[index]
+        if not lines:
+            lines = ["\n"]
+    try:
+        load_scenario_text("".join(lines), "mut.yaml")
+    except ScenarioError as exc:
+        assert exc.messages
+        for m in exc.messages:
+            assert re.match(r"mut\.yaml:\d+:\d+: ", m), m
