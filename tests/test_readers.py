@@ -317,3 +317,57 @@ def test_stdin_errors_name_stdin():
     with pytest.raises(TranscriptError) as info:
         _read("-", stdin=io.BytesIO(b'{"speaker": "rep", "text": "a"}\n{"speaker": "boss", "text": "b"}\n'))
     assert str(info.value).startswith("<stdin>:2: unknown speaker 'boss'")
+
+
+# -- anything at all: conversations or a TranscriptError, quickly ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FRAGMENTS = st.sampled_from([
+    "WEBVTT", "", "NOTE x", "1", "00:00:01.000 --> 00:00:02.000", "00:00:01,000 --> 00:00:02,000",
+    "<v Dana>hi</v>", "<v>", "Rep: hello?", "Dana Okafor: fine", '{"speaker": "rep", "text": "x"}',
+    '{"speaker": "buyer", "text": "y", "conversation": "c"}', "\x1b[31m", "-->", "[bold]x[/]",
+])
+_LINES = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=40)), max_size=30).map("\n".join)
+
+
+def _read_anything(tmp_path, ext, data: bytes):
+    f = tmp_path / f"any{ext}"
+    f.write_bytes(data)
+    try:
+        convs = _read(f)
+    except TranscriptError as e:
+        assert str(e).startswith(f"{f}:")
+        return
+    for conv in convs:
+        assert conv.turns and len(conv.turns) == len(conv.names) == len(conv.lines)
+        for turn in conv.turns:
+            assert turn.speaker in ("rep", "buyer")
+            assert "\x1b" not in turn.text and "\r" not in turn.text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ext=st.sampled_from([".jsonl", ".txt", ".vtt", ".srt"]), data=st.binary(max_size=500))
+def test_arbitrary_bytes(tmp_path, ext, data):
+    _read_anything(tmp_path, ext, data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ext=st.sampled_from([".jsonl", ".txt", ".vtt", ".srt"]), text=_LINES)
+def test_arbitrary_transcript_like_text(tmp_path, ext, text):
+    _read_anything(tmp_path, ext, text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("ext", [".txt", ".vtt", ".srt"])
+def test_a_long_pathological_line_reads_in_bounded_time(tmp_path, ext):
+    import time
+
+    head = {"txt": "", "vtt": "WEBVTT\n\n00:01.000 --> 00:02.000\n", "srt": "1\n00:00:01,000 --> 00:00:02,000\n"}
+    body = "Rep: " + ("a b: " * 20_000) + "x" * 50_000 + ": " + "\x1b[" * 10_000 + "<v." * 20_000 + "<a" * 20_000 + "\n"
+    f = tmp_path / f"long{ext}"
+    f.write_text(head[ext[1:]] + body)
+    t = time.perf_counter()
+    (conv,) = _read(f)
+    assert time.perf_counter() - t < 2.0
+    assert conv.names == ["Rep"]

@@ -381,8 +381,9 @@ def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> 
 _TIMING = re.compile(
     r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}(?:\s.*)?$"
 )
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|</>")
+# Bounded repetitions keep a line of "<v<v<v..." linear rather than quadratic.
+_VOICE = re.compile(r"<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>|<\d[\d:.]{0,20}>|</>")
 _BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
 
 
