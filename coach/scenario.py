@@ -37,6 +37,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -85,7 +86,11 @@ def _nonblank(value: str) -> str:
 
 
 #: A line of text someone says (buyer or rep): never empty or whitespace only.
-Line = Annotated[str, AfterValidator(_nonblank)]
+Line = Annotated[
+    str,
+    AfterValidator(_nonblank),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
 #: A short identifier: lowercase letters and digits, words joined by - or _.
 Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
 

@@ -380,8 +380,9 @@ def test_builtin_scenario_validates_against_the_schema():
     jsonschema.Draft202012Validator.check_schema(schema)
     for path in builtin_scenarios():
         jsonschema.validate(yaml.safe_load(path.read_text()), schema)
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(yaml.safe_load((BROKEN / "misspelt-key.yaml").read_text()), schema)
+    for broken in ("misspelt-key", "empty-line", "trust-out-of-range", "bad-difficulty", "unsupported-version"):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(yaml.safe_load((BROKEN / f"{broken}.yaml").read_text()), schema)
 
 
 @pytest.mark.parametrize("title", ["After the outage", 'Quotes "and" colons: yes', "Café déjà vu", "!!!", "x" * 200])
