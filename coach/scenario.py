@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -96,7 +97,7 @@ Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 class Brief(_Model):
@@ -807,7 +808,7 @@ def _unwrap(tp: Any) -> Any:
         origin = get_origin(tp)
         if origin is Annotated:
             tp = get_args(tp)[0]
-        elif origin is Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        elif origin is Union or origin is types.UnionType:
             args = [a for a in get_args(tp) if a is not type(None)]
             if len(args) != 1:
                 return tp
