@@ -764,6 +764,17 @@ def _line_col_of(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _syntax_hint(problem: str) -> str:
+    """A hint for the YAML mistakes trainers make most."""
+    if "'\\t'" in problem or "'\t'" in problem:
+        return "; indent with spaces, not tabs"
+    if "expected <block end>" in problem or "could not find expected ':'" in problem:
+        return "; check the indentation and quotes here and on the line before"
+    if "mapping values are not allowed" in problem:
+        return "; a line containing ': ' needs quotes around it"
+    return ""
+
+
 def _parse(text: str, name: str) -> _Parsed:
     """Parse YAML text into Python data plus the position of every key and value."""
     loader: _LineLoader | None = None
@@ -784,6 +795,7 @@ def _parse(text: str, name: str) -> _Parsed:
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem and exc.context_mark is not None:
             problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        problem += _syntax_hint(exc.problem or "")
         where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
         raise ScenarioError([f"{name}:{where}: YAML syntax error: {problem}"]) from None
     except yaml.reader.ReaderError as exc:
@@ -890,6 +902,8 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     if typ == "string_type" and type(value) in _YAML_TYPES:
         shown = written if written is not None else _describe(value)
         return loc, f"must be text, but YAML reads {shown} as {_YAML_TYPES[type(value)]}: put it in quotes", False
+    if typ == "string_type" and isinstance(value, dict):
+        return loc, "must be text, but YAML read a 'key: value' pair: put the line in quotes (it contains ': ')", False
     if typ == "string_type" and value is None:
         return loc, "must be text, but it is empty", False
     if typ == "list_type":

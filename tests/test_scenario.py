@@ -421,6 +421,15 @@ def test_template_teaches_every_section():
         ("max_turns: 12", "max_turns: 12.5",
          "t.yaml:47:14: ending.max_turns: must be a valid integer, got a number with a fractional part"),
         ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: must be less than or equal to 100 (got nan)"),
+        ('    guarded: ["Fewer meetings."]', "    guarded:\n      - Fewer meetings: fewer problems.",
+         "t.yaml:35:9: discoveries[1].guarded[0]: must be text, but YAML read a 'key: value' pair: "
+         "put the line in quotes (it contains ': ')"),
+        ("  tone: blunt", "\ttone: blunt",
+         "t.yaml:16:1: YAML syntax error: found character '\\t' that cannot start any token; "
+         "indent with spaces, not tabs"),
+        ("  tone: blunt", "  tone: blunt: really",
+         "t.yaml:16:14: YAML syntax error: mapping values are not allowed here; "
+         "a line containing ': ' needs quotes around it"),
         ("discoveries:\n", "discoveries:\n  - 5\n",
          "t.yaml:22:5: discoveries[0]: must be a mapping of fields (key: value lines), not 5"),
     ],
