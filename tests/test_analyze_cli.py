@@ -142,3 +142,106 @@ def test_help_describes_formats_and_rep():
     assert result.exit_code == 0
     for word in ("--format", "jsonl", "--rep", ".vtt", ".srt", "standard input"):
         assert word in result.output
+
+
+# -- through the real analyser (loaded once per test session) -------------------
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """The real analyser: load it once; `coach analyze` gets the same cached instance."""
+    from coach.analysis.analyzer import Analyzer
+
+    return Analyzer.load()
+
+
+def _records(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_jsonl_one_line_per_turn_in_input_order_then_summary(analyzer):
+    result = run("--format", "jsonl", str(FIXTURES / "calls.jsonl"))
+    assert result.exit_code == 0, result.output
+    records = _records(result.stdout)
+    assert [(r["type"], r["conversation"], r.get("turn")) for r in records] == [
+        ("turn", "renewal-1", 0), ("turn", "renewal-1", 1), ("turn", "renewal-1", 2),
+        ("summary", "renewal-1", None),
+        ("turn", "renewal-2", 0), ("turn", "renewal-2", 1), ("summary", "renewal-2", None),
+    ]
+    assert (records[3]["turns"], records[6]["turns"]) == (3, 2)
+    turns = [r for r in records if r["type"] == "turn"]
+    assert [r["speaker"] for r in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert turns[1]["text"] == "Thin how? Walk me through where it goes."
+    for r in turns:
+        assert list(r) == ["type", "conversation", "turn", "speaker", "text", "labels", "evidence", "tips"]
+        assert set(r["labels"]) <= set(LABELS)
+        for e in r["evidence"]:
+            assert list(e) == ["label", "start", "end", "quote", "why"]
+            assert r["text"][e["start"]:e["end"]] == e["quote"]
+            assert e["label"] in r["labels"]
+        if r["speaker"] == "buyer":
+            assert (r["labels"], r["evidence"], r["tips"]) == ([], [], [])
+    assert "self_interested" in turns[3]["labels"]  # "What's your budget?"
+    for summary in (records[3], records[6]):
+        assert list(summary["labels"]) == list(LABELS)
+    # the summary counts exactly the labels printed on its turns
+    assert records[6]["labels"]["self_interested"] == 1
+    assert sum(records[3]["labels"].values()) == len(turns[1]["labels"])
+
+
+def test_json_is_one_document_with_the_jsonl_content(analyzer):
+    path = str(FIXTURES / "calls.jsonl")
+    doc = json.loads(run("--format", "json", path).stdout)
+    records = _records(run("--format", "jsonl", path).stdout)
+    flat = [r for conv in doc["conversations"] for r in (*conv["turns"], conv["summary"])]
+    assert flat == records
+    assert [c["conversation"] for c in doc["conversations"]] == ["renewal-1", "renewal-2"]
+
+
+def test_stdin_dash_reads_jsonl(analyzer):
+    data = (FIXTURES / "calls.jsonl").read_text()
+    from_stdin = run("--format", "jsonl", "-", input=data)
+    from_file = run("--format", "jsonl", str(FIXTURES / "calls.jsonl"))
+    assert from_stdin.exit_code == 0
+    assert from_stdin.stdout == from_file.stdout
+    no_name = run("--format", "jsonl", "-", input='{"speaker": "rep", "text": "Tell me more."}\n')
+    assert _records(no_name.stdout)[0]["conversation"] == "<stdin>"
+
+
+def test_text_output_quotes_the_evidence_and_tips(analyzer):
+    path = str(FIXTURES / "call.txt")
+    text = run(path)
+    assert text.exit_code == 0
+    assert "\x1b" not in text.stdout  # not a terminal: no colour
+    records = _records(run("--format", "jsonl", path).stdout)
+    leading = records[1]
+    assert leading["speaker"] == "rep" and "leading_question" in leading["labels"]
+    for record in records[:-1]:
+        for e in record["evidence"][:1]:
+            assert f"\u201c{e['quote'].strip()}\u201d" in text.stdout
+        for tip in record["tips"]:
+            assert tip in text.stdout
+    assert "Sales Rep (rep): If I could show you a way to halve downtime, would you be interested?" in text.stdout
+    assert "Summary" in text.stdout and "open:closed:leading" in text.stdout
+
+
+def test_names_and_rep_from_a_meeting_transcript(analyzer):
+    result = run("--format", "jsonl", "--rep", "Marco Ruiz", str(FIXTURES / "zoom.vtt"))
+    records = _records(result.stdout)
+    assert [(r["speaker"], r["name"]) for r in records[:-1]] == [
+        ("buyer", "Priya Shah"), ("rep", "Marco Ruiz"), ("buyer", "Priya Shah"), ("rep", "Marco Ruiz"),
+    ]
+    assert records[-1]["rep_turns"] == 2
+
+
+def test_a_bad_line_after_good_conversations_stops_with_exit_2(analyzer, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("calls.jsonl").write_text(
+        '{"conversation": "a", "speaker": "rep", "text": "How did the outage affect you?"}\n'
+        '{"conversation": "b", "speaker": "rep", "text": "Tell me more."}\n'
+        '{"conversation": "b", "speaker": "customer", "text": "Sure."}\n'
+    )
+    result = run("--format", "jsonl", "calls.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("coach: calls.jsonl:3: unknown speaker 'customer'")
+    assert [r["conversation"] for r in _records(result.stdout)] == ["a", "a"]  # a's turn and summary
