@@ -10,9 +10,22 @@ Public API (importable without Textual)::
     result.labels  # ("open_question", "curiosity", "follow_up")
 """
 
+from coach.analysis.metrics import summarize
+from coach.analysis.readers import Conversation, TranscriptError, read_conversations
 from coach.analysis.types import AnalysedTurn, Evidence, Speaker, Turn
 
-__all__ = ["AnalysedTurn", "Analyzer", "ConversationAnalysis", "Evidence", "Speaker", "Turn"]
+__all__ = [
+    "AnalysedTurn",
+    "Analyzer",
+    "Conversation",
+    "ConversationAnalysis",
+    "Evidence",
+    "Speaker",
+    "TranscriptError",
+    "Turn",
+    "read_conversations",
+    "summarize",
+]
 
 
 def __getattr__(name: str):
