@@ -1066,6 +1066,61 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 # ---------------------------------------------------------------------------
+# Warnings: valid, but weaker than it could be (`coach scenario validate --strict`)
+# ---------------------------------------------------------------------------
+
+
+def lint(s: Scenario) -> list[tuple[Loc, str]]:
+    """Things that are valid but make a weaker role-play: (location, message) pairs."""
+    out: list[tuple[Loc, str]] = []
+    empty = [key for key in LABELS if not s.reactions.lines(key)]
+    if empty:
+        out.append(
+            (("reactions",), f"no lines for {', '.join(empty)}: the buyer answers {'these' if len(empty) > 1 else 'it'} with fallback lines")
+        )
+    for key in LABELS:
+        if len(s.reactions.lines(key)) == 1:
+            out.append((("reactions", key), "only one line: add a variant, or the buyer falls back after using it once"))
+    for key in ("fallback", "curt"):  # walkout is said once: one line is enough
+        if len(s.reactions.lines(key)) < 2:
+            out.append((("reactions", key), "only one line: add variants, or the buyer repeats generic acknowledgements"))
+    for i, d in enumerate(s.discoveries):
+        if len(d.examples) < 2:
+            out.append(
+                (("discoveries", i, "examples"), "only one example: add 2-3 phrasings so paraphrases are recognised")
+            )
+    if s.ending.max_turns < s.brief.turns:
+        out.append(
+            (("ending", "max_turns"), f"the session ends ({s.ending.max_turns} turns) before the brief's expected length ({s.brief.turns})")
+        )
+    if not s.tests:
+        out.append((("tests",), "no tests: add a consultative and a pushy script under tests:"))
+    for i, t in enumerate(s.tests):
+        e = t.expect
+        if not (e.revealed or e.not_revealed or e.trust or e.score or e.ended is not None):
+            out.append((("tests", i, "expect"), "expects nothing: this test cannot fail"))
+    return out
+
+
+def scenario_warnings(scenario: Scenario, name: str | None = None) -> list[str]:
+    """lint() as ``FILE:LINE:COL: field: warning: message`` lines, positioned in the source text."""
+    name = name or (str(scenario.source_path) if scenario.source_path else "<string>")
+    problems = lint(scenario)
+    if not problems:
+        return []
+    try:
+        parsed = _parse(scenario.source_text, name) if scenario.source_text else None
+    except ScenarioError:
+        parsed = None
+    found = []
+    for loc, msg in problems:
+        line, col = _position(parsed, loc, key=True) if parsed else (1, 1)
+        found.append((line, col, f"{name}:{line}:{col}: {_dotted(loc)}: warning: {msg}"))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [m for _, _, m in found]
+
+
+# ---------------------------------------------------------------------------
 # Finding scenarios
 # ---------------------------------------------------------------------------
 

@@ -496,3 +496,37 @@ def test_mutated_scenario_never_crashes(edits):
         assert exc.messages
         for m in exc.messages:
             assert re.match(r"mut\.yaml:\d+:\d+: ", m), m
+
+
+# -- warnings (coach scenario validate --strict) -----------------------------
+
+
+def test_warnings_point_at_weak_spots():
+    from coach.scenario import scenario_warnings
+
+    path = VALID / "minimal.yaml"
+    labels = ", ".join(LABELS)
+    assert scenario_warnings(load_scenario(path)) == [
+        f"{path}:2:1: tests: warning: no tests: add a consultative and a pushy script under tests:",
+        f"{path}:18:5: discoveries[0].examples: warning: only one example: add 2-3 phrasings so paraphrases are recognised",
+        f"{path}:21:1: reactions: warning: no lines for {labels}: the buyer answers these with fallback lines",
+        f"{path}:22:3: reactions.fallback: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
+        f"{path}:23:3: reactions.curt: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
+    ]
+
+
+def test_warnings_for_short_sessions_and_tests_that_cannot_fail():
+    from coach.scenario import lint
+
+    text = (VALID / "small.yaml").read_text().replace("max_turns: 12", "max_turns: 5")
+    text = text.replace("    expect:\n      revealed: [bad-history]\n      trust: {min: 30}\n", "")
+    found = dict(lint(load_scenario_text(text, "t.yaml")))
+    assert found[("ending", "max_turns")] == "the session ends (5 turns) before the brief's expected length (8)"
+    assert found[("tests", 0, "expect")] == "expects nothing: this test cannot fail"
+
+
+def test_it_director_outage_has_no_warnings():
+    from coach.scenario import scenario_warnings
+
+    path = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
+    assert scenario_warnings(load_scenario(path)) == []

@@ -165,3 +165,19 @@ def test_scenario_group_is_importable_for_other_commands():
     assert scenario_group.name == "scenario"
     assert COMMANDS == [scenario_group, scenarios]
     assert {"validate", "schema", "new"} <= set(scenario_group.commands)
+
+
+def test_validate_strict_reports_warnings_and_fails(run):
+    from coach.scenario import builtin_scenarios
+
+    minimal = FIXTURES / "valid" / "minimal.yaml"
+    assert run("scenario", "validate", minimal).exit_code == 0
+    result = run("scenario", "validate", "--strict", minimal)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{minimal}:2:1: tests: warning: no tests: add a consultative and a pushy script under tests:"
+    )
+    assert f"{minimal}: ok" not in result.stdout
+    outage = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
+    result = run("scenario", "validate", "--strict", outage)
+    assert (result.exit_code, result.stdout) == (0, f"{outage}: ok\n")

@@ -34,13 +34,19 @@ def scenario_group() -> None:
 @scenario_group.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems, not the 'ok' lines.")
-def validate(files: tuple[Path, ...], quiet: bool) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also report weaknesses as problems: labels without reactions, single variants, "
+    "single example questions, no tests.",
+)
+def validate(files: tuple[Path, ...], quiet: bool, strict: bool) -> None:
     """Check scenario FILES (or the *.yaml files in a directory).
 
     Prints `FILE: ok` for each good file and `FILE:LINE:COL: field: message`
     for each problem. Exit status 1 if any file has a problem.
     """
-    from coach.scenario import ScenarioError, load_scenario
+    from coach.scenario import ScenarioError, load_scenario, scenario_warnings
 
     paths = _expand(files)
     if not paths:
@@ -49,14 +55,19 @@ def validate(files: tuple[Path, ...], quiet: bool) -> None:
     bad = 0
     for path in paths:
         try:
-            load_scenario(path)
+            scenario = load_scenario(path)
         except ScenarioError as exc:
             bad += 1
             for line in exc.messages:
                 click.echo(line)
-        else:
-            if not quiet:
-                click.echo(f"{path}: ok")
+            continue
+        warnings = scenario_warnings(scenario, str(path)) if strict else []
+        if warnings:
+            bad += 1
+            for line in warnings:
+                click.echo(line)
+        elif not quiet:
+            click.echo(f"{path}: ok")
     if bad:
         if len(paths) > 1:
             click.echo(f"coach: {bad} of {len(paths)} files have problems", err=True)
