@@ -1208,6 +1208,7 @@ def _yaml_str(text: str) -> str:
 _TEMPLATE = """\
 # A coach scenario: one role-play with a simulated buyer.
 # Check it with:  coach scenario validate {filename}
+#                 (add --strict to flag thin spots too: single variants, no tests...)
 # Run its tests:  coach scenario test {filename}
 # Editor help:    coach scenario schema > coach-scenario.schema.json
 #                 and put this first line at the top of the file:
@@ -1276,22 +1277,23 @@ discoveries:
       after: [main-problem]  # revealed only once main-problem is
     volunteer: false       # optional: may a trusting buyer offer it unasked? (default true)
 
-# Buyer lines per analyser label (see LABELS.md). Variants rotate; a label with
-# no lines uses `fallback`. `curt` is used when trust is low, `walkout` when the
+# Buyer lines per analyser label (see LABELS.md). Variants rotate and a line is
+# never said twice in a session, so write 2-3 per label; a label with no lines
+# uses `fallback`. `curt` is used when trust is low, `walkout` when the
 # buyer ends the meeting. fallback, curt and walkout need at least one line.
 reactions:
   open_question: ["Where do I start...", "Let me think about that."]
   closed_question: ["Yes.", "No, not really."]
-  leading_question: ["You'd like me to say yes to that, wouldn't you?"]
+  leading_question: ["You'd like me to say yes to that, wouldn't you?", "Is that a real question?"]
   curiosity: ["That's a fair question.", "Good question, actually."]
-  follow_up: ["Right, and that's the part that worries me."]
+  follow_up: ["Right, and that's the part that worries me.", "Yes, that's the thread to pull."]
   reflection: ["Yes, that's it exactly.", "That's a fair summary."]
-  empathy: ["Thanks. It has been a long few months."]
-  mutual_success: ["I'd appreciate that honesty."]
-  self_interested: ["We're a long way from talking about budget."]
-  pitching: ["Every vendor tells me that."]
-  pressure: ["Please don't tell me what I need."]
-  checklist: ["Is this an interview?"]
+  empathy: ["Thanks. It has been a long few months.", "Yeah. It's not been easy."]
+  mutual_success: ["I'd appreciate that honesty.", "Fair enough. Same here."]
+  self_interested: ["We're a long way from talking about budget.", "Let's not talk about who signs yet."]
+  pitching: ["Every vendor tells me that.", "I didn't ask about your product."]
+  pressure: ["Please don't tell me what I need.", "I'll decide what's urgent."]
+  checklist: ["Is this an interview?", "You're reading from a list."]
   fallback: ["Go on.", "Mm."]
   curt: ["Right.", "Sure."]
   walkout: ["I don't think this is going anywhere. Let's stop here."]

@@ -392,6 +392,9 @@ def test_template_validates(title):
     assert s.title == " ".join(title.split())
     assert s.id == (s.id.strip("-")) and len(s.id) <= 64
     assert len(s.discoveries) >= 2 and s.tests
+    from coach.scenario import scenario_warnings
+
+    assert scenario_warnings(s) == [], "the template should model a complete scenario"
 
 
 def test_template_teaches_every_section():
