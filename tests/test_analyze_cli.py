@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -245,3 +246,33 @@ def test_a_bad_line_after_good_conversations_stops_with_exit_2(analyzer, tmp_pat
     assert result.exit_code == 2
     assert result.stderr.startswith("coach: calls.jsonl:3: unknown speaker 'customer'")
     assert [r["conversation"] for r in _records(result.stdout)] == ["a", "a"]  # a's turn and summary
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
+    import sys
+
+    from coach.cli.analyze import _use_color
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert _use_color() is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _use_color() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert _use_color() is False
+
+
+def test_an_analyser_that_cannot_load_is_one_line_exit_1(monkeypatch):
+    import coach.cli.analyze as analyze_cli
+
+    def broken():
+        raise OSError("models/heads.npz: no such file")
+
+    monkeypatch.setattr(analyze_cli, "_load_analyzer", broken)
+    result = run(str(FIXTURES / "call.srt"))
+    assert (result.exit_code, result.stderr) == (1, "coach: cannot load the analyser: models/heads.npz: no such file\n")

@@ -125,7 +125,8 @@ def render_text(conv: Conversation, analysed: Sequence[AnalysedTurn | None], sum
         if turn.speaker != "rep":
             out.append(f"{i:>4}  " + st(f"{who}:", fg="cyan") + " " + st(_indent(text, "      "), dim=True))
             continue
-        out.append(f"{i:>4}  " + st(f"{who} (rep):", fg="magenta", bold=True) + " " + _indent(text, "      "))
+        who = "rep:" if who.casefold() == "rep" else f"{who} (rep):"
+        out.append(f"{i:>4}  " + st(who, fg="magenta", bold=True) + " " + _indent(text, "      "))
         if result is None:
             continue
         by_label: dict[str, list[Evidence]] = {}

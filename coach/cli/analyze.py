@@ -96,8 +96,13 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     out = sys.stdout
     for path in files:
         for conv in read_conversations(path, rep=rep):
-            if analyzer is None:
-                analyzer = _load_analyzer()  # after the first conversation reads cleanly
+            if analyzer is None:  # after the first conversation reads cleanly
+                try:
+                    analyzer = _load_analyzer()
+                except (OSError, ImportError) as e:
+                    from coach.cli import CoachError
+
+                    raise CoachError(f"cannot load the analyser: {e}", exit_code=1) from None
             analysed = analyzer.analyze_turns(conv.turns)
             summary = summarize(conv.turns, analysed)
             if fmt == "jsonl":
