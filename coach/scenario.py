@@ -1137,9 +1137,12 @@ def _user_scenario_files() -> list[Path]:
     from coach.paths import user_scenarios_dir
 
     d = user_scenarios_dir()
-    if not d.is_dir():
+    try:
+        if not d.is_dir():
+            return []
+        return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:  # unreadable directory: list what we can (the built-ins)
         return []
-    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def _ref(path: Path, source: Literal["builtin", "user"]) -> ScenarioRef:
@@ -1163,8 +1166,11 @@ def discover_scenarios() -> list[ScenarioRef]:
     A user scenario whose id is already taken gets an error too: sessions are
     stored by id, so two scenarios with one id would mix their histories.
     """
-    refs = [_ref(p, "builtin") for p in builtin_scenarios()]
-    refs += [_ref(p, "user") for p in _user_scenario_files()]
+    builtins = builtin_scenarios()
+    same = {p.resolve() for p in builtins}
+    refs = [_ref(p, "builtin") for p in builtins]
+    # COACH_SCENARIOS may point at the built-ins themselves (a trainer working in a checkout).
+    refs += [_ref(p, "user") for p in _user_scenario_files() if p.resolve() not in same]
     owner: dict[str, ScenarioRef] = {}
     for ref in refs:
         if ref.error:

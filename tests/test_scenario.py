@@ -533,3 +533,11 @@ def test_it_director_outage_has_no_warnings():
 
     path = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
     assert scenario_warnings(load_scenario(path)) == []
+
+
+def test_user_dir_pointing_at_the_builtins_lists_each_once(monkeypatch):
+    builtins = builtin_scenarios()
+    monkeypatch.setenv("COACH_SCENARIOS", str(builtins[0].parent))
+    refs = discover_scenarios()
+    assert len(refs) == len(builtins)
+    assert all(r.source == "builtin" and r.error is None for r in refs)
