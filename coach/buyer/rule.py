@@ -15,8 +15,9 @@ How it reacts to one rep turn (see docs/scenario-format.md for the fields):
    content words as a tie-breaker and as the whole test when there is no
    encoder. A "tell me more" with no topic of its own goes on with the topic of
    the buyer's last reply. If the discovery's ``requires`` hold and the turn
-   was not leading, pushy, pitching, self-interested or interrogating, the buyer
-   reveals it; otherwise it gives the guarded reply.
+   was not leading, pushy or pitching (nor self-interested or interrogating
+   more than it was curious: its trust change is positive), the buyer reveals
+   it; otherwise it gives the guarded reply.
 5. Otherwise the buyer reacts to the most telling label (bad behaviour first),
    or curtly when trust is low or bad turns come in a row.
 6. A trusting buyer (trust >= ``VOLUNTEER_TRUST``) answering a good turn that
@@ -44,10 +45,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from coach.analysis.types import AnalysedTurn
     from coach.scenario import Discovery, Scenario
 
-#: Labels that make a turn ask "badly": a discovery asked about this way is not revealed.
-ASKED_BADLY: frozenset[str] = frozenset(
-    {"leading_question", "pressure", "pitching", "self_interested", "checklist"}
-)
+#: Bad behaviour: the buyer reacts to it first, and a run of it makes them curt.
+BAD: frozenset[str] = frozenset({"leading_question", "pressure", "pitching", "self_interested", "checklist"})
+#: A discovery asked about with any of these is never revealed: the question
+#: carries the answer, a pitch or a push.
+ALWAYS_BAD: frozenset[str] = frozenset({"leading_question", "pressure", "pitching"})
+# Self-interest and checklist questioning block a reveal only when they outweigh
+# the turn's good behaviour (its trust change is not positive): a curious
+# follow-up that also mentions the seller's side still gets an answer.
 #: Bad labels in the order the buyer reacts to them (the most offensive first).
 BAD_ORDER: tuple[str, ...] = ("pressure", "pitching", "self_interested", "leading_question", "checklist")
 #: Good labels in the order the buyer reacts to them.
@@ -78,6 +83,11 @@ SIM_LOW = 0.35
 #: Weighted shared-word score that confirms a borderline match, or decides on its own without an encoder.
 KW_CONFIRM = 0.5
 KW_ALONE = 1.0
+#: Shared-word score strong enough (two words specific to one discovery) to
+#: carry a weak meaning score at or above SIM_FLOOR: the encoder misses some
+#: domain synonyms ("the last breakdown" for "the last time a compressor went down").
+KW_STRONG = 2.0
+SIM_FLOOR = 0.2
 #: Cosine similarity at or above which a turn proposes the scenario's next step.
 NEXT_SIM = 0.55
 #: Two candidates whose scores differ by less than this count as a tie: the undiscovered one wins.
@@ -217,7 +227,7 @@ class RuleBuyer:
             raise RuntimeError("the conversation has ended")
         sc = self.scenario
         labels = set(analysed.labels)
-        bad = labels & ASKED_BADLY
+        bad = labels & BAD
 
         # 1. Trust.
         raw = sum(self._changes.get(label, 0.0) for label in labels)
@@ -258,24 +268,25 @@ class RuleBuyer:
         if next_step:
             ns = sc.ending.next_step
             assert ns is not None
-            if state.trust >= ns.min_trust and not bad - {"self_interested"}:
+            if state.trust >= ns.min_trust and not labels & ALWAYS_BAD:
                 return done([self._pick(ns.reply, state)], "next_step", ended=True, reason="next_step")
             pool = ns.declined or (sc.reactions.curt if state.curt else sc.reactions.fallback)
             return done([self._pick(pool, state)], "declined")
 
         good = raw > 0 and not bad
-        reaction = self._reaction(labels, bad, state)
+        asked_badly = bool(labels & ALWAYS_BAD) or (bool(bad) and raw <= 0)
+        reaction = self._reaction(labels, bad if asked_badly or raw <= 0 else set(), state)
 
         # 4. A hidden fact asked about.
         if topic is not None and topic not in state.discovered:
             d = self._discoveries[topic]
             state.last_topic = topic
-            if self._can_reveal(d, labels, bad, state):
+            if self._can_reveal(d, labels, asked_badly, state):
                 state.discovered.append(topic)
                 prefix = self._prefix(labels, state) if not state.curt else ""
                 return done([prefix, self._pick(d.reveal, state)], "reveal", (topic,), (topic,))
             guarded = self._pick(d.guarded, state, fallback=False)
-            parts = [reaction, guarded] if bad else [guarded]
+            parts = [reaction, guarded] if asked_badly else [guarded]
             return done(parts, "guarded", asked=(topic,))
 
         # 5/6. A reaction, and perhaps a related fact offered unasked.
@@ -352,7 +363,7 @@ class RuleBuyer:
         for i in self._order:
             if sims:
                 s = sims[i]
-                if s >= SIM_HIGH or (s >= SIM_LOW and kw[i] >= KW_CONFIRM):
+                if s >= SIM_HIGH or (s >= SIM_LOW and kw[i] >= KW_CONFIRM) or (s >= SIM_FLOOR and kw[i] >= KW_STRONG):
                     scores[i] = s + 0.05 * min(kw[i], 2.0)
             elif kw[i] >= KW_ALONE:
                 scores[i] = kw[i]
@@ -385,9 +396,9 @@ class RuleBuyer:
                 topic = state.last_topic
         return topic, False
 
-    def _can_reveal(self, d: Discovery, labels: set[str], bad: set[str], state: BuyerState) -> bool:
+    def _can_reveal(self, d: Discovery, labels: set[str], asked_badly: bool, state: BuyerState) -> bool:
         req = d.requires
-        if bad:
+        if asked_badly:
             return False
         if req.open_question and "open_question" not in labels:
             return False

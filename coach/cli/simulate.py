@@ -1,3 +1,230 @@
-"""Commands registered by coach.cli: see COMMANDS."""
+"""`coach simulate SCENARIO --script FILE` and `coach scenario test [FILE...]`.
 
-COMMANDS: list = []
+Both play rep lines against the simulated buyer through the same engine the app
+uses (coach.engine.PracticeSession). Only click is imported at module level; the
+scenario loader, the analyser and the engine load inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from coach.cli.scenario import scenario_group
+
+
+def _load_analyzer():
+    """The analyser, loaded once per run (tests may replace this function)."""
+    from coach.analysis.analyzer import Analyzer
+
+    return Analyzer.load()
+
+
+def _error(message: str, exit_code: int = 2):
+    from coach.cli import CoachError
+
+    return CoachError(message, exit_code)
+
+
+def _resolve_scenario(name: str):
+    """A scenario from a file path, else a built-in (or user) scenario id."""
+    from coach.scenario import ScenarioError, discover_scenarios, load_scenario
+
+    path = Path(name)
+    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
+    if path.exists() or looks_like_path:
+        try:
+            return load_scenario(path)
+        except ScenarioError as exc:
+            raise _error(exc.messages[0] if len(exc.messages) == 1 else f"{exc.messages[0]} (and {len(exc.messages) - 1} more problems; run `coach scenario validate {name}`)") from None
+    refs = discover_scenarios()
+    for ref in refs:
+        if ref.id == name and not ref.error:
+            try:
+                return load_scenario(ref.path)
+            except ScenarioError as exc:
+                raise _error(exc.messages[0]) from None
+    known = ", ".join(sorted(r.id for r in refs if not r.error))
+    raise _error(f"unknown scenario '{name}': not a file and not a scenario id (known: {known})")
+
+
+def _read_script(script: str) -> list[str]:
+    """Rep lines from FILE ('-' for stdin): one per line; blank lines and # comments skipped."""
+    import sys
+
+    if script == "-":
+        text = sys.stdin.read()
+        name = "<stdin>"
+    else:
+        name = script
+        p = Path(script)
+        if p.is_dir():
+            raise _error(f"{name}: is a directory, not a script file")
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise _error(f"{name}: no such file") from None
+        except OSError as exc:
+            raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
+        if b"\x00" in data:
+            raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise _error(f"{name}:{line}: not UTF-8 text") from None
+    lines = [x.strip() for x in text.splitlines()]
+    lines = [x for x in lines if x and not x.startswith("#")]
+    if not lines:
+        raise _error(f"{name}: no rep lines (one line per rep turn; # starts a comment)")
+    return lines
+
+
+def _print_transcript(result) -> None:
+    from coach.labels import human
+
+    session = result.session
+    sc = session.scenario
+    b = sc.buyer
+    click.echo(f"{sc.title}  ({sc.id}, {sc.difficulty})")
+    click.echo(f"{b.name}, {b.role}, {b.company}; trust starts at {b.trust.start:g}")
+    click.echo("")
+    click.echo(f"{b.name}: {session.opening.text}")
+    for e in result.exchanges:
+        click.echo("")
+        click.echo(f"Rep [{e.index + 1}]: {e.rep_text}")
+        labels = ", ".join(human(x) for x in e.analysed.labels) or "(no labels)"
+        click.echo(f"    labels: {labels}")
+        for tip in e.analysed.tips[:1]:
+            click.echo(f"    tip: {tip}")
+        click.echo(f"{b.name}: {e.buyer.text}")
+        change = e.trust_after - e.trust_before
+        line = f"    trust {e.trust_before:.0f} -> {e.trust_after:.0f} ({change:+.0f})"
+        if e.revealed:
+            line += "; discovered: " + ", ".join(e.revealed)
+        elif e.buyer.kind == "guarded" and e.buyer.asked_about:
+            line += f"; guarded about: {e.buyer.asked_about[0]}"
+        click.echo(line)
+    if result.unplayed:
+        click.echo("")
+        click.echo(f"({result.unplayed} script lines not played: the session had ended)")
+    _print_scorecard(result.scorecard)
+
+
+def _print_scorecard(card) -> None:
+    ended = {
+        "walkout": "the buyer walked out",
+        "next_step": "a next step was agreed",
+        "max_turns": "out of time",
+        "finished": "the rep ended it",
+    }.get(card.end_reason or "", card.end_reason or "")
+    click.echo("")
+    click.echo(f"Score: {card.total}/100   (ended: {ended}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    for p in card.parts:
+        click.echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
+        if p.best:
+            click.echo(f"    best  (turn {p.best.rep_turn}): \"{p.best.quote}\" - {p.best.why}")
+        if p.worst:
+            click.echo(f"    worst (turn {p.worst.rep_turn}): \"{p.worst.quote}\" - {p.worst.why}")
+        click.echo(f"    try next: {p.advice}")
+    found = ", ".join(card.discovered) or "none"
+    missed = ", ".join(f"{i} ({card.topics[i]})" for i in card.missed) or "none"
+    click.echo(f"  Discovered: {found}")
+    click.echo(f"  Missed: {missed}")
+
+
+@click.command()
+@click.argument("scenario", metavar="SCENARIO")
+@click.option(
+    "--script",
+    "script",
+    required=True,
+    metavar="FILE",
+    help="Rep lines, one per line ('#' comments and blank lines are skipped; '-' reads stdin).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the transcript with labels, trust and discoveries, then the scorecard; "
+    "json: one object with score, discovered, turns and scorecard.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the buyer's choice of lines.")
+def simulate(scenario: str, script: str, fmt: str, seed: int) -> None:
+    """Play a script of rep lines against SCENARIO (a built-in id or a YAML file).
+
+    Prints each rep line with its labels, the buyer's reply, the trust after
+    the turn and what was discovered, then the scorecard. Same engine as the app.
+    """
+    import json
+
+    sc = _resolve_scenario(scenario)
+    lines = _read_script(script)
+    from coach.engine import run_script
+
+    result = run_script(sc, _load_analyzer(), lines, seed=seed)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_transcript(result)
+
+
+@scenario_group.command("test")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE...]")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of each failing test.")
+def test(files: tuple[Path, ...], verbose: bool) -> None:
+    """Run the `tests:` section of scenario FILES (default: every built-in scenario).
+
+    Prints PASS or FAIL per test with the reason. Exit status 1 if any test
+    fails, 2 if a file cannot be loaded.
+    """
+    from coach.cli.scenario import _expand
+    from coach.engine import check_test, run_script
+    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario
+
+    paths = _expand(files) if files else builtin_scenarios()
+    if not paths:
+        raise _error("no scenario files found" + (" in " + ", ".join(map(str, files)) if files else ""))
+    scenarios = []
+    broken = 0
+    for path in paths:
+        try:
+            scenarios.append((path, load_scenario(path)))
+        except ScenarioError as exc:
+            broken += 1
+            for line in exc.messages:
+                click.echo(line, err=True)
+    analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
+    passed = failed = 0
+    for path, sc in scenarios:
+        if not sc.tests:
+            click.echo(f"{path}: no tests")
+            continue
+        for t in sc.tests:
+            result = run_script(sc, analyzer, t.script, seed=t.seed)
+            problems = check_test(t, result)
+            n = len(sc.discoveries)
+            facts = (
+                f"score {result.scorecard.total}, found {len(result.discovered)}/{n}, "
+                f"trust {result.session.state.trust:.0f}, ended: {result.session.state.end_reason}"
+            )
+            if problems:
+                failed += 1
+                click.echo(f"FAIL {path}: {t.name}: {'; '.join(problems)} ({facts})")
+                if verbose:
+                    _print_transcript(result)
+                    click.echo("")
+            else:
+                passed += 1
+                click.echo(f"PASS {path}: {t.name} ({facts})")
+    click.echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
+    if broken:
+        raise SystemExit(2)
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [simulate]
