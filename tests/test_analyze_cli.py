@@ -276,3 +276,26 @@ def test_an_analyser_that_cannot_load_is_one_line_exit_1(monkeypatch):
     monkeypatch.setattr(analyze_cli, "_load_analyzer", broken)
     result = run(str(FIXTURES / "call.srt"))
     assert (result.exit_code, result.stderr) == (1, "coach: cannot load the analyser: models/heads.npz: no such file\n")
+
+
+def test_analysing_conversations_together_gives_each_its_own_history(analyzer, tmp_path):
+    # Conversations are batched into one analyser call; follow-ups and checklist
+    # runs must still restart with each conversation.
+    lines = []
+    for name in ("one", "two", "three"):
+        lines += [
+            {"conversation": name, "speaker": "buyer", "text": "We lost a week of orders in March."},
+            {"conversation": name, "speaker": "rep", "text": "How many sites do you run?"},
+            {"conversation": name, "speaker": "rep", "text": "Which ERP are you on?"},
+            {"conversation": name, "speaker": "rep", "text": "Are you the one who signs off?"},
+        ]
+    f = tmp_path / "batch.jsonl"
+    f.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    records = [r for r in _records(run("--format", "jsonl", str(f)).stdout) if r["type"] == "turn"]
+    from coach.analysis.readers import read_conversations
+
+    expected = []
+    for conv in read_conversations(f):
+        expected += [list(a.labels) if a else [] for a in analyzer.analyze_turns(conv.turns)]
+    assert [r["labels"] for r in records] == expected
+    assert expected[:4] == expected[4:8] == expected[8:]

@@ -82,36 +82,73 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
         _quiet_broken_pipe()
 
 
+#: Conversations are analysed together until they hold this many turns: the
+#: encoder then batches texts of similar length across conversations, which
+#: measured 1.5-3x faster than one call per 20-turn conversation, while memory
+#: stays bounded by the chunk.
+CHUNK_TURNS = 256
+
+
+def _chunks(files: tuple[str, ...], rep: str | None):
+    """Lists of whole conversations of about CHUNK_TURNS turns, in input order.
+    On bad input, the conversations read before it are yielded first."""
+    from coach.analysis.readers import read_conversations
+
+    pending: list = []
+    size = 0
+    try:
+        for path in files:
+            for conv in read_conversations(path, rep=rep):
+                pending.append(conv)
+                size += len(conv.turns)
+                if size >= CHUNK_TURNS:
+                    yield pending
+                    pending, size = [], 0
+    except Exception as error:  # TranscriptError: report what was read first
+        if pending:
+            yield pending
+        raise error
+    if pending:
+        yield pending
+
+
 def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     import json
     import sys
 
     from coach.analysis.metrics import summarize
-    from coach.analysis.readers import read_conversations
     from coach.analysis.report import conversation_document, jsonl_lines, render_text
 
     analyzer = None
     color = fmt == "text" and _use_color()
     documents: list[dict] = []
     out = sys.stdout
-    for path in files:
-        for conv in read_conversations(path, rep=rep):
-            if analyzer is None:  # after the first conversation reads cleanly
-                try:
-                    analyzer = _load_analyzer()
-                except (OSError, ImportError) as e:
-                    from coach.cli import CoachError
+    for chunk in _chunks(files, rep):
+        if analyzer is None:  # only once the input has read cleanly
+            try:
+                analyzer = _load_analyzer()
+            except (OSError, ImportError) as e:
+                from coach.cli import CoachError
 
-                    raise CoachError(f"cannot load the analyser: {e}", exit_code=1) from None
-            analysed = analyzer.analyze_turns(conv.turns)
+                raise CoachError(f"cannot load the analyser: {e}", exit_code=1) from None
+        if len(chunk) == 1:
+            results = analyzer.analyze_turns(chunk[0].turns)
+        else:
+            turns = [t for conv in chunk for t in conv.turns]
+            ids = [i for i, conv in enumerate(chunk) for _ in conv.turns]
+            results = analyzer.analyze_turns(turns, conversations=ids)
+        at = 0
+        for conv in chunk:
+            analysed = results[at : at + len(conv.turns)]
+            at += len(conv.turns)
             summary = summarize(conv.turns, analysed)
             if fmt == "jsonl":
                 out.write(jsonl_lines(conv, analysed, summary))
-                out.flush()
             elif fmt == "json":
                 documents.append(conversation_document(conv, analysed, summary))
             else:
                 click.echo(render_text(conv, analysed, summary, color=color), color=color)
+        out.flush()
     if fmt == "json":
         out.write(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2) + "\n")
         out.flush()
