@@ -82,8 +82,11 @@ class CoachApp(App[None]):
         seed: int | None = None,
         theme: str | None = None,
         watch_interval: float = 1.0,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        #: Read by coach.ui.widgets.inputs.make_input (snapshot tests turn it off).
+        self.input_cursor_blink = cursor_blink
         self.store = store
         self.rep = rep
         self.mode = mode
@@ -111,6 +114,10 @@ class CoachApp(App[None]):
     def on_mount(self) -> None:
         if self.analyzer is None:
             self._load_analyzer()
+        # Open the first screen once the home screen under it is fully mounted.
+        self.call_after_refresh(self._open_first_screen)
+
+    def _open_first_screen(self) -> None:
         if self.mode == "review":
             from coach.ui.screens.review import ReviewScreen
 
@@ -306,6 +313,7 @@ def make_app(
     seed: int | None = None,
     theme: str | None = None,
     watch_interval: float = 1.0,
+    cursor_blink: bool = True,
 ) -> CoachApp:
     """Build the app.
 
@@ -315,6 +323,8 @@ def make_app(
     (tests share one); otherwise ``load_analyzer()`` (default
     ``Analyzer.load``) runs in a worker thread at start-up. ``seed``: the
     buyer's seed for every session (None: a fresh one each time).
+    ``watch_interval``: seconds between checks of ``scenario_file``'s mtime.
+    ``cursor_blink``: False keeps input cursors still (snapshot tests).
     """
     if mode not in ("practice", "review"):
         raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
@@ -328,4 +338,5 @@ def make_app(
         seed=seed,
         theme=theme,
         watch_interval=watch_interval,
+        cursor_blink=cursor_blink,
     )

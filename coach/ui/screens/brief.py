@@ -22,7 +22,7 @@ class BriefScreen(Screen[None]):
     ]
 
     def __init__(self, scenario, source: str = "builtin") -> None:
-        super().__init__(id="brief")
+        super().__init__()
         self.scenario = scenario
         self.source = source
 

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import one_line
 
 
@@ -28,7 +29,7 @@ class CommentScreen(ModalScreen[str | None]):
             head = Text(f"Comment as {one_line(self.author, 30)} on:\n", style="bold", end="")
             head.append(one_line(self.about, 200), style="italic")
             yield Static(head, id="comment-about")
-            yield Input(placeholder="Your comment; Enter saves, escape cancels", id="comment-input")
+            yield make_input(self.app, placeholder="Your comment; Enter saves, escape cancels", id="comment-input")
 
     def on_mount(self) -> None:
         self.query_one("#comment-input", Input).focus()

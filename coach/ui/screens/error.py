@@ -29,7 +29,7 @@ class ScenarioErrorScreen(Screen[None]):
     ]
 
     def __init__(self, path: Path, messages: list[str], *, watch: bool = True) -> None:
-        super().__init__(id="scenario-error")
+        super().__init__()
         self.path = Path(path)
         self.messages = list(messages) or [f"{path}: cannot be used"]
         self.watching = watch

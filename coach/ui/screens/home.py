@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import visible
 
 _LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
@@ -27,14 +28,14 @@ class HomeScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="home")
+        super().__init__()
         self.refs: list = []
         self.scores: dict[str, dict] = {}
         self.shown: list = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Input(placeholder="/ to filter by title, buyer, tag or difficulty", id="home-filter")
+        yield make_input(self.app, placeholder="/ to filter by title, buyer, tag or difficulty", id="home-filter")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
         yield Static(id="scenario-preview")
         yield Footer()
@@ -55,6 +56,8 @@ class HomeScreen(Screen[None]):
         """Read the scenarios and the rep's scores again (after a session, a new file...)."""
         from coach.scenario import discover_scenarios
 
+        if not self.is_mounted:  # on_mount fills the list
+            return
         self.refs = discover_scenarios()
         self.scores = _best_and_last(self.app.store, self.app.rep)
         self._fill()

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from coach.labels import BAD, human
+from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import literal, visible
 from coach.ui.widgets.chips import Chips
 from coach.ui.widgets.discoveries import DiscoveriesPanel
@@ -122,7 +123,7 @@ class PracticeScreen(Screen[None]):
     ]
 
     def __init__(self, scenario, source: str = "builtin") -> None:
-        super().__init__(id="practice")
+        super().__init__()
         self.scenario = scenario
         self.source = source
         self.session: Any = None
@@ -149,7 +150,7 @@ class PracticeScreen(Screen[None]):
                 yield VerticalScroll(id="conversation")
                 yield Static(id="thinking")
                 yield Static(id="tip")
-                yield Input(
+                yield make_input(self.app, 
                     placeholder=f"Say something to {self.first_name} and press Enter",
                     id="rep-input",
                     select_on_focus=False,
@@ -186,7 +187,7 @@ class PracticeScreen(Screen[None]):
             self.watch(self.app, "analyzer_ready", self._analyzer_ready, init=False)
 
     def _set_subtitle(self) -> None:
-        turn = getattr(getattr(self.session, "state", None), "turn", 0) if self.session else 0
+        turn = self.session.state.turns if self.session is not None else 0
         self.sub_title = f"{visible(self.scenario.title)} · turn {turn} of ~{self.scenario.brief.turns}"
 
     def _analyzer_ready(self, ready: bool) -> None:
@@ -210,9 +211,7 @@ class PracticeScreen(Screen[None]):
                 seed=self.app.seed if self.app.seed is not None else _fresh_seed(),
                 store=self.app.store,
                 rep=self.app.rep,
-                **_source_kwargs(self.source),
             )
-            session.opening  # noqa: B018 - the engine stores the opening when first asked
         except Exception as exc:
             self.post_message(WorkFailed("start the session", _one_line(exc)))
             return
@@ -265,8 +264,8 @@ class PracticeScreen(Screen[None]):
         from coach.analysis.types import Turn
 
         ex = message.exchange
-        analysed = _rep_of(ex)
-        buyer = _buyer_of(ex)
+        analysed = ex.analysed
+        buyer = ex.buyer
         message.view.set_labels(analysed.labels if analysed is not None else ())
         self.turns.append(Turn("rep", message.view.text))
         self.analysed.append(analysed)
@@ -355,14 +354,13 @@ class PracticeScreen(Screen[None]):
             self.app.open_scorecard(self._session_id(), replace=True)
 
     def _ended(self) -> bool:
-        state = getattr(self.session, "state", None)
-        return bool(getattr(state, "ended", False))
+        return self.session is not None and self.session.ended
 
     def _on_ended(self) -> None:
         if self.ended_note_shown:
             return
         self.ended_note_shown = True
-        reason = getattr(self.session.state, "end_reason", None)
+        reason = self.session.state.end_reason
         note = {
             "walkout": f"{self.first_name} ended the meeting.",
             "next_step": f"You agreed a next step with {self.first_name}.",
@@ -375,11 +373,7 @@ class PracticeScreen(Screen[None]):
         box.placeholder = "The meeting is over: press Enter for your scorecard"
 
     def _session_id(self) -> int | None:
-        for name in ("session_id", "id"):
-            value = getattr(self.session, name, None)
-            if isinstance(value, int):
-                return value
-        return None
+        return self.session.session_id
 
     # -- display ---------------------------------------------------------------------------
 
@@ -413,13 +407,9 @@ class PracticeScreen(Screen[None]):
         tip_box.update(text)
 
     def _update_side(self, buyer) -> None:
-        state = getattr(self.session, "state", None)
-        trust = getattr(state, "trust", None)
-        if trust is None and buyer is not None:
-            trust = getattr(buyer, "trust", None)
-        if trust is not None:
-            self.query_one("#trust", TrustMeter).set_trust(float(trust))
-        found = list(getattr(state, "discovered", []) or [])
+        state = self.session.state
+        self.query_one("#trust", TrustMeter).set_trust(float(state.trust))
+        found = list(state.discovered)
         self.query_one("#discoveries", DiscoveriesPanel).set_discoveries(
             [(d.id, d.topic) for d in self.scenario.discoveries], found
         )
@@ -501,26 +491,6 @@ def _panel_values(summary: dict) -> dict[str, float]:
         "follow_ups": summary.get("follow_ups", 0),
         "reflections": summary.get("reflections", 0),
     }
-
-
-def _rep_of(exchange: Any):
-    for name in ("rep", "analysed", "rep_turn"):
-        value = getattr(exchange, name, None)
-        if value is not None and hasattr(value, "labels"):
-            return value
-    return None
-
-
-def _buyer_of(exchange: Any):
-    for name in ("buyer", "reply", "buyer_turn"):
-        value = getattr(exchange, name, None)
-        if value is not None and hasattr(value, "text"):
-            return value
-    return None
-
-
-def _source_kwargs(source: str) -> dict:
-    return {}
 
 
 def _confirm(question: str):

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.labels import BAD, human
+from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import one_line, visible
 from coach.ui.timefmt import when
 from coach.ui.widgets.sparkline import ScoreSparkline
@@ -66,7 +67,7 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="review")
+        super().__init__()
         self.rows: list[dict] = []
         self.shown: list[dict] = []
         self.sort_key = "when"
@@ -75,7 +76,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Input(placeholder="f to filter: rep, scenario, flag, 'unfinished'…", id="review-filter")
+        yield make_input(self.app, placeholder="f to filter: rep, scenario, flag, 'unfinished'…", id="review-filter")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield ScoreSparkline(id="rep-trend", label="Trend")
         yield Footer()
@@ -236,13 +237,13 @@ class SearchScreen(Screen[None]):
     ]
 
     def __init__(self, query: str = "") -> None:
-        super().__init__(id="search")
+        super().__init__()
         self.query_text = query
         self.results: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield Input(value=self.query_text, placeholder="Search what reps and buyers said; Enter searches", id="search-input")
+        yield make_input(self.app, value=self.query_text, placeholder="Search what reps and buyers said; Enter searches", id="search-input")
         yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Static(id="search-status")
         yield Footer()

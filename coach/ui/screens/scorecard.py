@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -56,7 +55,7 @@ class ScorecardScreen(Screen[None]):
     ]
 
     def __init__(self, session_id: int) -> None:
-        super().__init__(id="scorecard")
+        super().__init__()
         self.session_id = session_id
         self.data: dict = {}
         self.scenario: Any = None
@@ -117,25 +116,26 @@ class ScorecardScreen(Screen[None]):
 
     def _parts(self, d: dict, card: dict) -> None:
         parts = card.get("parts") or []
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True)
-        table.add_column(justify="right", no_wrap=True)
-        table.add_column()
-        for part in parts:
+        text = Text(end="")
+        width = max((len(_part_title(p)) for p in parts), default=10) + 1
+        for i, part in enumerate(parts):
             score = float(part.get("score") or 0)
-            name = PART_NAMES.get(part.get("name", ""), str(part.get("name", "")).title())
+            if i:
+                text.append("\n")
+            text.append(_part_title(part).ljust(width), style="bold")
+            text.append_text(_bar(score))
+            text.append(f" {score:3.0f}", style=_style(score))
             weight = part.get("weight")
-            label = Text(name, style="bold")
             if weight is not None:
-                label.append(f" {float(weight):.0%}", style="dim")
-            table.add_row(label, _bar(score), Text(f"{score:.0f}", style=_style(score)), "")
-            advice = part.get("advice") or part.get("try") or ""
+                text.append(f"  ×{float(weight):.0%}", style="dim")
+            advice = part.get("advice") or ""
             if advice:
-                tip = Text("  try: ", style="dim", end="")
-                tip.append_text(literal(advice))
-                table.add_row(tip, "", "", "")
-        self.query_one("#score-parts", Static).update(table if parts else Text("No parts recorded.", style="dim"))
+                text.append("\n  try: ", style="dim")
+                text.append_text(literal(advice))
+        penalty = card.get("hint_penalty") or 0
+        if penalty:
+            text.append(f"\nHints  −{penalty} points", style="yellow")
+        self.query_one("#score-parts", Static).update(text if parts else Text("No parts recorded.", style="dim"))
 
     def _turns(self, d: dict, card: dict) -> None:
         turns = d.get("turns") or []
@@ -211,6 +211,10 @@ class ScorecardScreen(Screen[None]):
     def screen_commands(self):
         yield SystemCommand("Retry this scenario", "Practise the same scenario again", self.action_retry)
         yield SystemCommand("Read the transcript", "Every turn with its labels and evidence", self.action_transcript)
+
+
+def _part_title(part: dict) -> str:
+    return str(part.get("title") or PART_NAMES.get(part.get("name", ""), str(part.get("name", "")).title()))
 
 
 def _requires(disc) -> str:

@@ -89,7 +89,7 @@ class TranscriptScreen(Screen[None]):
     ]
 
     def __init__(self, session_id: int, focus_turn: int | None = None) -> None:
-        super().__init__(id="transcript")
+        super().__init__()
         self.session_id = session_id
         self.focus_turn = focus_turn
         self.data: dict = {}

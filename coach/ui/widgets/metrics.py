@@ -51,6 +51,9 @@ class MetricsPanel(Static):
             return int(v.get(key) or 0)
 
         text.append(f"\nQuestions {n('questions')}")
-        text.append(f"\n open {n('open')} · closed {n('closed')} · leading {n('leading')}")
-        text.append(f"\nFollow-ups {n('follow_ups')} · reflections {n('reflections')}")
+        text.append(f"\n open {n('open')} · closed {n('closed')}")
+        leading = n("leading")
+        text.append(f"\n leading {leading}", style=self.get_component_rich_style("metric--warn") if leading else "")
+        text.append(f"\nFollow-ups {n('follow_ups')}")
+        text.append(f"\nReflections {n('reflections')}")
         return text

@@ -1,0 +1,237 @@
+"""Pilot tests of the rep's flow: home, brief, practice, scorecard; typing while
+the analyser loads; literal text; leaving a session unfinished."""
+
+from __future__ import annotations
+
+import threading
+
+from test_ui_support import (
+    BAD_TURNS,
+    GOOD_TURNS,
+    SCENARIO_ID,
+    memory_store,
+    open_scenario,
+    say,
+    settle,
+    shared_analyzer,
+    wait_for,
+)
+
+from coach.labels import human
+from coach.ui.app import make_app
+from coach.ui.screens.brief import BriefScreen
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.practice import BuyerLine, PracticeScreen, RepLine
+from coach.ui.screens.scorecard import ScorecardScreen
+from coach.ui.widgets.chips import Chips
+from coach.ui.widgets.discoveries import DiscoveriesPanel
+from coach.ui.widgets.trust import TrustMeter
+
+
+def _app(store, **kwargs):
+    kwargs.setdefault("analyzer", shared_analyzer())
+    return make_app(store=store, rep="alex", seed=0, cursor_blink=False, **kwargs)
+
+
+async def test_home_lists_scenarios_and_filter_narrows_them():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        ids = [ref.id for ref in home.shown]
+        assert SCENARIO_ID in ids and len(ids) >= 2
+        await pilot.press("slash", *"outage")
+        await pilot.pause()
+        assert [ref.id for ref in home.shown] == [SCENARIO_ID]
+        await pilot.press("enter")  # from the filter to the list
+        await pilot.press("enter")  # start: the brief
+        await pilot.pause()
+        assert isinstance(app.screen, BriefScreen)
+        assert app.screen.scenario.id == SCENARIO_ID
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        await settle(pilot)
+        start_trust = screen.query_one("#trust", TrustMeter).value
+        assert start_trust == screen.scenario.buyer.trust.start
+
+        # Typed key by key, as a rep would.
+        await pilot.press(*GOOD_TURNS[0], "enter")
+        await settle(pilot)
+        await say(pilot, GOOD_TURNS[1])
+        await settle(pilot)
+
+        session_id = screen.session.session_id
+        stored = store.session(session_id)
+        rep_turns = [t for t in stored["turns"] if t["speaker"] == "rep"]
+        views = list(screen.query(RepLine))
+        assert [v.text for v in views] == [t["text"] for t in rep_turns] == GOOD_TURNS
+        for view, turn in zip(views, rep_turns):
+            chips = view.query_one(Chips)
+            assert chips.pending is None
+            assert set(chips.labels) == set(turn["labels"])
+            rendered = chips.render().plain
+            for label in turn["labels"]:
+                assert human(label) in rendered
+        assert "open_question" in rep_turns[0]["labels"]
+        # Every buyer reply is on screen, and stored as it happened.
+        buyer_lines = [t["text"] for t in stored["turns"] if t["speaker"] == "buyer"]
+        assert len(list(screen.query(BuyerLine))) == len(buyer_lines) == 3
+        trust = screen.query_one("#trust", TrustMeter)
+        assert trust.value == screen.session.state.trust == stored["turns"][-1]["trust"]
+        assert trust.value > start_trust  # good behaviour warms the buyer up
+        found = screen.query_one("#discoveries", DiscoveriesPanel).found
+        assert found == screen.session.state.discovered
+        # The tip box now speaks about the latest turn, not the placeholder.
+        assert "Tips on your latest turn" not in screen.query_one("#tip").render().plain
+
+        # End the session: confirm, then the scorecard shows what the store holds.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
+        await pilot.pause()
+        card_screen = app.screen
+        stored = store.session(session_id)
+        assert stored["status"] == "finished"
+        total = card_screen.query_one("#score-total").render().plain
+        assert total.startswith(f"{stored['score']:.0f} / 100")
+        parts_text = card_screen.query_one("#score-parts").render().plain
+        for part in stored["scorecard"]["parts"]:
+            assert part["title"] in parts_text
+            assert f"{part['score']:3.0f}" in parts_text
+        disc_text = card_screen.query_one("#score-discoveries").render().plain
+        n_found = len(stored["scorecard"]["discovered"])
+        assert f"Discoveries {n_found}/{len(stored['scorecard']['discoveries'])}" in disc_text
+        for missed in stored["scorecard"]["missed"]:
+            assert f"✗ {card_screen.scenario.discovery(missed).topic}" in disc_text
+        # Retry starts the same scenario again; home goes back to the list with the score.
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.scores[SCENARIO_ID]["last"] == stored["score"]
+
+
+async def test_bad_turns_lower_trust_and_flag_the_words():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        screen = app.screen
+        await settle(pilot)
+        start = screen.query_one("#trust", TrustMeter).value
+        await say(pilot, BAD_TURNS[0])
+        await settle(pilot)
+        view = screen.query_one(RepLine)
+        labels = set(view.query_one(Chips).labels)
+        assert "pitching" in labels or "leading_question" in labels
+        assert screen.query_one("#trust", TrustMeter).value < start
+        tip = screen.query_one("#tip").render().plain
+        # The tip quotes the words that earned the flag.
+        quotes = [e.quote for e in screen.session.exchanges[0].analysed.evidence]
+        assert any(f"“{q}”" in tip for q in quotes)
+
+
+async def test_typing_is_possible_while_the_analyser_loads():
+    release = threading.Event()
+
+    def slow_load():
+        release.wait(30)
+        return shared_analyzer()
+
+    store = memory_store()
+    app = make_app(store=store, rep="alex", seed=0, load_analyzer=slow_load, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.session is None
+        # The buyer's opening is on screen before the analyser is ready...
+        assert screen.query_one(BuyerLine).render().plain.endswith(screen.scenario.buyer.opening)
+        # ...and the rep can type and send: the turn waits in line, visibly.
+        await pilot.press(*"Hi Dana", "enter")
+        await pilot.pause()
+        assert screen.query_one("#rep-input").value == ""
+        view = screen.query_one(RepLine)
+        assert view.query_one(Chips).pending == "waiting for the analyser…"
+        assert "Loading the analyser" in screen.query_one("#thinking").render().plain
+        release.set()
+        await settle(pilot)
+        assert view.query_one(Chips).pending is None
+        assert len(screen.session.exchanges) == 1
+        assert app.analyzer_ready_at is not None
+
+
+async def test_markup_and_escapes_in_turns_are_shown_literally():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await say(pilot, "[red]Is[/red] [bold]this[/] \x1b[31mworking\x07 for you?")
+        await settle(pilot)
+        shown = app.screen.query_one(RepLine).query_one(".rep-text").render().plain
+        assert "[red]Is[/red] [bold]this[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "working for you?" in shown
+
+
+async def test_hint_is_shown_and_recorded():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#tip").render().plain.startswith("Hint")
+        assert screen.session.hints
+        await say(pilot, GOOD_TURNS[0])
+        await settle(pilot)
+        rep = [t for t in store.session(screen.session.session_id)["turns"] if t["speaker"] == "rep"]
+        assert rep[0]["hint"] is True
+
+
+async def test_leaving_mid_session_keeps_it_unfinished():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await say(pilot, GOOD_TURNS[0])
+        await settle(pilot)
+        session_id = app.screen.session.session_id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    row = store.sessions()[0]
+    assert row["id"] == session_id and row["status"] == "in_progress" and row["rep_turns"] == 1
+
+
+async def test_palette_carries_the_main_actions():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Practise: choose a scenario", "Review sessions", "Search transcripts", "Toggle light/dark theme", "Help"):
+            assert wanted in titles
+        await open_scenario(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "End session" in titles and "Hint" in titles
+        dark = app.current_theme.dark
+        app.action_toggle_dark()
+        await pilot.pause()
+        assert app.current_theme.dark is not dark

@@ -1,0 +1,177 @@
+"""Pilot tests of the manager's flow: the sessions table, transcripts, comments,
+trend, search, and unfinished sessions."""
+
+from __future__ import annotations
+
+from test_ui_support import BAD_TURNS, GOOD_TURNS, memory_store, play_session, shared_analyzer, wait_for
+
+from coach.ui.app import make_app
+from coach.ui.screens.review import ReviewScreen, SearchScreen
+from coach.ui.screens.transcript import TranscriptScreen, TurnItem
+from coach.ui.widgets.sparkline import ScoreSparkline
+
+
+def _store_with_sessions():
+    store = memory_store()
+    ids = {
+        "alex-good": play_session(store, "alex", GOOD_TURNS, seed=1),
+        "sam-bad": play_session(store, "sam", BAD_TURNS, seed=2),
+        "alex-open": play_session(store, "alex", GOOD_TURNS[:1], seed=3, finish=False),
+    }
+    return store, ids
+
+
+def _app(store, rep="morgan"):
+    return make_app(store=store, rep=rep, mode="review", analyzer=shared_analyzer(), cursor_blink=False)
+
+
+def _rows(screen: ReviewScreen) -> list[int]:
+    return [r["id"] for r in screen.shown]
+
+
+async def test_review_table_sorts_filters_and_shows_unfinished():
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        # Newest first by default.
+        assert _rows(screen) == [ids["alex-open"], ids["sam-bad"], ids["alex-good"]]
+        table = screen.query_one("#sessions")
+        first = [str(table.get_cell_at((0, c))) for c in range(len(table.columns))]
+        assert "unfinished" in first and "alex" in first
+        # Flag counts: the pushy session has flags, counted from the stored labels.
+        sam = next(r for r in screen.shown if r["id"] == ids["sam-bad"])
+        assert sum(n for l, n in sam["labels"].items() if l in ("pitching", "leading_question", "self_interested", "pressure", "checklist")) > 0
+        # Filter by rep.
+        await pilot.press("f", *"sam")
+        await pilot.pause()
+        assert _rows(screen) == [ids["sam-bad"]]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(_rows(screen)) == 3
+        # Unfinished only.
+        await pilot.press("u")
+        await pilot.pause()
+        assert _rows(screen) == [ids["alex-open"]]
+        await pilot.press("u")
+        # Sort: the next column after "when" is the rep (ascending).
+        await pilot.press("s")
+        await pilot.pause()
+        assert [r["rep"] for r in screen.shown] == ["alex", "alex", "sam"]
+        # Sorting by score puts the best finished session first.
+        while screen.sort_key != "score":
+            await pilot.press("s")
+        await pilot.pause()
+        scores = [r["score"] for r in screen.shown if r["score"] is not None]
+        assert scores == sorted(scores, reverse=True)
+
+
+async def test_rep_trend_follows_the_highlighted_row():
+    store, ids = _store_with_sessions()
+    play_session(store, "alex", GOOD_TURNS + ["So the outage cost you more in trust than in hardware."], seed=4)
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        spark = screen.query_one("#rep-trend", ScoreSparkline)
+        row = screen.shown[screen.query_one("#sessions").cursor_row]
+        assert row["rep"] == "alex"
+        assert spark.scores == [t["score"] for t in store.trend("alex")]
+        assert len(spark.scores) == 2
+        sam_index = next(i for i, r in enumerate(screen.shown) if r["rep"] == "sam")
+        screen.query_one("#sessions").move_cursor(row=sam_index)
+        await pilot.pause()
+        assert spark.scores == [t["score"] for t in store.trend("sam")]
+
+
+async def test_open_transcript_and_comment_on_a_turn_is_stored():
+    store, ids = _store_with_sessions()
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        index = next(i for i, r in enumerate(screen.shown) if r["id"] == ids["sam-bad"])
+        screen.query_one("#sessions").move_cursor(row=index)
+        await pilot.press("enter")
+        await pilot.pause()
+        transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
+        items = list(transcript.query(TurnItem))
+        stored = store.session(ids["sam-bad"])
+        assert [i.turn["text"] for i in items] == [t["text"] for t in stored["turns"]]
+        # Rep turns carry their labels and evidence.
+        rep_item = items[1]
+        evidence = rep_item.query_one(".turn-evidence").render().plain
+        for ev in stored["turns"][1]["evidence"]:
+            assert f"“{ev['quote']}”" in evidence
+        # Comment on the first rep turn.
+        await pilot.press("down")
+        await pilot.pause()
+        assert transcript.query_one("#turns").index == 1
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"Let her answer before pitching [b]please[/b]", "enter")
+        await pilot.pause()
+        comments = store.session(ids["sam-bad"])["comments"]
+        assert len(comments) == 1
+        c = comments[0]
+        assert c["author"] == "morgan"
+        assert c["text"] == "Let her answer before pitching [b]please[/b]"
+        assert c["turn_id"] == stored["turns"][1]["id"]
+        assert c["created_at"]
+        shown = rep_item.query_one(".turn-comments").render().plain
+        assert "morgan" in shown and "[b]please[/b]" in shown
+        # Escape cancels a comment without storing anything.
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"never mind", "escape")
+        await pilot.pause()
+        assert len(store.session(ids["sam-bad"])["comments"]) == 1
+        # Back in the table, the comment count shows.
+        await pilot.press("escape")
+        await pilot.pause()
+        row = next(r for r in app.screen.shown if r["id"] == ids["sam-bad"])
+        assert row["comment_count"] == 1
+
+
+async def test_others_comments_are_shown():
+    store, ids = _store_with_sessions()
+    turn_id = store.session(ids["alex-good"])["turns"][1]["id"]
+    store.add_comment(ids["alex-good"], author="jordan", text="Nice open question.", turn_id=turn_id)
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(ids["alex-good"])
+        await pilot.pause()
+        item = next(i for i in app.screen.query(TurnItem) if i.turn["id"] == turn_id)
+        shown = item.query_one(".turn-comments").render().plain
+        assert "jordan" in shown and "Nice open question." in shown
+
+
+async def test_unfinished_session_opens_as_unfinished():
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_transcript(ids["alex-open"])
+        await pilot.pause()
+        info = app.screen.query_one("#transcript-info").render().plain
+        assert "unfinished after 1 rep turn" in info
+        assert len(list(app.screen.query(TurnItem))) == 3
+
+
+async def test_full_text_search_opens_the_turn():
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"budget", "enter")
+        await pilot.pause()
+        results = app.screen.results
+        assert results and all("budget" in r["text"].lower() for r in results)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen), what="the transcript")
+        await pilot.pause()
+        transcript = app.screen
+        assert transcript.session_id == results[0]["session_id"]
+        highlighted = transcript.query_one("#turns").highlighted_child
+        assert highlighted.turn["id"] == results[0]["turn_id"]
