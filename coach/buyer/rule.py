@@ -77,7 +77,11 @@ VOLUNTEER_TRUST = 60.0
 CURT_STREAK = 2
 
 #: Cosine similarity at or above which a turn is about a discovery.
-SIM_HIGH = 0.52
+SIM_HIGH = 0.50
+#: Cosine similarity at or above which a turn is about a discovery when no
+#: other discovery comes within SIM_MARGIN of it (a clear winner).
+SIM_MID = 0.42
+SIM_MARGIN = 0.12
 #: Cosine similarity at or above which shared content words confirm a match.
 SIM_LOW = 0.35
 #: Weighted shared-word score that confirms a borderline match, or decides on its own without an encoder.
@@ -360,10 +364,19 @@ class RuleBuyer:
         sims = self.similarities(analysed)
 
         scores: dict[str, float] = {}
+        best_sim = max((v for k, v in sims.items() if k != NEXT_KEY), default=0.0)
         for i in self._order:
             if sims:
                 s = sims[i]
-                if s >= SIM_HIGH or (s >= SIM_LOW and kw[i] >= KW_CONFIRM) or (s >= SIM_FLOOR and kw[i] >= KW_STRONG):
+                if s < best_sim - SIM_MARGIN:
+                    continue  # shared words do not outvote a clearly closer meaning
+                runner_up = max((v for k, v in sims.items() if k not in (i, NEXT_KEY)), default=0.0)
+                if (
+                    s >= SIM_HIGH
+                    or (s >= SIM_MID and s - runner_up >= SIM_MARGIN)
+                    or (s >= SIM_LOW and kw[i] >= KW_CONFIRM)
+                    or (s >= SIM_FLOOR and kw[i] >= KW_STRONG)
+                ):
                     scores[i] = s + 0.05 * min(kw[i], 2.0)
             elif kw[i] >= KW_ALONE:
                 scores[i] = kw[i]

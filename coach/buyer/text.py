@@ -33,6 +33,7 @@ STOPWORDS: frozenset[str] = frozenset(
     sort maybe something anything everything one ones see look mean means just still
     even today now time times day days us help walk through happen happened happens
     describe explain share curious wondering wonder hear heard feel felt
+    year years month months week weeks morning mornings tomorrow yesterday
     """.split()
 )
 
