@@ -108,6 +108,17 @@ def test_txt_rep_option_and_first_speaker_default(tmp_path):
     assert [t.speaker for t in conv.turns] == ["buyer", "rep", "buyer"]
 
 
+def test_txt_otter_layout_name_and_time_on_their_own_line():
+    (conv,) = _read(FIXTURES / "otter.txt", rep="Marco Ruiz")
+    assert _pairs(conv) == [
+        ("buyer", "Priya Shah", "Thanks for jumping on. I've got a hard stop at 10:30."),
+        ("rep", "Marco Ruiz", "Of course. Before I show anything, how are renewals going this quarter?"),
+        ("buyer", "Priya Shah", "Honestly? Slower than we planned. Procurement wants three quotes for everything now."),
+        ("rep", "Marco Ruiz", "Three quotes, even for renewals. What's driving that?"),
+    ]
+    assert conv.lines == [1, 4, 7, 11]
+
+
 def test_txt_a_sentence_with_a_colon_is_not_a_speaker(tmp_path):
     f = tmp_path / "t.txt"
     f.write_text("Rep: Two things.\nWell, here's the thing: we meet at 10:30.\nSee https://example.com\n")

@@ -14,6 +14,9 @@ Formats
     speakers may also be names: NAME is the rep, anyone else the buyer.
 ``.txt``
     ``Name: text`` lines; a line without a name continues the turn before it.
+    A timestamp before or after the name is skipped ("[00:01:02] Dana: ...",
+    "Dana (00:01:02): ..."), and so is Otter.ai's layout (the name and a time
+    on a line of their own, the words below).
     The rep is ``rep=NAME``, else a speaker called Rep, Seller, Sales...,
     else the first speaker; everyone else is the buyer side.
 ``.vtt``
@@ -297,17 +300,37 @@ def is_rep_name(name: str) -> bool:
     return bool(_REP_NAME.search(name.strip()))
 
 
+# Otter.ai and similar exports put the speaker and a time on a line of their
+# own ("Dana Okafor  0:05"), the words on the lines after it.
+_HEADER_LINE = re.compile(
+    rf"^\s*(?P<name>[^\W\d_][\w.'’,&@/()\-]*(?:[ \t]+[\w.'’,&@/()\-]+){{0,5}}?)"
+    rf"\s+[(\[]?{_TIME}[)\]]?\s*$"
+)
+
+
+def _plausible_name(name: str) -> bool:
+    if len(name) > 60:
+        return False
+    words = name.split()
+    return not any(w[0].islower() and w.casefold() not in _NAME_PARTICLES for w in words[1:])
+
+
 def _split_speaker(line: str) -> tuple[str, str] | None:
     m = _SPEAKER_LINE.match(line)
     if m is None:
         return None
     name = m.group("name").strip()
-    if len(name) > 60:
-        return None
-    words = name.split()
-    if any(w[0].islower() and w.casefold() not in _NAME_PARTICLES for w in words[1:]):
+    if not _plausible_name(name):
         return None
     return name, m.group("text").strip()
+
+
+def _speaker_header(line: str) -> str | None:
+    m = _HEADER_LINE.match(line)
+    if m is None:
+        return None
+    name = m.group("name").strip()
+    return name if _plausible_name(name) else None
 
 
 class _Builder:
@@ -361,6 +384,8 @@ def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> 
         if not line.strip():
             continue
         split = _split_speaker(line)
+        if split is None and (header := _speaker_header(line)) is not None:
+            split = (header, "")
         if split is None:
             builder.continue_last(
                 line.strip(),
