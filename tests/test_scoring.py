@@ -1,0 +1,144 @@
+"""The scorecard: four parts a rep can act on, deterministic, JSON-ready."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.buyer.testing import ScriptedAnalyzer
+from coach.engine import PracticeSession, run_script
+from coach.scenario import load_scenario_text
+from coach.scoring import HINT_COST, MONOLOGUE_OK, WALKOUT_CAP, score
+
+from test_buyer import SCENARIO  # noqa: E402  (tests/ is on sys.path under pytest)
+
+CONSULTATIVE = [
+    "[open_question curiosity mutual_success] Thanks for the time. What happens when the ovens break down?",
+    "[empathy reflection follow_up] Two hundred loaves on a Saturday. That must have hurt.",
+    "[open_question curiosity follow_up] So where do you want the business in two years?",
+    "[reflection follow_up open_question curiosity] A second shop is a big step. How is hiring bakers going?",
+    "[reflection empathy mutual_success] So people are the hard part. If we can't help with that, I'd rather we both know.",
+]
+PUSHY = [
+    "[pitching] We make the best ovens in Europe, with a ten-year warranty.",
+    "[leading_question] Your ovens break down all the time, don't they?",
+    "[closed_question self_interested] What's your budget, and do you sign off?",
+    "[pressure] Trust me, you need to sign this week.",
+]
+
+
+@pytest.fixture
+def scenario():
+    return load_scenario_text(SCENARIO, "test.yaml")
+
+
+def play(scenario, script, **kw):
+    return run_script(scenario, ScriptedAnalyzer(), script, **kw)
+
+
+def test_a_consultative_rep_outscores_a_pushy_one_in_every_part(scenario):
+    good = play(scenario, CONSULTATIVE).scorecard
+    bad = play(scenario, PUSHY).scorecard
+    assert 0 <= bad.total < good.total <= 100
+    assert good.total >= 75 and bad.total <= 40
+    for name in ("discovery", "questions", "listening", "relationship"):
+        assert good.part(name).score > bad.part(name).score, name
+
+
+def test_discovery_is_the_weighted_share_uncovered(scenario):
+    weighted = scenario.model_copy(deep=True)
+    weighted.discovery("ovens").weight = 2  # ovens 2 of 5 in all
+    card = play(weighted, ["[open_question curiosity] What happens when the ovens break down?"]).scorecard
+    assert card.discovered == ("ovens",)
+    assert card.part("discovery").score == 40
+    assert set(card.missed) == {"staffing", "expansion", "family"}
+    assert "ovens breaking down" in card.part("discovery").best.why
+
+
+def test_the_same_transcript_always_gets_the_same_score(scenario):
+    a = play(scenario, CONSULTATIVE, seed=3)
+    b = play(scenario, CONSULTATIVE, seed=3)
+    assert a.scorecard.to_dict() == b.scorecard.to_dict()
+    again = score(scenario, a.exchanges, opening=a.session.opening.text, end_reason="finished")
+    assert again.to_dict() == a.scorecard.to_dict()
+
+
+def test_the_scorecard_is_json_ready_and_quotes_best_and_worst_turns(scenario):
+    result = play(scenario, CONSULTATIVE + PUSHY[:1])
+    d = json.loads(json.dumps(result.scorecard.to_dict()))
+    assert d["total"] == result.scorecard.total
+    assert [p["name"] for p in d["parts"]] == ["discovery", "questions", "listening", "relationship"]
+    assert sum(p["weight"] for p in d["parts"]) == pytest.approx(1.0)
+    for part in d["parts"]:
+        assert 0 <= part["score"] <= 100
+        assert part["advice"]
+        for key in ("best", "worst"):
+            ref = part[key]
+            if ref is None:
+                continue
+            k = ref["rep_turn"] - 1
+            assert ref["turn"] == 2 * k + 1  # the index in the stored transcript (opening = 0)
+            assert ref["quote"] in result.exchanges[k].rep_text
+            assert ref["why"]
+    assert {x["id"] for x in d["discoveries"]} == {"ovens", "staffing", "expansion", "family"}
+
+
+def test_hints_cost_points(scenario):
+    result = play(scenario, CONSULTATIVE)
+    plain = score(scenario, result.exchanges)
+    hinted = score(scenario, result.exchanges, hints=2)
+    assert hinted.total == plain.total - 2 * HINT_COST
+    assert hinted.hint_penalty == 2 * HINT_COST
+    assert score(scenario, result.exchanges, hints=1000).total == 0
+
+
+def test_the_scenario_may_override_the_weights(scenario):
+    only_discovery = scenario.model_copy(deep=True)
+    only_discovery.scoring.discovery = 1
+    only_discovery.scoring.questions = only_discovery.scoring.listening = only_discovery.scoring.relationship = 0
+    card = play(only_discovery, CONSULTATIVE[:1]).scorecard
+    assert card.total == card.part("discovery").score == 25
+
+
+def test_a_walkout_caps_the_relationship(scenario):
+    result = play(scenario, PUSHY * 3)
+    assert result.session.state.end_reason == "walkout"
+    assert result.scorecard.end_reason == "walkout"
+    assert result.scorecard.part("relationship").score <= WALKOUT_CAP
+    assert "walked out" in result.scorecard.part("relationship").advice
+
+
+def test_question_quality_names_the_leading_question(scenario):
+    card = play(scenario, ["[open_question curiosity] What matters most to you this year?", PUSHY[1]]).scorecard
+    q = card.part("questions")
+    assert q.worst.rep_turn == 2 and "leading" in q.worst.why
+    assert q.best.rep_turn == 1
+    assert "leading" in q.advice.lower()
+
+
+def test_listening_flags_a_monologue(scenario):
+    ramble = "[pitching] " + " ".join(["Our ovens heat evenly and save energy."] * 12)
+    concise = play(scenario, CONSULTATIVE[:3]).scorecard.part("listening")
+    long = play(scenario, [CONSULTATIVE[0], ramble, CONSULTATIVE[2]]).scorecard.part("listening")
+    assert long.score < concise.score
+    assert long.worst.rep_turn == 2 and "word" in long.worst.why
+    assert long.details["longest_rep_words"] > MONOLOGUE_OK
+
+
+def test_an_empty_session_scores_without_crashing(scenario):
+    card = score(scenario, [])
+    assert card.total == pytest.approx(card.part("relationship").score * 0.2, abs=1)
+    assert card.rep_turns == 0 and card.discovered == ()
+    json.dumps(card.to_dict())
+
+
+def test_a_hint_is_recorded_and_costs_points_through_the_engine(scenario):
+    plain = PracticeSession(scenario, ScriptedAnalyzer())
+    hinted = PracticeSession(scenario, ScriptedAnalyzer())
+    nudge = hinted.hint()
+    assert "ovens" in nudge or "bakers" in nudge or "second shop" in nudge
+    for s in (plain, hinted):
+        s.play(CONSULTATIVE[0])
+    assert hinted.exchanges[0].hinted and not plain.exchanges[0].hinted
+    assert plain.finish().total - hinted.finish().total == HINT_COST
