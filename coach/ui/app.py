@@ -114,10 +114,6 @@ class CoachApp(App[None]):
     def on_mount(self) -> None:
         if self.analyzer is None:
             self._load_analyzer()
-        # Open the first screen once the home screen under it is fully mounted.
-        self.call_after_refresh(self._open_first_screen)
-
-    def _open_first_screen(self) -> None:
         if self.mode == "review":
             from coach.ui.screens.review import ReviewScreen
 
@@ -171,7 +167,7 @@ class CoachApp(App[None]):
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
-        if isinstance(self.screen, HomeScreen):
+        if isinstance(self.screen, HomeScreen) and self.screen.is_mounted:
             self.screen.refresh_scenarios()
 
     def start_brief(self, scenario: Scenario, source: str = "builtin") -> None:

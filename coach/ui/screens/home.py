@@ -56,8 +56,6 @@ class HomeScreen(Screen[None]):
         """Read the scenarios and the rep's scores again (after a session, a new file...)."""
         from coach.scenario import discover_scenarios
 
-        if not self.is_mounted:  # on_mount fills the list
-            return
         self.refs = discover_scenarios()
         self.scores = _best_and_last(self.app.store, self.app.rep)
         self._fill()
