@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from coach.analysis.metrics import summarize
 from coach.analysis.readers import Conversation
-from coach.analysis.report import jsonl_lines, render_text
+from coach.analysis.report import conversation_records, jsonl_lines, render_text
 from coach.analysis.types import AnalysedTurn, Evidence, Turn
 from coach.cli import cli
 from coach.labels import LABELS
@@ -299,3 +299,49 @@ def test_analysing_conversations_together_gives_each_its_own_history(analyzer, t
         expected += [list(a.labels) if a else [] for a in analyzer.analyze_turns(conv.turns)]
     assert [r["labels"] for r in records] == expected
     assert expected[:4] == expected[4:8] == expected[8:]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CONTROL = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.text(max_size=80), min_size=1, max_size=6),
+    name=st.text(max_size=20),
+    cut=st.tuples(st.integers(0, 80), st.integers(0, 80)),
+)
+def test_reports_of_any_text_are_printable_and_valid_json(texts, name, cut):
+    conv = Conversation(name=name, source="x")
+    analysed = []
+    for i, text in enumerate(texts):
+        if i % 2:
+            conv.add("buyer", text, name, i + 1)
+            analysed.append(None)
+            continue
+        a, b = sorted(min(c, len(text)) for c in cut)
+        conv.add("rep", text, name, i + 1)
+        analysed.append(AnalysedTurn(text=text, labels=("pressure",),
+                                     evidence=(Evidence("pressure", a, b, text[a:b], text[b:]),), tips=(text,)))
+    summary = summarize(conv.turns, analysed)
+    out = render_text(conv, analysed, summary, color=False)
+    assert not (set(out) & _CONTROL)  # no escapes, no control characters: \n and \t only
+    for line, record in zip(jsonl_lines(conv, analysed, summary).splitlines(), conversation_records(conv, analysed, summary)):
+        assert json.loads(line) == record
+
+
+def test_a_100_kb_turn_with_markup_and_escapes(analyzer, tmp_path):
+    import time
+
+    text = ("[bold red]Why[/] \x1b[31mnow\x1b[0m?\x07 " * 4000)[:100_000]
+    f = tmp_path / "huge.jsonl"
+    f.write_text(json.dumps({"speaker": "buyer", "text": "We lost a week."}) + "\n"
+                 + json.dumps({"speaker": "rep", "text": text}) + "\n")
+    t = time.perf_counter()
+    result = run(str(f))
+    assert time.perf_counter() - t < 20
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "rep: [bold red]Why[/] now? [bold red]Why[/] now?" in result.stdout

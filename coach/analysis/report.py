@@ -68,7 +68,16 @@ def conversation_records(conv: Conversation, analysed: Sequence[AnalysedTurn | N
 def jsonl_lines(conv: Conversation, analysed: Sequence[AnalysedTurn | None], summary: dict) -> str:
     """The JSONL of a conversation, one record a line, newline-terminated."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    return "".join(dumps(r) + "\n" for r in conversation_records(conv, analysed, summary))
+    text = "".join(dumps(r) + "\n" for r in conversation_records(conv, analysed, summary))
+    return _escape_line_breaks(text)
+
+
+def _escape_line_breaks(s: str) -> str:
+    # JSON leaves NEL and the Unicode line/paragraph separators raw, and many
+    # line readers (str.splitlines, JavaScript) split on them: escape them.
+    if "\x85" in s or "\u2028" in s or "\u2029" in s:
+        s = s.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return s
 
 
 def conversation_document(conv: Conversation, analysed: Sequence[AnalysedTurn | None], summary: dict) -> dict:
@@ -106,6 +115,10 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{round(x * 100)}%"
 
 
+def _one_line(text: str, max_chars: int) -> str:
+    return clean_text(" ".join(clean_text(text).split()), max_chars=max_chars)
+
+
 def _indent(text: str, prefix: str) -> str:
     return text.replace("\n", "\n" + prefix)
 
@@ -116,11 +129,11 @@ def render_text(conv: Conversation, analysed: Sequence[AnalysedTurn | None], sum
     their labels, the words behind each and the tips), then the summary."""
     st = _Style(color)
     out: list[str] = []
-    title = clean_text(conv.name, max_chars=200)
+    title = _one_line(conv.name, 200)
     out.append(st(f"== {title} ==", bold=True))
     names = conv.names if len(conv.names) == len(conv.turns) else [t.speaker for t in conv.turns]
     for i, (turn, result, name) in enumerate(zip(conv.turns, analysed, names)):
-        who = clean_text(name or turn.speaker, max_chars=60)
+        who = _one_line(name or turn.speaker, 60)
         text = clean_text(turn.text)
         if turn.speaker != "rep":
             out.append(f"{i:>4}  " + st(f"{who}:", fg="cyan") + " " + st(_indent(text, "      "), dim=True))
