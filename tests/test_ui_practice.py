@@ -28,6 +28,10 @@ from coach.ui.widgets.discoveries import DiscoveriesPanel
 from coach.ui.widgets.trust import TrustMeter
 
 
+def _text_of(container) -> str:
+    return "\n".join(w.render().plain for w in container.query("Static"))
+
+
 def _app(store, **kwargs):
     kwargs.setdefault("analyzer", shared_analyzer())
     return make_app(store=store, rep="alex", seed=0, cursor_blink=False, **kwargs)
@@ -106,11 +110,11 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         assert stored["status"] == "finished"
         total = card_screen.query_one("#score-total").render().plain
         assert total.startswith(f"{stored['score']:.0f} / 100")
-        parts_text = card_screen.query_one("#score-parts").render().plain
+        parts_text = _text_of(card_screen.query_one("#score-parts"))
         for part in stored["scorecard"]["parts"]:
             assert part["title"] in parts_text
             assert f"{part['score']:3.0f}" in parts_text
-        disc_text = card_screen.query_one("#score-discoveries").render().plain
+        disc_text = _text_of(card_screen.query_one("#score-discoveries"))
         n_found = len(stored["scorecard"]["discovered"])
         assert f"Discoveries {n_found}/{len(stored['scorecard']['discoveries'])}" in disc_text
         for missed in stored["scorecard"]["missed"]:

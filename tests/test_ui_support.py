@@ -117,7 +117,7 @@ async def open_scenario(pilot, scenario_id: str = SCENARIO_ID) -> None:
     from coach.ui.screens.home import HomeScreen
 
     app = pilot.app
-    assert isinstance(app.screen, HomeScreen)
+    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.shown, what="the scenario list")
     home = app.screen
     index = next(i for i, ref in enumerate(home.shown) if ref.id == scenario_id)
     home.query_one("#scenarios").move_cursor(row=index)

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -65,11 +65,11 @@ class ScorecardScreen(Screen[None]):
         with Horizontal(id="scorecard-body"):
             with VerticalScroll(id="score-main"):
                 yield Static(id="score-total")
-                yield Static(id="score-parts")
-                yield Static(id="score-turns")
-            with VerticalScroll(id="score-side"):
-                yield Static(id="score-discoveries")
                 yield ScoreSparkline(id="score-trend", label="Your attempts:")
+                yield Vertical(id="score-parts")
+                yield Vertical(id="score-turns")
+            with VerticalScroll(id="score-side"):
+                yield Vertical(id="score-discoveries")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,45 +116,46 @@ class ScorecardScreen(Screen[None]):
 
     def _parts(self, d: dict, card: dict) -> None:
         parts = card.get("parts") or []
-        text = Text(end="")
+        lines: list[Static] = []
         width = max((len(_part_title(p)) for p in parts), default=10) + 1
-        for i, part in enumerate(parts):
+        for part in parts:
             score = float(part.get("score") or 0)
-            if i:
-                text.append("\n")
-            text.append(_part_title(part).ljust(width), style="bold")
+            text = Text(_part_title(part).ljust(width), style="bold", end="")
             text.append_text(_bar(score))
             text.append(f" {score:3.0f}", style=_style(score))
             weight = part.get("weight")
             if weight is not None:
                 text.append(f"  ×{float(weight):.0%}", style="dim")
+            lines.append(Static(text, classes="part-line"))
             advice = part.get("advice") or ""
             if advice:
-                text.append("\n  try: ", style="dim")
-                text.append_text(literal(advice))
+                tip = Text("Try: ", style="bold", end="")
+                tip.append_text(literal(advice))
+                lines.append(Static(tip, classes="indent muted"))
         penalty = card.get("hint_penalty") or 0
         if penalty:
-            text.append(f"\nHints  −{penalty} points", style="yellow")
-        self.query_one("#score-parts", Static).update(text if parts else Text("No parts recorded.", style="dim"))
+            lines.append(Static(Text(f"Hints taken: −{penalty} points", style="yellow")))
+        if not parts:
+            lines.append(Static(Text("No parts recorded.", style="dim")))
+        self.query_one("#score-parts", Vertical).mount_all(lines)
 
     def _turns(self, d: dict, card: dict) -> None:
         turns = d.get("turns") or []
-        best = _turn_pick(card, "best", turns)
-        worst = _turn_pick(card, "worst", turns)
-        text = Text(end="")
-        for title, pick, style in (("Best turn", best, "green"), ("Worst turn", worst, "red")):
+        lines: list[Static] = []
+        for title, pick, style in (
+            ("Best turn", _turn_pick(card, "best", turns), "green"),
+            ("Worst turn", _turn_pick(card, "worst", turns), "red"),
+        ):
             if pick is None:
                 continue
-            if text.plain:
-                text.append("\n")
-            text.append(f"{title}  ", style=f"bold {style}")
-            text.append("“")
-            text.append_text(literal(one_line(pick["text"], 160)))
-            text.append("”")
+            lines.append(Static(Text(title, style=f"bold {style}"), classes="turn-title"))
+            quote = Text("“", end="")
+            quote.append_text(literal(one_line(pick["text"], 300)))
+            quote.append("”")
+            lines.append(Static(quote, classes="indent"))
             if pick.get("why"):
-                text.append("\n  ")
-                text.append_text(literal(pick["why"]))
-        self.query_one("#score-turns", Static).update(text)
+                lines.append(Static(literal(pick["why"], style="italic"), classes="indent muted"))
+        self.query_one("#score-turns", Vertical).mount_all(lines)
 
     def _discoveries(self, d: dict, card: dict) -> None:
         found: list[str] = []
@@ -165,29 +166,28 @@ class ScorecardScreen(Screen[None]):
         for r in card.get("discovered") or []:
             if r not in found:
                 found.append(r)
-        text = Text("Discoveries", style="bold", end="")
+        box = self.query_one("#score-discoveries", Vertical)
+        lines: list[Static] = []
         if self.scenario is None:
-            text.append(f" {len(found)} found")
-            self.query_one("#score-discoveries", Static).update(text)
+            lines.append(Static(Text(f"Discoveries: {len(found)} found", style="bold")))
+            box.mount_all(lines)
             return
         all_ = self.scenario.discoveries
-        text.append(f" {sum(1 for x in all_ if x.id in found)}/{len(all_)}")
+        n_found = sum(1 for x in all_ if x.id in found)
+        lines.append(Static(Text(f"Discoveries {n_found}/{len(all_)}", style="bold")))
         for disc in all_:
             if disc.id in found:
-                text.append("\n✓ ", style="green")
-                text.append(visible(disc.topic))
+                lines.append(Static(Text("✓ " + visible(disc.topic), style="green"), classes="hang"))
         missed = [x for x in all_ if x.id not in found]
         if missed:
-            text.append("\n\nMissed, and what you would have heard:", style="bold")
+            lines.append(Static(Text("Missed, and what you would have heard:", style="bold"), classes="gap"))
             for disc in missed:
-                text.append("\n✗ ", style="red")
-                text.append(visible(disc.topic))
-                text.append("\n  “", style="dim")
-                text.append(one_line(disc.reveal[0], 200), style="dim italic")
-                text.append("”", style="dim")
-                if disc.requires.open_question or disc.requires.min_trust or disc.requires.after:
-                    text.append("\n  needs: " + _requires(disc), style="dim")
-        self.query_one("#score-discoveries", Static).update(text)
+                lines.append(Static(Text("✗ " + visible(disc.topic)), classes="hang"))
+                lines.append(Static(Text(f"“{visible(disc.reveal[0])}”", style="italic"), classes="indent muted"))
+                needs = _requires(disc, self.scenario)
+                if needs:
+                    lines.append(Static(Text("needs " + needs, style="dim"), classes="indent"))
+        box.mount_all(lines)
 
     def _trend(self, d: dict) -> None:
         rows = self.app.store.trend(d.get("rep") or "", d.get("scenario_id"))
@@ -217,16 +217,19 @@ def _part_title(part: dict) -> str:
     return str(part.get("title") or PART_NAMES.get(part.get("name", ""), str(part.get("name", "")).title()))
 
 
-def _requires(disc) -> str:
+def _requires(disc, scenario) -> str:
     r = disc.requires
     bits = []
     if r.open_question:
         bits.append("an open question")
     if r.min_trust:
         bits.append(f"trust {r.min_trust:.0f}+")
-    if r.after:
-        bits.append("first: " + ", ".join(r.after))
-    return ", ".join(bits)
+    for other in r.after:
+        try:
+            bits.append("first: " + visible(scenario.discovery(other).topic))
+        except KeyError:
+            bits.append("first: " + visible(other))
+    return "; ".join(bits)
 
 
 def _turn_pick(card: dict, which: str, turns: list[dict]) -> dict | None:
