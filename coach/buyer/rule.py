@@ -34,6 +34,7 @@ from __future__ import annotations
 import random
 import re
 import weakref
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from coach.buyer.base import BuyerState, BuyerTurn
@@ -92,6 +93,9 @@ KW_ALONE = 1.0
 #: domain synonyms ("the last breakdown" for "the last time a compressor went down").
 KW_STRONG = 2.0
 SIM_FLOOR = 0.2
+#: A whole multi-sentence turn this similar to one undiscovered fact (and clear
+#: of the rest) is matched without encoding its sentences separately.
+SHORTCUT_SIM = 0.6
 #: Cosine similarity at or above which a turn proposes the scenario's next step.
 NEXT_SIM = 0.55
 #: Two candidates whose scores differ by less than this count as a tie: the undiscovered one wins.
@@ -319,39 +323,57 @@ class RuleBuyer:
         asks = [x for x in sentences if x.endswith("?") or _INVITE.match(x)]
         return (asks or sentences)[-MAX_SEGMENTS:]
 
-    def _vectors(self, analysed: AnalysedTurn, segments: list[str]) -> Any:
-        """Unit embeddings to match with: the turn's own when it is one segment,
-        else one per segment (encoded here, in one batch)."""
+    def _unit(self, vecs: Any) -> Any:
         import numpy as np
 
-        if self._protos is None:
-            return None
-        sentences = [x for x in _SENTENCE.split(analysed.text[:MAX_MATCH_CHARS]) if x.strip()]
-        if len(sentences) <= 1 and analysed.embedding is not None:
-            vecs = np.asarray(analysed.embedding, dtype=np.float32).reshape(1, -1)
-        elif self._analyzer is not None and segments:
-            vecs = self._analyzer.encode(segments)
-            if vecs is None:
-                return None
-            vecs = np.asarray(vecs, dtype=np.float32).reshape(len(segments), -1)
-        else:
-            return None
+        vecs = np.asarray(vecs, dtype=np.float32)
+        vecs = vecs.reshape(1, -1) if vecs.ndim == 1 else vecs
         norms = np.linalg.norm(vecs, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vecs / norms
 
-    def similarities(self, analysed: AnalysedTurn) -> dict[str, float]:
-        """Cosine similarity of the turn's asks to each discovery, and to the next
-        step under the key ``"<next-step>"`` (empty without an encoder)."""
+    def _sims_for(self, vecs: Any) -> dict[str, float]:
         import numpy as np
 
-        vecs = self._vectors(analysed, self._segments(analysed.text))
-        if vecs is None or self._protos is None:
-            return {}
+        assert self._protos is not None
         out = {i: float(np.max(v @ vecs.T)) for i, v in self._protos.items()}
         if self._next_protos is not None:
             out[NEXT_KEY] = float(np.max(self._next_protos @ vecs.T))
         return out
+
+    def similarities(self, analysed: AnalysedTurn, discovered: Collection[str] = ()) -> dict[str, float]:
+        """Cosine similarity of the turn's asks to each discovery, and to the next
+        step under the key ``"<next-step>"`` (empty without an encoder).
+
+        A one-sentence turn uses the analyser's embedding of the turn. A longer
+        turn is matched sentence by sentence (its questions), encoded here in one
+        batch, unless the whole turn's embedding already points clearly at one
+        undiscovered fact (which saves that encoding, the buyer's main cost).
+        """
+        if self._protos is None:
+            return {}
+        whole = None if analysed.embedding is None else self._unit(analysed.embedding)
+        sentences = [x for x in _SENTENCE.split(analysed.text[:MAX_MATCH_CHARS]) if x.strip()]
+        if whole is not None:
+            sims = self._sims_for(whole)
+            if len(sentences) <= 1:
+                return sims
+            ranked = sorted(((v, k) for k, v in sims.items() if k != NEXT_KEY), reverse=True)
+            (best, best_id), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
+            if (
+                best_id not in discovered
+                and best >= SHORTCUT_SIM
+                and best - second >= SIM_MARGIN
+                and sims.get(NEXT_KEY, 0.0) < best
+            ):
+                return sims
+        segments = self._segments(analysed.text)
+        if self._analyzer is None or not segments:
+            return {} if whole is None else self._sims_for(whole)
+        vecs = self._analyzer.encode(segments)
+        if vecs is None:
+            return {} if whole is None else self._sims_for(whole)
+        return self._sims_for(self._unit(vecs))
 
     def _keyword_scores(self, stems: set[str]) -> dict[str, float]:
         return {i: sum(self._idf[s] for s in stems & own) for i, own in self._stems.items()}
@@ -361,7 +383,7 @@ class RuleBuyer:
         segments = self._segments(analysed.text)
         stems = content_stems(" ".join(segments))
         kw = self._keyword_scores(stems)
-        sims = self.similarities(analysed)
+        sims = self.similarities(analysed, state.discovered)
 
         scores: dict[str, float] = {}
         best_sim = max((v for k, v in sims.items() if k != NEXT_KEY), default=0.0)
