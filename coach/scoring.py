@@ -61,7 +61,12 @@ FOLLOW_TARGET = 0.5
 REFLECT_TARGET = 0.4
 #: Words in the longest rep turn at or below which there is no monologue penalty, and at or above which it is full.
 MONOLOGUE_OK, MONOLOGUE_BAD = 45, 120
-LISTENING_WEIGHTS = {"share": 0.35, "follow": 0.35, "reflect": 0.15, "monologue": 0.15}
+#: Talk share weighs less than building on answers: in a simulation the buyer's
+#: line lengths are the scenario author's, not earned by the rep.
+LISTENING_WEIGHTS = {"share": 0.25, "follow": 0.4, "reflect": 0.2, "monologue": 0.15}
+#: A turn is quoted as a part's best only if it earns at least this (0-1): a
+#: pushy rep's least bad question is not "best".
+BEST_AT_LEAST = 0.5
 
 # -- relationship -------------------------------------------------------------
 #: Final trust at or below which the trust share is 0, and at or above which it is full.
@@ -303,7 +308,7 @@ def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnR
         return 0.0, None, None, "Ask questions: an open one such as \"What are you hoping to achieve?\" gets them talking.", details
     score = sum(v for _, v in values) / len(values)
     b, w = _best_worst(values)
-    best = _ref(ex, b, _question_why(ex[b].analysed, True))
+    best = _ref(ex, b, _question_why(ex[b].analysed, True)) if dict(values)[b] >= BEST_AT_LEAST else None
     worst = _ref(ex, w, _question_why(ex[w].analysed, False))
     if counts["leading_question"]:
         advice = "Drop the leading questions: ask what they think (\"What did it cost you?\") rather than steering (\"Downtime is expensive, right?\")."
@@ -375,7 +380,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     values = [(k, turn_value(e)) for k, e in enumerate(ex)]
     b, w = _best_worst(values)
     best = worst = None
-    if b is not None:
+    if b is not None and dict(values)[b] >= BEST_AT_LEAST:
         lb = set(ex[b].analysed.labels)
         why = (
             "you reflected what they said back to them" if "reflection" in lb
