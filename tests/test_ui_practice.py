@@ -9,6 +9,7 @@ from test_ui_support import (
     BAD_TURNS,
     GOOD_TURNS,
     SCENARIO_ID,
+    home_loaded,
     memory_store,
     open_scenario,
     say,
@@ -43,6 +44,7 @@ async def test_home_lists_scenarios_and_filter_narrows_them():
     async with app.run_test(size=(120, 40)) as pilot:
         home = app.screen
         assert isinstance(home, HomeScreen)
+        await home_loaded(pilot)
         ids = [ref.id for ref in home.shown]
         assert SCENARIO_ID in ids and len(ids) >= 2
         await pilot.press("slash", *"outage")

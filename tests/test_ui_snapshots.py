@@ -13,6 +13,7 @@ from test_ui_support import (
     BAD_TURNS,
     GOOD_TURNS,
     fixed_tz,  # noqa: F401 - fixture
+    home_loaded,
     memory_store,
     open_scenario,
     play_session,
@@ -44,7 +45,7 @@ def _store_with_history():
 @pytest.mark.parametrize("size", SIZES)
 def test_home(snap_compare, fixed_tz, size):
     """Home: the built-in scenarios with buyer, level, alex's best and last score for the outage scenario, the filter and the footer keys."""
-    assert snap_compare(_app(_store_with_history()), terminal_size=size)
+    assert snap_compare(_app(_store_with_history()), terminal_size=size, run_before=home_loaded)
 
 
 @pytest.mark.parametrize("size", SIZES)

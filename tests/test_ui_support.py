@@ -117,7 +117,7 @@ async def open_scenario(pilot, scenario_id: str = SCENARIO_ID) -> None:
     from coach.ui.screens.home import HomeScreen
 
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.shown, what="the scenario list")
+    await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.loaded, what="the scenario list")
     home = app.screen
     index = next(i for i, ref in enumerate(home.shown) if ref.id == scenario_id)
     home.query_one("#scenarios").move_cursor(row=index)
@@ -125,6 +125,13 @@ async def open_scenario(pilot, scenario_id: str = SCENARIO_ID) -> None:
     await pilot.pause()
     await pilot.press("enter")  # begin
     await pilot.pause()
+
+
+async def home_loaded(pilot) -> None:
+    """Wait until the home screen has read the scenario files."""
+    from coach.ui.screens.home import HomeScreen
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.loaded, what="the scenario list")
 
 
 async def say(pilot, text: str) -> None:

@@ -112,8 +112,6 @@ class CoachApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self.analyzer is None:
-            self._load_analyzer()
         if self.mode == "review":
             from coach.ui.screens.review import ReviewScreen
 
@@ -125,6 +123,10 @@ class CoachApp(App[None]):
     def on_ready(self) -> None:
         # Sent once the first screen has been painted: the benchmark reads it.
         self.first_frame_at = time.perf_counter()
+        # Only now start loading the models: their imports would otherwise
+        # compete with the first frame for the interpreter.
+        if self.analyzer is None:
+            self._load_analyzer()
 
     @work(thread=True, exclusive=True, group="analyzer")
     def _load_analyzer(self) -> None:

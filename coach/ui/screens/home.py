@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -13,6 +14,15 @@ from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import visible
 
 _LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
+
+
+class ScenariosFound(Message):
+    """The scenario files were read (in a worker)."""
+
+    def __init__(self, refs: list, scores: dict[str, dict]) -> None:
+        super().__init__()
+        self.refs = refs
+        self.scores = scores
 
 
 class HomeScreen(Screen[None]):
@@ -32,6 +42,8 @@ class HomeScreen(Screen[None]):
         self.refs: list = []
         self.scores: dict[str, dict] = {}
         self.shown: list = []
+        #: True once the scenario files have been read.
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -53,11 +65,28 @@ class HomeScreen(Screen[None]):
         table.focus()
 
     def refresh_scenarios(self) -> None:
-        """Read the scenarios and the rep's scores again (after a session, a new file...)."""
+        """Read the scenarios and the rep's scores again (after a session, a new file...).
+
+        In a thread worker: importing the scenario models and reading the files
+        takes a few hundred milliseconds, which the first frame should not wait for.
+        """
+        if not self.refs:
+            self.query_one("#scenario-preview", Static).update(Text("Loading scenarios…", style="italic"))
+        self._discover()
+
+    @work(thread=True, exclusive=True, group="discover")
+    def _discover(self) -> None:
         from coach.scenario import discover_scenarios
 
-        self.refs = discover_scenarios()
-        self.scores = _best_and_last(self.app.store, self.app.rep)
+        refs = discover_scenarios()
+        scores = _best_and_last(self.app.store, self.app.rep)
+        self.post_message(ScenariosFound(refs, scores))
+
+    @on(ScenariosFound)
+    def _found(self, message: ScenariosFound) -> None:
+        self.refs = message.refs
+        self.scores = message.scores
+        self.loaded = True
         self._fill()
 
     def _fill(self) -> None:
