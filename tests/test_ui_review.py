@@ -175,3 +175,49 @@ async def test_full_text_search_opens_the_turn():
         assert transcript.session_id == results[0]["session_id"]
         highlighted = transcript.query_one("#turns").highlighted_child
         assert highlighted.turn["id"] == results[0]["turn_id"]
+
+
+async def test_unfinished_session_can_be_continued_by_its_rep():
+    from test_ui_support import say, settle
+
+    from coach.ui.screens.practice import PracticeScreen, RepLine
+    from coach.ui.screens.scorecard import ScorecardScreen
+    from coach.ui.widgets.trust import TrustMeter
+
+    store, ids = _store_with_sessions()
+    before = store.session(ids["alex-open"])
+    app = _app(store, rep="alex")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(ids["alex-open"])
+        await pilot.pause()
+        assert app.screen.check_action("resume", ()) is True
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session is not None, what="the resumed session")
+        await settle(pilot)
+        screen = app.screen
+        # The earlier turn is back on screen with its labels, and the state matches the stored one.
+        views = list(screen.query(RepLine))
+        assert [v.text for v in views] == [t["text"] for t in before["turns"] if t["speaker"] == "rep"]
+        assert screen.query_one("#trust", TrustMeter).value == before["turns"][-1]["trust"]
+        await say(pilot, "So the outage cost you more in trust than in hardware.")
+        await settle(pilot)
+        after = store.session(ids["alex-open"])
+        assert len(after["turns"]) == len(before["turns"]) + 2
+        assert len(store.sessions()) == 3  # no new session: the same one goes on
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
+        assert store.session(ids["alex-open"])["status"] == "finished"
+
+
+async def test_only_the_sessions_rep_can_continue_it():
+    store, ids = _store_with_sessions()
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_transcript(ids["alex-open"])
+        await pilot.pause()
+        assert app.screen.check_action("resume", ()) is False
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)

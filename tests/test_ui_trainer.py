@@ -78,6 +78,8 @@ async def test_changed_file_offers_a_reload(tmp_path):
         assert isinstance(app.screen, BriefScreen)
         assert app.screen.scenario.title == "After the outage, take two"
         assert app.file_changed is False
+        await pilot.pause(0.3)  # several checks of the file later: nothing new to offer
+        assert app.file_changed is False
 
 
 async def test_broken_file_then_broken_again_stays_on_the_error_screen(tmp_path):

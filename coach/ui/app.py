@@ -177,10 +177,12 @@ class CoachApp(App[None]):
 
         self.push_screen(BriefScreen(scenario, source=source))
 
-    def start_practice(self, scenario: Scenario, source: str = "builtin", *, replace: bool = False) -> None:
+    def start_practice(
+        self, scenario: Scenario, source: str = "builtin", *, replace: bool = False, resume: dict | None = None
+    ) -> None:
         from coach.ui.screens.practice import PracticeScreen
 
-        screen = PracticeScreen(scenario, source=source)
+        screen = PracticeScreen(scenario, source=source, resume=resume)
         if replace:
             self.switch_screen(screen)
         else:
@@ -274,7 +276,7 @@ class CoachApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reload_scenario":
             # Shown in the footer only when there is a change to pick up.
-            return True if self.file_changed else None if self.scenario_file else False
+            return bool(self.file_changed)
         return True
 
     # -- command palette -----------------------------------------------------------

@@ -44,6 +44,7 @@ class HomeScreen(Screen[None]):
         self.shown: list = []
         #: True once the scenario files have been read.
         self.loaded = False
+        self._loaded: dict = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -86,6 +87,7 @@ class HomeScreen(Screen[None]):
     def _found(self, message: ScenariosFound) -> None:
         self.refs = message.refs
         self.scores = message.scores
+        self._loaded = {}
         self.loaded = True
         self._fill()
 
@@ -144,9 +146,27 @@ class HomeScreen(Screen[None]):
             text.append(f"Your attempts: {score.get('attempts', 0)} · best {score['best']:.0f} · last {score['last']:.0f}\n")
         else:
             text.append("Not attempted yet\n", style="italic")
+        brief = self._brief(ref) if self.size.height >= 32 else None
+        if brief is not None:
+            text.append("\n")
+            text.append(visible(brief.brief.situation))
+            text.append("\n\nYour goal  ", style="bold")
+            text.append(visible(brief.brief.goal))
+            text.append("\n\n")
         text.append("Enter: read the brief and start", style="bold")
         text.append(f"  ·  {'built in' if ref.source == 'builtin' else visible(str(ref.path))}", style="dim")
         preview.update(text)
+
+    def _brief(self, ref):
+        """The scenario behind a list entry (cached), for the preview's situation and goal."""
+        from coach.scenario import ScenarioError, load_scenario
+
+        if ref.path not in self._loaded:
+            try:
+                self._loaded[ref.path] = load_scenario(ref.path)
+            except (ScenarioError, OSError):
+                self._loaded[ref.path] = None
+        return self._loaded[ref.path]
 
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:

@@ -75,28 +75,36 @@ class WorkFailed(Message):
 # -- conversation lines ----------------------------------------------------------
 
 
+def buyer_text(name: str, text: str) -> Text:
+    line = Text(f"{name}  ", style="bold", end="")
+    line.append_text(literal(text))
+    return line
+
+
 class BuyerLine(Static):
     """One thing the buyer said."""
 
     def __init__(self, name: str, text: str, *, kind: str = "") -> None:
-        line = Text(f"{name}  ", style="bold", end="")
-        line.append_text(literal(text))
-        super().__init__(line, classes=f"turn buyer {kind}".strip())
+        super().__init__(buyer_text(name, text), classes=f"turn buyer {kind}".strip())
 
 
 class RepLine(Vertical):
     """One rep turn: the words, then the labels as chips."""
 
-    def __init__(self, text: str, *, pending: str = "analysing…") -> None:
+    def __init__(self, text: str, *, pending: str = "analysing…", labels=None) -> None:
         super().__init__(classes="turn rep")
         self.text = text
         self._pending = pending
+        self._labels = labels
 
     def compose(self) -> ComposeResult:
         line = Text("You  ", style="bold", end="")
         line.append_text(literal(self.text))
         yield Static(line, classes="rep-text")
-        yield Chips(pending=self._pending)
+        if self._labels is not None:
+            yield Chips(self._labels)
+        else:
+            yield Chips(pending=self._pending)
 
     def set_labels(self, labels) -> None:
         self.query_one(Chips).set_labels(labels)
@@ -122,10 +130,12 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "leave", "Leave", show=False),
     ]
 
-    def __init__(self, scenario, source: str = "builtin") -> None:
+    def __init__(self, scenario, source: str = "builtin", *, resume: dict | None = None) -> None:
+        """``resume``: a stored unfinished session (``Store.session(id)``) to continue."""
         super().__init__()
         self.scenario = scenario
         self.source = source
+        self.resume = resume
         self.session: Any = None
         self.queue: deque[tuple[str, RepLine]] = deque()
         self.busy = False
@@ -205,17 +215,38 @@ class PracticeScreen(Screen[None]):
         try:
             from coach.engine import PracticeSession
 
-            session = PracticeSession(
-                self.scenario,
-                analyzer,
-                seed=self.app.seed if self.app.seed is not None else _fresh_seed(),
-                store=self.app.store,
-                rep=self.app.rep,
-            )
+            if self.resume is not None:
+                session = self._replay(PracticeSession, analyzer)
+            else:
+                session = PracticeSession(
+                    self.scenario,
+                    analyzer,
+                    seed=self.app.seed if self.app.seed is not None else _fresh_seed(),
+                    store=self.app.store,
+                    rep=self.app.rep,
+                )
         except Exception as exc:
             self.post_message(WorkFailed("start the session", _one_line(exc)))
             return
         self.post_message(SessionReady(session))
+
+    def _replay(self, PracticeSession, analyzer: Any):
+        """Rebuild an unfinished session's state by playing its stored rep turns
+        again (same seed, so the same buyer), then attach it to the stored
+        session so new turns are added to it."""
+        stored = self.resume
+        session = PracticeSession(
+            self.scenario, analyzer, seed=stored.get("seed") or 0, store=None, rep=stored.get("rep") or self.app.rep
+        )
+        for turn in stored.get("turns") or []:
+            if turn["speaker"] != "rep" or session.ended:
+                continue
+            if turn.get("hint"):
+                session.hint()
+            session.play(turn["text"])
+        session.store = self.app.store
+        session.session_id = stored["id"]
+        return session
 
     @work(thread=True, exclusive=True, group="engine")
     def _play(self, text: str, view: RepLine) -> None:
@@ -251,13 +282,43 @@ class PracticeScreen(Screen[None]):
         self.session = message.session
         opening = getattr(self.session.opening, "text", None)
         if opening and opening != self.scenario.buyer.opening:
-            self.opening_line.update(BuyerLine(self.buyer_name, opening).renderable)
+            self.opening_line.update(buyer_text(self.buyer_name, opening))
         from coach.analysis.types import Turn
 
         self.turns = [Turn("buyer", opening or self.scenario.buyer.opening)]
         self.analysed = [None]
+        if self.resume is not None:
+            self._show_replayed()
         self._show_thinking(None)
         self._pump()
+
+    def _show_replayed(self) -> None:
+        """Show the turns of a resumed session, as the engine replayed them."""
+        from coach.analysis.types import Turn
+
+        conversation = self.query_one("#conversation", VerticalScroll)
+        # Turns typed while the replay ran stay after the replayed ones.
+        first_new = next(iter(conversation.query(RepLine)), None)
+        widgets: list = []
+        for ex in self.session.exchanges:
+            widgets.append(RepLine(ex.rep_text, labels=ex.analysed.labels))
+            widgets.append(BuyerLine(self.buyer_name, ex.buyer.text, kind=ex.buyer.kind))
+            self.turns += [Turn("rep", ex.rep_text), Turn("buyer", ex.buyer.text)]
+            self.analysed += [ex.analysed, None]
+        n = len(self.session.exchanges)
+        widgets.append(NoteLine(f"Resumed after {n} earlier turn{'s' if n != 1 else ''}: carry on."))
+        if first_new is not None:
+            conversation.mount_all(widgets, before=first_new)
+        else:
+            conversation.mount_all(widgets)
+        conversation.scroll_end(animate=False)
+        if self.session.exchanges:
+            last = self.session.exchanges[-1]
+            self._show_tip(last.analysed)
+            self._update_side(last.buyer)
+        self._set_subtitle()
+        if self._ended():
+            self._on_ended()
 
     @on(TurnPlayed)
     def _turn_played(self, message: TurnPlayed) -> None:
@@ -387,9 +448,12 @@ class PracticeScreen(Screen[None]):
         if analysed is None:
             return
         text = Text(end="")
-        evidence = sorted(analysed.evidence, key=lambda e: (e.label not in BAD,))
-        if evidence:
-            ev = evidence[0]
+        # What went wrong first (at most two flags), else what went right.
+        bad = [e for e in analysed.evidence if e.label in BAD]
+        shown = bad[:2] if bad else list(analysed.evidence[:1])
+        for ev in shown:
+            if text.plain:
+                text.append("\n")
             text.append("“", style="bold")
             text.append_text(literal(ev.quote, style="bold"))
             text.append("”", style="bold")
@@ -398,7 +462,7 @@ class PracticeScreen(Screen[None]):
                 text.append(": ")
                 text.append_text(literal(ev.why))
         if analysed.tips:
-            if evidence:
+            if text.plain:
                 text.append("\n")
             text.append("Tip  ", style="bold")
             text.append_text(literal(analysed.tips[0]))
@@ -411,7 +475,7 @@ class PracticeScreen(Screen[None]):
         self.query_one("#trust", TrustMeter).set_trust(float(state.trust))
         found = list(state.discovered)
         self.query_one("#discoveries", DiscoveriesPanel).set_discoveries(
-            [(d.id, d.topic) for d in self.scenario.discoveries], found
+            [(d.id, d.topic) for d in self.scenario.discoveries], found, new=getattr(buyer, "revealed", ())
         )
         self.query_one("#metrics", MetricsPanel).set_metrics(live_metrics(self.turns, self.analysed))
 
@@ -459,7 +523,7 @@ class PracticeScreen(Screen[None]):
                 self.app.go_home()
 
         self.app.push_screen(
-            _confirm("Leave without a scorecard? The session stays saved as unfinished; you can read it in review."),
+            _confirm("Leave without a scorecard? The session stays saved as unfinished: review shows it, and you can continue it from there."),
             answer,
         )
 

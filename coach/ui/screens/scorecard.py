@@ -233,33 +233,32 @@ def _requires(disc, scenario) -> str:
 
 
 def _turn_pick(card: dict, which: str, turns: list[dict]) -> dict | None:
-    """The best or worst rep turn with why, from the scorecard in whatever shape it names it."""
-    rep_turns = [t for t in turns if t["speaker"] == "rep"]
+    """The best or worst rep turn with why.
 
-    def resolve(value: Any) -> dict | None:
-        if value is None:
-            return None
-        why = ""
-        ref = value
-        if isinstance(value, dict):
-            why = value.get("why") or value.get("reason") or ""
-            if value.get("text"):
-                return {"text": value["text"], "why": why}
-            ref = next((value[k] for k in ("turn", "index", "idx") if isinstance(value.get(k), int)), None)
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            for t in turns:
-                if t.get("idx") == ref:
-                    return {"text": t["text"], "why": why}
-            if 0 <= ref < len(rep_turns):
-                return {"text": rep_turns[ref]["text"], "why": why}
-        return None
-
-    for key in (f"{which}_turn", which):
-        pick = resolve(card.get(key))
-        if pick:
-            return pick
+    Each part of the scorecard names its own best and worst turn; the overall
+    pick is the turn most parts agree on, ties going to the part that scored
+    lowest (for the worst) or highest (for the best).
+    """
+    by_idx = {t.get("idx"): t for t in turns}
+    votes: dict[int, list[tuple[float, str]]] = {}
     for part in card.get("parts") or []:
-        pick = resolve(part.get(which))
-        if pick:
-            return pick
-    return None
+        ref = part.get(which)
+        if not isinstance(ref, dict) or not isinstance(ref.get("turn"), int):
+            continue
+        votes.setdefault(ref["turn"], []).append((float(part.get("score") or 0), ref.get("why") or ""))
+    if not votes:
+        return None
+    sign = 1 if which == "best" else -1
+
+    def rank(item):
+        idx, vs = item
+        extreme = max(sign * score for score, _ in vs)
+        return (len(vs), extreme, -idx if which == "worst" else idx)
+
+    idx, vs = max(votes.items(), key=rank)
+    turn = by_idx.get(idx)
+    if turn is None:
+        return None
+    vs = sorted(vs, key=lambda v: -sign * v[0])
+    whys = list(dict.fromkeys(w for _, w in vs if w))
+    return {"text": turn["text"], "why": "; ".join(whys[:2])}

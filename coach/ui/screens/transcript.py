@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
@@ -19,31 +19,41 @@ from coach.ui.widgets.chips import Chips
 class TurnItem(ListItem):
     """A turn in the transcript: speaker and words, chips, evidence, comments."""
 
-    def __init__(self, turn: dict, buyer_name: str) -> None:
+    def __init__(self, turn: dict, buyer_name: str, topics: dict[str, str] | None = None) -> None:
         super().__init__(classes=f"transcript-turn {turn['speaker']}")
         self.turn = turn
         self.buyer_name = buyer_name
+        self.topics = topics or {}
 
     def compose(self) -> ComposeResult:
         t = self.turn
         with Vertical():
-            head = Text(f"{t['idx'] + 1:>3} ", style="dim", end="")
-            head.append("Rep  " if t["speaker"] == "rep" else f"{self.buyer_name}  ", style="bold")
-            head.append_text(literal(t["text"]))
-            if t.get("hint"):
-                head.append("  (after a hint)", style="dim italic")
-            yield Static(head, classes="turn-text")
+            with Horizontal(classes="turn-head"):
+                who = Text(f"{t['idx'] + 1:>3} ", style="dim", end="")
+                who.append("Rep" if t["speaker"] == "rep" else self.buyer_name, style="bold")
+                yield Static(who, classes="turn-who")
+                said = literal(t["text"])
+                if t.get("hint"):
+                    said.append("  (after a hint)", style="dim italic")
+                yield Static(said, classes="turn-text")
             if t["speaker"] == "rep":
                 yield Chips(t.get("labels") or ())
                 ev = _evidence_text(t)
                 if ev.plain:
                     yield Static(ev, classes="turn-evidence")
             elif t.get("revealed"):
-                yield Static(Text("revealed: " + ", ".join(visible(r) for r in t["revealed"]), style="green"), classes="turn-evidence")
-            yield Static(_comments_text(t.get("comments") or []), classes="turn-comments")
+                topics = [self.topics.get(r, r) for r in t["revealed"]]
+                yield Static(
+                    Text("revealed: " + "; ".join(visible(x) for x in topics), style="green"), classes="turn-evidence"
+                )
+            comments = t.get("comments") or []
+            yield Static(_comments_text(comments), classes="turn-comments" + ("" if comments else " empty"))
 
     def refresh_comments(self) -> None:
-        self.query_one(".turn-comments", Static).update(_comments_text(self.turn.get("comments") or []))
+        box = self.query_one(".turn-comments", Static)
+        comments = self.turn.get("comments") or []
+        box.update(_comments_text(comments))
+        box.set_class(not comments, "empty")
 
 
 def _evidence_text(turn: dict) -> Text:
@@ -51,7 +61,7 @@ def _evidence_text(turn: dict) -> Text:
     for i, ev in enumerate(sorted(turn.get("evidence") or [], key=lambda e: e["label"] not in BAD)):
         if i:
             text.append("\n")
-        text.append("    “")
+        text.append("“")
         text.append_text(literal(ev.get("quote") or ""))
         text.append("” ")
         text.append(human(ev.get("label") or ""), style="red" if ev.get("label") in BAD else "green")
@@ -61,7 +71,7 @@ def _evidence_text(turn: dict) -> Text:
     for tip in turn.get("tips") or []:
         if text.plain:
             text.append("\n")
-        text.append("    Tip  ", style="bold")
+        text.append("Tip  ", style="bold")
         text.append_text(literal(tip))
     return text
 
@@ -71,7 +81,7 @@ def _comments_text(comments: list[dict]) -> Text:
     for i, c in enumerate(comments):
         if i:
             text.append("\n")
-        text.append("    ✎ ", style="bold")
+        text.append("✎ ", style="bold")
         text.append(one_line(c.get("author") or "", 30), style="bold")
         text.append(f" {when(c.get('created_at'))}: ", style="dim")
         text.append_text(literal(c.get("text") or ""))
@@ -84,6 +94,7 @@ class TranscriptScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "comment", "Comment"),
         Binding("s", "scorecard", "Scorecard"),
+        Binding("r", "resume", "Continue session"),
         Binding("escape", "back", "Back"),
         Binding("f1", "app.show_help", "Help"),
     ]
@@ -109,8 +120,11 @@ class TranscriptScreen(Screen[None]):
         self.data = self.app.store.session(self.session_id)
         d = self.data
         buyer_name = "Buyer"
+        self.topics: dict[str, str] = {}
         try:
-            buyer_name = load_scenario_text(d.get("scenario_yaml") or "", "stored scenario").buyer.name
+            stored = load_scenario_text(d.get("scenario_yaml") or "", "stored scenario")
+            buyer_name = stored.buyer.name
+            self.topics = {x.id: x.topic for x in stored.discoveries}
         except (ScenarioError, Exception):  # an old snapshot the current format rejects: still readable
             pass
         self.buyer_name = visible(buyer_name)
@@ -128,6 +142,8 @@ class TranscriptScreen(Screen[None]):
         else:
             n = sum(1 for t in d.get("turns") or [] if t["speaker"] == "rep")
             info.append(f"unfinished after {n} rep turn{'s' if n != 1 else ''}", style="yellow")
+            if d.get("rep") == self.app.rep:
+                info.append(" · r continues it", style="dim")
         general = [c for c in d.get("comments") or [] if c.get("turn_id") is None]
         if general:
             info.append("\n")
@@ -135,7 +151,7 @@ class TranscriptScreen(Screen[None]):
         self.query_one("#transcript-info", Static).update(info)
         turns = self.query_one("#turns", ListView)
         turns.clear()
-        items = [TurnItem(t, self.buyer_name) for t in d.get("turns") or []]
+        items = [TurnItem(t, self.buyer_name, self.topics) for t in d.get("turns") or []]
         turns.extend(items)
         target = 0
         for i, t in enumerate(d.get("turns") or []):
@@ -187,8 +203,23 @@ class TranscriptScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scorecard":
-            return True if self.data.get("status") == "finished" else None
+            return self.data.get("status") == "finished"
+        if action == "resume":
+            return self.data.get("status") != "finished" and self.data.get("rep") == self.app.rep
         return True
+
+    def action_resume(self) -> None:
+        """Continue an unfinished session where it stopped (its own rep only)."""
+        from coach.scenario import ScenarioError, load_scenario_text
+
+        if self.data.get("status") == "finished" or self.data.get("rep") != self.app.rep:
+            return
+        try:
+            scenario = load_scenario_text(self.data.get("scenario_yaml") or "", self.data.get("scenario_title") or "scenario")
+        except ScenarioError as exc:
+            self.notify(f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
+            return
+        self.app.start_practice(scenario, source=self.data.get("scenario_source") or "builtin", resume=self.data)
 
     def screen_commands(self):
         yield SystemCommand("Comment on this turn", "Add a comment to the selected turn", self.action_comment)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -28,10 +29,13 @@ class DiscoveriesPanel(Static):
         super().__init__(**kwargs)
         self.topics: list[tuple[str, str]] = []  # (id, topic), scenario order
         self.found: list[str] = []
+        self.new: set[str] = set()
 
-    def set_discoveries(self, topics: Sequence[tuple[str, str]], found: Sequence[str]) -> None:
+    def set_discoveries(self, topics: Sequence[tuple[str, str]], found: Sequence[str], new: Sequence[str] = ()) -> None:
+        """``found``: ids revealed so far; ``new``: the ones the last reply revealed (marked)."""
         self.topics = list(topics)
         self.found = [d for d in dict.fromkeys(found)]
+        self.new = set(new)
         self.refresh(layout=True)
 
     def render(self) -> Text:
@@ -41,7 +45,13 @@ class DiscoveriesPanel(Static):
         for discovery_id, topic in self.topics:
             text.append("\n")
             if discovery_id in found:
-                text.append(f"✓ {visible(topic)}", style=self.get_component_rich_style("discovery--found"))
+                style = self.get_component_rich_style("discovery--found")
+                if discovery_id in self.new:
+                    text.append("★ ", style=style + Style(bold=True))
+                    text.append(visible(topic), style=style + Style(bold=True))
+                    text.append(" new", style="bold reverse")
+                else:
+                    text.append(f"✓ {visible(topic)}", style=style)
             else:
                 text.append("· locked", style=self.get_component_rich_style("discovery--locked"))
         return text
