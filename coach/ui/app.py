@@ -7,6 +7,7 @@ it) and, in trainer mode, the scenario file it watches for changes.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -98,6 +99,8 @@ class CoachApp(App[None]):
         self._watch_interval = watch_interval
         self._file_mtime: float | None = None
         self.started_at = time.perf_counter()
+        #: Set by the home screen once it has read the scenario files.
+        self.scenarios_listed = threading.Event()
         self.first_frame_at: float | None = None
         self.analyzer_ready_at: float | None = None
         self.theme = theme if theme in self.available_themes else DARK_THEME
@@ -130,6 +133,9 @@ class CoachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="analyzer")
     def _load_analyzer(self) -> None:
+        # Let the scenario list be read first (a few hundred milliseconds):
+        # both are Python-heavy and would slow each other down.
+        self.scenarios_listed.wait(timeout=2.0)
         start = time.perf_counter()
         try:
             if self._load_analyzer_fn is not None:

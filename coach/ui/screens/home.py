@@ -79,8 +79,11 @@ class HomeScreen(Screen[None]):
     def _discover(self) -> None:
         from coach.scenario import discover_scenarios
 
-        refs = discover_scenarios()
-        scores = _best_and_last(self.app.store, self.app.rep)
+        try:
+            refs = discover_scenarios()
+            scores = _best_and_last(self.app.store, self.app.rep)
+        finally:
+            self.app.scenarios_listed.set()
         self.post_message(ScenariosFound(refs, scores))
 
     @on(ScenariosFound)
