@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 
-def when(stamp: str | None) -> str:
-    """``2026-11-23 04:12`` in local time, or "" for a missing or unreadable stamp."""
+def when(stamp: str | None, short: bool = False) -> str:
+    """``2026-11-23 04:12`` in local time (``short``: ``23 Nov 04:12``), or "" for
+    a missing or unreadable stamp."""
     if not stamp:
         return ""
     try:
@@ -15,4 +16,4 @@ def when(stamp: str | None) -> str:
         return stamp[:16]
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%d %b %H:%M" if short else "%Y-%m-%d %H:%M")

@@ -18,11 +18,11 @@ from coach.ui.widgets.sparkline import ScoreSparkline
 
 #: Short names for the flags column (bad labels).
 SHORT: dict[str, str] = {
-    "leading_question": "leading",
-    "self_interested": "self-int.",
+    "leading_question": "lead",
+    "self_interested": "self-int",
     "pitching": "pitch",
-    "pressure": "pressure",
-    "checklist": "checklist",
+    "pressure": "press",
+    "checklist": "check",
 }
 
 #: Sortable columns: key -> (header, sort key on a session row).
@@ -33,8 +33,13 @@ COLUMNS: dict[str, tuple[str, object]] = {
     "score": ("Score", lambda r: (r.get("score") is not None, r.get("score") or 0.0)),
     "turns": ("Turns", lambda r: r.get("rep_turns") or 0),
     "flags": ("Flags", lambda r: flag_total(r)),
-    "notes": ("Notes", lambda r: r.get("comment_count") or 0),
+    "notes": ("✎", lambda r: r.get("comment_count") or 0),
 }
+
+
+#: Column widths for terminals under 100 columns, and for wider ones.
+NARROW = {"when": 12, "rep": 8, "scenario": 16, "score": 10, "turns": 5, "flags": 10, "notes": 2}
+WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "flags": 26, "notes": 3}
 
 
 def flag_total(row: dict) -> int:
@@ -42,14 +47,18 @@ def flag_total(row: dict) -> int:
 
 
 def flag_text(row: dict, width: int = 2) -> Text:
-    """``4  pitch 3 leading 1``: the number of flagged turns' labels, most frequent first."""
-    counts = sorted(((n, l) for l, n in (row.get("labels") or {}).items() if l in BAD), reverse=True)
+    """``4 pitch 3 lead 1``: how many flags (bad labels) the rep turns got, most
+    frequent first; ``width`` names at most; with 1, only the top name, no count."""
+    counts = sorted(((n, l) for l, n in (row.get("labels") or {}).items() if l in BAD), key=lambda c: (-c[0], c[1]))
     total = sum(n for n, _ in counts)
     if not total:
         return Text("0", style="green")
     text = Text(f"{total}", style="red", end="")
-    parts = [f"{SHORT.get(label, human(label))} {n}" for n, label in counts[:width]]
-    text.append("  " + " ".join(parts), style="dim")
+    if width == 1:
+        parts = [SHORT.get(counts[0][1], human(counts[0][1]))]
+    else:
+        parts = [f"{SHORT.get(label, human(label))} {n}" for n, label in counts[:width]]
+    text.append(" " + " ".join(parts), style="dim")
     return text
 
 
@@ -73,6 +82,7 @@ class ReviewScreen(Screen[None]):
         self.sort_key = "when"
         self.sort_reverse = True
         self.unfinished_only = False
+        self._narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -84,10 +94,12 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "review sessions"
         table = self.query_one("#sessions", DataTable)
-        for key, (header, _) in COLUMNS.items():
-            table.add_column(header, key=key)
         self.reload()
         table.focus()
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self._fill()
 
     def on_screen_resume(self) -> None:
         # Back from a transcript: comment counts may have changed.
@@ -106,18 +118,26 @@ class ReviewScreen(Screen[None]):
         rows = [r for r in rows if all(w in _haystack(r) for w in words)]
         rows.sort(key=COLUMNS[self.sort_key][1], reverse=self.sort_reverse)
         self.shown = rows
+        narrow = bool(self.size.width) and self.size.width < 100
+        if narrow != self._narrow or not table.columns:
+            # Fixed widths per layout: a table that fits 80 columns, or uses 120.
+            self._narrow = narrow
+            table.clear(columns=True)
+            for key, (header, _) in COLUMNS.items():
+                table.add_column(header, key=key, width=(NARROW if narrow else WIDE)[key])
+        else:
+            table.clear()
         for key, (header, _) in COLUMNS.items():
             arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_key else ""
             table.columns[key].label = Text(header + arrow)
-        table.clear()
         for r in rows:
             table.add_row(
-                Text(when(r.get("started_at"))),
-                Text(one_line(r.get("rep") or "", 18)),
-                Text(one_line(r.get("scenario_title") or r.get("scenario_id") or "", 28)),
+                Text(when(r.get("started_at"), short=bool(narrow))),
+                Text(one_line(r.get("rep") or "", (NARROW if narrow else WIDE)["rep"])),
+                Text(one_line(r.get("scenario_title") or r.get("scenario_id") or "", (NARROW if narrow else WIDE)["scenario"])),
                 _score_cell(r),
                 Text(str(r.get("rep_turns") or 0), justify="right"),
-                flag_text(r),
+                flag_text(r, 1 if narrow else 3),
                 Text(str(r.get("comment_count") or "") , justify="right"),
                 key=str(r["id"]),
             )
