@@ -241,3 +241,32 @@ async def test_palette_carries_the_main_actions():
         app.action_toggle_dark()
         await pilot.pause()
         assert app.current_theme.dark is not dark
+
+
+async def test_a_database_error_mid_session_is_shown_and_the_turn_given_back():
+    from coach.store import StoreError
+
+    store = memory_store()
+
+    class LockedAfterStart:
+        """The real store, until another program locks the file after the session starts."""
+
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def add_turn(self, session_id, **kwargs):
+            if kwargs.get("speaker") == "rep":
+                raise StoreError("coach.db: database is locked by another program (waited 5 s); try again when it is done")
+            return store.add_turn(session_id, **kwargs)
+
+    app = _app(LockedAfterStart())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await say(pilot, GOOD_TURNS[0])
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.query_one(RepLine).query_one(Chips).pending.startswith("not sent")
+        assert screen.query_one("#rep-input").value == GOOD_TURNS[0]
+        assert any("database is locked" in n.message for n in app._notifications)

@@ -160,6 +160,7 @@ class CoachApp(App[None]):
         self.analyzer_error = message.error
         self.notify(
             f"The analyser could not be loaded: {message.error}",
+            markup=False,
             title="Practice unavailable",
             severity="error",
             timeout=30,
@@ -271,6 +272,7 @@ class CoachApp(App[None]):
         self.notify(
             f"{self.scenario_file.name} changed on disk. Press ctrl+r to reload it "
             "(a session in progress stays saved as unfinished).",
+            markup=False,
             title="Scenario file changed",
             timeout=15,
         )

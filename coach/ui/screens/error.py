@@ -69,10 +69,10 @@ class ScenarioErrorScreen(Screen[None]):
         except ScenarioError as exc:
             self.messages = list(exc.messages)
             self.query_one("#error-messages", Static).update(Text("\n".join(visible(m) for m in exc.messages)))
-            self.notify("Still broken.", severity="warning")
+            self.notify(markup=False, message="Still broken.", severity="warning")
             return
         except OSError as exc:
-            self.notify(f"{self.path}: {exc.strerror or exc}", severity="error")
+            self.notify(markup=False, message=f"{self.path}: {exc.strerror or exc}", severity="error")
             return
         self.app.pop_screen()
         self.app.start_brief(scenario, source=str(self.path))

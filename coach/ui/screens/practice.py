@@ -66,10 +66,11 @@ class SessionFinished(Message):
 class WorkFailed(Message):
     """A worker raised: shown as a one-line error, the app keeps running."""
 
-    def __init__(self, what: str, error: str) -> None:
+    def __init__(self, what: str, error: str, view: RepLine | None = None) -> None:
         super().__init__()
         self.what = what
         self.error = error
+        self.view = view
 
 
 # -- conversation lines ----------------------------------------------------------
@@ -253,7 +254,7 @@ class PracticeScreen(Screen[None]):
         try:
             exchange = self.session.play(text)
         except Exception as exc:
-            self.post_message(WorkFailed("analyse your turn", _one_line(exc)))
+            self.post_message(WorkFailed("play your turn", _one_line(exc), view))
             return
         self.post_message(TurnPlayed(exchange, view))
 
@@ -369,7 +370,15 @@ class PracticeScreen(Screen[None]):
     def _failed(self, message: WorkFailed) -> None:
         self.busy = False
         self._show_thinking(None)
-        self.notify(f"Could not {message.what}: {message.error}", severity="error", timeout=15)
+        self.notify(markup=False, message=f"Could not {message.what}: {message.error}", severity="error", timeout=15)
+        if message.view is not None:
+            # The turn did not happen: say so under it and offer it again in the input.
+            chips = message.view.query_one(Chips)
+            chips.pending = "not sent (see the error); it is back in the input"
+            chips.refresh()
+            box = self.query_one("#rep-input", Input)
+            if not box.value:
+                box.value = message.view.text
         self._pump()
 
     # -- the flow ------------------------------------------------------------------------
@@ -383,7 +392,7 @@ class PracticeScreen(Screen[None]):
                 self.action_end_session()
             return
         if self._ended() or self.finish_requested:
-            self.notify("The meeting is over: ctrl+e for your scorecard.", severity="warning")
+            self.notify(markup=False, message="The meeting is over: ctrl+e for your scorecard.", severity="warning")
             return
         box.value = ""
         view = RepLine(text, pending="analysing…" if self.session is not None else "waiting for the analyser…")
@@ -483,13 +492,13 @@ class PracticeScreen(Screen[None]):
 
     def action_hint(self) -> None:
         if self.session is None:
-            self.notify("The analyser is still loading; a hint needs it.", severity="warning")
+            self.notify(markup=False, message="The analyser is still loading; a hint needs it.", severity="warning")
             return
         if self._ended():
-            self.notify("The meeting is over.", severity="warning")
+            self.notify(markup=False, message="The meeting is over.", severity="warning")
             return
         if self.busy:
-            self.notify(f"Wait for {self.first_name}'s reply, then ask for a hint.")
+            self.notify(markup=False, message=f"Wait for {self.first_name}'s reply, then ask for a hint.")
             return
         self.busy = True
         self._show_thinking("Looking for a hint…")

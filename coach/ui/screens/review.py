@@ -206,7 +206,7 @@ class ReviewScreen(Screen[None]):
         self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
         self.sort_reverse = self.sort_key in ("when", "score", "flags", "notes", "turns")
         self._fill()
-        self.notify(f"Sorted by {COLUMNS[self.sort_key][0].lower()}", timeout=2)
+        self.notify(markup=False, message=f"Sorted by {COLUMNS[self.sort_key][0].lower()}", timeout=2)
 
     def action_toggle_unfinished(self) -> None:
         self.unfinished_only = not self.unfinished_only
@@ -293,7 +293,7 @@ class SearchScreen(Screen[None]):
             self.results = self.app.store.search(query) if query.strip() else []
         except StoreError as exc:
             self.results = []
-            self.notify(str(exc), severity="error")
+            self.notify(markup=False, message=str(exc), severity="error")
         table = self.query_one("#search-results", DataTable)
         table.clear()
         words = [w for w in query.split() if w]

@@ -198,7 +198,7 @@ class ScorecardScreen(Screen[None]):
 
     def action_retry(self) -> None:
         if self.scenario is None:
-            self.notify("This scenario's stored copy cannot be loaded any more.", severity="error")
+            self.notify(markup=False, message="This scenario's stored copy cannot be loaded any more.", severity="error")
             return
         self.app.start_practice(self.scenario, source=self.data.get("scenario_source") or "builtin", replace=True)
 

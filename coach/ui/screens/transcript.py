@@ -188,7 +188,7 @@ class TranscriptScreen(Screen[None]):
                 if t["id"] == turn["id"]:
                     item.turn = t
             item.refresh_comments()
-            self.notify("Comment saved.", timeout=3)
+            self.notify(markup=False, message="Comment saved.", timeout=3)
 
         self.app.push_screen(CommentScreen(turn["text"], self.app.rep), save)
 
@@ -196,7 +196,7 @@ class TranscriptScreen(Screen[None]):
         if self.data.get("status") == "finished":
             self.app.open_scorecard(self.session_id)
         else:
-            self.notify("This session is unfinished: it has no scorecard.", severity="warning")
+            self.notify(markup=False, message="This session is unfinished: it has no scorecard.", severity="warning")
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -217,7 +217,7 @@ class TranscriptScreen(Screen[None]):
         try:
             scenario = load_scenario_text(self.data.get("scenario_yaml") or "", self.data.get("scenario_title") or "scenario")
         except ScenarioError as exc:
-            self.notify(f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
+            self.notify(markup=False, message=f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
             return
         self.app.start_practice(scenario, source=self.data.get("scenario_source") or "builtin", resume=self.data)
 
