@@ -24,6 +24,11 @@ def rep_after(analyzer, buyer, rep):
 SEVERAL = [
     ("Honestly the last vendor burned us.", "That sounds painful. What happened?",
      {"empathy", "follow_up", "open_question", "curiosity"}),
+    ("We've been burned twice by vendors who vanished after go-live.",
+     "So being left alone after launch is the real risk for you.",
+     {"reflection", "follow_up", "empathy"}),
+    ("We had two outages this year.", "Wouldn't you agree that our uptime guarantee solves this?",
+     {"leading_question", "pitching"}),
     ("Sure, go ahead.", "What's your budget, and who signs?", {"closed_question", "self_interested"}),
     ("Hi.", "Our new dashboard is great. Anyway, how many users do you have?",
      {"pitching", "closed_question"}),
@@ -69,9 +74,49 @@ def test_a_statement_has_no_question_form(analyzer):
     assert t.questions == 0
 
 
-def test_pressure_examples(analyzer):
-    for text in ("Trust me, you need this.", "The price goes up on Friday."):
-        assert "pressure" in rep_after(analyzer, "I'm not sure we need this.", text).labels
+# The yes and no columns of the behaviour table.
+BEHAVIOUR_YES = [
+    ("curiosity", "What are you hoping to achieve with this?"),
+    ("curiosity", "Why is this a priority now?"),
+    ("curiosity", "What would change for your team if this worked?"),
+    ("mutual_success", "Let's work out together whether this makes sense."),
+    ("mutual_success", "If it's not a fit, I'd rather we both know now."),
+    ("mutual_success", "What would make this a win for both of us?"),
+    ("self_interested", "Are you the one who signs off?"),
+    ("self_interested", "What's your budget?"),
+    ("self_interested", "Can we get this signed by Friday?"),
+    ("pitching", "Our platform integrates with 200 tools and halves downtime."),
+    ("pitching", "We're the market leader in this space."),
+    ("pressure", "Trust me, you need this."),
+    ("pressure", "That's not really an issue with our system."),
+    ("pressure", "The price goes up on Friday."),
+    ("empathy", "That sounds exhausting."),
+    ("empathy", "So the outage landed on you personally."),
+]
+BEHAVIOUR_NO = [
+    ("curiosity", "What's your budget?"),
+    ("self_interested", "Who else is affected when orders stall?"),
+    ("pressure", "What worries you most about switching?"),
+    ("empathy", "I hear you, but our product fixes that."),
+    ("mutual_success", "We'd love to partner with you."),
+    ("reflection", "Okay."),
+]
+
+
+@pytest.mark.parametrize("label,text", BEHAVIOUR_YES, ids=[f"{a}:{b[:25]}" for a, b in BEHAVIOUR_YES])
+def test_behaviour_yes(analyzer, label, text):
+    assert label in rep_after(analyzer, "It's been a hard year for the team.", text).labels
+
+
+@pytest.mark.parametrize("label,text", BEHAVIOUR_NO, ids=[f"{a}:{b[:25]}" for a, b in BEHAVIOUR_NO])
+def test_behaviour_no(analyzer, label, text):
+    assert label not in rep_after(analyzer, "It's been a hard year for the team.", text).labels
+
+
+def test_reflection_of_the_buyers_words(analyzer):
+    t = rep_after(analyzer, "IT blames ops and ops blames IT.", "So you're stuck in the middle of that.")
+    assert {"reflection", "follow_up"} <= set(t.labels)
+    assert not [lab for lab in t.labels if lab.endswith("_question")]
 
 
 def test_evidence_quotes_the_text(analyzer):

@@ -59,14 +59,11 @@ class Prepared:
 
 
 def turn_vector(p: Prepared, buyer_text: str | None, buyer_emb: np.ndarray | None) -> np.ndarray:
-    """The heads' input: [rep embedding, rep*buyer embedding, scalar features]."""
+    """The heads' input: [rep embedding, scalar features (structure, cues, relation to
+    the buyer's last turn, cosine between the two turns)]. (An elementwise
+    rep*buyer block was tried and dropped: it lowered cross-validated F1.)"""
     emb = p.emb if p.emb is not None else np.zeros(DIM, np.float32)
-    if buyer_emb is not None and buyer_text:
-        prod = emb * buyer_emb
-        cos = float(prod.sum())
-    else:
-        prod = np.zeros(DIM, np.float32)
-        cos = 0.0
+    cos = float(emb @ buyer_emb) if (buyer_emb is not None and buyer_text) else 0.0
     cv = R.cue_vector(p.cues, p.st)
     fu = R.follow_features(p.clean, p.st, buyer_text)
     scal = np.concatenate([
@@ -75,7 +72,7 @@ def turn_vector(p: Prepared, buyer_text: str | None, buyer_emb: np.ndarray | Non
         np.array([fu[k] for k in _FU_NAMES], np.float32),
         np.array([cos], np.float32),
     ])
-    return np.concatenate([emb, prod, scal]).astype(np.float32)
+    return np.concatenate([emb, scal]).astype(np.float32)
 
 
 # --------------------------------------------------------------------------- the analyser
@@ -137,7 +134,6 @@ class Analyzer:
         of many conversations can go through in one call."""
         turns = list(turns)
         rep_idx = [i for i, t in enumerate(turns) if t.speaker == "rep"]
-        prepared = self._prepare([turns[i].text for i in rep_idx])
         prev_buyer: dict[int, int] = {}
         last_b = None
         last_conv = object()
@@ -151,11 +147,12 @@ class Analyzer:
                 last_b = None  # a buyer turn two turns back does not count
             else:
                 last_b = i
-        buyer_emb: dict[int, np.ndarray] = {}
-        if self.encoder is not None and prev_buyer:
-            bi = sorted(set(prev_buyer.values()))
-            embs = self.encoder.encode([F.sanitize(turns[j].text or "")[: F.MAX_CHARS] for j in bi])
-            buyer_emb = dict(zip(bi, embs))
+        bi = sorted(set(prev_buyer.values()))
+        # One encoder pass over rep turns and the buyer turns they answer: sorting
+        # all of them by length packs the batches tightly.
+        prepared, bembs = self._prepare([turns[i].text for i in rep_idx],
+                                        extra=[turns[j].text for j in bi])
+        buyer_emb = dict(zip(bi, bembs)) if bembs is not None else {}
         out: list[AnalysedTurn | None] = [None] * len(turns)
         state = _RunState()
         last_conv = object()
@@ -174,27 +171,38 @@ class Analyzer:
 
     # -- internals ----------------------------------------------------------------
 
-    def _prepare(self, texts: list[str]) -> list[Prepared]:
-        originals = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
+    def _prepare(self, texts: list[str], extra: list[str] | None = None):
+        """Parse and encode rep turns; ``extra`` texts (buyer turns) are encoded in
+        the same pass. Returns the Prepared list, or (list, extra embeddings)."""
+        originals = [_as_text(t) for t in texts]
         clean = [F.sanitize(t)[: F.MAX_CHARS] for t in originals]
         with self._nlp_lock:
-            docs = list(self.nlp.pipe(clean, batch_size=64)) if len(clean) > 1 else [self.nlp(c) for c in clean]
+            if len(clean) > 1:
+                docs = list(self.nlp.pipe(clean, batch_size=64))
+            else:
+                docs = [self.nlp(c) for c in clean]
         out = []
         for t, c, d in zip(originals, clean, docs):
             st = F.structure(d)
             out.append(Prepared(text=t, clean=c, st=st, cues=R.find_cues(c, st)))
-        if self.encoder is not None and out:
-            embs = self.encoder.encode(clean)
+        extra_emb = None
+        if self.encoder is not None and (out or extra):
+            xclean = [F.sanitize(_as_text(t))[: F.MAX_CHARS] for t in (extra or [])]
+            embs = self.encoder.encode(clean + xclean)
             for p, e in zip(out, embs):
                 p.emb = e
-        return out
+            extra_emb = embs[len(clean):]
+        if extra is None:
+            return out
+        return out, extra_emb
 
-    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState",
-                    buyer_emb: np.ndarray | None = None) -> AnalysedTurn:
-        p = self._prepare([text])[0]
-        if buyer_last and buyer_emb is None and self.encoder is not None:
-            buyer_emb = self.encoder.encode([F.sanitize(buyer_last)[: F.MAX_CHARS]])[0]
-        return self._decide(p, buyer_last, buyer_emb, state)
+    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState") -> AnalysedTurn:
+        if buyer_last:
+            prep, bembs = self._prepare([text], extra=[buyer_last])
+            bemb = bembs[0] if bembs is not None else None
+        else:
+            prep, bemb = self._prepare([text]), None
+        return self._decide(prep[0], buyer_last, bemb, state)
 
     def _decide(self, p: Prepared, buyer: str | None, buyer_emb, state: "_RunState") -> AnalysedTurn:
         st = p.st
@@ -203,7 +211,7 @@ class Analyzer:
             prob = self.heads.proba(x[None, :])[0]
             scores = dict(zip(self.heads.labels, prob.tolist()))
             thr = dict(zip(self.heads.labels, self.heads.thr.tolist()))
-            labels = decide_from_scores(scores, thr, st)
+            labels = decide_from_scores(scores, thr, st, p.cues)
         else:
             scores = {}
             labels = rule_labels(p, buyer)
@@ -224,6 +232,12 @@ class Analyzer:
 
 
 _HAS_SCORES = "scores" in AnalysedTurn.__dataclass_fields__
+
+
+def _as_text(t) -> str:
+    if isinstance(t, str):
+        return t
+    return "" if t is None else str(t)
 
 
 @dataclass
@@ -261,14 +275,31 @@ class ConversationAnalysis:
 # --------------------------------------------------------------------------- decisions
 
 
-def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.Structure) -> set[str]:
+def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.Structure,
+                       cues=()) -> set[str]:
+    """Labels from the heads' probabilities, with structure where it is decisive:
+
+    - a turn spaCy finds asking or inviting gets exactly one question form (the
+      one whose probability stands highest against its threshold), a turn it finds
+      not asking gets one only if a head is confident;
+    - a leading pattern (tag question, "wouldn't you agree", a hypothetical close)
+      makes the question leading;
+    - a strong cue phrase (rules.STRONG) gives its behaviour label.
+    """
     labels = {lab for lab in HEAD_LABELS[3:] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
-    forms = {lab for lab in HEAD_LABELS[:3] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
-    if forms:
-        for f in ("leading_question", "open_question", "closed_question"):
-            if f in forms:
-                labels.add(f)
-                break
+    forms = HEAD_LABELS[:3]
+    ratio = {f: scores.get(f, 0) / max(thr.get(f, 0.5), 1e-6) for f in forms}
+    if st.form == "leading" and any(s.form == "leading" and s.cue for s in st.sentences):
+        labels.add("leading_question")
+    elif st.form is not None:
+        labels.add(max(forms, key=lambda f: ratio[f]))
+    else:
+        passed = [f for f in forms if ratio[f] >= 1.0]
+        if passed:
+            labels.add(max(passed, key=lambda f: ratio[f]))
+    for c in cues:
+        if (c.label, c.why) in R.STRONG and not (c.label == "empathy" and "pitching" in labels):
+            labels.add(c.label)
     return labels
 
 

