@@ -387,12 +387,11 @@ class PracticeScreen(Screen[None]):
     def _submitted(self, event: Input.Submitted) -> None:
         text = visible(event.value).strip()
         box = event.input
-        if not text:
-            if self._ended():
-                self.action_end_session()
-            return
         if self._ended() or self.finish_requested:
-            self.notify(markup=False, message="The meeting is over: ctrl+e for your scorecard.", severity="warning")
+            # The buyer has ended the meeting: Enter goes to the scorecard.
+            self.action_end_session()
+            return
+        if not text:
             return
         box.value = ""
         view = RepLine(text, pending="analysing…" if self.session is not None else "waiting for the analyser…")

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -62,7 +62,7 @@ class ScorecardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        with Horizontal(id="scorecard-body"):
+        with ScrollableContainer(id="scorecard-body"):
             with VerticalScroll(id="score-main"):
                 yield Static(id="score-total")
                 yield ScoreSparkline(id="score-trend", label="Your attempts:")
@@ -87,7 +87,11 @@ class ScorecardScreen(Screen[None]):
         self._turns(d, card)
         self._discoveries(d, card)
         self._trend(d)
-        self.query_one("#score-main").focus()
+        self.call_after_refresh(self._focus_scroller)
+
+    def _focus_scroller(self) -> None:
+        # Narrow: the body scrolls as one, so keys scroll it; wide: the main column.
+        self.query_one("#scorecard-body" if self.has_class("-narrow") else "#score-main").focus()
 
     # -- sections ------------------------------------------------------------------
 
