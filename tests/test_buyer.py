@@ -283,3 +283,40 @@ def test_without_an_encoder_words_decide_and_unrelated_turns_match_nothing(scena
     turn = play(buyer, state, "[open_question curiosity] What's the weather been like?")
     assert turn.asked_about == () and turn.kind == "reaction"
     assert buyer.similarities(ScriptedAnalyzer().conversation().add_rep("Hello")) == {}
+
+
+# -- properties ------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from coach.labels import LABELS  # noqa: E402
+
+_turns = st.lists(
+    st.tuples(st.lists(st.sampled_from(LABELS), max_size=4, unique=True), st.text(min_size=1, max_size=200)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(turns=_turns, seed=st.integers(0, 2**31))
+def test_any_conversation_keeps_the_buyers_invariants(turns, seed):
+    scenario = load_scenario_text(SCENARIO, "test.yaml")
+    buyer, state = fresh(scenario, seed)
+    conv = ScriptedAnalyzer().conversation()
+    for labels, text in turns:
+        if state.ended:
+            with pytest.raises(RuntimeError):
+                buyer.reply(state, conv.add_rep(text))
+            break
+        before = state.trust
+        turn = buyer.reply(state, conv.add_rep((f"[{' '.join(labels)}] " if labels else "") + text))
+        assert turn.text.strip()
+        assert 0 <= state.trust <= 100 and turn.trust == state.trust
+        assert abs(state.trust - before) <= 15 + 1e-9
+        assert set(turn.revealed) <= {d.id for d in scenario.discoveries}
+        assert len(state.discovered) == len(set(state.discovered))
+        if "family" in turn.revealed:
+            assert turn.kind == "reveal"  # volunteer: false is never offered unasked
+    assert len(set(state.said)) == len(state.said)

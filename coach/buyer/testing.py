@@ -28,9 +28,8 @@ def split_tag(text: str) -> tuple[tuple[str, ...], str]:
     if not m:
         return (), text
     labels = tuple(x for x in m.group(1).split() if x)
-    unknown = [x for x in labels if x not in LABELS]
-    if unknown:
-        raise ValueError(f"unknown label(s) in tag: {', '.join(unknown)}")
+    if not labels or any(x not in LABELS for x in labels):
+        return (), text  # not a tag: ordinary text that starts with brackets
     return labels, text[m.end():]
 
 
