@@ -311,7 +311,7 @@ def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnR
     best = _ref(ex, b, _question_why(ex[b].analysed, True)) if dict(values)[b] >= BEST_AT_LEAST else None
     worst = _ref(ex, w, _question_why(ex[w].analysed, False))
     if counts["leading_question"]:
-        advice = "Drop the leading questions: ask what they think (\"What did it cost you?\") rather than steering (\"Downtime is expensive, right?\")."
+        advice = "Drop the leading questions: ask what they think (\"What did that cost you?\") rather than steering (\"That must be expensive, right?\")."
     elif counts["self_interested"]:
         advice = "Hold budget, authority and signature questions until they have told you what they hope to achieve and why it matters now."
     elif counts["checklist"]:
@@ -402,9 +402,9 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     if parts["share"] < 0.6:
         advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
     elif parts["follow"] < 0.6:
-        advice = "Build on their last answer: take up their words (\"A whole week?\") before changing topic."
+        advice = "Build on their last answer: take up their own words and ask about them before you change topic."
     elif parts["reflect"] < 0.6:
-        advice = "Sum up what you heard in your own words (\"So the outage cost you more in trust than hardware\") before your next question."
+        advice = "Sum up what you heard in your own words (\"So what really hurts is...\") before your next question."
     elif parts["monologue"] < 1.0:
         advice = "Keep your turns short: one thought, one question."
     else:
