@@ -179,3 +179,13 @@ def test_the_docs_scenario_keeps_replying_in_persona_over_a_long_session(analyze
     assert session.state.end_reason in ("max_turns", "walkout")
     assert len(replies) <= sc.ending.max_turns
     assert len(set(replies)) == len(replies)
+
+
+def test_the_turn_after_a_hint_is_stored_as_hinted(scenario, store):
+    session = PracticeSession(scenario, ScriptedAnalyzer(), store=store)
+    session.hint()
+    session.play("[open_question curiosity] What happens when the ovens break down?")
+    session.play("[reflection] So Saturdays are the worst.")
+    rep_turns = [t for t in store.session(session.session_id)["turns"] if t["speaker"] == "rep"]
+    assert [t["hint"] for t in rep_turns] == [True, False]
+    assert session.finish().hints == 1
