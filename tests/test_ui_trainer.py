@@ -133,3 +133,30 @@ def test_cli_reports_a_bad_database_or_config_in_one_line(tmp_path, monkeypatch)
     monkeypatch.delenv("COACH_CONFIG")
     result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "practice", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "missing.yaml: no such file" in result.output
+
+
+async def test_a_broken_user_scenario_is_listed_and_enter_shows_its_problems(tmp_path, monkeypatch):
+    from test_ui_support import home_loaded
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "half-done.yaml").write_text("version: 1\nid: half-done\ntitle: Half done\n", encoding="utf-8")
+    monkeypatch.setenv("COACH_SCENARIOS", str(folder))
+    app = make_app(store=memory_store(), rep="trainer", analyzer=shared_analyzer(), cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_loaded(pilot)
+        home = app.screen
+        index = next(i for i, ref in enumerate(home.shown) if ref.path.name == "half-done.yaml")
+        assert home.shown[index].error
+        home.query_one("#scenarios").move_cursor(row=index)
+        await pilot.pause()
+        assert "has problems" in home.query_one("#scenario-preview").render().plain
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioErrorScreen)
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(folder / "half-done.yaml")
+        assert app.screen.query_one("#error-messages").render().plain.splitlines() == info.value.messages
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

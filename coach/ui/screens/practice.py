@@ -458,7 +458,9 @@ class PracticeScreen(Screen[None]):
         text = Text(end="")
         # What went wrong first (at most two flags), else what went right.
         bad = [e for e in analysed.evidence if e.label in BAD]
-        shown = bad[:2] if bad else list(analysed.evidence[:1])
+        # With nothing to flag, praise the rarest good habit the turn showed.
+        praise = sorted(analysed.evidence, key=lambda e: _PRAISE_ORDER.get(e.label, len(_PRAISE_ORDER)))
+        shown = bad[:2] if bad else praise[:1]
         for ev in shown:
             if text.plain:
                 text.append("\n")
@@ -541,6 +543,15 @@ class PracticeScreen(Screen[None]):
     def screen_commands(self):
         yield SystemCommand("End session", "End the session and see your scorecard", self.action_end_session)
         yield SystemCommand("Hint", "What to try next (costs a few points)", self.action_hint)
+
+
+#: Good labels from the most to the least worth pointing out.
+_PRAISE_ORDER = {
+    name: i
+    for i, name in enumerate(
+        ["reflection", "empathy", "mutual_success", "follow_up", "curiosity", "open_question", "closed_question"]
+    )
+}
 
 
 def live_metrics(turns: list, analysed: list) -> dict[str, float]:
