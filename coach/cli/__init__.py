@@ -36,16 +36,17 @@ class CoachError(click.ClickException):
     envvar="COACH_DB",
     help="SQLite database file (default: coach.db in your data directory; env COACH_DB).",
 )
+@click.option("--rep", "rep_name", envvar="COACH_REP", help="Your name as a rep or reviewer (default: config, else your login name; env COACH_REP).")
 @click.version_option(__version__, prog_name="coach")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, rep_name: str | None) -> None:
     """Practise sales conversations with a simulated buyer and get coached on every turn.
 
     Run `coach` with no command to open the practice app.
     """
     from coach.paths import default_db_path
 
-    ctx.obj = {"db_path": db_path or default_db_path()}
+    ctx.obj = {"db_path": db_path or default_db_path(), "rep_name": rep_name}
     if ctx.invoked_subcommand is None:
         ctx.invoke(practice)
 
@@ -58,7 +59,12 @@ def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | Non
     """Open the practice app (optionally straight into SCENARIO_FILE)."""
     from coach.ui.run import run_app
 
-    run_app(db_path=ctx.obj["db_path"], scenario_file=scenario_file, rep_name=rep_name, mode="practice")
+    run_app(
+        db_path=ctx.obj["db_path"],
+        scenario_file=scenario_file,
+        rep_name=rep_name or ctx.obj["rep_name"],
+        mode="practice",
+    )
 
 
 @cli.command()
@@ -68,7 +74,7 @@ def review(ctx: click.Context, rep_name: str | None) -> None:
     """Open the manager's review of stored sessions: transcripts, flags, comments, trends."""
     from coach.ui.run import run_app
 
-    run_app(db_path=ctx.obj["db_path"], scenario_file=None, rep_name=rep_name, mode="review")
+    run_app(db_path=ctx.obj["db_path"], scenario_file=None, rep_name=rep_name or ctx.obj["rep_name"], mode="review")
 
 
 def _register() -> None:

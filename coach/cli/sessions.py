@@ -103,7 +103,7 @@ def show(ctx, session_id, as_json):
 @click.argument("session_id", type=int)
 @click.argument("text")
 @click.option("--turn", "turn_idx", type=int, help="The turn number (as `coach show` prints it) to comment on.")
-@click.option("--author", help="Your name (default: your login name).")
+@click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def comment(ctx, session_id, text, turn_idx, author):
     """Add a manager's comment to a session or to one of its turns."""
@@ -121,7 +121,7 @@ def comment(ctx, session_id, text, turn_idx, author):
             if not match:
                 raise CoachError(f"session {session_id} has no turn {turn_idx}")
             turn_id = match[0]["id"]
-        store.add_comment(session_id, author=author or getpass.getuser(), text=text, turn_id=turn_id)
+        store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
     click.echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
