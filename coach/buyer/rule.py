@@ -98,8 +98,9 @@ SIM_FLOOR = 0.2
 SHORTCUT_SIM = 0.6
 #: Cosine similarity at or above which a turn proposes the scenario's next step.
 NEXT_SIM = 0.55
-#: Two candidates whose scores differ by less than this count as a tie: the undiscovered one wins.
-TIE = 0.03
+#: Two candidates whose scores differ by less than this count as a tie: the
+#: undiscovered one wins, then the one whose `after` facts are revealed.
+TIE = 0.06
 #: Turns at most this many words long with no topic of their own ("tell me more",
 #: "go on", "how so?") continue the topic of the buyer's last reply.
 SHORT_PROMPT_WORDS = 8
@@ -404,10 +405,18 @@ class RuleBuyer:
                 scores[i] = kw[i]
         topic: str | None = None
         if scores:
+            # Near-ties go to a fact not yet told, then to one whose `after` facts
+            # are told: an ambiguous question gets the answer the buyer can give.
             best = max(scores.values())
             close = [i for i in self._order if i in scores and scores[i] >= best - TIE]
-            fresh = [i for i in close if i not in state.discovered]
-            topic = max(fresh or close, key=lambda i: scores[i])
+            topic = max(
+                close,
+                key=lambda i: (
+                    i not in state.discovered,
+                    all(a in state.discovered for a in self._discoveries[i].requires.after),
+                    scores[i],
+                ),
+            )
 
         if self.scenario.ending.next_step is not None:
             if sims and NEXT_KEY in sims:
