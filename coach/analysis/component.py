@@ -93,8 +93,7 @@ class CoachLabeller:
         if self.use_encoder:
             an = self._get_analyzer()
             p.emb = an.encoder.encode([text[: F.MAX_CHARS]])[0]
-            bemb = an.encoder.encode([buyer[: F.MAX_CHARS]])[0] if buyer else None
-            res = an._decide(p, buyer, bemb, _RunState())
+            res = an._decide(p, buyer, _RunState())
             labels, evidence, tips, nq = set(res.labels), list(res.evidence), list(res.tips), res.questions
             doc._.coach_scores = res.scores
         else:

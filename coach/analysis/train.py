@@ -3,12 +3,12 @@
 Reads the labelled sales turns (data/sales/train_*.jsonl; never the held-out file)
 and the training part of AnnoMI (split by conversation, fixed seed), computes the
 features the analyser uses at run time (spaCy structure, cue flags, follow-up
-features, MiniLM embeddings of the rep turn and of the buyer's last turn),
+features against the buyer's last turn, the MiniLM embedding of the rep turn),
 cross-validates by conversation to pick each label's threshold and report F1, then
-fits one logistic regression per label on everything and writes
+fits the heads (a small multi-label MLP, in numpy) on everything and writes
 ``models/heads.npz`` and ``models/training_report.json``.
 
-Needs the ``train`` extra (scikit-learn); the analyser itself needs only numpy.
+Needs nothing beyond the runtime dependencies (numpy); no torch.
 """
 
 from __future__ import annotations
@@ -78,12 +78,10 @@ def featurize(analyzer: Analyzer, examples: list[Example], cache: EmbeddingCache
     for lo in range(0, len(examples), 256):
         prepared += nlp_only._prepare([e.text for e in examples[lo : lo + 256]])
     rep_emb = cache.encode(analyzer, [e.text for e in examples])
-    buyers = [e.buyer or "" for e in examples]
-    buyer_emb = cache.encode(analyzer, buyers)
     X = []
-    for p, e, re_, be in zip(prepared, examples, rep_emb, buyer_emb):
+    for p, e, re_ in zip(prepared, examples, rep_emb):
         p.emb = re_
-        X.append(turn_vector(p, e.buyer, be if e.buyer else None))
+        X.append(turn_vector(p, e.buyer))
     return np.stack(X), prepared
 
 
