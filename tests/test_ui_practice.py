@@ -270,3 +270,21 @@ async def test_a_database_error_mid_session_is_shown_and_the_turn_given_back():
         assert screen.query_one(RepLine).query_one(Chips).pending.startswith("not sent")
         assert screen.query_one("#rep-input").value == GOOD_TURNS[0]
         assert any("database is locked" in n.message for n in app._notifications)
+
+
+async def test_help_lists_keys_and_every_label():
+    from coach.labels import LABELS
+    from coach.ui.screens.help import HelpScreen
+
+    app = _app(memory_store())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = app.screen.query_one("#help-labels").render().plain
+        for label in LABELS:
+            assert human(label) in shown
+        assert "ctrl+e" in app.screen.query_one("#help-keys").render().plain
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

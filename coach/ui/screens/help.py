@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,9 +32,12 @@ KEYS = [
     ("Enter", "send what you typed (practice) · open (lists)"),
     ("ctrl+t", "hint: what to try next (costs points)"),
     ("ctrl+e", "end the session and see the scorecard"),
-    ("ctrl+p", "command palette: every main action"),
+    ("ctrl+p", "command palette: every main action, themes"),
     ("/", "filter (scenarios) · search transcripts (review)"),
+    ("f s u", "review: filter · sort by the next column · unfinished only"),
     ("c", "comment on the selected turn (transcript)"),
+    ("r", "continue your unfinished session (transcript) · retry (scorecard)"),
+    ("ctrl+r", "reload the scenario file after it changed (trainer)"),
     ("escape", "back"),
     ("ctrl+q", "quit (your session is already saved)"),
 ]
@@ -47,21 +49,24 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(style="bold", no_wrap=True)
-        keys.add_column()
-        for key, what in KEYS:
-            keys.add_row(key, what)
-        labels = Table.grid(padding=(0, 2))
-        labels.add_column(no_wrap=True)
-        labels.add_column()
-        for label in LABELS:
-            kind = chip_kind(label)
-            style = {"good": "green", "bad": "red"}.get(kind, "")
-            labels.add_row(Text(human(label), style=style), MEANING[label])
+        width = max(len(k) for k, _ in KEYS) + 2
+        keys = Text(end="")
+        for i, (key, what) in enumerate(KEYS):
+            if i:
+                keys.append("\n")
+            keys.append(key.ljust(width), style="bold")
+            keys.append(what)
+        width = max(len(human(label)) for label in LABELS) + 2
+        labels = Text(end="")
+        for i, label in enumerate(LABELS):
+            if i:
+                labels.append("\n")
+            style = {"good": "green", "bad": "red"}.get(chip_kind(label), "")
+            labels.append(human(label).ljust(width), style=style)
+            labels.append(MEANING[label])
         with VerticalScroll(id="help-box"):
             yield Static(Text("Keys", style="bold underline"))
-            yield Static(keys)
+            yield Static(keys, id="help-keys")
             yield Static(Text("\nLabels under your turns (green opens a buyer up, red closes them down)", style="bold underline"))
-            yield Static(labels)
+            yield Static(labels, id="help-labels")
             yield Static(Text("\nescape closes this help", style="italic"))
