@@ -179,6 +179,17 @@ def test_self_interest_blocks_a_reveal_only_when_it_outweighs_the_good(scenario)
     assert mixed.revealed == ("ovens",)
 
 
+def test_a_pitch_blocks_a_reveal_when_it_outweighs_the_curiosity(scenario):
+    buyer, state = fresh(scenario)
+    pitched = play(buyer, state, "[open_question pitching] What happens when the ovens break down? Ours never do.")
+    assert pitched.kind == "guarded" and pitched.text.startswith("I've seen the leaflet.")
+    buyer, state = fresh(scenario)
+    curious = play(
+        buyer, state, "[open_question curiosity follow_up empathy pitching] That sounds rough. What happens when the ovens break down?"
+    )
+    assert curious.revealed == ("ovens",)
+
+
 def test_repeated_bad_behaviour_makes_the_buyer_curt_then_walk_out(scenario):
     buyer, state = fresh(scenario)
     first = play(buyer, state, "[pitching] We sell the best kit in Europe.")

@@ -15,9 +15,9 @@ How it reacts to one rep turn (see docs/scenario-format.md for the fields):
    content words as a tie-breaker and as the whole test when there is no
    encoder. A "tell me more" with no topic of its own goes on with the topic of
    the buyer's last reply. If the discovery's ``requires`` hold and the turn
-   was not leading, pushy or pitching (nor self-interested or interrogating
-   more than it was curious: its trust change is positive), the buyer reveals
-   it; otherwise it gives the guarded reply.
+   was not a leading question, nor more pushy, pitching, self-interested or
+   interrogating than it was curious (its trust change is positive), the buyer
+   reveals it; otherwise it gives the guarded reply.
 5. Otherwise the buyer reacts to the most telling label (bad behaviour first),
    or curtly when trust is low or bad turns come in a row.
 6. A trusting buyer (trust >= ``VOLUNTEER_TRUST``) answering a good turn that
@@ -48,12 +48,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bad behaviour: the buyer reacts to it first, and a run of it makes them curt.
 BAD: frozenset[str] = frozenset({"leading_question", "pressure", "pitching", "self_interested", "checklist"})
-#: A discovery asked about with any of these is never revealed: the question
-#: carries the answer, a pitch or a push.
-ALWAYS_BAD: frozenset[str] = frozenset({"leading_question", "pressure", "pitching"})
-# Self-interest and checklist questioning block a reveal only when they outweigh
-# the turn's good behaviour (its trust change is not positive): a curious
-# follow-up that also mentions the seller's side still gets an answer.
+#: A discovery asked about with a leading question is never revealed: the
+#: question carries its own answer.
+ALWAYS_BAD: frozenset[str] = frozenset({"leading_question"})
+# Other bad behaviour (a pitch, a push, self-interest, interrogation) blocks a
+# reveal when it outweighs the turn's good behaviour, i.e. the turn's trust
+# change is not positive. The buyer judges the turn as a whole: a curious,
+# empathic follow-up with a trace of the seller's side still gets an answer,
+# and one stray label from the analyser does not silence the buyer.
 #: Bad labels in the order the buyer reacts to them (the most offensive first).
 BAD_ORDER: tuple[str, ...] = ("pressure", "pitching", "self_interested", "leading_question", "checklist")
 #: Good labels in the order the buyer reacts to them.
@@ -277,7 +279,7 @@ class RuleBuyer:
         if next_step:
             ns = sc.ending.next_step
             assert ns is not None
-            if state.trust >= ns.min_trust and not labels & ALWAYS_BAD:
+            if state.trust >= ns.min_trust and not (labels & ALWAYS_BAD or (bad and raw <= 0)):
                 return done([self._pick(ns.reply, state)], "next_step", ended=True, reason="next_step")
             pool = ns.declined or (sc.reactions.curt if state.curt else sc.reactions.fallback)
             return done([self._pick(pool, state)], "declined")
