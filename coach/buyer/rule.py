@@ -286,7 +286,9 @@ class RuleBuyer:
 
         good = raw > 0 and not bad
         asked_badly = bool(labels & ALWAYS_BAD) or (bool(bad) and raw <= 0)
-        reaction = self._reaction(labels, bad if asked_badly or raw <= 0 else set(), state)
+
+        def reaction() -> str:  # picked only when said, so unsaid lines stay fresh
+            return self._reaction(labels, bad if asked_badly or raw <= 0 else set(), state)
 
         # 4. A hidden fact asked about.
         if topic is not None and topic not in state.discovered:
@@ -297,7 +299,7 @@ class RuleBuyer:
                 prefix = self._prefix(labels, state) if not state.curt else ""
                 return done([prefix, self._pick(d.reveal, state)], "reveal", (topic,), (topic,))
             guarded = self._pick(d.guarded, state, fallback=False)
-            parts = [reaction, guarded] if asked_badly else [guarded]
+            parts = [reaction(), guarded] if asked_badly else [guarded]
             return done(parts, "guarded", asked=(topic,))
 
         # 5/6. A reaction, and perhaps a related fact offered unasked.
@@ -313,7 +315,7 @@ class RuleBuyer:
                 return done([lead, self._pick(d.reveal, state)], "volunteer", (offered,),
                             (topic,) if topic else ())
         kind = "curt" if state.curt else ("reaction" if labels else "fallback")
-        return done([reaction], kind, asked=(topic,) if topic else ())
+        return done([reaction()], kind, asked=(topic,) if topic else ())
 
     # -- matching -------------------------------------------------------------
 
