@@ -161,7 +161,8 @@ class PracticeScreen(Screen[None]):
                 yield VerticalScroll(id="conversation")
                 yield Static(id="thinking")
                 yield Static(id="tip")
-                yield make_input(self.app, 
+                yield make_input(
+                    self.app,
                     placeholder=f"Say something to {self.first_name} and press Enter",
                     id="rep-input",
                     select_on_focus=False,

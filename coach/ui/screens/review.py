@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.labels import BAD, human
 from coach.ui.widgets.inputs import make_input
-from coach.ui.safe import one_line, visible
+from coach.ui.safe import one_line
 from coach.ui.timefmt import when
 from coach.ui.widgets.sparkline import ScoreSparkline
 
