@@ -160,3 +160,18 @@ async def test_a_broken_user_scenario_is_listed_and_enter_shows_its_problems(tmp
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_markup_in_a_scenario_file_is_shown_literally(tmp_path):
+    good = builtin_path().read_text(encoding="utf-8")
+    scenario = load_scenario(builtin_path())
+    path = tmp_path / "markup.yaml"
+    text = good.replace(f"title: {scenario.title}", 'title: "[bold red]Boom[/] \\x1b[31m"')
+    _write(path, text.replace(f"name: {scenario.buyer.name}", "name: '[link=http://x]Dana[/link]'"))
+    app = _app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BriefScreen)
+        title = app.screen.query_one("#brief-title").render().plain
+        assert title.startswith("[bold red]Boom[/]") and "\x1b" not in title
+        assert "[link=http://x]Dana[/link]" in app.screen.query_one("#brief-buyer").render().plain
