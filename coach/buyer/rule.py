@@ -9,7 +9,8 @@ How it reacts to one rep turn (see docs/scenario-format.md for the fields):
    curt before it makes them leave.
 2. Trust at or below ``ending.walkout_below``: the buyer walks out.
 3. A turn that proposes the scenario's next step (by meaning) ends the session
-   well if trust is high enough; otherwise the buyer declines.
+   well if trust, after the turn's own change, is at least the next step's
+   ``min_trust``; otherwise the buyer declines.
 4. The turn is matched to a discovery by meaning: the analyser's sentence
    embedding against each discovery's topic and example questions, with shared
    content words as a tie-breaker and as the whole test when there is no
@@ -279,7 +280,9 @@ class RuleBuyer:
         if next_step:
             ns = sc.ending.next_step
             assert ns is not None
-            if state.trust >= ns.min_trust and not (labels & ALWAYS_BAD or (bad and raw <= 0)):
+            # Trust (after this turn's own change) is the gate, as the format says:
+            # a pushy proposal has already paid for its pushiness in trust.
+            if state.trust >= ns.min_trust:
                 return done([self._pick(ns.reply, state)], "next_step", ended=True, reason="next_step")
             pool = ns.declined or (sc.reactions.curt if state.curt else sc.reactions.fallback)
             return done([self._pick(pool, state)], "declined")
