@@ -176,6 +176,9 @@ class PracticeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         s = self.scenario
+        self._thinking: str | None = None
+        self._spin_frame = 0
+        self._spin_timer = self.set_interval(0.15, self._spin, pause=True)
         self._set_subtitle()
         card = Text(self.buyer_name, style="bold", end="")
         card.append(visible(f"\n{s.buyer.role}, {s.buyer.company}"), style="dim")
@@ -448,9 +451,22 @@ class PracticeScreen(Screen[None]):
     # -- display ---------------------------------------------------------------------------
 
     def _show_thinking(self, text: str | None) -> None:
+        """The small "thinking" sign under the conversation: a spinner and a line, or nothing."""
+        self._thinking = text
         sign = self.query_one("#thinking", Static)
-        sign.update(Text(text or "", style="italic"))
         sign.display = bool(text)
+        if text:
+            self._spin_timer.resume()
+        else:
+            self._spin_timer.pause()
+        self._spin()
+
+    def _spin(self) -> None:
+        if not self._thinking:
+            return
+        self._spin_frame = (self._spin_frame + 1) % len(_SPINNER)
+        sign = self.query_one("#thinking", Static)
+        sign.update(Text(f"{_SPINNER[self._spin_frame]} {self._thinking}", style="italic"))
 
     def _show_tip(self, analysed) -> None:
         tip_box = self.query_one("#tip", Static)
@@ -545,6 +561,8 @@ class PracticeScreen(Screen[None]):
         yield SystemCommand("End session", "End the session and see your scorecard", self.action_end_session)
         yield SystemCommand("Hint", "What to try next (costs a few points)", self.action_hint)
 
+
+_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 #: Good labels from the most to the least worth pointing out.
 _PRAISE_ORDER = {
