@@ -223,8 +223,19 @@ async def test_leaving_mid_session_keeps_it_unfinished():
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    row = store.sessions()[0]
-    assert row["id"] == session_id and row["status"] == "in_progress" and row["rep_turns"] == 1
+        row = store.sessions()[0]
+        assert row["id"] == session_id and row["status"] == "in_progress" and row["rep_turns"] == 1
+        # Home offers to continue it, and c does.
+        await wait_for(pilot, lambda: app.screen.scores.get(SCENARIO_ID, {}).get("unfinished"), what="the offer")
+        home = app.screen
+        home.query_one("#scenarios").move_cursor(row=next(i for i, r in enumerate(home.shown) if r.id == SCENARIO_ID))
+        await pilot.pause()
+        assert "c continues it" in home.query_one("#scenario-preview").render().plain
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session is not None, what="the resumed session")
+        await settle(pilot)
+        assert app.screen.session.session_id == session_id
+        assert [v.text for v in app.screen.query(RepLine)] == [GOOD_TURNS[0]]
 
 
 async def test_palette_carries_the_main_actions():

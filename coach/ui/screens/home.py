@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import visible
+from coach.ui.timefmt import when
 
 _LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 
@@ -30,6 +31,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
+        Binding("c", "continue", "Continue unfinished"),
         Binding("slash", "filter", "Filter"),
         Binding("r", "app.open_review", "Review"),
         Binding("f1", "app.show_help", "Help"),
@@ -82,6 +84,12 @@ class HomeScreen(Screen[None]):
         try:
             refs = discover_scenarios()
             scores = _best_and_last(self.app.store, self.app.rep)
+            # The rep's latest unfinished session per scenario (the terminal was
+            # closed mid-session, say), to offer to continue it.
+            for row in self.app.store.sessions(rep=self.app.rep, status="in_progress"):
+                if row.get("rep_turns"):
+                    entry = scores.setdefault(row["scenario_id"], {})
+                    entry.setdefault("unfinished", row)
         finally:
             self.app.scenarios_listed.set()
         self.post_message(ScenariosFound(refs, scores))
@@ -144,11 +152,18 @@ class HomeScreen(Screen[None]):
         who = ", ".join(x for x in (ref.buyer, ref.buyer_role, ref.company) if x)
         text.append(visible(ref.title), style="bold")
         text.append(f"  ·  {visible(who)}\n")
-        score = self.scores.get(ref.id)
-        if score:
-            text.append(f"Your attempts: {score.get('attempts', 0)} · best {score['best']:.0f} · last {score['last']:.0f}\n")
+        score = self.scores.get(ref.id) or {}
+        if score.get("attempts"):
+            text.append(f"Your attempts: {score['attempts']} · best {score['best']:.0f} · last {score['last']:.0f}\n")
         else:
             text.append("Not attempted yet\n", style="italic")
+        unfinished = score.get("unfinished")
+        if unfinished:
+            n = unfinished.get("rep_turns") or 0
+            text.append(
+                f"Unfinished since {when(unfinished.get('started_at'))} ({n} turn{'s' if n != 1 else ''}): c continues it\n",
+                style="yellow",
+            )
         brief = self._brief(ref) if self.size.height >= 32 else None
         if brief is not None:
             text.append("\n")
@@ -174,6 +189,7 @@ class HomeScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#scenarios")
     def _highlighted(self) -> None:
         self._preview()
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#scenarios")
     def _selected(self) -> None:
@@ -220,9 +236,28 @@ class HomeScreen(Screen[None]):
         self.app.start_brief(scenario, source=ref.source if ref.source == "builtin" else str(ref.path))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start" and isinstance(self.focused, Input):
+        if action in ("start", "continue") and isinstance(self.focused, Input):
             return False
+        if action == "continue":
+            ref = self._current()
+            return bool(ref is not None and (self.scores.get(ref.id) or {}).get("unfinished"))
         return True
+
+    def action_continue(self) -> None:
+        """Continue the rep's unfinished session on the highlighted scenario."""
+        from coach.scenario import ScenarioError, load_scenario_text
+
+        ref = self._current()
+        row = (self.scores.get(ref.id) or {}).get("unfinished") if ref is not None else None
+        if row is None:
+            return
+        stored = self.app.store.session(row["id"])
+        try:
+            scenario = load_scenario_text(stored.get("scenario_yaml") or "", stored.get("scenario_title") or "scenario")
+        except ScenarioError as exc:
+            self.notify(markup=False, message=f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
+            return
+        self.app.start_practice(scenario, source=stored.get("scenario_source") or "builtin", resume=stored)
 
 
 def _score_cell(value: float | None) -> Text:
