@@ -208,12 +208,12 @@ def main(argv=None) -> int:
     ap.add_argument("--no-save", action="store_true", help="cross-validate only")
     args = ap.parse_args(argv)
 
+    if any("heldout" in Path(p).name for p in args.sales):
+        print("refusing to train on a held-out file", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     analyzer = Analyzer.load(heads=False)
     sales = load_sales(args.sales)
-    if any("heldout" in str(p) for p in args.sales):
-        print("refusing to train on a held-out file", file=sys.stderr)
-        return 2
     annomi_train, annomi_test = annomi_split(args.annomi) if args.annomi.exists() else ([], [])
     anno = load_annomi(annomi_train)
     examples = sales + anno

@@ -1,0 +1,100 @@
+"""Loading the labelled sets: contexts are right, AnnoMI splits by conversation
+reproducibly, the trainer refuses the held-out file, and the shipped heads match
+the features the analyser computes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.analysis.data import annomi_labels, annomi_split, load_annomi, load_sales
+from coach.labels import LABELS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _write(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_sales_examples_carry_the_buyers_last_turn(tmp_path):
+    f = _write(tmp_path / "t.jsonl", [
+        {"conversation": "c1", "turn": 0, "speaker": "buyer", "text": "We lost a week.", "labels": []},
+        {"conversation": "c1", "turn": 1, "speaker": "rep", "text": "A whole week?", "labels": ["follow_up", "closed_question"]},
+        {"conversation": "c1", "turn": 2, "speaker": "rep", "text": "Our tool fixes that.", "labels": ["pitching", "not_a_label"]},
+        {"conversation": "c2", "turn": 0, "speaker": "rep", "text": "Hi there.", "labels": []},
+    ])
+    # a half-written last line (the files grow while others write them) is skipped
+    with open(f, "a", encoding="utf-8") as fh:
+        fh.write('{"conversation": "c2", "turn": 1, "spea')
+    ex = load_sales([f])
+    assert [e.text for e in ex] == ["A whole week?", "Our tool fixes that.", "Hi there."]
+    assert ex[0].buyer == "We lost a week."
+    assert ex[1].buyer is None  # the turn before was the rep's own
+    assert ex[2].buyer is None  # a new conversation
+    assert ex[1].labels == {"pitching"}  # unknown names are dropped
+    assert ex[0].known == frozenset(LABELS)
+
+
+def _annomi_rows():
+    rows = []
+    for c in range(10):
+        for t in range(4):
+            r = {"conversation": f"annomi-{c:03d}", "turn": t, "speaker": "rep" if t % 2 == 0 else "buyer",
+                 "text": f"turn {t}"}
+            if t % 2 == 0:
+                r["annomi"] = {"question_subtype": "open" if t == 0 else "n/a", "reflection_exists": "True" if t == 2 else "False"}
+            rows.append(r)
+    return rows
+
+
+def test_annomi_split_is_by_conversation_and_reproducible(tmp_path):
+    f = _write(tmp_path / "a.jsonl", _annomi_rows())
+    tr, te = annomi_split(f)
+    tr_ids = {c[0]["conversation"] for c in tr}
+    te_ids = {c[0]["conversation"] for c in te}
+    assert not tr_ids & te_ids
+    assert len(te_ids) == 2 and len(tr_ids) == 8
+    tr2, te2 = annomi_split(f)
+    assert {c[0]["conversation"] for c in te2} == te_ids
+
+
+def test_annomi_labels_map_to_ours(tmp_path):
+    f = _write(tmp_path / "a.jsonl", _annomi_rows())
+    tr, _ = annomi_split(f)
+    ex = load_annomi(tr)
+    assert {e.source for e in ex} == {"annomi"}
+    assert ex[0].labels == {"open_question"} and ex[1].labels == {"reflection"}
+    assert ex[0].known == frozenset({"open_question", "closed_question", "reflection"})
+    assert annomi_labels({"annomi": {"question_subtype": "closed", "reflection_exists": "False"}}) == {"closed_question"}
+    assert annomi_labels({"speaker": "buyer"}) is None
+
+
+def test_the_trainer_refuses_the_held_out_file(tmp_path, capsys):
+    from coach.analysis.train import main
+
+    f = _write(tmp_path / "heldout.jsonl", [{"conversation": "x", "turn": 0, "speaker": "rep", "text": "Hi", "labels": []}])
+    assert main(["--sales", str(f), "--no-save", "--annomi", str(tmp_path / "none.jsonl")]) == 2
+    assert "held-out" in capsys.readouterr().err
+
+
+def test_shipped_heads_fit_the_analysers_features():
+    from coach.analysis.analyzer import HEAD_LABELS, SCALAR_NAMES
+    from coach.analysis.heads import Heads
+
+    path = REPO / "models" / "heads.npz"
+    if not path.exists():
+        pytest.skip("no trained heads in this checkout")
+    h = Heads.load(path)
+    assert h.labels == HEAD_LABELS
+    assert h.feature_names[384:] == SCALAR_NAMES
+    x = np.zeros((2, len(h.feature_names)), np.float32)
+    p = h.proba(x)
+    assert p.shape == (2, len(HEAD_LABELS)) and np.all((p >= 0) & (p <= 1))
+    assert np.all((h.thr > 0) & (h.thr < 1))
+    # trained on the sales training files only, never the held-out one
+    assert not any("heldout" in f for f in h.meta["sales_files"])
