@@ -331,3 +331,12 @@ def test_any_conversation_keeps_the_buyers_invariants(turns, seed):
         if "family" in turn.revealed:
             assert turn.kind == "reveal"  # volunteer: false is never offered unasked
     assert len(set(state.said)) == len(state.said)
+
+
+def test_acknowledging_a_guarded_answer_brings_the_buyer_back_to_it(scenario):
+    buyer, state = fresh(scenario)
+    assert play(buyer, state, "[open_question] How is hiring bakers going?").kind == "guarded"  # trust 42 < 55
+    still = play(buyer, state, "[empathy] Sounds like a sore point.")
+    assert still.kind == "guarded" and still.asked_about == ("staffing",)  # trust 47
+    opened = play(buyer, state, "[empathy reflection follow_up] So it wears you down.")
+    assert opened.kind == "reveal" and opened.revealed == ("staffing",)

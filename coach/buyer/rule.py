@@ -436,14 +436,14 @@ class RuleBuyer:
             if next_step:
                 return None, True
 
-        if topic is None and state.last_topic is not None:
-            # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
+        if topic is None and state.last_topic is not None and max(kw.values(), default=0.0) < KW_CONFIRM:
+            labels = set(analysed.labels)
             words = analysed.words or len(analysed.text.split())
-            if (
-                ("follow_up" in analysed.labels or "open_question" in analysed.labels)
-                and words <= SHORT_PROMPT_WORDS
-                and max(kw.values(), default=0.0) < KW_CONFIRM
-            ):
+            # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
+            prompt = bool(labels & {"follow_up", "open_question"}) and words <= SHORT_PROMPT_WORDS
+            # Acknowledging a guarded answer ("Sounds like a sore point") invites the buyer back to it.
+            guarded_last = state.last_topic not in state.discovered
+            if prompt or (guarded_last and labels & {"follow_up", "reflection", "empathy"}):
                 topic = state.last_topic
         return topic, False
 
@@ -459,7 +459,8 @@ class RuleBuyer:
 
     def _volunteer(self, topic: str | None, state: BuyerState) -> str | None:
         anchor = topic or state.last_topic or (state.discovered[-1] if state.discovered else None)
-        order = self._related[anchor] if anchor else self._order
+        # The fact they were guarded about comes first, then the ones related to it.
+        order = [anchor, *self._related[anchor]] if anchor else self._order
         for i in order:
             d = self._discoveries[i]
             if i in state.discovered or not d.volunteer:
