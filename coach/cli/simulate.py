@@ -199,7 +199,8 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
                 click.echo(line, err=True)
     analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
     passed = failed = 0
-    for path, sc in scenarios:
+    for full, sc in scenarios:
+        path = _shown(full)
         if not sc.tests:
             click.echo(f"{path}: no tests")
             continue
@@ -225,6 +226,14 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
         raise SystemExit(2)
     if failed:
         raise SystemExit(1)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 COMMANDS = [simulate]
