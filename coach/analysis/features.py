@@ -168,6 +168,19 @@ _INVITE_PHRASES = re.compile(
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?")
+_FILLERS = re.compile(r"\b(?:u+m+|u+h+|erm|er|hmm+|mm+(?:-hmm)?|mhm|uh-huh|you know|i mean|kind of|sort of|like,)\b[,.]*\s*")
+_STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*(?:-+|—|–|,)\s*\1\b)+")
+_CLAUSE = re.compile(r"(?:,|;|:|\s-+\s|--+|—|–|\.\.\.)\s*")
+_SUBJ = {"you", "we", "they", "it", "there", "that", "this", "he", "she", "i", "your", "u", "anyone",
+         "anything", "someone", "something", "the"}
+
+
+def _normalize_speech(low: str) -> str:
+    """Lower-cased sentence without fillers ("um", "you know") and stutters
+    ("in-in", "so-so", "the-- the"), as transcripts of speech are full of them."""
+    low = _FILLERS.sub("", low)
+    low = _STUTTER.sub(r"\1", low)
+    return low.lstrip(" -—–.,")
 
 
 def words_of(text: str) -> list[str]:
@@ -279,10 +292,20 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     s.i = sum(t in ("i", "my", "me", "i'm", "i've", "i'd", "i'll") for t in toks)
     if not toks:
         return s
-    # first word after discourse markers ("So, what ...", "Okay and how many ...")
-    m = _PREFIX.match(low)
-    core = low[m.end():] if m and m.end() < len(low) else low
+    # first word after discourse markers ("So, what ...", "Okay and how many ..."),
+    # once the fillers and stutters of speech are gone ("So, um, in-in what ways")
+    norm = _normalize_speech(low)
+    m = _PREFIX.match(norm)
+    core = norm[m.end():] if m and m.end() < len(norm) else norm
     ctoks = _tokens_lower(core) or toks
+    if ctoks[0] not in WH and ctoks[0] not in AUX and ctoks[0] not in INVITE_VERBS and s.has_qmark:
+        # a spoken preamble before the question: "Hi, Billy, how are you doing?",
+        # "All these changes you've made, where does the offending fit?"
+        for cm in reversed(list(_CLAUSE.finditer(core))):
+            tail = _tokens_lower(core[cm.end():])
+            if tail and (tail[0] in WH or (tail[0] in AUX and len(tail) > 1 and tail[1] in _SUBJ)):
+                ctoks = tail
+                break
     k = 0
     toks = ctoks
     head = toks[k]

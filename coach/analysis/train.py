@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from coach.analysis import rules as R
-from coach.analysis.analyzer import HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, decide_from_scores, models_dir, turn_vector
+from coach.analysis.analyzer import (
+    HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, models_dir, turn_vector,
+)
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
 from coach.analysis.evaluation import format_table, macro_f1, prf
 from coach.analysis.features import MAX_CHARS, sanitize
@@ -134,20 +136,17 @@ def fit_heads(X, Y, Wt, *, hidden: int = 64, l2: float = 1e-2, epochs: int = 300
                  feature_names=("emb",) * 384 + SCALAR_NAMES, meta=meta or {}, W1=W1, b1=b1)
 
 
-def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: dict, labels=HEAD_LABELS):
+def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: dict, labels=HEAD_LABELS,
+                    fu_thr: float | None = None):
     """Labels of every example, conversation by conversation (checklist included)."""
     out = []
     state, conv = _RunState(), None
     for e, p, pr in zip(examples, prepared, probs):
         if e.conversation != conv:
             state, conv = _RunState(), e.conversation
-        labs = decide_from_scores(dict(zip(labels, pr.tolist())), thr, p.st, p.cues)
-        n_q = len(p.st.questions)
-        if n_q == 0 and labs & {"open_question", "closed_question", "leading_question"}:
-            n_q = 1
-        ck, state.run = R.checklist(n_q, "follow_up" in labs, state.run)
-        if ck:
-            labs.add("checklist")
+        scores = dict(zip(labels, pr.tolist()))
+        labs = decide_from_scores(scores, thr, p.st, p.cues)
+        apply_checklist(labs, scores, p.st, state, fu_thr)
         out.append(labs)
     return out
 
@@ -229,8 +228,14 @@ def main(argv=None) -> int:
     s_idx = np.where(is_sales)[0]
     thr = {lab: best_threshold(oof[s_idx, k], Y[s_idx, k]) for k, lab in enumerate(HEAD_LABELS)}
     s_ex = [examples[i] for i in s_idx]
-    pred = decide_sequence(s_ex, [prepared[i] for i in s_idx], oof[s_idx], thr)
-    table = prf([e.labels for e in s_ex], pred, LABELS)
+    s_prep = [prepared[i] for i in s_idx]
+    gold = [e.labels for e in s_ex]
+    # how sure a follow-up must be to break a checklist run (see apply_checklist)
+    fu_thr = max((None, 0.5, 0.6, 0.7, 0.8, 0.9),
+                 key=lambda t: prf(gold, decide_sequence(s_ex, s_prep, oof[s_idx], thr, fu_thr=t),
+                                   ["checklist", "follow_up"])["checklist"]["f1"])
+    pred = decide_sequence(s_ex, s_prep, oof[s_idx], thr, fu_thr=fu_thr)
+    table = prf(gold, pred, LABELS)
     print(format_table(table, f"cross-validated on sales ({args.folds} folds by conversation; thresholds tuned on the same folds)"))
     report = {
         "sales_files": [str(p) for p in args.sales], "sales_turns": len(sales),
@@ -238,7 +243,7 @@ def main(argv=None) -> int:
         "annomi_train_conversations": len(annomi_train), "annomi_train_turns": len(anno),
         "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE},
         "annomi_weight": args.annomi_weight, "heads": {"kind": "mlp", **kw}, "folds": args.folds,
-        "thresholds": thr, "cv": table, "cv_macro_f1": macro_f1(table),
+        "thresholds": thr, "checklist_follow_up_threshold": fu_thr, "cv": table, "cv_macro_f1": macro_f1(table),
     }
     if args.no_save:
         return 0
