@@ -55,6 +55,7 @@ def wall(perf):
 print(json.dumps({
     "app_built": built - t0,
     "first_frame": wall(app.first_frame_at),
+    "first_frame_cpu": app.first_frame_cpu,
     "scenarios_listed": wall(listed),
     "analyzer_ready": wall(app.analyzer_ready_at),
     "analyzer_error": app.analyzer_error,
@@ -83,6 +84,7 @@ def main() -> None:
         print(f"analyser failed to load: {errors.pop()}", file=sys.stderr)
     for key, label in (
         ("first_frame", "time to first frame"),
+        ("first_frame_cpu", "  of which CPU in the process"),
         ("scenarios_listed", "time until scenarios are listed"),
         ("analyzer_ready", "time until analysis is ready"),
     ):

@@ -173,7 +173,7 @@ async def test_typing_is_possible_while_the_analyser_loads():
         assert "Loading the analyser" in screen.query_one("#thinking").render().plain
         release.set()
         await settle(pilot)
-        assert view.query_one(Chips).pending is None
+        assert view.query_one(Chips).pending is None, [n.message for n in app._notifications]
         assert len(screen.session.exchanges) == 1
         assert app.analyzer_ready_at is not None
 
