@@ -221,3 +221,14 @@ async def test_only_the_sessions_rep_can_continue_it():
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, TranscriptScreen)
+
+
+async def test_empty_database_says_so():
+    app = _app(memory_store())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.shown == []
+        assert "No sessions stored yet" in app.screen.query_one("#rep-trend").render().plain
+        await pilot.press("enter")  # nothing to open: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)

@@ -157,8 +157,14 @@ class ReviewScreen(Screen[None]):
         spark = self.query_one("#rep-trend", ScoreSparkline)
         row = self._current()
         if row is None:
-            spark.set_scores([], label="Trend")
+            spark.empty = (
+                "No sessions stored yet: sessions appear here as reps practise."
+                if not self.rows
+                else "No session matches the filter."
+            )
+            spark.set_scores([], label="")
             return
+        spark.empty = "no finished sessions yet"
         rep = row.get("rep") or ""
         scores = [t["score"] for t in self.app.store.trend(rep) if t.get("score") is not None]
         spark.set_scores(scores, label=f"Trend of {one_line(rep, 20)} (all scenarios):")
