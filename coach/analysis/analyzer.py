@@ -32,7 +32,8 @@ from coach.labels import LABELS
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
 _CUE_NAMES = tuple(f"cue_{lab}" for lab in R.CUES)
 _FU_NAMES = ("fu_has_buyer", "fu_overlap", "fu_overlap_frac", "fu_num", "fu_uptake",
-             "fu_anaphor", "fu_ack_only", "fu_short")
+             "fu_anaphor", "fu_ack_only", "fu_short", "fu_buyer_asked", "fu_buyer_objects",
+             "fu_buyer_feels")
 #: The non-embedding features, in order.
 SCALAR_NAMES = F.FEATURE_NAMES + _CUE_NAMES + _FU_NAMES
 DIM = 384

@@ -42,6 +42,12 @@ CUES: dict[str, list] = {
         (r"\bi (honestly |really )?don'?t see (why|the problem|what)\b", "dismisses the buyer's concern"),
         (r"\bthat'?s (just )?(an excuse|a myth|outdated|old thinking|irrelevant)\b", "dismisses the buyer's concern"),
         (r"\bhonestly,? you\b|\bclearly,? you\b|\bobviously,? you\b", "tells the buyer what they think"),
+        (r"\bwith respect\b|\bi wouldn'?t worry\b|\byou get what you pay for\b|\bin my experience\b", "brushes the buyer's point aside"),
+        (r"\b(probably |just )?(overthinking|overcomplicating)\b|\bit'?s (really )?not (that )?(hard|difficult|complicated|a big deal)\b", "brushes the buyer's point aside"),
+        (r"\byou'?ll (want|need|regret)\b|\byou'?d (want|be crazy|be mad)\b|\bisn'?t it time\b|\bnothing (is )?stopping you\b", "tells the buyer what they want"),
+        (r"\b(surely|come on)\b", "pushes for agreement"),
+        (r"\b(miss out|fall behind|left behind|catch up|get ahead of|before (it'?s|the) )", "pushes with fear of missing out"),
+        (r"\b(most|every|other) (\w+ ){0,2}(your size|like you|in your position|already)\b", "pushes with what others do"),
     ),
     "self_interested": _c(
         (r"\bbudget(s|ed)?\b", "qualifies budget before value"),
@@ -66,6 +72,8 @@ CUES: dict[str, list] = {
         (r"\b(customers|clients|companies) (like|such as) (you|yours)\b|\bcase study\b|\bone of our (customers|clients)\b", "unprompted case study"),
         (r"\bthat'?s (exactly )?(why|what) (we|our)\b", "turns the buyer's point into a pitch"),
         (r"\bhalves?\b|\bslashes\b|\beliminates?\b", "claims for the offer"),
+        (r"\b(ours|our \w+(?: \w+)?) (is|are|has|have|gives|sells|beats|guarantees?|will|would|can|does|works|pays|cuts|saves)\b", "promotes the seller's offer"),
+        (r"\bwe'?re not like\b|\bwe'?ve got (great|the best|proven|a proven)\b|\bpays for itself\b|\b(no one|nobody|none) (matches|beats|comes close|like)\b", "promotes the seller's offer"),
     ),
     "empathy": _c(
         (r"\b(that |this |it )?sounds (really |so |pretty |incredibly |very |genuinely )?(exhausting|painful|frustrating|hard|tough|stressful|difficult|rough|awful|overwhelming|draining|brutal|scary|miserable|lonely|unfair|like a lot|like a nightmare|like a grind)\b", "names what the buyer feels"),
@@ -113,6 +121,17 @@ _UPTAKE = re.compile(
     r"because of\b|with\b|even\b|i hear\b|ouch\b|oof\b|hm+\b|interesting\b|ok(ay)?,? so\b|right,? so\b)",
     re.I,
 )
+_OBJECTION = re.compile(
+    r"\b(not (sure|convinced|interested|ready|looking)|no (need|budget|reason)|don'?t (need|think|see|want|have)|"
+    r"too (expensive|much|pricey|high|slow|risky)|already (have|use|got)|happy with|can'?t (afford|justify)|"
+    r"we'?re fine|won'?t|isn'?t|doesn'?t|not (a|the) priority|cheaper|competitor|other (vendors?|suppliers?))\b",
+    re.I,
+)
+_FEELING = re.compile(
+    r"\b(worr|stress|frustrat|exhaust|tired|scared|afraid|nervous|anxious|burn(ed|t)|angry|upset|embarrass|"
+    r"overwhelm|drown|struggl|lost|hate|awful|terrible|nightmare|pressure|blame|quit|crying|sleep)\w*",
+    re.I,
+)
 _ANAPHOR = re.compile(r"\b(that|this|it|those|these|there|then)\b", re.I)
 _ACK_ONLY = re.compile(
     r"^\W*(ok(ay)?|sure|right|got it|i see|great|cool|fine|alright|thanks|thank you|"
@@ -133,6 +152,8 @@ STRONG = {
     ("pitching", "turns the buyer's point into a pitch"),
     ("pitching", "claims numbers for the offer"),
     ("pitching", "lists features"),
+    # 0.80 on the training turns, but the contract names superlatives as pitching outright
+    ("pitching", "superlatives"),
     ("empathy", "acknowledges the buyer's situation"),
     ("mutual_success", "a shared outcome"),
     ("mutual_success", "readiness to walk away if it is not a fit"),
@@ -185,7 +206,7 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
     if not buyer_text or not buyer_text.strip():
         return {"fu_has_buyer": 0.0, "fu_overlap": 0.0, "fu_overlap_frac": 0.0, "fu_num": 0.0,
                 "fu_uptake": 0.0, "fu_anaphor": 0.0, "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
-                "fu_short": 0.0}
+                "fu_short": 0.0, "fu_buyer_asked": 0.0, "fu_buyer_objects": 0.0, "fu_buyer_feels": 0.0}
     b = content_stems(buyer_text)
     r = rep_st.content
     shared = b & r
@@ -201,6 +222,12 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
         "fu_anaphor": float(bool(_ANAPHOR.search(first)) and len(words_of(first)) <= 8),
         "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
         "fu_short": float(rep_st.words <= 6),
+        # a brief answer to the buyer's own question is not a pitch
+        "fu_buyer_asked": float("?" in buyer_text[-200:]),
+        # a rebuttal of an objection is where pressure lives
+        "fu_buyer_objects": float(bool(_OBJECTION.search(buyer_text[:2000]))),
+        # feelings in the buyer's turn invite empathy
+        "fu_buyer_feels": float(bool(_FEELING.search(buyer_text[:2000]))),
     }
 
 

@@ -136,6 +136,21 @@ def fit_heads(X, Y, Wt, *, hidden: int = 64, l2: float = 1e-2, epochs: int = 300
                  feature_names=("emb",) * 384 + SCALAR_NAMES, meta=meta or {}, W1=W1, b1=b1)
 
 
+def fit_ensemble(X, Y, Wt, *, seeds: int = 3, **kw) -> Heads:
+    """Several MLPs from different seeds, their logits averaged. Stored as one wider
+    MLP (hidden layers side by side, output weights divided by the count), so
+    inference is unchanged."""
+    if seeds <= 1:
+        return fit_heads(X, Y, Wt, **kw)
+    hs = [fit_heads(X, Y, Wt, seed=k, **kw) for k in range(seeds)]
+    h = hs[0]
+    h.W1 = np.concatenate([x.W1 for x in hs], axis=1)
+    h.b1 = np.concatenate([x.b1 for x in hs])
+    h.W = np.concatenate([x.W for x in hs], axis=1) / seeds
+    h.b = np.mean([x.b for x in hs], axis=0).astype(np.float32)
+    return h
+
+
 def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: dict, labels=HEAD_LABELS,
                     fu_thr: float | None = None):
     """Labels of every example, conversation by conversation (checklist included)."""
@@ -188,7 +203,7 @@ def cross_validate(X, Y, Wt, examples, prepared, *, folds: int, seed: int = 0, *
     for f in range(folds):
         tr = fold != f
         te = fold == f
-        h = fit_heads(X[tr], Y[tr], Wt[tr], **kw)
+        h = fit_ensemble(X[tr], Y[tr], Wt[tr], **kw)
         oof[te] = h.proba(X[te])
     return oof, sales
 
@@ -198,9 +213,10 @@ def main(argv=None) -> int:
     ap.add_argument("--sales", nargs="*", type=Path, default=DEFAULT_SALES, help="labelled sales JSONL files (never the held-out set)")
     ap.add_argument("--annomi", type=Path, default=DEFAULT_ANNOMI, help="AnnoMI dev JSONL (its training conversations are used)")
     ap.add_argument("--annomi-weight", type=float, default=0.3, help="weight of an AnnoMI turn against a sales turn")
-    ap.add_argument("--hidden", type=int, default=64, help="hidden units of the MLP heads")
-    ap.add_argument("--l2", type=float, default=1e-2, help="L2 penalty of the MLP heads")
+    ap.add_argument("--hidden", type=int, default=128, help="hidden units of the MLP heads")
+    ap.add_argument("--l2", type=float, default=3e-2, help="L2 penalty of the MLP heads")
     ap.add_argument("--epochs", type=int, default=300, help="full-batch Adam steps")
+    ap.add_argument("--seeds", type=int, default=3, help="MLPs averaged (different initialisations)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", type=Path, default=None, help="directory for heads.npz (default: the package's models/)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/coach-train-cache"), help="embedding cache directory")
@@ -223,7 +239,7 @@ def main(argv=None) -> int:
     cache.save()
     print(f"features {X.shape} in {time.perf_counter() - t0:.1f}s")
     Y, Wt = targets(examples, args.annomi_weight)
-    kw = dict(hidden=args.hidden, l2=args.l2, epochs=args.epochs)
+    kw = dict(hidden=args.hidden, l2=args.l2, epochs=args.epochs, seeds=args.seeds)
     oof, is_sales = cross_validate(X, Y, Wt, examples, prepared, folds=args.folds, **kw)
     s_idx = np.where(is_sales)[0]
     thr = {lab: best_threshold(oof[s_idx, k], Y[s_idx, k]) for k, lab in enumerate(HEAD_LABELS)}
@@ -247,7 +263,7 @@ def main(argv=None) -> int:
     }
     if args.no_save:
         return 0
-    heads = fit_heads(X, Y, Wt, **kw, thr=[thr[lab] for lab in HEAD_LABELS],
+    heads = fit_ensemble(X, Y, Wt, **kw, thr=[thr[lab] for lab in HEAD_LABELS],
                       meta={k: v for k, v in report.items() if k != "cv"})
     out = args.out or models_dir()
     heads.save(out / "heads.npz")
