@@ -299,3 +299,22 @@ async def test_help_lists_keys_and_every_label():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_metrics_panel_agrees_with_the_chips():
+    from coach.ui.widgets.metrics import MetricsPanel
+
+    app = _app(memory_store())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        for line in GOOD_TURNS + ["So the real damage was to the retail accounts rather than the servers."]:
+            await say(pilot, line)
+            await settle(pilot)
+        screen = app.screen
+        chips = [set(v.query_one(Chips).labels) for v in screen.query(RepLine)]
+        values = screen.query_one("#metrics", MetricsPanel).values
+        assert values["follow_ups"] == sum("follow_up" in c for c in chips)
+        assert values["reflections"] == sum("reflection" in c for c in chips)
+        text = screen.query_one("#metrics", MetricsPanel).render().plain
+        assert f"Follow-ups {values['follow_ups']}" in text

@@ -590,8 +590,10 @@ def _panel_values(summary: dict) -> dict[str, float]:
         "open": summary.get("open_questions", 0),
         "closed": summary.get("closed_questions", 0),
         "leading": summary.get("leading_questions", 0),
-        "follow_ups": summary.get("follow_ups", 0),
-        "reflections": summary.get("reflections", 0),
+        # Turns that carry the chips, so the panel agrees with what the rep sees
+        # (summary["follow_ups"] counts follow-up *questions* only).
+        "follow_ups": (summary.get("labels") or {}).get("follow_up", summary.get("follow_ups", 0)),
+        "reflections": (summary.get("labels") or {}).get("reflection", summary.get("reflections", 0)),
     }
 
 
