@@ -148,7 +148,7 @@ class ScorecardScreen(Screen[None]):
         lines: list[Static] = []
         for title, pick, style in (
             ("Best turn", _turn_pick(card, "best", turns), "green"),
-            ("Worst turn", _turn_pick(card, "worst", turns), "red"),
+            ("Weakest turn", _turn_pick(card, "worst", turns), "red"),
         ):
             if pick is None:
                 continue
