@@ -318,3 +318,25 @@ async def test_metrics_panel_agrees_with_the_chips():
         assert values["reflections"] == sum("reflection" in c for c in chips)
         text = screen.query_one("#metrics", MetricsPanel).render().plain
         assert f"Follow-ups {values['follow_ups']}" in text
+
+
+async def test_scorecard_quotes_best_and_weakest_turn_with_reasons_from_the_store():
+    from test_ui_support import play_session
+
+    store = memory_store()
+    session_id = play_session(store, "alex", GOOD_TURNS + BAD_TURNS[:1], seed=0)
+    stored = store.session(session_id)
+    rep_texts = {t["text"] for t in stored["turns"] if t["speaker"] == "rep"}
+    parts = stored["scorecard"]["parts"]
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(session_id)
+        await pilot.pause()
+        shown = _text_of(app.screen.query_one("#score-turns"))
+        for heading, which in (("Best turn", "best"), ("Weakest turn", "worst")):
+            assert heading in shown
+            after = shown.split(heading, 1)[1]
+            quoted = after.split("“", 1)[1].split("”", 1)[0]
+            assert quoted in rep_texts
+            whys = [p[which]["why"] for p in parts if p.get(which) and p[which]["why"]]
+            assert any(w in after for w in whys)
