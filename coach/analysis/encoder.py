@@ -20,7 +20,10 @@ DIM = 384
 MAX_TOKENS = 128
 #: Characters handed to the tokenizer per text: more could not survive MAX_TOKENS.
 MAX_CHARS = 2000
-BATCH = 32
+BATCH = 64
+#: Tokens (batch size x padded length) per encoder call: bounds the attention
+#: buffers, hence peak memory, when long turns come in a batch.
+TOKEN_BUDGET = 1024
 
 
 def models_dir() -> Path:
@@ -40,8 +43,9 @@ class Encoder:
 
         tok = Tokenizer.from_file(str(models_dir() / "minilm" / "tokenizer.json"))
         tok.enable_truncation(max_length=max_tokens)
-        # The shipped tokenizer pads every text to 128; pad to the batch's longest instead.
-        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        # The shipped tokenizer pads every text to 128; batches are padded here instead,
+        # to their own longest text.
+        tok.no_padding()
         self._tok = tok
         self._tok_lock = threading.Lock()
         so = ort.SessionOptions()
@@ -72,18 +76,30 @@ class Encoder:
         if len(uniq) < len(texts):
             pos = {t: i for i, t in enumerate(uniq)}
             return self.encode(uniq, batch_size=batch_size)[[pos[t] for t in texts]]
-        # Sorting by length keeps padding (wasted work) small inside each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for lo in range(0, len(order), batch_size):
-            idx = order[lo : lo + batch_size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
-        return out
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
         with self._tok_lock:
             enc = self._tok.encode_batch(texts)
-        ids = np.array([e.ids for e in enc], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        ids_all = [e.ids for e in enc]
+        # Sorting by length keeps padding (wasted work) small inside each batch;
+        # the token budget keeps batches of long texts small.
+        order = sorted(range(len(texts)), key=lambda i: len(ids_all[i]))
+        lo = 0
+        while lo < len(order):
+            hi = lo + 1
+            while (hi < len(order) and hi - lo < batch_size
+                   and (hi - lo + 1) * len(ids_all[order[hi]]) <= TOKEN_BUDGET):
+                hi += 1
+            idx = order[lo:hi]
+            out[idx] = self._run([ids_all[i] for i in idx])
+            lo = hi
+        return out
+
+    def _run(self, seqs: list[list[int]]) -> np.ndarray:
+        n = max(len(x) for x in seqs)
+        ids = np.zeros((len(seqs), n), dtype=np.int64)
+        mask = np.zeros((len(seqs), n), dtype=np.int64)
+        for r, x in enumerate(seqs):
+            ids[r, : len(x)] = x
+            mask[r, : len(x)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
