@@ -435,7 +435,9 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
             continue
         cs = by_label.get(lab, [])
         if lab == "reflection":
-            cs = [c for c in cs if not R._in_question(c, st)]
+            # a reflection is a whole statement: quote the sentence, not the opener
+            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R._in_question(c, st)
+                  for s in st.sentences if s.start <= c.start < s.end]
         if lab == "curiosity":
             cs = [c for c in cs if R._in_question(c, st)]
         if cs:
@@ -448,7 +450,13 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
             continue
         span = _fallback_span(lab, p, buyer)
         if span:
-            out.append(_ev(lab, text, span[0], span[1], _HEAD_WHY[lab]))
+            why = _HEAD_WHY[lab]
+            if lab == "follow_up" and buyer:
+                words = list(dict.fromkeys(p.clean[a:b].lower() for a, b in R.shared_words(p.clean, buyer)
+                                           if span[0] <= a < span[1]))
+                if words:
+                    why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
+            out.append(_ev(lab, text, span[0], span[1], why))
     if "checklist" in labels and st.questions:
         qs = st.questions
         if len(qs) >= 3:
