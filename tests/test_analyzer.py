@@ -200,3 +200,20 @@ def test_rep_turn_carries_embedding(analyzer):
     t = rep_after(analyzer, None, "What are you hoping to achieve with this?")
     assert t.embedding is not None and abs(np.linalg.norm(t.embedding) - 1) < 1e-4
     assert set(t.labels) >= {"open_question", "curiosity"}
+
+
+def test_load_is_cached_and_thread_safe(analyzer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        loaded = list(pool.map(lambda _: Analyzer.load(), range(8)))
+    assert all(a is analyzer for a in loaded)
+    # conversations on several threads at once keep their own history
+    def run(i):
+        conv = analyzer.conversation()
+        conv.add_buyer("We lost a week of orders.")
+        return conv.add_rep("A whole week. What did that do to your retail accounts?").labels
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, range(8)))
+    assert len(set(results)) == 1 and "follow_up" in results[0]
