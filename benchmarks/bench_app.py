@@ -84,7 +84,7 @@ def main() -> None:
         print(f"analyser failed to load: {errors.pop()}", file=sys.stderr)
     for key, label in (
         ("first_frame", "time to first frame"),
-        ("first_frame_cpu", "  of which CPU in the process"),
+        ("first_frame_cpu", "  CPU by then (all threads)"),
         ("scenarios_listed", "time until scenarios are listed"),
         ("analyzer_ready", "time until analysis is ready"),
     ):
