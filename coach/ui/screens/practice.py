@@ -474,7 +474,12 @@ class PracticeScreen(Screen[None]):
             return
         text = Text(end="")
         # What went wrong first (at most two flags), else what went right.
-        bad = [e for e in analysed.evidence if e.label in BAD]
+        # One quote per label, so two flags of one kind do not crowd out the tip.
+        first: dict[str, object] = {}
+        for e in analysed.evidence:
+            if e.label in BAD:
+                first.setdefault(e.label, e)
+        bad = list(first.values())
         # With nothing to flag, praise the rarest good habit the turn showed.
         praise = sorted(analysed.evidence, key=lambda e: _PRAISE_ORDER.get(e.label, len(_PRAISE_ORDER)))
         shown = bad[:2] if bad else praise[:1]
