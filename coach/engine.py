@@ -168,10 +168,18 @@ class PracticeSession:
         if self.ended:
             raise RuntimeError("the session has ended; start a new one")
         text = rep_text.strip()
+        checkpoint = self._conv.checkpoint()
         analysed = self._conv.add_rep(text[:MAX_ANALYSED_CHARS])
-        hinted, self._hint_pending = self._hint_pending, False
+        hinted = self._hint_pending
         if self.store is not None:
-            self.store.add_turn(self.session_id, speaker="rep", text=text, analysed=analysed, hint=hinted)
+            try:
+                self.store.add_turn(self.session_id, speaker="rep", text=text, analysed=analysed, hint=hinted)
+            except Exception:
+                # Not stored, so not said: the app hands the text back to the
+                # rep, and sending it again must not count it twice.
+                self._conv.rollback(checkpoint)
+                raise
+        self._hint_pending = False
         before = self._state.trust
         reply = self.buyer.reply(self._state, analysed)
         self._conv.add_buyer(reply.text)

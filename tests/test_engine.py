@@ -189,3 +189,27 @@ def test_the_turn_after_a_hint_is_stored_as_hinted(scenario, store):
     rep_turns = [t for t in store.session(session.session_id)["turns"] if t["speaker"] == "rep"]
     assert [t["hint"] for t in rep_turns] == [True, False]
     assert session.finish().hints == 1
+
+
+def test_a_turn_the_store_refuses_is_taken_back_whole(scenario, store, monkeypatch):
+    """A locked database mid-session: the turn is not half-played, and sending it again counts once."""
+    from coach.store import StoreError
+
+    session = PracticeSession(scenario, ScriptedAnalyzer(), store=store)
+    real_add = store.add_turn
+
+    def locked(*args, **kwargs):
+        raise StoreError("coach.db: database is locked by another program")
+
+    monkeypatch.setattr(store, "add_turn", locked)
+    line = "[open_question curiosity] What happens when the ovens break down?"
+    with pytest.raises(StoreError):
+        session.play(line)
+    assert session.exchanges == [] and session.state.trust == 40
+    assert [s for s, _ in session._conv.turns] == ["buyer"]
+
+    monkeypatch.setattr(store, "add_turn", real_add)
+    ex = session.play(line)
+    assert ex.revealed == ("ovens",)
+    assert [s for s, _ in session._conv.turns] == ["buyer", "rep", "buyer"]
+    assert [t["speaker"] for t in store.session(session.session_id)["turns"]] == ["buyer", "rep", "buyer"]

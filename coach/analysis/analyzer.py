@@ -293,6 +293,21 @@ class ConversationAnalysis:
             self._buyer_last = None
             return res
 
+    def checkpoint(self) -> tuple:
+        """The conversation as it stands, for :meth:`rollback`."""
+        with self._lock:
+            return (len(self.turns), self._state.run, self._buyer_last)
+
+    def rollback(self, checkpoint: tuple) -> None:
+        """Forget every turn added since ``checkpoint`` (a turn that could not be
+        stored is taken back, so sending it again does not count it twice)."""
+        n, run, last = checkpoint
+        with self._lock:
+            del self.turns[n:]
+            del self.analysed[n:]
+            self._state.run = run
+            self._buyer_last = last
+
 
 # --------------------------------------------------------------------------- decisions
 

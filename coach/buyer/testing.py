@@ -41,6 +41,12 @@ class ScriptedConversation:
     def add_buyer(self, text: str) -> None:
         self.turns.append(("buyer", text))
 
+    def checkpoint(self) -> int:
+        return len(self.turns)
+
+    def rollback(self, checkpoint: int) -> None:
+        del self.turns[checkpoint:]
+
     def add_rep(self, text: str) -> AnalysedTurn:
         labels, clean = split_tag(text)
         if not labels:
