@@ -83,7 +83,7 @@ class HomeScreen(Screen[None]):
 
         try:
             refs = discover_scenarios()
-            scores = _best_and_last(self.app.store, self.app.rep)
+            scores = self.app.store.best_and_last(self.app.rep)
             # The rep's latest unfinished session per scenario (the terminal was
             # closed mid-session, say), to offer to continue it.
             for row in self.app.store.sessions(rep=self.app.rep, status="in_progress"):
@@ -265,15 +265,3 @@ def _score_cell(value: float | None) -> Text:
         return Text("–", style="dim", justify="right")
     style = "green" if value >= 75 else "yellow" if value >= 50 else "red"
     return Text(f"{value:.0f}", style=style, justify="right")
-
-
-def _best_and_last(store, rep: str) -> dict[str, dict]:
-    if hasattr(store, "best_and_last"):
-        return store.best_and_last(rep)
-    out: dict[str, dict] = {}
-    for row in store.trend(rep):
-        entry = out.setdefault(row["scenario_id"], {"best": row["score"], "last": row["score"], "attempts": 0})
-        entry["best"] = max(entry["best"], row["score"])
-        entry["last"] = row["score"]
-        entry["attempts"] += 1
-    return out
