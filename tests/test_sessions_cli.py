@@ -63,7 +63,7 @@ def test_show_prints_labels_evidence_and_tip(db):
 
 
 def test_comment_is_stored_with_author_and_turn(db):
-    r = run("comment", "1", "Ask about the cost instead.", "--turn", "1", "--author", "maria", db=db)
+    r = run("comment", "1", "Ask about the cost instead.", "--turn", "2", "--author", "maria", db=db)
     assert r.exit_code == 0, r.output
     s = open_store(db).session(1)
     assert s["turns"][1]["comments"][0]["author"] == "maria"
@@ -74,7 +74,7 @@ def test_comment_is_stored_with_author_and_turn(db):
 
 def test_search(db):
     r = run("search", "orders", db=db)
-    assert "session 1 turn 0" in r.output
+    assert "session 1 turn 1" in r.output
 
 
 def test_coach_db_env_variable_is_used(db, tmp_path):

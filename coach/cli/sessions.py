@@ -85,7 +85,7 @@ def show(ctx, session_id, as_json):
     click.echo(f"session {s['id']}: {_plain(s['rep'])} on {_plain(s['scenario_title'])} ({s['started_at'][:16]}, {score})")
     for t in s["turns"]:
         who = "REP  " if t["speaker"] == "rep" else "BUYER"
-        click.echo(f"\n[{t['idx']}] {who} {_plain(t['text'])}")
+        click.echo(f"\n[{t['idx'] + 1}] {who} {_plain(t['text'])}")
         if t["labels"]:
             click.echo("      labels: " + ", ".join(human(label) for label in t["labels"]))
         for ev in t["evidence"]:
@@ -102,7 +102,7 @@ def show(ctx, session_id, as_json):
 @click.command("comment")
 @click.argument("session_id", type=int)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=int, help="The turn number (as `coach show` prints it) to comment on.")
+@click.option("--turn", "turn_idx", type=int, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def comment(ctx, session_id, text, turn_idx, author):
@@ -117,7 +117,8 @@ def comment(ctx, session_id, text, turn_idx, author):
         s = store.session(session_id)
         turn_id = None
         if turn_idx is not None:
-            match = [t for t in s["turns"] if t["idx"] == turn_idx]
+            # Turns are numbered from 1, as `coach show` and the review app show them.
+            match = [t for t in s["turns"] if t["idx"] + 1 == turn_idx]
             if not match:
                 raise CoachError(f"session {session_id} has no turn {turn_idx}")
             turn_id = match[0]["id"]
@@ -138,7 +139,7 @@ def search(ctx, query, limit):
     if not hits:
         click.echo("no matches")
     for h in hits:
-        click.echo(f"session {h['session_id']} turn {h['idx']} ({_plain(h['rep'])}, {h['speaker']}): {_plain(h['snippet'])}")
+        click.echo(f"session {h['session_id']} turn {h['idx'] + 1} ({_plain(h['rep'])}, {h['speaker']}): {_plain(h['snippet'])}")
 
 
 COMMANDS = [sessions, show, comment, search]
