@@ -78,7 +78,7 @@ def test_the_trainer_refuses_the_held_out_file(tmp_path, capsys):
     from coach.analysis.train import main
 
     f = _write(tmp_path / "heldout.jsonl", [{"conversation": "x", "turn": 0, "speaker": "rep", "text": "Hi", "labels": []}])
-    assert main(["--sales", str(f), "--no-save", "--annomi", str(tmp_path / "none.jsonl")]) == 2
+    assert main(["--sales", str(f), "--no-final", "--annomi", str(tmp_path / "none.jsonl")]) == 2
     assert "held-out" in capsys.readouterr().err
 
 

