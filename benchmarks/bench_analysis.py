@@ -50,21 +50,28 @@ def _ok(flag: bool) -> str:
     return "PASS" if flag else "FAIL"
 
 
-def bench_sales(analyzer) -> dict:
-    from coach.analysis.data import sales_conversations
-    from coach.analysis.evaluation import format_table, macro_f1, prf
+def _analyse(analyzer, convs, gold_of):
+    """(turns, gold labels per turn or None for buyer turns, analyser output) of
+    labelled conversations, analysed in one batch."""
     from coach.analysis.types import Turn
-    from coach.labels import LABELS
 
-    convs = sales_conversations([HELDOUT])
     turns, conv_ids, gold = [], [], []
     for conv in convs:
         for r in conv:
             sp = "rep" if r.get("speaker") == "rep" else "buyer"
             turns.append(Turn(sp, r.get("text") or ""))
             conv_ids.append(r.get("conversation"))
-            gold.append(set(r.get("labels") or []) if sp == "rep" else None)
-    out = analyzer.analyze_turns(turns, conversations=conv_ids)
+            gold.append(gold_of(r) if sp == "rep" else None)
+    return turns, gold, analyzer.analyze_turns(turns, conversations=conv_ids)
+
+
+def bench_sales(analyzer) -> dict:
+    from coach.analysis.data import sales_conversations
+    from coach.analysis.evaluation import format_table, macro_f1, prf
+    from coach.labels import LABELS
+
+    convs = sales_conversations([HELDOUT])
+    turns, gold, out = _analyse(analyzer, convs, lambda r: set(r.get("labels") or []))
     g = [x for x in gold if x is not None]
     p = [set(a.labels) for a, x in zip(out, gold) if x is not None]
     table = prf(g, p, LABELS)
@@ -81,17 +88,9 @@ _WH = re.compile(r"\b(how|what|why|tell me|describe|which)\b", re.I)
 
 def bench_annomi(analyzer) -> dict:
     from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, annomi_labels, annomi_split
-    from coach.analysis.types import Turn
 
     _, test = annomi_split(ANNOMI)
-    turns, conv_ids, gold = [], [], []
-    for conv in test:
-        for r in conv:
-            sp = "rep" if r.get("speaker") == "rep" else "buyer"
-            turns.append(Turn(sp, r.get("text") or ""))
-            conv_ids.append(r.get("conversation"))
-            gold.append(annomi_labels(r) if sp == "rep" else None)
-    out = analyzer.analyze_turns(turns, conversations=conv_ids)
+    turns, gold, out = _analyse(analyzer, test, annomi_labels)
     rows = [(t.text, g, set(a.labels)) for t, g, a in zip(turns, gold, out) if g is not None]
 
     def f1(pairs, cls):
