@@ -123,6 +123,11 @@ class PracticeSession:
         self._hint_pending = False
         self._scorecard: Scorecard | None = None
         self.session_id: int | None = None
+        #: Buyer turns played but not yet stored (the store refused them); they are
+        #: written, in order, before anything else is stored.
+        self._unsaved: list[dict[str, Any]] = []
+        #: Why the last buyer turn could not be stored, while it is still unsaved.
+        self.save_error: str | None = None
 
         self.opening: BuyerTurn = self.buyer.opening(self._state)
         self._conv.add_buyer(self.opening.text)
@@ -168,6 +173,9 @@ class PracticeSession:
         if self.ended:
             raise RuntimeError("the session has ended; start a new one")
         text = rep_text.strip()
+        # A reply the store refused earlier goes first, or the transcript would
+        # lose its order; if it still fails, nothing of this turn has happened.
+        self._save_unsaved()
         checkpoint = self._conv.checkpoint()
         analysed = self._conv.add_rep(text[:MAX_ANALYSED_CHARS])
         hinted = self._hint_pending
@@ -184,9 +192,16 @@ class PracticeSession:
         reply = self.buyer.reply(self._state, analysed)
         self._conv.add_buyer(reply.text)
         if self.store is not None:
-            self.store.add_turn(
-                self.session_id, speaker="buyer", text=reply.text, trust=self._state.trust, revealed=reply.revealed
+            # The rep's turn is stored and the buyer has answered: the exchange
+            # stands even if its reply cannot be written now (raising would hand
+            # the rep's text back, and sending it again would store it twice).
+            self._unsaved.append(
+                dict(speaker="buyer", text=reply.text, trust=self._state.trust, revealed=list(reply.revealed))
             )
+            try:
+                self._save_unsaved()
+            except Exception as exc:  # noqa: BLE001 - kept and retried before the next write
+                self.save_error = str(exc) or type(exc).__name__
         ex = Exchange(
             index=len(self.exchanges),
             rep_text=text,
@@ -230,15 +245,23 @@ class PracticeSession:
         s = self._state
         if not s.ended:
             s.ended, s.end_reason = True, "finished"
-        self._scorecard = score(
+        card = score(
             self.scenario, self.exchanges, hints=len(self.hints), opening=self.opening.text, end_reason=s.end_reason
         )
         if self.store is not None:
-            card = self._scorecard
+            self._save_unsaved()
             self.store.finish_session(
                 self.session_id, score=card.total, scorecard=card.to_dict(), end_reason=s.end_reason or "finished"
             )
-        return self._scorecard
+        # Kept only once stored, so finishing again after a store error retries.
+        self._scorecard = card
+        return card
+
+    def _save_unsaved(self) -> None:
+        while self._unsaved:
+            self.store.add_turn(self.session_id, **self._unsaved[0])
+            self._unsaved.pop(0)
+        self.save_error = None
 
     @property
     def scorecard(self) -> Scorecard | None:

@@ -213,3 +213,61 @@ def test_a_turn_the_store_refuses_is_taken_back_whole(scenario, store, monkeypat
     assert ex.revealed == ("ovens",)
     assert [s for s, _ in session._conv.turns] == ["buyer", "rep", "buyer"]
     assert [t["speaker"] for t in store.session(session.session_id)["turns"]] == ["buyer", "rep", "buyer"]
+
+
+def test_a_reply_the_store_refuses_is_saved_before_the_next_turn_and_the_rep_turn_once(scenario, store, monkeypatch):
+    """The rep's turn is stored, then the database locks before the buyer's reply is
+    written: the exchange stands, the rep is not asked to send it again, and the reply
+    is written, in order, before the next turn (or at finish)."""
+    from coach.store import StoreError
+
+    session = PracticeSession(scenario, ScriptedAnalyzer(), store=store)
+    real_add = store.add_turn
+    refused = {"buyer"}  # the speakers whose turns the store refuses
+
+    def add_turn(sid, **kw):
+        if kw["speaker"] in refused:
+            raise StoreError("coach.db: database is locked by another program")
+        return real_add(sid, **kw)
+
+    monkeypatch.setattr(store, "add_turn", add_turn)
+    ex = session.play("[open_question curiosity] What happens when the ovens break down?")
+    assert ex.revealed == ("ovens",) and len(session.exchanges) == 1
+    assert "locked" in session.save_error
+    assert [t["speaker"] for t in store.session(session.session_id)["turns"]] == ["buyer", "rep"]
+
+    # still locked: the next turn is refused whole, and nothing is stored twice
+    refused.add("rep")
+    with pytest.raises(StoreError):
+        session.play("[reflection] So Saturdays are the worst.")
+    assert len(session.exchanges) == 1
+    refused.clear()
+    session.play("[reflection] So Saturdays are the worst.")
+    turns = store.session(session.session_id)["turns"]
+    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert turns[2]["text"] == ex.buyer.text and turns[2]["revealed"] == ["ovens"]
+    assert session.save_error is None
+
+
+def test_finishing_after_a_store_error_retries_and_stores_the_unsaved_reply(scenario, store, monkeypatch):
+    from coach.store import StoreError
+
+    session = PracticeSession(scenario, ScriptedAnalyzer(), store=store)
+    real_add, real_finish = store.add_turn, store.finish_session
+
+    def refuse(*args, **kwargs):
+        raise StoreError("coach.db: database is locked by another program")
+
+    monkeypatch.setattr(store, "add_turn", lambda sid, **kw: refuse() if kw["speaker"] == "buyer" else real_add(sid, **kw))
+    session.play("[open_question curiosity] What happens when the ovens break down?")
+    monkeypatch.setattr(store, "finish_session", refuse)
+    with pytest.raises(StoreError):
+        session.finish()
+    assert store.session(session.session_id)["status"] != "finished"
+
+    monkeypatch.setattr(store, "add_turn", real_add)
+    monkeypatch.setattr(store, "finish_session", real_finish)
+    card = session.finish()
+    final = store.session(session.session_id)
+    assert final["status"] == "finished" and final["score"] == card.total
+    assert [t["speaker"] for t in final["turns"]] == ["buyer", "rep", "buyer"]

@@ -283,6 +283,46 @@ async def test_a_database_error_mid_session_is_shown_and_the_turn_given_back():
         assert any("database is locked" in n.message for n in app._notifications)
 
 
+async def test_a_reply_the_database_refuses_is_kept_and_saved_with_the_next_turn():
+    """The rep's turn is stored, the buyer's reply is not: the exchange stands, the
+    rep is warned and not asked to send the turn again, and the reply is written
+    before the next turn, so the stored transcript has every turn once, in order."""
+    from coach.store import StoreError
+
+    store = memory_store()
+    refuse = {"buyer": 1}  # the store refuses the next buyer reply once
+
+    class LockedOnce:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def add_turn(self, session_id, **kwargs):
+            # (the opening, written when the session starts, goes through)
+            if kwargs.get("speaker") == "buyer" and refuse["buyer"] and store.session(session_id)["turns"]:
+                refuse["buyer"] -= 1
+                raise StoreError("coach.db: database is locked by another program (waited 5 s)")
+            return store.add_turn(session_id, **kwargs)
+
+    app = _app(LockedOnce())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await say(pilot, GOOD_TURNS[0])
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.query_one("#rep-input").value == ""
+        assert not screen.query_one(RepLine).query_one(Chips).pending
+        assert len(screen.query(BuyerLine)) == 2  # the opening and the reply
+        assert any("will be saved before your next turn" in n.message for n in app._notifications)
+        await say(pilot, GOOD_TURNS[1])
+        await settle(pilot)
+        sid = screen.session.session_id
+    turns = store.session(sid)["turns"]
+    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert [t["text"] for t in turns if t["speaker"] == "rep"] == GOOD_TURNS[:2]
+
+
 async def test_help_lists_keys_and_every_label():
     from coach.labels import LABELS
     from coach.ui.screens.help import HelpScreen

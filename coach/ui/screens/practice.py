@@ -343,6 +343,11 @@ class PracticeScreen(Screen[None]):
         conversation.scroll_end(animate=False)
         self._show_tip(analysed)
         self._update_side(buyer)
+        error = getattr(self.session, "save_error", None)
+        if error:
+            self.notify(markup=False, severity="warning", timeout=15,
+                        message=f"Could not save {self.first_name}'s reply yet: {error}. "
+                        "It will be saved before your next turn.")
         self.busy = False
         self._show_thinking(None)
         self._set_subtitle()
