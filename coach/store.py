@@ -206,6 +206,27 @@ class Store:
                     ],
                 )
 
+    def discard_if_unused(self, session_id: int) -> bool:
+        """Delete an unfinished session in which the rep said nothing and nobody
+        commented (a scenario opened and left), so it does not linger as an
+        empty "unfinished" session. Returns whether it was deleted."""
+        with self._write() as db:
+            used = self._one(
+                """select 1 from sessions s where s.id = ? and (s.status = 'finished'
+                   or exists (select 1 from turns where session_id = s.id and speaker = 'rep')
+                   or exists (select 1 from comments where session_id = s.id))""",
+                [session_id],
+            )
+            if used or self._one("select 1 from sessions where id = ?", [session_id]) is None:
+                return False
+            turns = "select id from turns where session_id = ?"
+            db.execute(f"delete from turn_labels where turn_id in ({turns})", [session_id])
+            db.execute(f"delete from evidence where turn_id in ({turns})", [session_id])
+            for table in ("turns", "scores"):
+                db.execute(f"delete from {table} where session_id = ?", [session_id])
+            db.execute("delete from sessions where id = ?", [session_id])
+            return True
+
     def add_comment(self, session_id: int, *, author: str, text: str, turn_id: int | None = None) -> int:
         """A manager's comment on a session or one of its turns; returns its id."""
         if not text.strip():

@@ -194,3 +194,21 @@ def test_folder_and_missing_parent(tmp_path):
 def test_wal_mode_on_files(tmp_path):
     st = open_store(tmp_path / "coach.db")
     assert st.db.journal_mode == "wal"
+
+
+def test_only_a_session_nobody_spoke_in_is_discarded():
+    store = Store(Database(memory=True))
+
+    def start():
+        sid = store.start_session(rep="sam", scenario_id="s", scenario_title="S", scenario_yaml="id: s\n")
+        store.add_turn(sid, speaker="buyer", text="Hello.", trust=40)
+        return sid
+
+    silent, spoken, commented = start(), start(), start()
+    store.add_turn(spoken, speaker="rep", text="What brings you here?")
+    store.add_comment(commented, author="mgr", text="Why no first question?")
+    assert store.discard_if_unused(silent) is True
+    assert store.discard_if_unused(spoken) is False and store.discard_if_unused(commented) is False
+    assert store.discard_if_unused(silent) is False  # already gone
+    assert sorted(r["id"] for r in store.sessions()) == sorted([spoken, commented])
+    assert store.search("Hello") and all(r["session_id"] != silent for r in store.search("Hello"))

@@ -238,6 +238,24 @@ async def test_leaving_mid_session_keeps_it_unfinished():
         assert [v.text for v in app.screen.query(RepLine)] == [GOOD_TURNS[0]]
 
 
+async def test_opening_a_scenario_and_leaving_without_a_word_leaves_no_session():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        assert len(store.sessions()) == 1  # the buyer's opening is stored as it happens
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert store.sessions() == []
+        # quitting the app straight from a silent session leaves nothing either
+        await open_scenario(pilot)
+        await settle(pilot)
+        assert len(store.sessions()) == 1
+    assert store.sessions() == []
+
+
 async def test_palette_carries_the_main_actions():
     store = memory_store()
     app = _app(store)
