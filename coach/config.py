@@ -90,3 +90,46 @@ def rep_name(cli_value: str | None = None, config: Config | None = None) -> str:
     if config.rep:
         return config.rep
     return login_name()
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> None:
+    """Set ``key = "value"`` in the config file, keeping every other line (and
+    comment) as it is; creates the file if needed.
+
+    Raises ConfigError (one line, naming the file) if the file cannot be read,
+    written, or would no longer parse.
+    """
+    import json
+    import re
+    import tomllib
+
+    if key not in ("rep", "theme"):
+        raise ValueError(f"unknown setting {key!r}")
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    lines = text.splitlines()
+    # Only top-level keys count: those before the first [table] header.
+    end = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("[")), len(lines))
+    at = next((i for i in range(end) if re.match(rf"\s*{key}\s*=", lines[i])), None)
+    if at is not None:
+        lines[at] = line
+    else:
+        lines.insert(end, line)
+    new = "\n".join(lines) + "\n"
+    try:
+        tomllib.loads(new)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not saving {key}: the file would not parse ({exc})") from None
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(new, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot save the config file: {exc.strerror or exc}") from None

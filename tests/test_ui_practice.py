@@ -272,6 +272,17 @@ async def test_palette_carries_the_main_actions():
         assert app.current_theme.dark is not dark
 
 
+async def test_the_theme_the_rep_toggles_to_is_handed_over_to_be_saved():
+    saved = []
+    app = _app(memory_store(), save_theme=saved.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_toggle_dark()
+        app.action_toggle_dark()
+        await pilot.pause()
+    assert saved == ["textual-light", "textual-dark"]
+
+
 async def test_a_database_error_mid_session_is_shown_and_the_turn_given_back():
     from coach.store import StoreError
 

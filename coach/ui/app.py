@@ -84,8 +84,12 @@ class CoachApp(App[None]):
         theme: str | None = None,
         watch_interval: float = 1.0,
         cursor_blink: bool = True,
+        save_theme: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
+        #: Called with the theme's name when the rep toggles it (run.py saves it
+        #: in the config file; tests pass nothing, so nothing is written).
+        self._save_theme = save_theme
         #: Read by coach.ui.widgets.inputs.make_input (snapshot tests turn it off).
         self.input_cursor_blink = cursor_blink
         self.store = store
@@ -230,6 +234,11 @@ class CoachApp(App[None]):
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+        if self._save_theme is not None:
+            try:
+                self._save_theme(self.theme)
+            except Exception as exc:  # noqa: BLE001 - the theme still changes; say why it was not kept
+                self.notify(markup=False, severity="warning", message=f"Theme not saved: {exc}")
 
     def action_show_help(self) -> None:
         from coach.ui.screens.help import HelpScreen
@@ -324,6 +333,7 @@ def make_app(
     theme: str | None = None,
     watch_interval: float = 1.0,
     cursor_blink: bool = True,
+    save_theme: Callable[[str], None] | None = None,
 ) -> CoachApp:
     """Build the app.
 
@@ -335,6 +345,7 @@ def make_app(
     buyer's seed for every session (None: a fresh one each time).
     ``watch_interval``: seconds between checks of ``scenario_file``'s mtime.
     ``cursor_blink``: False keeps input cursors still (snapshot tests).
+    ``save_theme``: called with the theme's name when the rep toggles it.
     """
     if mode not in ("practice", "review"):
         raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
@@ -349,4 +360,5 @@ def make_app(
         theme=theme,
         watch_interval=watch_interval,
         cursor_blink=cursor_blink,
+        save_theme=save_theme,
     )

@@ -14,7 +14,7 @@ def run_app(
 ) -> None:
     """Open the database and run the app; problems become one-line CoachErrors."""
     from coach.cli import CoachError
-    from coach.config import ConfigError, load_config, rep_name as resolve_rep
+    from coach.config import ConfigError, load_config, rep_name as resolve_rep, save_setting
     from coach.store import StoreError, open_store
 
     try:
@@ -31,5 +31,6 @@ def run_app(
 
     from coach.ui.app import make_app
 
-    app = make_app(store=store, rep=rep, mode=mode, scenario_file=scenario_file, theme=config.theme)
+    app = make_app(store=store, rep=rep, mode=mode, scenario_file=scenario_file, theme=config.theme,
+                   save_theme=lambda theme: save_setting("theme", theme))
     app.run()
