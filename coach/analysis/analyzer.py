@@ -403,8 +403,8 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     """Labels from the heads' probabilities, with structure where it is decisive:
 
     - a turn spaCy finds asking or inviting gets exactly one question form (the
-      one whose probability stands highest against its threshold), a turn it finds
-      not asking gets one only if a head is confident;
+      most probable one), a turn it finds not asking gets one only if a head is
+      confident (passes its threshold);
     - a leading pattern (tag question, "wouldn't you agree", a hypothetical close)
       makes the question leading; an imperative that invites talk ("Walk me
       through...", "Tell me about...") makes it open, as the contract says;
@@ -418,7 +418,7 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     elif st.form == "open" and any(s.form == "open" and _INVITING_IMPERATIVE.match(s.text) for s in st.sentences):
         labels.add("open_question")
     elif st.form is not None:
-        labels.add(max(forms, key=lambda f: ratio[f]))
+        labels.add(max(forms, key=lambda f: scores.get(f, 0)))
     else:
         passed = [f for f in forms if ratio[f] >= 1.0]
         if passed:
