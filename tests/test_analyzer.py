@@ -95,9 +95,7 @@ BEHAVIOUR_YES = [
 ]
 BEHAVIOUR_NO = [
     ("curiosity", "What's your budget?"),
-    pytest.param("self_interested", "Who else is affected when orders stall?", marks=pytest.mark.xfail(
-        strict=True, reason="known miss of the shipped model (model card, Limits): most 'who' questions in "
-        "the training turns ask who signs or who evaluates, so it reads this one as qualifying")),
+    ("self_interested", "Who else is affected when orders stall?"),
     ("pressure", "What worries you most about switching?"),
     ("empathy", "I hear you, but our product fixes that."),
     ("mutual_success", "We'd love to partner with you."),
