@@ -175,7 +175,7 @@ class PracticeSession:
         text = rep_text.strip()
         # A reply the store refused earlier goes first, or the transcript would
         # lose its order; if it still fails, nothing of this turn has happened.
-        self._save_unsaved()
+        self.save_pending()
         checkpoint = self._conv.checkpoint()
         analysed = self._conv.add_rep(text[:MAX_ANALYSED_CHARS])
         hinted = self._hint_pending
@@ -199,7 +199,7 @@ class PracticeSession:
                 dict(speaker="buyer", text=reply.text, trust=self._state.trust, revealed=list(reply.revealed))
             )
             try:
-                self._save_unsaved()
+                self.save_pending()
             except Exception as exc:  # noqa: BLE001 - kept and retried before the next write
                 self.save_error = str(exc) or type(exc).__name__
         ex = Exchange(
@@ -249,7 +249,7 @@ class PracticeSession:
             self.scenario, self.exchanges, hints=len(self.hints), opening=self.opening.text, end_reason=s.end_reason
         )
         if self.store is not None:
-            self._save_unsaved()
+            self.save_pending()
             self.store.finish_session(
                 self.session_id, score=card.total, scorecard=card.to_dict(), end_reason=s.end_reason or "finished"
             )
@@ -257,7 +257,12 @@ class PracticeSession:
         self._scorecard = card
         return card
 
-    def _save_unsaved(self) -> None:
+    def save_pending(self) -> None:
+        """Write the buyer replies the store refused earlier, in order (the app
+        also calls it when the rep leaves); raises the store's error if it still
+        refuses."""
+        if self.store is None:
+            return
         while self._unsaved:
             self.store.add_turn(self.session_id, **self._unsaved[0])
             self._unsaved.pop(0)

@@ -352,6 +352,37 @@ async def test_a_reply_the_database_refuses_is_kept_and_saved_with_the_next_turn
     assert [t["text"] for t in turns if t["speaker"] == "rep"] == GOOD_TURNS[:2]
 
 
+async def test_a_refused_reply_is_saved_when_the_rep_leaves_instead_of_going_on():
+    from coach.store import StoreError
+
+    store = memory_store()
+    refuse = {"buyer": 1}
+
+    class LockedOnce:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def add_turn(self, session_id, **kwargs):
+            if kwargs.get("speaker") == "buyer" and refuse["buyer"] and store.session(session_id)["turns"]:
+                refuse["buyer"] -= 1
+                raise StoreError("coach.db: database is locked by another program (waited 5 s)")
+            return store.add_turn(session_id, **kwargs)
+
+    app = _app(LockedOnce())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        await say(pilot, GOOD_TURNS[0])
+        await settle(pilot)
+        sid = app.screen.session.session_id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert [t["speaker"] for t in store.session(sid)["turns"]] == ["buyer", "rep", "buyer"]
+
+
 async def test_help_lists_keys_and_every_label():
     from coach.labels import LABELS
     from coach.ui.screens.help import HelpScreen

@@ -566,18 +566,20 @@ class PracticeScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         # A scenario opened and left without a word leaves no empty
-        # "unfinished" session behind (on leaving and on quitting alike).
+        # "unfinished" session behind (on leaving and on quitting alike), and
+        # a buyer reply the store refused gets one more try.
         session = self.session
         if session is None or session.store is None or session.session_id is None:
-            return
-        if self.busy or self._has_rep_turns():
             return
         from coach.store import StoreError
 
         try:
-            session.store.discard_if_unused(session.session_id)
+            if not self.busy:
+                session.save_pending()
+            if not self.busy and not self._has_rep_turns():
+                session.store.discard_if_unused(session.session_id)
         except StoreError:
-            pass  # a locked database: the empty session stays, nothing is lost
+            pass  # still locked: nothing more can be done on the way out
 
     def _has_rep_turns(self) -> bool:
         return any(getattr(t, "speaker", "") == "rep" for t in self.turns) or bool(self.queue)
