@@ -312,27 +312,33 @@ async def test_a_database_error_mid_session_is_shown_and_the_turn_given_back():
         assert any("database is locked" in n.message for n in app._notifications)
 
 
+class RefusesOneReply:
+    """The real store, except that the first buyer reply after the opening is
+    refused once, as if another program had locked the file."""
+
+    def __init__(self, store):
+        self._store = store
+        self._refused = False
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def add_turn(self, session_id, **kwargs):
+        from coach.store import StoreError
+
+        # (the opening, written when the session starts, goes through)
+        if kwargs.get("speaker") == "buyer" and not self._refused and self._store.session(session_id)["turns"]:
+            self._refused = True
+            raise StoreError("coach.db: database is locked by another program (waited 5 s)")
+        return self._store.add_turn(session_id, **kwargs)
+
+
 async def test_a_reply_the_database_refuses_is_kept_and_saved_with_the_next_turn():
     """The rep's turn is stored, the buyer's reply is not: the exchange stands, the
     rep is warned and not asked to send the turn again, and the reply is written
     before the next turn, so the stored transcript has every turn once, in order."""
-    from coach.store import StoreError
-
     store = memory_store()
-    refuse = {"buyer": 1}  # the store refuses the next buyer reply once
-
-    class LockedOnce:
-        def __getattr__(self, name):
-            return getattr(store, name)
-
-        def add_turn(self, session_id, **kwargs):
-            # (the opening, written when the session starts, goes through)
-            if kwargs.get("speaker") == "buyer" and refuse["buyer"] and store.session(session_id)["turns"]:
-                refuse["buyer"] -= 1
-                raise StoreError("coach.db: database is locked by another program (waited 5 s)")
-            return store.add_turn(session_id, **kwargs)
-
-    app = _app(LockedOnce())
+    app = _app(RefusesOneReply(store))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scenario(pilot)
         await settle(pilot)
@@ -353,22 +359,8 @@ async def test_a_reply_the_database_refuses_is_kept_and_saved_with_the_next_turn
 
 
 async def test_a_refused_reply_is_saved_when_the_rep_leaves_instead_of_going_on():
-    from coach.store import StoreError
-
     store = memory_store()
-    refuse = {"buyer": 1}
-
-    class LockedOnce:
-        def __getattr__(self, name):
-            return getattr(store, name)
-
-        def add_turn(self, session_id, **kwargs):
-            if kwargs.get("speaker") == "buyer" and refuse["buyer"] and store.session(session_id)["turns"]:
-                refuse["buyer"] -= 1
-                raise StoreError("coach.db: database is locked by another program (waited 5 s)")
-            return store.add_turn(session_id, **kwargs)
-
-    app = _app(LockedOnce())
+    app = _app(RefusesOneReply(store))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scenario(pilot)
         await settle(pilot)
