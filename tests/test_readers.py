@@ -128,6 +128,27 @@ def test_txt_a_sentence_with_a_colon_is_not_a_speaker(tmp_path):
     ]
 
 
+def test_txt_notes_and_header_fields_are_not_speakers(tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text(
+        "Date: 3 May\n"
+        "Attendees: Dana Okafor, Sam Reed\n"
+        "Dana Okafor: We lost a week of orders.\n"
+        "Note: the line dropped here\n"
+        "and came back a minute later.\n"
+        "Sam Reed: A whole week. What did that do to your retail accounts?\n"
+        "Action items: send the case study\n"
+    )
+    (conv,) = _read(f, rep="Sam Reed")
+    # No "Note" or "Date" speaker, and the note does not sit between the buyer's
+    # words and the reply that follows them up.
+    assert _pairs(conv) == [
+        ("buyer", "Dana Okafor", "We lost a week of orders."),
+        ("rep", "Sam Reed", "A whole week. What did that do to your retail accounts?"),
+    ]
+    assert conv.lines == [3, 6]
+
+
 def test_teams_vtt_voice_tags_merge_and_skip_notes_styles_ids_settings():
     (conv,) = _read(FIXTURES / "teams.vtt", rep="sam lee")
     assert _pairs(conv) == [
@@ -267,10 +288,11 @@ def test_jsonl_errors(tmp_path, content, expected):
          "the turn before it, and there is none yet)"),
         ("", {}, ":1: empty file"),
         ("\n\n", {}, ":1: empty file"),
+        ("Note: nothing was said\nat all\n", {}, ":1: no 'Name: text' lines, only notes"),
         ("\nDana: hi\nSam: hello\n", {"rep": "Pat"}, ":2: no speaker called 'Pat' (speakers: Dana, Sam)"),
         (b"Rep: hi\nDana: \xc3\x28\n", {}, ":2: not valid UTF-8 (byte 0xc3 at column 7)"),
     ],
-    ids=["no-name", "empty", "blank", "rep-missing", "utf8"],
+    ids=["no-name", "empty", "blank", "only-notes", "rep-missing", "utf8"],
 )
 def test_txt_errors(tmp_path, content, kw, expected):
     assert _error(tmp_path, "t.txt", content, **kw) == expected

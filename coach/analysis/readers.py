@@ -315,12 +315,27 @@ def _plausible_name(name: str) -> bool:
     return not any(w[0].islower() and w.casefold() not in _NAME_PARTICLES for w in words[1:])
 
 
+# A "name" that is a field of the transcript, not a person: "Note: the line
+# dropped", "Action items: ...", "Date: 3 May". Such a line and the lines that
+# continue it are skipped (as WebVTT's NOTE blocks are), so they neither become
+# a third speaker's turn nor stand between a buyer's words and the rep's reply.
+_ANNOTATIONS = frozenset(
+    {"note", "notes", "nb", "n.b.", "ps", "p.s.", "comment", "comments", "summary", "recap", "agenda",
+     "attendees", "participants", "date", "time", "duration", "subject", "title", "topic", "meeting",
+     "call", "recording", "transcript", "location", "action items", "next steps", "follow-ups"}
+)
+
+
+def _is_annotation(name: str) -> bool:
+    return " ".join(name.casefold().split()) in _ANNOTATIONS
+
+
 def _split_speaker(line: str) -> tuple[str, str] | None:
     m = _SPEAKER_LINE.match(line)
     if m is None:
         return None
     name = m.group("name").strip()
-    if not _plausible_name(name):
+    if not (_plausible_name(name) or _is_annotation(name)):
         return None
     return name, m.group("text").strip()
 
@@ -380,12 +395,20 @@ def _clean_name(name: str) -> str:
 
 def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Conversation:
     builder = _Builder(label)
+    in_note = notes = False
     for number, line in lines:
         if not line.strip():
             continue
         split = _split_speaker(line)
         if split is None and (header := _speaker_header(line)) is not None:
             split = (header, "")
+        if split is not None:
+            in_note = _is_annotation(split[0])
+            if in_note:
+                notes = True
+                continue
+        elif in_note:
+            continue
         if split is None:
             builder.continue_last(
                 line.strip(),
@@ -397,7 +420,7 @@ def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> 
             name, text = split
             builder.add(_clean_name(name), text, number)
     if not builder.pieces:
-        raise TranscriptError(label, 1, "empty file")
+        raise TranscriptError(label, 1, "no 'Name: text' lines, only notes" if notes else "empty file")
     return builder.build(rep)
 
 

@@ -62,7 +62,8 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     follow-up rate and every label's count.
 
     FILE is .jsonl ({"conversation", "speaker": "rep"|"buyer", "text"} per
-    line), .txt ("Name: text" lines), .vtt (Teams, Zoom) or .srt; "-" reads
+    line), .txt ("Name: text" lines; "Note:", "Date:", "Action items:" and
+    other such fields are skipped), .vtt (Teams, Zoom) or .srt; "-" reads
     JSONL from standard input. Bad input stops with FILE:LINE: message and
     exit status 2.
     """
