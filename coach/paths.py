@@ -1,4 +1,4 @@
-"""Where coach keeps things on disk: the database, user scenarios, config.
+"""Where coach keeps things on disk: the database, user scenarios, config, cache.
 
 Nothing here touches the disk at import time.
 """
@@ -18,6 +18,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where coach keeps files it can rebuild, such as an optimized model graph
+    (``COACH_CACHE`` overrides it)."""
+    if d := os.environ.get("COACH_CACHE"):
+        return Path(d)
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def default_db_path() -> Path:
