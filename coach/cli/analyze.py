@@ -62,9 +62,9 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     follow-up rate and every label's count.
 
     FILE is .jsonl ({"conversation", "speaker": "rep"|"buyer", "text"} per
-    line), .txt ("Name: text" lines; "Note:", "Date:", "Action items:" and
-    other such fields are skipped), .vtt (Teams, Zoom) or .srt; "-" reads
-    JSONL from standard input. Bad input stops with FILE:LINE: message and
+    line), .txt ("Name: text" lines), .vtt (Teams, Zoom) or .srt; "-" reads
+    JSONL from standard input. In .txt, "Note:", "Date:", "Action items:" and
+    such field lines are skipped. Bad input stops with FILE:LINE: message and
     exit status 2.
     """
     from coach.cli import CoachError
