@@ -39,3 +39,19 @@ def test_an_unwritable_cache_falls_back_to_the_packaged_model(tmp_path, monkeypa
     vecs = Encoder().encode(TEXTS)
     assert vecs.shape == (4, 384)
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_failure_to_write_the_graph_falls_back_to_the_packaged_model(tmp_path, monkeypatch):
+    import coach.analysis.encoder as E
+
+    real = E._session
+
+    def failing(path, threads, *, save_optimized=None):
+        if save_optimized is not None:
+            raise RuntimeError("No space left on device")
+        return real(path, threads)
+
+    monkeypatch.setattr(E, "_session", failing)
+    monkeypatch.setenv("COACH_CACHE", str(tmp_path))
+    assert Encoder().encode(TEXTS).shape == (4, 384)
+    assert not list((tmp_path / "models").glob("*"))

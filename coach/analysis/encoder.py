@@ -152,11 +152,13 @@ def _general_session(threads: int | None):
     The packaged model stores int8 weights that ONNX Runtime turns into float32
     on every load; doing that in the process costs about 70 MB more at the peak
     of loading than reading the already-optimized graph (measured: high-water
-    mark 257 against 188 MB, same speed). So the first load saves the optimized
+    mark 257 against 188 MB, identical vectors). So the first load saves the optimized
     graph in the user's cache directory (keyed by the model file, the ONNX
     Runtime version and the machine) and later loads read it. Any trouble with
-    the cache (read-only disk, a damaged file) falls back to the packaged model.
+    the cache (read-only or full disk, a damaged file) falls back to the
+    packaged model.
     """
+    import contextlib
     import os
     import platform
 
@@ -181,9 +183,10 @@ def _general_session(threads: int | None):
         session = _session(src, threads, save_optimized=tmp)
         os.replace(tmp, cached)
         return session
-    except OSError:
+    except Exception:  # OSError, or ONNX Runtime failing to write the graph
         if tmp is not None:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         return _session(src, threads)
 
 
