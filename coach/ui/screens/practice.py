@@ -569,14 +569,13 @@ class PracticeScreen(Screen[None]):
         # "unfinished" session behind (on leaving and on quitting alike), and
         # a buyer reply the store refused gets one more try.
         session = self.session
-        if session is None or session.store is None or session.session_id is None:
+        if session is None or session.store is None or session.session_id is None or self.busy:
             return
         from coach.store import StoreError
 
         try:
-            if not self.busy:
-                session.save_pending()
-            if not self.busy and not self._has_rep_turns():
+            session.save_pending()
+            if not self._has_rep_turns():
                 session.store.discard_if_unused(session.session_id)
         except StoreError:
             pass  # still locked: nothing more can be done on the way out
