@@ -38,6 +38,22 @@ def _app(store, **kwargs):
     return make_app(store=store, rep="alex", seed=0, cursor_blink=False, **kwargs)
 
 
+async def _one_turn_then_leave(pilot, app) -> int:
+    """Open the scenario, say one good turn, leave with escape and confirm; the
+    session's id."""
+    await open_scenario(pilot)
+    await settle(pilot)
+    await say(pilot, GOOD_TURNS[0])
+    await settle(pilot)
+    session_id = app.screen.session.session_id
+    await pilot.press("escape")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
+    return session_id
+
+
 async def test_home_lists_scenarios_and_filter_narrows_them():
     store = memory_store()
     app = _app(store)
@@ -213,16 +229,7 @@ async def test_leaving_mid_session_keeps_it_unfinished():
     store = memory_store()
     app = _app(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scenario(pilot)
-        await settle(pilot)
-        await say(pilot, GOOD_TURNS[0])
-        await settle(pilot)
-        session_id = app.screen.session.session_id
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        session_id = await _one_turn_then_leave(pilot, app)
         row = store.sessions()[0]
         assert row["id"] == session_id and row["status"] == "in_progress" and row["rep_turns"] == 1
         # Home offers to continue it, and c does.
@@ -362,16 +369,7 @@ async def test_a_refused_reply_is_saved_when_the_rep_leaves_instead_of_going_on(
     store = memory_store()
     app = _app(RefusesOneReply(store))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_scenario(pilot)
-        await settle(pilot)
-        await say(pilot, GOOD_TURNS[0])
-        await settle(pilot)
-        sid = app.screen.session.session_id
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        sid = await _one_turn_then_leave(pilot, app)
     assert [t["speaker"] for t in store.session(sid)["turns"]] == ["buyer", "rep", "buyer"]
 
 
