@@ -148,6 +148,30 @@ def test_questions_and_words_are_counted(analyzer):
     assert "checklist" in t.labels  # three stacked questions
 
 
+@pytest.mark.parametrize("text,questions", [
+    # three questions stacked in one sentence, as reps say them
+    ("How many production lines, how many shifts, and which ERP?", 3),
+    ("Quick ones first: how many sites do you run, who's your vendor, and when does that contract end?", 3),
+    ("Can I ask how many schools you serve, how many meals a day, and whether you're in a co-op?", 3),
+    ("Who owns the budget, is that you or HR, and when does it refresh?", 3),
+    # one question, however many commas, "and"s or wh-words it holds
+    ("Is it March or April?", 1),
+    ("So, what do you think?", 1),
+    ("Hi Sam, how are you doing?", 1),
+    ("What's the difference between what you have and what you need?", 1),
+    ("How do you handle it when the line stops?", 1),
+    ("Did you look at the report, which you mentioned last week?", 1),
+    ("If I could show you something interesting, would you be interested?", 1),
+])
+def test_questions_stacked_in_one_sentence_are_counted(analyzer, text, questions):
+    t = rep_after(analyzer, "Sure, go ahead.", text)
+    assert t.questions == questions
+    assert ("checklist" in t.labels) == (questions >= 3)
+    if questions >= 3:
+        why = [e.why for e in t.evidence if e.label == "checklist"]
+        assert why == [f"stacks {questions} questions in one turn"]
+
+
 def test_checklist_run_of_question_turns_without_follow_up(analyzer):
     conv = analyzer.conversation()
     seen = []

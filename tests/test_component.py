@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -31,11 +32,14 @@ def test_buyer_turn_gives_follow_up():
     assert "open_question" in doc._.coach_labels
 
 
-def test_stacked_questions_are_a_checklist():
+@pytest.mark.parametrize("text", ["What's your budget? Who signs? When do you decide?",
+                                  "What's your budget, who signs, and when do you decide?"])
+def test_stacked_questions_are_a_checklist(text):
     nlp = spacy.blank("en")
     nlp.add_pipe("coach_labeller")
-    doc = nlp("What's your budget? Who signs? When do you decide?")
+    doc = nlp(text)
     assert {"closed_question", "self_interested", "checklist"} <= set(doc._.coach_labels)
+    assert doc._.coach_questions == 3
 
 
 def test_entry_point_is_found_in_a_fresh_interpreter():

@@ -383,9 +383,10 @@ def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure,
     only when its probability clears ``fu_thr`` (tuned by cross-validation: it
     lifts checklist F1 from 0.76 to 0.84); a turn that then lands in a checklist
     run loses a doubtful follow_up, so the labels keep to the rule."""
-    n_q = len(st.questions)
+    n_q = st.question_count
     if n_q == 0 and labels & {"open_question", "closed_question", "leading_question"}:
-        n_q = 1
+        # the heads hear a question the structure did not ("whats ur erp, whos the approver")
+        n_q = max(1, sum(s.openers for s in st.sentences))
     if fu_thr is not None and "follow_up" in scores:
         fu = scores["follow_up"] >= fu_thr
     else:
@@ -538,10 +539,10 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                     why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
             out.append(_ev(lab, text, span[0], span[1], why))
     if "checklist" in labels and st.questions:
-        qs = st.questions
-        if len(qs) >= 3:
+        qs, n = st.questions, st.question_count
+        if n >= 3:
             out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
-                           f"stacks {len(qs)} questions in one turn"))
+                           f"stacks {n} questions in one turn"))
         else:
             out.append(_ev("checklist", text, qs[0].start, qs[0].end,
                            "another question in a run that does not build on the answers"))

@@ -96,7 +96,7 @@ class CoachLabeller:
             doc._.coach_scores = res.scores
         else:
             labels = rule_labels(p, buyer)
-            nq = len(st.questions)
+            nq = st.question_count
             if nq >= 3:
                 labels.add("checklist")
             evidence = build_evidence(p, labels, buyer)

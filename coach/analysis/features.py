@@ -175,6 +175,12 @@ _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*(?:-+|—|–|,)\s*\1\b)+")
 _CLAUSE = re.compile(r"(?:,|;|:|\s-+\s|--+|—|–|\.\.\.)\s*")
 _SUBJ = {"you", "we", "they", "it", "there", "that", "this", "he", "she", "i", "your", "u", "anyone",
          "anything", "someone", "something", "the"}
+#: Where a question stacked inside one sentence may start: after a comma, colon or
+#: dash ("how many sites, who's your vendor, and when does it end?"), or after a
+#: bare "and"/"or" ("who signs off and when r u renewing").
+_STACK_AFTER_PUNCT = re.compile(r"(?:[,;:]|\s-+\s|--+|—|–)\s*(?:(?:and|or|plus|also)\s+)?")
+_STACK_AFTER_AND = re.compile(r"(?<![,;:])\s(?:and|or)\s+")
+_PRONOUNS = {"you", "we", "they", "i", "he", "she", "it", "u"}
 
 
 def _normalize_speech(low: str) -> str:
@@ -204,6 +210,9 @@ class Sentence:
     #: (start, end) in turn offsets of the cue that made it leading, if any
     cue: tuple[int, int] | None = None
     has_qmark: bool = False
+    #: clauses that open a question ("how many sites, who's your vendor, and
+    #: when does it end" has three), counted whether or not the sentence asks
+    openers: int = 0
     wh: str = ""
     aux_initial: bool = False
     invite: bool = False
@@ -215,6 +224,13 @@ class Sentence:
     @property
     def is_question(self) -> bool:
         return self.form is not None
+
+    @property
+    def clauses(self) -> int:
+        """How many questions the sentence asks (0 when it asks none)."""
+        if self.form is None:
+            return 0
+        return 1 if self.invite else max(self.openers, 1)
 
 
 @dataclass
@@ -228,6 +244,11 @@ class Structure:
     @property
     def questions(self) -> list[Sentence]:
         return [s for s in self.sentences if s.is_question]
+
+    @property
+    def question_count(self) -> int:
+        """Questions asked, counting those stacked inside one sentence."""
+        return sum(s.clauses for s in self.sentences)
 
     @property
     def form(self) -> str | None:
@@ -283,8 +304,50 @@ def _tokens_lower(s: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(s)]
 
 
+def _opens_question(toks: list[str], strict: bool) -> bool:
+    """Whether a clause starting with ``toks`` asks a question of its own
+    ("how many shifts", "who's your vendor", "can I present", "whether you're in a
+    co-op"), not a relative or subordinate clause ("which you mentioned", "when
+    the line stops"). ``strict`` (after a bare "and"/"or") takes only a wh-word
+    that is plainly asking."""
+    if not toks:
+        return False
+    t0, t1 = toks[0], (toks[1] if len(toks) > 1 else "")
+    if t0 in ("what's", "whats", "who's", "whos", "when's", "where's", "how's", "hows", "why's"):
+        return True
+    if t0 == "how":
+        return t1 in HOW_FACT or t1 in AUX
+    if t0 in ("when", "where", "why"):
+        return t1 in AUX or (t1 == "" and t0 == "why")
+    if t0 in ("what", "who", "which", "whose"):
+        return t1 in AUX if strict else (t1 not in _PRONOUNS and not (t0 == "which" and t1 in AUX))
+    if strict:
+        return False
+    if t0 == "whether":
+        return True
+    return t0 in AUX and t0 not in ("r", "u") and t1 in _SUBJ or (t0 == "r" and t1 in ("u", "you"))
+
+
+def _stacked(norm: str) -> int:
+    """Clauses of one sentence that open a question."""
+    pre = _PREFIX.match(norm)
+    begin = pre.end() if pre else 0  # after "So, okay, ..."
+    n = int(_opens_question(_tokens_lower(norm[begin:begin + 40])[:2], False))
+    for rx, strict in ((_STACK_AFTER_PUNCT, False), (_STACK_AFTER_AND, True)):
+        for m in rx.finditer(norm, begin):
+            if m.end() > begin:
+                n += _opens_question(_tokens_lower(norm[m.end():m.end() + 40])[:2], strict)
+    return n
+
+
 def classify_sentence(text: str, start: int = 0) -> Sentence:
     """Question form of one sentence from its structure (see LABELS.md)."""
+    s = classify_form(text, start)
+    s.openers = _stacked(_normalize_speech(text.lower().replace("’", "'")))
+    return s
+
+
+def classify_form(text: str, start: int = 0) -> Sentence:
     s = Sentence(start=start, end=start + len(text), text=text)
     low = text.lower().replace("’", "'")
     toks = _tokens_lower(text)
