@@ -67,6 +67,16 @@ def test_question_form(analyzer, text, form):
     assert forms == [form]
 
 
+@pytest.mark.parametrize("text,form,why", [
+    ("Okay, and why'd you move off it?", "open_question", "asks why"),
+    ("How'd the rollout go?", "open_question", "asks how"),
+    ("Who'd sign off on it?", "closed_question", "asks for a name, a time or a place"),
+])
+def test_spoken_contractions_of_wh_words_are_read_as_such(analyzer, text, form, why):
+    t = rep_after(analyzer, "We've been looking at options.", text)
+    assert [(e.label, e.why) for e in t.evidence if e.label.endswith("_question")] == [(form, why)]
+
+
 def test_a_statement_has_no_question_form(analyzer):
     t = rep_after(analyzer, "We run twelve sites.", "Our platform integrates with 200 tools and halves downtime.")
     assert not [lab for lab in t.labels if lab.endswith("_question")]

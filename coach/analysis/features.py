@@ -81,6 +81,8 @@ def _load_nlp():
 
 WH = {"what", "how", "why", "when", "where", "who", "which", "whose", "whom", "what's",
       "how's", "why's", "where's", "who's", "when's", "whats", "hows"}
+# spoken contractions: "why'd you switch?", "how'd it go?", "what're you using?"
+WH |= {w + c for w in ("what", "how", "why", "when", "where", "who") for c in ("'d", "'re", "'ll", "'ve")}
 AUX = {"is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would",
        "will", "should", "shall", "may", "might", "must", "have", "has", "had", "isn't",
        "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't", "can't", "couldn't",
@@ -418,7 +420,7 @@ def classify_form(text: str, start: int = 0) -> Sentence:
         else:
             s.form, s.form_why = "open", "invites the buyer to explain"
     elif s.wh:
-        w = s.wh.rstrip("'s").replace("'s", "")
+        w = s.wh.split("'")[0]
         if w in ("why",):
             s.form, s.form_why = "open", "asks why"
         elif w in ("how", "hows"):
@@ -433,7 +435,7 @@ def classify_form(text: str, start: int = 0) -> Sentence:
                 s.form, s.form_why = "closed", "asks for one fact"
             else:
                 s.form, s.form_why = "open", "asks what, inviting an explanation"
-        elif head in WH_CLOSED:
+        elif w in WH_CLOSED:
             if head == "where" and nxt in ("do", "would") and "see" in toks:
                 s.form, s.form_why = "open", "asks where they see it going"
             else:
