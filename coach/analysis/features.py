@@ -344,12 +344,6 @@ def _stacked(norm: str) -> int:
 
 def classify_sentence(text: str, start: int = 0) -> Sentence:
     """Question form of one sentence from its structure (see LABELS.md)."""
-    s = classify_form(text, start)
-    s.openers = _stacked(_normalize_speech(text.lower().replace("’", "'")))
-    return s
-
-
-def classify_form(text: str, start: int = 0) -> Sentence:
     s = Sentence(start=start, end=start + len(text), text=text)
     low = text.lower().replace("’", "'")
     toks = _tokens_lower(text)
@@ -362,6 +356,7 @@ def classify_form(text: str, start: int = 0) -> Sentence:
     # first word after discourse markers ("So, what ...", "Okay and how many ..."),
     # once the fillers and stutters of speech are gone ("So, um, in-in what ways")
     norm = _normalize_speech(low)
+    s.openers = _stacked(norm)
     m = _PREFIX.match(norm)
     core = norm[m.end():] if m and m.end() < len(norm) else norm
     ctoks = _tokens_lower(core) or toks
