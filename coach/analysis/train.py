@@ -304,7 +304,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sales", nargs="*", type=Path, default=DEFAULT_SALES,
                     help="labelled sales JSONL files (default: data/sales/train_*.jsonl; never the held-out set)")
     ap.add_argument("--annomi", type=Path, default=DEFAULT_ANNOMI, help="AnnoMI dev JSONL (its training conversations are used)")
-    ap.add_argument("--annomi-weight", type=float, default=1.0, help="weight of an AnnoMI turn against a sales turn")
+    ap.add_argument("--annomi-weight", type=float, default=2.0, help="weight of an AnnoMI turn against a sales turn")
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--lr", type=float, default=5e-5, help="learning rate of the encoder (the head uses 1e-3)")
     ap.add_argument("--batch", type=int, default=32)
