@@ -164,6 +164,8 @@ def test_questions_and_words_are_counted(analyzer):
     ("Quick ones first: how many sites do you run, who's your vendor, and when does that contract end?", 3),
     ("Can I ask how many schools you serve, how many meals a day, and whether you're in a co-op?", 3),
     ("Who owns the budget, is that you or HR, and when does it refresh?", 3),
+    # chat style without a question mark: the heads hear the question, the clauses count it
+    ("whats ur erp, whos the approver, and when does ur fiscal year end", 3),
     # one question, however many commas, "and"s or wh-words it holds
     ("Is it March or April?", 1),
     ("So, what do you think?", 1),
