@@ -383,7 +383,7 @@ def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure,
     only when its probability clears ``fu_thr`` (tuned by cross-validation: it
     lifts checklist F1 from 0.76 to 0.84); a turn that then lands in a checklist
     run loses a doubtful follow_up, so the labels keep to the rule."""
-    n_q = _question_count(st, labels)
+    n_q = count_questions(st, labels)
     if fu_thr is not None and "follow_up" in scores:
         fu = scores["follow_up"] >= fu_thr
     else:
@@ -396,7 +396,8 @@ def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure,
     return n_q
 
 
-def _question_count(st: F.Structure, labels: set[str]) -> int:
+def count_questions(st: F.Structure, labels: set[str]) -> int:
+    """Questions the turn asks, stacked ones included (the checklist rule's count)."""
     n_q = st.question_count
     if n_q == 0 and labels & {"open_question", "closed_question", "leading_question"}:
         # the heads hear a question the structure did not ("whats ur erp, whos the approver")
@@ -544,7 +545,7 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                     why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
             out.append(_ev(lab, text, span[0], span[1], why))
     if "checklist" in labels and st.sentences:
-        qs, n = st.questions or st.sentences, _question_count(st, labels)
+        qs, n = st.questions or st.sentences, count_questions(st, labels)
         if n >= 3:
             out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
                            f"stacks {n} questions in one turn"))

@@ -80,7 +80,7 @@ class CoachLabeller:
         return self._analyzer
 
     def __call__(self, doc: Doc) -> Doc:
-        from coach.analysis.analyzer import Prepared, _RunState, build_evidence, rule_labels
+        from coach.analysis.analyzer import Prepared, _RunState, build_evidence, count_questions, rule_labels
         from coach.analysis.tips import tips_for
 
         text = doc.text
@@ -96,7 +96,7 @@ class CoachLabeller:
             doc._.coach_scores = res.scores
         else:
             labels = rule_labels(p, buyer)
-            nq = st.question_count
+            nq = count_questions(st, labels)
             if nq >= 3:
                 labels.add("checklist")
             evidence = build_evidence(p, labels, buyer)

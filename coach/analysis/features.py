@@ -330,10 +330,9 @@ def _opens_question(toks: list[str], strict: bool) -> bool:
     return t0 in AUX and t0 not in ("r", "u") and t1 in _SUBJ or (t0 == "r" and t1 in ("u", "you"))
 
 
-def _stacked(norm: str) -> int:
-    """Clauses of one sentence that open a question."""
-    pre = _PREFIX.match(norm)
-    begin = pre.end() if pre else 0  # after "So, okay, ..."
+def _stacked(norm: str, begin: int) -> int:
+    """Clauses of one sentence that open a question; ``begin`` is where the
+    sentence starts once its discourse markers ("So, okay, ...") are skipped."""
     n = int(_opens_question(_tokens_lower(norm[begin:begin + 40])[:2], False))
     for rx, strict in ((_STACK_AFTER_PUNCT, False), (_STACK_AFTER_AND, True)):
         for m in rx.finditer(norm, begin):
@@ -356,8 +355,8 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     # first word after discourse markers ("So, what ...", "Okay and how many ..."),
     # once the fillers and stutters of speech are gone ("So, um, in-in what ways")
     norm = _normalize_speech(low)
-    s.openers = _stacked(norm)
     m = _PREFIX.match(norm)
+    s.openers = _stacked(norm, m.end() if m else 0)
     core = norm[m.end():] if m and m.end() < len(norm) else norm
     ctoks = _tokens_lower(core) or toks
     if ctoks[0] not in WH and ctoks[0] not in AUX and ctoks[0] not in INVITE_VERBS and s.has_qmark:
