@@ -1,6 +1,7 @@
 """The labelled sales files keep the format and the contract the analyser is
 trained and measured on: a broken line or a label name off the contract would
-silently drop turns from training or scoring."""
+silently drop turns from training or scoring. (Writers of new files run this
+before they commit.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ SALES = Path(__file__).resolve().parents[1] / "data" / "sales"
 FILES = sorted(SALES.glob("*.jsonl"))
 
 
+def _rows(path: Path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def test_the_sales_files_are_there():
     names = {p.name for p in FILES}
     assert "heldout.jsonl" in names
@@ -22,50 +27,53 @@ def test_the_sales_files_are_there():
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_every_turn_keeps_the_format_and_the_contract(path: Path):
+def test_every_labelled_file_keeps_the_contracts_mechanical_rules(path: Path):
+    """What LABELS.md fixes mechanically holds in every labelled file: known label
+    names, each given once, buyer turns unlabelled, at most one question form,
+    non-empty text, a conversation's turns together and numbered in order, and
+    the checklist run rule (the 3rd and later question turn of a run without a
+    follow-up is a checklist turn)."""
     problems: list[str] = []
-    seen: dict[str, int] = {}  # conversation -> next turn index
-    finished: set[str] = set()
-    current = None
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        where = f"{path.name}:{n}"
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        conv, turn, speaker, text, labels = (r.get(k) for k in ("conversation", "turn", "speaker", "text", "labels"))
-        if conv != current:
-            if conv in finished or conv in seen:
-                problems.append(f"{where}: conversation {conv!r} is split in two")
-            if current is not None:
-                finished.add(current)
-            current = conv
-        if turn != seen.get(conv, 0):
-            problems.append(f"{where}: turn {turn}, expected {seen.get(conv, 0)}")
-        seen[conv] = (turn if isinstance(turn, int) else seen.get(conv, 0)) + 1
-        if speaker not in ("rep", "buyer"):
-            problems.append(f"{where}: speaker {speaker!r}")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: empty text")
+    convs: dict[str, list[tuple[int, dict]]] = {}
+    last = None
+    for n, r in enumerate(_rows(path), 1):
+        labels = r.get("labels")
         if not isinstance(labels, list):
-            problems.append(f"{where}: labels is not a list")
+            problems.append(f"line {n}: labels is not a list")
             continue
-        if speaker == "buyer" and labels:
-            problems.append(f"{where}: a buyer turn carries labels")
-        unknown = [lab for lab in labels if lab not in LABELS]
-        if unknown:
-            problems.append(f"{where}: labels off the contract: {unknown}")
+        if set(labels) - set(LABELS):
+            problems.append(f"line {n}: unknown labels {sorted(set(labels) - set(LABELS))}")
         if len(labels) != len(set(labels)):
-            problems.append(f"{where}: a label given twice")
-        if sum(lab in QUESTION_FORMS for lab in labels) > 1:
-            problems.append(f"{where}: more than one question form")
-    assert not problems, "\n".join(problems[:20])
+            problems.append(f"line {n}: a label given twice")
+        if r.get("speaker") not in ("rep", "buyer"):
+            problems.append(f"line {n}: speaker {r.get('speaker')!r}")
+        elif r["speaker"] == "buyer" and labels:
+            problems.append(f"line {n}: a buyer turn with labels")
+        if len(set(labels) & set(QUESTION_FORMS)) > 1:
+            problems.append(f"line {n}: more than one question form")
+        if not isinstance(r.get("text"), str) or not r["text"].strip():
+            problems.append(f"line {n}: empty text")
+        conv = r.get("conversation")
+        if conv != last and conv in convs:
+            problems.append(f"line {n}: conversation {conv!r} is split in two")
+        last = conv
+        convs.setdefault(conv, []).append((n, r))
+    for conv, turns in convs.items():
+        if [r.get("turn") for _, r in turns] != list(range(len(turns))):
+            problems.append(f"{conv}: turns not numbered 0, 1, 2, ... in file order")
+        run = 0
+        for n, r in turns:
+            if r.get("speaker") != "rep" or not isinstance(r.get("labels"), list):
+                continue
+            labels = set(r["labels"])
+            run = run + 1 if labels & set(QUESTION_FORMS) and "follow_up" not in labels else 0
+            if run >= 3 and "checklist" not in labels:
+                problems.append(f"line {n}: question turn {run} of a run without a follow-up lacks checklist")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems[:20])
 
 
 def test_no_conversation_is_in_both_training_and_held_out():
-    def convs(path):
-        return {json.loads(line)["conversation"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-
-    held = convs(SALES / "heldout.jsonl")
+    held = {r["conversation"] for r in _rows(SALES / "heldout.jsonl")}
     for path in FILES:
         if path.name.startswith("train_"):
-            assert not held & convs(path), path.name
+            assert not held & {r["conversation"] for r in _rows(path)}, path.name

@@ -54,6 +54,14 @@ HIDDEN = 256
 # --------------------------------------------------------------------------- decisions (numpy)
 
 
+def in_dev(conversation: str, seed: int, share: float) -> bool:
+    """Whether a conversation is held back for the development run: decided by
+    a hash of its id, so adding data never moves a conversation between the
+    parts (comparisons across data versions stay on the same turns)."""
+    h = hashlib.sha256(f"{seed}/{conversation}".encode()).digest()
+    return int.from_bytes(h[:8], "big") / 2**64 < share
+
+
 def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: dict, labels=HEAD_LABELS,
                     fu_thr: float | None = None):
     """Labels of every example, conversation by conversation (checklist included)."""
@@ -347,9 +355,7 @@ def main(argv=None) -> int:
     pairs = [pair_ids(tok, p.clean, e.buyer) for p, e in zip(prepared, examples)]
     Y, Wt = targets(examples, args.annomi_weight)
 
-    convs = sorted({e.conversation for e in examples})
-    random.Random(args.seed + 7).shuffle(convs)
-    dev_convs = set(convs[: int(len(convs) * args.dev_share)])
+    dev_convs = {c for c in {e.conversation for e in examples} if in_dev(c, args.seed, args.dev_share)}
     is_dev = np.array([e.conversation in dev_convs for e in examples])
     train_rows, all_rows = np.where(~is_dev)[0], np.arange(len(examples))
     dev_rows = np.where(is_dev)[0].tolist()
