@@ -143,6 +143,17 @@ def test_evidence_quotes_the_text(analyzer):
     assert {e.label for e in t.evidence} == set(t.labels)
 
 
+def test_a_sentence_opening_with_a_bracket_is_quoted_whole(analyzer):
+    # spaCy's sentence recogniser splits an opening "[" off on its own; the
+    # evidence quoted "bold]Our range..." without it
+    t = rep_after(analyzer, "Margin per metre and waste.",
+                  "[bold]Our range[/bold] is the best in the market, trust me you need it.")
+    assert "pitching" in t.labels
+    quotes = [e.quote for e in t.evidence if e.label == "pitching"]
+    assert quotes and all(not q.startswith("bold]") for q in quotes)
+    assert any(q.startswith("[bold]Our range") for q in quotes)
+
+
 def test_tip_quotes_the_words_and_says_what_to_ask(analyzer):
     t = rep_after(analyzer, "We're reviewing vendors.",
                   "If I could show you something interesting, would you be interested?")

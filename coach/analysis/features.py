@@ -289,7 +289,24 @@ def _spans(doc) -> list[tuple[int, int]]:
             b -= 1
         if b > a:
             res.append((a, b))
-    return res
+    # The sentence recogniser splits an opening bracket off on its own ("[",
+    # "bold]Our range..."): a piece without a letter or digit joins the next one
+    # (the last one joins the one before), so evidence quotes whole sentences.
+    merged: list[tuple[int, int]] = []
+    carry = None
+    for a, b in res:
+        if carry is not None:
+            a, carry = carry, None
+        if not any(ch.isalnum() for ch in text[a:b]):
+            carry = a
+            continue
+        merged.append((a, b))
+    if carry is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], res[-1][1])
+        else:
+            merged.append((carry, res[-1][1]))
+    return merged
 
 
 def _regex_sents(text: str) -> list[tuple[int, int]]:
