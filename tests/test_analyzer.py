@@ -154,6 +154,15 @@ def test_a_sentence_opening_with_a_bracket_is_quoted_whole(analyzer):
     assert any(q.startswith("[bold]Our range") for q in quotes)
 
 
+def test_reflection_evidence_quotes_the_restatement_not_the_apology(analyzer):
+    t = rep_after(analyzer, "I'll make the call on my range, thanks.",
+                  "Sorry, that was a push. Margin per metre and waste, then, and turnover doesn't get you "
+                  "anywhere any more. Which of our lines worries you most on those two?")
+    assert "reflection" in t.labels
+    assert [e.quote for e in t.evidence if e.label == "reflection"] == [
+        "Margin per metre and waste, then, and turnover doesn't get you anywhere any more."]
+
+
 def test_tip_quotes_the_words_and_says_what_to_ask(analyzer):
     t = rep_after(analyzer, "We're reviewing vendors.",
                   "If I could show you something interesting, would you be interested?")

@@ -576,8 +576,11 @@ def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int
     if label in ("curiosity", "self_interested") and st.questions:
         return (st.questions[0].start, st.questions[0].end)
     if label == "reflection":
-        stm = [s for s in sents if not s.is_question]
-        s = stm[0] if stm else sents[0]
+        # the statement that takes up most of the buyer's words, else the
+        # longest one (not an apology or "okay" before it)
+        shared = [a for a, _ in R.shared_words(p.clean, buyer)] if buyer else []
+        stm = [s for s in sents if not s.is_question] or sents
+        s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in shared), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label == "pitching":
         s = max(sents, key=lambda s: (s.we, -s.start))
