@@ -578,8 +578,8 @@ def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int
     if label == "reflection":
         # the statement that takes up most of the buyer's words, else the
         # longest one (not an apology or "okay" before it)
-        shared = [a for a, _ in R.shared_words(p.clean, buyer)] if buyer else []
         stm = [s for s in sents if not s.is_question] or sents
+        shared = [a for a, _ in R.shared_words(p.clean, buyer)] if buyer and len(stm) > 1 else []
         s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in shared), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label == "pitching":
