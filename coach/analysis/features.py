@@ -293,19 +293,14 @@ def _spans(doc) -> list[tuple[int, int]]:
     # "bold]Our range..."): a piece without a letter or digit joins the next one
     # (the last one joins the one before), so evidence quotes whole sentences.
     merged: list[tuple[int, int]] = []
-    carry = None
+    start = None  # of the letterless pieces waiting for a sentence
     for a, b in res:
-        if carry is not None:
-            a, carry = carry, None
-        if not any(ch.isalnum() for ch in text[a:b]):
-            carry = a
-            continue
-        merged.append((a, b))
-    if carry is not None:
-        if merged:
-            merged[-1] = (merged[-1][0], res[-1][1])
-        else:
-            merged.append((carry, res[-1][1]))
+        start = a if start is None else start
+        if any(ch.isalnum() for ch in text[a:b]):
+            merged.append((start, b))
+            start = None
+    if start is not None:
+        merged[-1:] = [(merged[-1][0] if merged else start, res[-1][1])]
     return merged
 
 
