@@ -77,6 +77,26 @@ def test_spoken_contractions_of_wh_words_are_read_as_such(analyzer, text, form, 
     assert [(e.label, e.why) for e in t.evidence if e.label.endswith("_question")] == [(form, why)]
 
 
+@pytest.mark.parametrize("text,leading", [
+    ("That's a real problem, isn't it?", True),
+    ("That's a real problem isn't it?", True),
+    ("You'd want that gone, wouldn't you?", True),
+    ("You run three sites, do you?", True),
+    # the question's own verb and subject, not a tag
+    ("How big is it?", False),
+    ("Who are they?", False),
+    ("What happened when you did that?", False),
+    ("What do you think would happen if you did that?", False),
+    # a statement turned into a question
+    ("You did that?", False),
+])
+def test_only_a_tag_after_a_statement_makes_a_tag_question(analyzer, text, leading):
+    t = rep_after(analyzer, "We moved off our old system last year.", text)
+    tags = [e for e in t.evidence if e.why == "a tag question that expects agreement"]
+    assert bool(tags) == leading
+    assert ("leading_question" in t.labels) == leading
+
+
 def test_a_statement_has_no_question_form(analyzer):
     t = rep_after(analyzer, "We run twelve sites.", "Our platform integrates with 200 tools and halves downtime.")
     assert not [lab for lab in t.labels if lab.endswith("_question")]

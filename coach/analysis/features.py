@@ -120,8 +120,9 @@ WH_CLOSED = {"which", "who", "when", "where", "whose", "whom", "who's", "when's"
 _LEADING_CUES = [
     (r",\s*(right|correct|yeah|yes|no|ok(ay)?|agreed|true|surely|huh|eh|yea|ya)\s*[?!.]*\s*$",
      "a tag question that expects agreement"),
-    (r",?\s*(isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't|wouldn't|can't|couldn't|"
-     r"shouldn't|haven't|hasn't|is|are|does|do|did|would|will|can|could)\s+"
+    # "..., is it?" needs its comma ("You did that?" is no tag); "... isn't it?" does not.
+    (r"(,\s*(is|are|does|do|did|would|will|can|could)|,?\s*(isn't|aren't|wasn't|weren't|don't|doesn't|"
+     r"didn't|won't|wouldn't|can't|couldn't|shouldn't|haven't|hasn't))\s+"
      r"(it|that|this|they|you|we|he|she|there)\s*[?!.]*\s*$", "a tag question that expects agreement"),
     (r"\b(wouldn't|don't|won't|wouldnt|dont)\s+you\s+(agree|say|think|want|like|love|prefer)\b",
      "asks the buyer to agree rather than to think"),
@@ -146,6 +147,7 @@ _LEADING_CUES = [
      "a question that carries the pitch"),
 ]
 _LEADING_CUES = [(re.compile(p, re.I), w) for p, w in _LEADING_CUES]
+_AUX_TAG = _LEADING_CUES[1][0]
 
 _PITCH_Q = re.compile(r"\b(our|we|we'?ll|we'?re|my)\b", re.I)
 
@@ -371,6 +373,9 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     s.openers = _stacked(norm, m.end() if m else 0)
     core = norm[m.end():] if m and m.end() < len(norm) else norm
     ctoks = _tokens_lower(core) or toks
+    # A sentence that opens with a wh-word or an auxiliary asks with its own
+    # verb, so "... is it?" ending it is no tag ("How big is it?").
+    declarative = ctoks[0] not in WH and ctoks[0] not in AUX
     if ctoks[0] not in WH and ctoks[0] not in AUX and ctoks[0] not in INVITE_VERBS and s.has_qmark:
         # a spoken preamble before the question: "Hi, Billy, how are you doing?",
         # "All these changes you've made, where does the offending fit?"
@@ -408,6 +413,8 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
         m = rx.search(low)
         if m:
             if why == "a question that carries the pitch" and not (s.wh or s.aux_initial):
+                continue
+            if rx is _AUX_TAG and not declarative:
                 continue
             if why == "a question that carries the pitch" and s.wh == "how" and nxt in ("do", "did", "does") and "our" not in toks:
                 continue
