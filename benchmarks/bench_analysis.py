@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 HELDOUT = REPO / "data" / "sales" / "heldout.jsonl"
 TRAIN = sorted((REPO / "data" / "sales").glob("train_*.jsonl"))
 ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
+CONTRACT = REPO / "data" / "annomi_contract" / "heldout.jsonl"
 
 
 def _loadavg() -> str:
@@ -123,9 +124,41 @@ def bench_annomi(analyzer) -> dict:
     print(f"  open vs closed macro-F1 over all turns, 'no question' as a third class: {oc_strict:.3f}")
     print(f"  reflection F1: {rf:.3f} (P {prec:.3f} R {rec:.3f}) {_ok(rf >= 0.75)} (target 0.75; "
           f"'no wh-word, no ?' baseline {f1(regex_refl, 'r'):.3f})")
-    return {"conversations": len(test), "turns": len(rows), "questions": len(qrows),
-            "open_closed_macro_f1": oc, "open_closed_regex": oc_regex, "open_closed_strict": oc_strict,
-            "reflection_f1": rf, "reflection_precision": prec, "reflection_recall": rec}
+    res = {"conversations": len(test), "turns": len(rows), "questions": len(qrows),
+           "open_closed_macro_f1": oc, "open_closed_regex": oc_regex, "open_closed_strict": oc_strict,
+           "reflection_f1": rf, "reflection_precision": prec, "reflection_recall": rec}
+    if CONTRACT.exists():
+        keys = [(r.get("conversation"), r.get("turn")) for conv in test for r in conv]
+        res["contract"] = bench_contract({k: "open" if "open_question" in a.labels else "closed"
+                                          for k, a in zip(keys, out) if a is not None}, f1)
+    return res
+
+
+def bench_contract(ours: dict, f1) -> dict:
+    """The same AnnoMI questions labelled a second time, by LABELS.md (two
+    annotators, blind; data/annomi_contract/README.md): how far AnnoMI's own
+    convention is from the contract, and how the analyser scores against it."""
+    rows = [json.loads(line) for line in CONTRACT.open(encoding="utf-8")]
+    oc = lambda form: "open" if form == "open" else "closed"  # noqa: E731 - leading and none count as closed
+
+    def macro(pairs):
+        return (f1(pairs, "open") + f1(pairs, "closed")) / 2
+
+    res = {"questions": len(rows)}
+    for who in ("a", "b"):
+        res[f"annomi_vs_{who}"] = macro([(r["annomi"], oc(r[who])) for r in rows])
+        res[f"ours_vs_{who}"] = macro([(oc(r[who]), ours[(r["conversation"], r["turn"])]) for r in rows])
+    agreed = [r for r in rows if oc(r["a"]) == oc(r["b"])]
+    res["agreed"] = len(agreed)
+    res["ours_vs_agreed"] = macro([(oc(r["a"]), ours[(r["conversation"], r["turn"])]) for r in agreed])
+    res["ours_vs_annomi_on_agreed"] = macro([(r["annomi"], ours[(r["conversation"], r["turn"])]) for r in agreed])
+    print(f"  the same {len(rows)} questions labelled by LABELS.md (two annotators, {len(agreed)} agreed on open or not):")
+    print(f"    AnnoMI's labels against each annotator's (what a model that follows the contract exactly would "
+          f"score): {res['annomi_vs_a']:.3f}, {res['annomi_vs_b']:.3f}")
+    print(f"    the analyser against each annotator: {res['ours_vs_a']:.3f}, {res['ours_vs_b']:.3f}; "
+          f"against the {len(agreed)} agreed labels: {res['ours_vs_agreed']:.3f} (against AnnoMI's on them: "
+          f"{res['ours_vs_annomi_on_agreed']:.3f})")
+    return res
 
 
 def _training_turns():

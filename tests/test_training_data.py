@@ -109,3 +109,30 @@ def test_the_development_split_does_not_move_when_data_is_added():
     more = ids + [f"so-{i:03d}" for i in range(500)]
     assert {c for c in more if in_dev(c, 0, 0.2)} & set(ids) == dev
     assert {c for c in ids if in_dev(c, 1, 0.2)} != dev  # another seed, another split
+
+
+ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
+
+
+@pytest.mark.skipif(not ANNOMI.exists(), reason="needs the AnnoMI development portion")
+@pytest.mark.parametrize("name", ["training", "heldout"])
+def test_contract_relabelling_points_at_annomi_questions_of_its_part(name):
+    """data/annomi_contract: each row is an AnnoMI open/closed question of the
+    split it claims (held-out rows never come from training conversations)."""
+    train, test = annomi_split(ANNOMI)
+    part = {r["conversation"] for conv in (train if name == "training" else test) for r in conv}
+    questions = {}
+    for conv in train + test:
+        for r in conv:
+            labs = annomi_labels(r) if r.get("speaker") == "rep" else None
+            if labs and labs & {"open_question", "closed_question"}:
+                questions[(r["conversation"], r["turn"])] = "open" if "open_question" in labs else "closed"
+    rows = [json.loads(line) for line in (REPO / "data" / "annomi_contract" / f"{name}.jsonl").open(encoding="utf-8")]
+    assert rows
+    seen = set()
+    for r in rows:
+        key = (r["conversation"], r["turn"])
+        assert key not in seen and r["conversation"] in part
+        seen.add(key)
+        assert questions[key] == r["annomi"]
+        assert {r["a"], r["b"]} <= {"open", "closed", "leading", "none"}
