@@ -97,6 +97,16 @@ def test_only_a_tag_after_a_statement_makes_a_tag_question(analyzer, text, leadi
     assert ("leading_question" in t.labels) == leading
 
 
+@pytest.mark.parametrize("text,leading", [
+    ("Would you agree that this is the priority?", True),
+    ("You agree that downtime is costly?", True),
+    ("What made you agree to the call?", False),
+])
+def test_asking_to_agree_with_a_view_leads_agreeing_to_something_does_not(analyzer, text, leading):
+    t = rep_after(analyzer, "Sure, I've got ten minutes.", text)
+    assert ("leading_question" in t.labels) == leading
+
+
 def test_a_statement_has_no_question_form(analyzer):
     t = rep_after(analyzer, "We run twelve sites.", "Our platform integrates with 200 tools and halves downtime.")
     assert not [lab for lab in t.labels if lab.endswith("_question")]

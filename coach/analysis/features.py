@@ -126,8 +126,9 @@ _LEADING_CUES = [
      r"(it|that|this|they|you|we|he|she|there)\s*[?!.]*\s*$", "a tag question that expects agreement"),
     (r"\b(wouldn't|don't|won't|wouldnt|dont)\s+you\s+(agree|say|think|want|like|love|prefer)\b",
      "asks the buyer to agree rather than to think"),
-    (r"\b(would|do|will)\s+you\s+(not\s+)?agree\b", "asks the buyer to agree rather than to think"),
-    (r"\byou'?d\s+agree\b|\byou\s+agree\b", "asks the buyer to agree rather than to think"),
+    # agreeing with a view, not agreeing to something ("What made you agree to the call?")
+    (r"\b(would|do|will)\s+you\s+(not\s+)?agree\b(?!\s+to\b)", "asks the buyer to agree rather than to think"),
+    (r"\byou'?d\s+agree\b(?!\s+to\b)|\byou\s+agree\b(?!\s+to\b)", "asks the buyer to agree rather than to think"),
     (r"\bisn't\s+it\s+(true|fair|obvious|clear)\b", "presumes the answer"),
     (r"\b(wouldn't|won't|isn't|wouldnt)\s+(it|that|this)\s+(be\s+)?(great|nice|good|better|"
      r"amazing|helpful|easier|worth|make sense|a relief|something)\b", "presumes the answer"),
