@@ -141,15 +141,11 @@ _ACK_ONLY = re.compile(
 
 
 #: Cue kinds precise enough on the training data (precision >= 0.85 on the sales
-#: training turns where they fire) to give their label even when the head hesitates.
+#: training turns where they fire; tests/test_sales_data.py checks it) to give
+#: their label even when the head hesitates. The others are evidence and
+#: features only: the head decides.
 STRONG = {
     ("pressure", "asks for trust instead of earning it"),
-    ("pressure", "dismisses the buyer's concern"),
-    ("pressure", "urgency tactic"),
-    ("pressure", "tells the buyer what they think"),
-    ("pressure", "corrects the buyer"),
-    ("pitching", "talks about the seller's offer"),
-    ("pitching", "turns the buyer's point into a pitch"),
     ("pitching", "claims numbers for the offer"),
     ("pitching", "lists features"),
     # 0.80 on the training turns, but the contract names superlatives as pitching outright
@@ -159,9 +155,6 @@ STRONG = {
     ("mutual_success", "readiness to walk away if it is not a fit"),
     ("mutual_success", "explores together"),
     ("mutual_success", "shared risk"),
-    ("self_interested", "asks about signing"),
-    ("self_interested", "pushes for a meeting"),
-    ("self_interested", "asks for a referral"),
 }
 
 
