@@ -148,14 +148,17 @@ STRONG = {
     ("pressure", "asks for trust instead of earning it"),
     ("pitching", "claims numbers for the offer"),
     ("pitching", "lists features"),
-    # 0.80 on the training turns, but the contract names superlatives as pitching outright
-    ("pitching", "superlatives"),
     ("empathy", "acknowledges the buyer's situation"),
     ("mutual_success", "a shared outcome"),
     ("mutual_success", "readiness to walk away if it is not a fit"),
     ("mutual_success", "explores together"),
     ("mutual_success", "shared risk"),
 }
+#: Kept decisive below that precision (about 0.80) because LABELS.md names them
+#: as pitching outright: superlatives, and promoting the offer ("Our new
+#: dashboard is great." is its own example).
+BY_CONTRACT = {("pitching", "superlatives"), ("pitching", "talks about the seller's offer")}
+STRONG |= BY_CONTRACT
 
 
 @dataclass(frozen=True)
