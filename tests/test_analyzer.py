@@ -107,6 +107,17 @@ def test_asking_to_agree_with_a_view_leads_agreeing_to_something_does_not(analyz
     assert ("leading_question" in t.labels) == leading
 
 
+@pytest.mark.parametrize("text,asks", [
+    ("What you really need is a modern platform.", False),
+    ("Honestly, what you need is a CRM like ours.", False),
+    ("Which is exactly why you need our prediction engine.", False),
+    ("what you using now", True),
+])
+def test_a_wh_word_without_a_question_mark_asks_only_when_the_sentence_asks(analyzer, text, asks):
+    t = rep_after(analyzer, "We track it in spreadsheets.", text)
+    assert len([lab for lab in t.labels if lab.endswith("_question")]) == asks
+
+
 def test_a_statement_has_no_question_form(analyzer):
     t = rep_after(analyzer, "We run twelve sites.", "Our platform integrates with 200 tools and halves downtime.")
     assert not [lab for lab in t.labels if lab.endswith("_question")]

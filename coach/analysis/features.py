@@ -174,6 +174,11 @@ _INVITE_PHRASES = re.compile(
     re.I,
 )
 
+#: Without a question mark, "What you need is..." and "Which is why..." state
+#: something (a clause that names a thing, a relative clause); "what you using
+#: now" asks.
+_WH_STATEMENT = re.compile(r"^(what (you|we|they|i|u)\b.*\b(is|was|isn't|'s)\b|which\b)")
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?")
 _FILLERS = re.compile(r"\b(?:u+m+|u+h+|erm|er|hmm+|mm+(?:-hmm)?|mhm|uh-huh|you know|i mean|kind of|sort of|like,)\b[,.]*\s*")
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*(?:-+|—|–|,)\s*\1\b)+")
@@ -401,7 +406,8 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     if not asks:
         if s.invite:
             asks = True
-        elif s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2:
+        elif s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2 \
+                and not _WH_STATEMENT.match(" ".join(toks)):
             asks = True
         elif s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
             asks = True
