@@ -77,34 +77,32 @@ def test_spoken_contractions_of_wh_words_are_read_as_such(analyzer, text, form, 
     assert [(e.label, e.why) for e in t.evidence if e.label.endswith("_question")] == [(form, why)]
 
 
-@pytest.mark.parametrize("text,leading", [
-    ("That's a real problem, isn't it?", True),
-    ("That's a real problem isn't it?", True),
-    ("You'd want that gone, wouldn't you?", True),
-    ("You run three sites, do you?", True),
+TAG = "a tag question that expects agreement"
+AGREE = "asks the buyer to agree rather than to think"
+
+
+@pytest.mark.parametrize("text,why", [
+    ("That's a real problem, isn't it?", TAG),
+    ("That's a real problem isn't it?", TAG),
+    ("You'd want that gone, wouldn't you?", TAG),
+    ("You run three sites, do you?", TAG),
     # the question's own verb and subject, not a tag
-    ("How big is it?", False),
-    ("Who are they?", False),
-    ("What happened when you did that?", False),
-    ("What do you think would happen if you did that?", False),
+    ("How big is it?", None),
+    ("Who are they?", None),
+    ("What happened when you did that?", None),
+    ("What do you think would happen if you did that?", None),
     # a statement turned into a question
-    ("You did that?", False),
+    ("You did that?", None),
+    # agreeing with a view leads; agreeing to something does not
+    ("Would you agree that this is the priority?", AGREE),
+    ("You agree that downtime is costly?", AGREE),
+    ("What made you agree to the call?", None),
 ])
-def test_only_a_tag_after_a_statement_makes_a_tag_question(analyzer, text, leading):
+def test_leading_patterns_only_where_they_steer(analyzer, text, why):
     t = rep_after(analyzer, "We moved off our old system last year.", text)
-    tags = [e for e in t.evidence if e.why == "a tag question that expects agreement"]
-    assert bool(tags) == leading
-    assert ("leading_question" in t.labels) == leading
-
-
-@pytest.mark.parametrize("text,leading", [
-    ("Would you agree that this is the priority?", True),
-    ("You agree that downtime is costly?", True),
-    ("What made you agree to the call?", False),
-])
-def test_asking_to_agree_with_a_view_leads_agreeing_to_something_does_not(analyzer, text, leading):
-    t = rep_after(analyzer, "Sure, I've got ten minutes.", text)
-    assert ("leading_question" in t.labels) == leading
+    assert ("leading_question" in t.labels) == (why is not None)
+    whys = [e.why for e in t.evidence if e.label == "leading_question"]
+    assert why in whys if why else not whys
 
 
 @pytest.mark.parametrize("text,asks", [
