@@ -148,7 +148,7 @@ _LEADING_CUES = [
      "a question that carries the pitch"),
 ]
 _LEADING_CUES = [(re.compile(p, re.I), w) for p, w in _LEADING_CUES]
-_AUX_TAG = _LEADING_CUES[1][0]
+_AUX_TAG = _LEADING_CUES[1][0]  # the "..., is it?" / "... isn't it?" pattern above
 
 _PITCH_Q = re.compile(r"\b(our|we|we'?ll|we'?re|my)\b", re.I)
 
@@ -382,7 +382,7 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     # A sentence that opens with a wh-word or an auxiliary asks with its own
     # verb, so "... is it?" ending it is no tag ("How big is it?").
     declarative = ctoks[0] not in WH and ctoks[0] not in AUX
-    if ctoks[0] not in WH and ctoks[0] not in AUX and ctoks[0] not in INVITE_VERBS and s.has_qmark:
+    if declarative and ctoks[0] not in INVITE_VERBS and s.has_qmark:
         # a spoken preamble before the question: "Hi, Billy, how are you doing?",
         # "All these changes you've made, where does the offending fit?"
         for cm in reversed(list(_CLAUSE.finditer(core))):
