@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from coach.analysis.data import annomi_labels, annomi_split, load_annomi, load_sales
+from coach.analysis.train import DEFAULT_ANNOMI as ANNOMI
 from coach.labels import LABELS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,9 +110,6 @@ def test_the_development_split_does_not_move_when_data_is_added():
     more = ids + [f"so-{i:03d}" for i in range(500)]
     assert {c for c in more if in_dev(c, 0, 0.2)} & set(ids) == dev
     assert {c for c in ids if in_dev(c, 1, 0.2)} != dev  # another seed, another split
-
-
-ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
 
 
 @pytest.mark.skipif(not ANNOMI.exists(), reason="needs the AnnoMI development portion")
