@@ -1,6 +1,6 @@
 """The scorecard: a practice session's transcript -> a 0-100 score in four parts a rep can act on.
 
-Parts (weights: the scenario's ``scoring:``, else DEFAULT_SCORING_WEIGHTS in coach/scenario.py):
+Parts (weights: the scenario's ``scoring:``, else DEFAULT_SCORING_WEIGHTS in coach/scenario/models.py):
 
 - **discovery**: the weighted share of the scenario's hidden facts uncovered.
 - **questions**: question quality, turn by turn: open and curious questions

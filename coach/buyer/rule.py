@@ -3,7 +3,7 @@
 How it reacts to one rep turn (see docs/scenario-format.md for the fields):
 
 1. Trust moves by the scenario's change for each label the analyser found
-   (defaults in coach/scenario.py), times ``buyer.trust.speed``. One turn moves
+   (defaults in coach/scenario/models.py), times ``buyer.trust.speed``. One turn moves
    trust by at most ``TURN_CAP`` points (or the largest single change the
    scenario sets, if larger), times speed, so that bad behaviour makes the buyer
    curt before it makes them leave.
