@@ -43,6 +43,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.labels import LABELS
+from coach.text import escape_controls
 
 #: The only format version this code reads.
 FORMAT_VERSION = 1
@@ -491,7 +492,8 @@ def _dotted(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            # A key is as the file wrote it: show its control characters, never obey them.
+            out += ("." if out else "") + escape_controls(str(part), keep="")
     return out or "(top level)"
 
 
@@ -889,9 +891,9 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         allowed = list(model.model_fields) if model else []
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else (f" (allowed: {', '.join(allowed)})" if allowed else "")
-        return loc[:-1] + (name,), f"unknown field '{name}'{hint}", True
+        return loc[:-1] + (name,), f"unknown field '{escape_controls(name, keep='')}'{hint}", True
     if typ == "extra_forbidden":
-        name = parsed.key_text.get(loc, str(loc[-1]))
+        name = escape_controls(parsed.key_text.get(loc, str(loc[-1])), keep="")
         model = _model_at(loc[:-1])
         allowed = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)

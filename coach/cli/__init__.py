@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from coach import __version__
+from coach.cli.output import cell, echo
 
 
 class CoachError(click.ClickException):
@@ -25,7 +26,7 @@ class CoachError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:  # one line, no "Error:" noise, no traceback
-        click.echo(f"coach: {self.format_message()}", err=True)
+        echo(f"coach: {cell(self.format_message())}", err=True)
 
 
 @click.group(invoke_without_command=True)
@@ -97,5 +98,5 @@ def main() -> None:
     try:
         cli(prog_name="coach")
     except KeyboardInterrupt:
-        click.echo("coach: interrupted", err=True)
+        echo("coach: interrupted", err=True)
         sys.exit(130)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from coach.cli.output import cell, echo
+
 
 def _store(ctx: click.Context, *, readonly: bool = False):
     from coach.cli import CoachError
@@ -23,12 +25,6 @@ def _store(ctx: click.Context, *, readonly: bool = False):
         return open_store(path, readonly=readonly)
     except StoreError as exc:
         raise CoachError(str(exc)) from exc
-
-
-def _plain(text: str) -> str:
-    from coach.text import clean_text
-
-    return clean_text(text)
 
 
 @click.command("sessions")
@@ -45,20 +41,20 @@ def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
     store = _store(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None, limit=limit)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("no sessions")
+        echo("no sessions")
         return
-    click.echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
+    echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
     for r in rows:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(r["labels"].items()) if k in BAD) or "-"
         score = "-" if r["score"] is None else f"{r['score']:.0f}"
         if r["status"] != "finished":
             score = "open"
-        click.echo(
-            f"{r['id']:>5}  {r['started_at'][:16].replace('T', ' '):<16}  {_plain(r['rep'])[:14]:<14}  "
-            f"{_plain(r['scenario_id'])[:26]:<26}  {score:>5}  {flags}"
+        echo(
+            f"{r['id']:>5}  {r['started_at'][:16].replace('T', ' '):<16}  {cell(r['rep'])[:14]:<14}  "
+            f"{cell(r['scenario_id'])[:26]:<26}  {score:>5}  {flags}"
         )
 
 
@@ -79,24 +75,24 @@ def show(ctx, session_id, as_json):
         raise CoachError(str(exc)) from exc
     if as_json:
         s.pop("scenario_yaml", None)
-        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        echo(json.dumps(s, indent=2, ensure_ascii=False))
         return
     score = "unfinished" if s["status"] != "finished" else f"score {s['score']:.0f}" if s["score"] is not None else "no score"
-    click.echo(f"session {s['id']}: {_plain(s['rep'])} on {_plain(s['scenario_title'])} ({s['started_at'][:16]}, {score})")
+    echo(f"session {s['id']}: {cell(s['rep'])} on {cell(s['scenario_title'])} ({s['started_at'][:16]}, {score})")
     for t in s["turns"]:
         who = "REP  " if t["speaker"] == "rep" else "BUYER"
-        click.echo(f"\n[{t['idx'] + 1}] {who} {_plain(t['text'])}")
+        echo(f"\n[{t['idx'] + 1}] {who} {t['text']}")
         if t["labels"]:
-            click.echo("      labels: " + ", ".join(human(label) for label in t["labels"]))
+            echo("      labels: " + ", ".join(human(label) for label in t["labels"]))
         for ev in t["evidence"]:
-            click.echo(f"      {human(ev['label'])}: \"{_plain(ev['quote'])}\" ({_plain(ev['why'])})")
+            echo(f"      {human(ev['label'])}: \"{ev['quote']}\" ({ev['why']})")
         for tip in t["tips"]:
-            click.echo(f"      tip: {_plain(tip)}")
+            echo(f"      tip: {tip}")
         for c in t["comments"]:
-            click.echo(f"      comment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
+            echo(f"      comment by {cell(c['author'])} ({c['created_at'][:16]}): {c['text']}")
     general = [c for c in s["comments"] if c["turn_id"] is None]
     for c in general:
-        click.echo(f"\ncomment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
+        echo(f"\ncomment by {cell(c['author'])} ({c['created_at'][:16]}): {c['text']}")
 
 
 @click.command("comment")
@@ -125,7 +121,7 @@ def comment(ctx, session_id, text, turn_idx, author):
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
-    click.echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+    echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
 
 
 @click.command("search")
@@ -137,9 +133,9 @@ def search(ctx, query, limit):
     store = _store(ctx, readonly=True)
     hits = store.search(query, limit=limit)
     if not hits:
-        click.echo("no matches")
+        echo("no matches")
     for h in hits:
-        click.echo(f"session {h['session_id']} turn {h['idx'] + 1} ({_plain(h['rep'])}, {h['speaker']}): {_plain(h['snippet'])}")
+        echo(f"session {h['session_id']} turn {h['idx'] + 1} ({cell(h['rep'])}, {h['speaker']}): {cell(h['snippet'])}")
 
 
 COMMANDS = [sessions, show, comment, search]
