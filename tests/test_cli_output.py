@@ -205,3 +205,52 @@ def test_every_command_prints_through_the_one_output_function():
         if direct.search(line)
     ]
     assert offenders == []
+
+
+# -- a failing output: one line and a non-zero exit, never a traceback ----------
+
+
+def _coach(*args: str, **kw):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "coach", *args], stderr=subprocess.PIPE, **kw)
+
+
+def test_a_full_disk_closed_pipe_or_closed_stdout_is_one_line_not_a_traceback(tmp_path, hostile_script):
+    """`coach ... > /dev/full`, `coach ... | head -1` and `coach ... >&-`, for
+    real, in processes started together so the analyser loads in parallel."""
+    import os
+
+    db = tmp_path / "coach.db"
+    store = open_store(db)
+    store.start_session(rep="ana", scenario_id="x", scenario_title="T", scenario_yaml="id: x")
+    transcript = Path(__file__).parent / "fixtures" / "transcripts" / "calls.jsonl"
+    commands = {
+        "analyze": ["analyze", str(transcript)],
+        "simulate": ["simulate", "it-director-outage", "--script", str(hostile_script)],
+        "scenarios": ["scenarios"],
+        "schema": ["scenario", "schema"],
+        "sessions": ["--db", str(db), "sessions"],
+        "help": ["--help"],
+    }
+    started = []
+    with open("/dev/full", "wb") as full:
+        for name, args in commands.items():
+            started.append((name, "full", _coach(*args, stdout=full)))
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line is written
+    for name in ("schema", "sessions"):
+        started.append((name, "pipe", _coach(*commands[name], stdout=write)))
+    os.close(write)
+    started.append(("schema", "closed", _coach("scenario", "schema", stdout=None, preexec_fn=lambda: os.close(1))))
+    for name, how, proc in started:
+        _, err = proc.communicate(timeout=60)
+        err = err.decode()
+        assert "Traceback" not in err, (name, how, err)
+        if how == "pipe":  # nobody is reading: quiet, as `cat | head` is
+            assert (proc.returncode, err) == (141, ""), (name, err)
+        else:
+            assert proc.returncode == 1, (name, how, err)
+            reason = "No space left on device" if how == "full" else "standard output is closed"
+            assert err == f"coach: cannot write the output: {reason}\n", (name, how, err)

@@ -95,8 +95,19 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    from coach.cli.output import OUTPUT_ERRNOS, OutputError, output_failed
+
     try:
-        cli(prog_name="coach")
+        try:
+            cli(prog_name="coach")
+        except OSError as exc:
+            # click's own output (--help, --version, usage) does not pass through echo().
+            if exc.errno not in OUTPUT_ERRNOS:
+                raise
+            output_failed(exc)
+    except OutputError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         echo("coach: interrupted", err=True)
         sys.exit(130)

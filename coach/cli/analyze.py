@@ -81,8 +81,6 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
         _run(files, fmt, rep)
     except TranscriptError as e:
         raise CoachError(str(e)) from None
-    except BrokenPipeError:
-        _quiet_broken_pipe()
 
 
 #: Conversations are analysed together until they hold this many turns: the
@@ -152,19 +150,6 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
                 echo(render_text(conv, analysed, summary, color=color), styled=color)
     if fmt == "json":
         echo(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2))
-
-
-def _quiet_broken_pipe() -> None:
-    """`coach analyze big.jsonl | head`: stop quietly when the reader goes away."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    sys.exit(141)
 
 
 COMMANDS = [analyze]

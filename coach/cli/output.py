@@ -15,20 +15,41 @@ ensure_ascii=False))`` prints valid JSON that decodes to ``obj``. The only
 codes that pass are colours coach adds itself: ``echo(text, styled=True)``
 keeps SGR sequences (``ESC [ ... m``) and escapes every other control; only
 text whose untrusted parts were escaped before styling may be passed so.
+``echo`` also turns a failed write into an exit instead of a traceback: a
+full disk or an I/O error is one line on stderr and exit status 1; a reader
+that went away (``coach ... | head -1``) ends the command quietly with 141.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import sys
 
 import click
 
 from coach.text import escape_controls
 
-__all__ = ["echo", "cell"]
+__all__ = ["echo", "cell", "OutputError", "OUTPUT_ERRNOS", "output_failed"]
+
+#: How a write to a terminal, pipe or file fails when the fault is the output's.
+OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
 
 # Select Graphic Rendition: colour and weight, nothing that moves, clears or retitles.
 _SGR = re.compile(r"(\x1b\[[0-9;]*m)")
+
+
+class OutputError(click.ClickException):
+    """Standard output could not be written: one line on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        try:
+            click.echo(f"coach: {escape_controls(self.format_message(), keep='')}", err=True)
+        except OSError:  # stderr is gone too: the exit status is all we can give
+            pass
 
 
 def cell(text: object) -> str:
@@ -48,5 +69,27 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True, styled: bo
         text = "".join(p if i % 2 else escape_controls(p) for i, p in enumerate(_SGR.split(text)))
     else:
         text = escape_controls(text)
-    click.echo(text, err=err, nl=nl, color=True if styled else None)
+    if not err and sys.stdout is None:  # started with stdout closed (`coach ... >&-`)
+        raise OutputError("cannot write the output: standard output is closed")
+    try:
+        click.echo(text, err=err, nl=nl, color=True if styled else None)
+    except OSError as exc:
+        output_failed(exc, err=err)
 
+
+def output_failed(exc: OSError, *, err: bool = False) -> None:
+    """A write failed: stop now. A reader that went away (``coach ... | head``)
+    is not an error worth a message, so that exits quietly with 141, as a shell
+    does for SIGPIPE; anything else (a full disk, an I/O error) is one line."""
+    # Point the broken stream at /dev/null so the interpreter's last flush of
+    # what is still buffered does not print a second error at exit.
+    stream = sys.stderr if err else sys.stdout
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE or err:
+        sys.exit(141 if exc.errno == errno.EPIPE else 1)
+    raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
