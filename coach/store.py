@@ -89,6 +89,8 @@ class Store:
                 yield
             except sqlite3.Error as exc:
                 raise StoreError(_describe(self._name, exc)) from exc
+            except OverflowError as exc:  # sqlite3 refuses ints past 64 bits before SQLite sees them
+                raise StoreError(f"{self._name}: a number is too large for the database ({exc})") from exc
 
     @contextmanager
     def _write(self) -> Iterator[Database]:

@@ -16,6 +16,37 @@ from coach import __version__
 from coach.cli.output import cell, echo
 
 
+#: SQLite stores integers in 64 bits; a larger id or limit cannot reach the database.
+SQLITE_MAX_INT = 2**63 - 1
+
+
+class _Count(click.ParamType):
+    """A whole number from 1 that SQLite can hold: a row id, a turn number, a
+    limit. A larger id is refused as no id can be that large; a larger limit
+    means "all" (``clamp``)."""
+
+    name = "integer"
+
+    def __init__(self, what: str, *, clamp: bool = False) -> None:
+        self.what = what
+        self.clamp = clamp
+
+    def convert(self, value, param, ctx) -> int:
+        n = click.INT.convert(value, param, ctx)
+        if n < 1:
+            self.fail(f"{n} is not {self.what}: they start at 1", param, ctx)
+        if n > SQLITE_MAX_INT:
+            if self.clamp:
+                return SQLITE_MAX_INT
+            self.fail(f"{n} is larger than {self.what} can be (at most {SQLITE_MAX_INT})", param, ctx)
+        return n
+
+
+SESSION_ID = _Count("a session id")
+TURN_NUMBER = _Count("a turn number")
+LIMIT = _Count("a limit", clamp=True)
+
+
 class CoachError(click.ClickException):
     """A user-facing error: one line on stderr, exit status 2 unless told otherwise."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
 from coach.cli.output import cell, echo
 
 
@@ -31,7 +32,7 @@ def _store(ctx: click.Context, *, readonly: bool = False):
 @click.option("--rep", help="Only this rep's sessions.")
 @click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
 @click.option("--unfinished", is_flag=True, help="Only sessions that never reached a scorecard.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many, newest first.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
@@ -59,7 +60,7 @@ def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
 
 
 @click.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
 @click.pass_context
 def show(ctx, session_id, as_json):
@@ -96,9 +97,9 @@ def show(ctx, session_id, as_json):
 
 
 @click.command("comment")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=int, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
+@click.option("--turn", "turn_idx", type=TURN_NUMBER, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def comment(ctx, session_id, text, turn_idx, author):
@@ -126,7 +127,7 @@ def comment(ctx, session_id, text, turn_idx, author):
 
 @click.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many turns.")
+@click.option("--limit", type=LIMIT, default=20, show_default=True, help="At most this many turns.")
 @click.pass_context
 def search(ctx, query, limit):
     """Full-text search across all stored transcripts."""

@@ -1,0 +1,62 @@
+"""Hostile command lines and inputs get one line and a non-zero exit, never a
+traceback (issue 19): integers past 64 bits, a closed stdin, huge numbers in
+ignored JSONL keys."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from coach.cli import cli
+from coach.store import StoreError, open_store
+
+HUGE = "9" * 23
+JUST_PAST = str(2**63)
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "coach.db"
+    store = open_store(path)
+    sid = store.start_session(rep="ana", scenario_id="x", scenario_title="T", scenario_yaml="id: x")
+    store.add_turn(sid, speaker="rep", text="What happened after the outage?")
+    return path
+
+
+def run(*args: str, input: str | None = None):
+    # catch_exceptions=False: an uncaught exception fails the test with its traceback.
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["show", HUGE], "larger than a session id can be"),
+        (["show", JUST_PAST], "larger than a session id can be"),
+        (["show", "0"], "0 is not a session id"),
+        (["comment", HUGE, "hi"], "larger than a session id can be"),
+        (["comment", "1", "hi", "--turn", HUGE], "larger than a turn number can be"),
+    ],
+)
+def test_an_id_past_64_bits_is_refused_not_a_traceback(db, args, message):
+    r = run("--db", str(db), *args)
+    assert r.exit_code == 2
+    assert message in r.output
+
+
+@pytest.mark.parametrize("args", [["sessions", "--limit", HUGE], ["search", "outage", "--limit", JUST_PAST]])
+def test_a_limit_past_64_bits_means_all(db, args):
+    r = run("--db", str(db), *args)
+    assert r.exit_code == 0
+    assert "ana" in r.output
+
+
+def test_the_store_turns_a_number_past_64_bits_into_one_line(db):
+    store = open_store(db)
+    for call in (
+        lambda: store.session(2**64),
+        lambda: store.add_comment(2**70, author="m", text="hi"),
+        lambda: store.start_session(rep="a", scenario_id="x", scenario_title="T", scenario_yaml="y", seed=2**64),
+    ):
+        with pytest.raises(StoreError, match="too large for the database"):
+            call()
