@@ -60,3 +60,29 @@ def test_the_store_turns_a_number_past_64_bits_into_one_line(db):
     ):
         with pytest.raises(StoreError, match="too large for the database"):
             call()
+
+
+def _coach_without_stdin(*args: str):
+    """`coach ARGS <&-`, for real: Python starts with sys.stdin = None."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "coach", *args], stdin=None, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=lambda: os.close(0))
+
+
+def test_a_closed_stdin_is_one_line_not_a_traceback(tmp_path):
+    procs = [
+        _coach_without_stdin("analyze", "-"),
+        _coach_without_stdin("simulate", "it-director-outage", "--script", "-"),
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert (proc.returncode, out, err.decode()) == (2, b"", "coach: <stdin>: standard input is closed\n")
+
+
+def test_a_script_on_stdin_is_checked_as_a_file_is():
+    r = CliRunner().invoke(cli, ["simulate", "it-director-outage", "--script", "-"], input=b"\xff\xfe what now?\n")
+    assert r.exit_code == 2
+    assert r.stderr == "coach: <stdin>:1: not UTF-8 text\n"

@@ -52,6 +52,7 @@ __all__ = [
     "STDIN",
     "read_conversations",
     "check_source",
+    "stdin_bytes",
     "is_rep_name",
 ]
 
@@ -124,6 +125,15 @@ def check_source(path: str | Path) -> str:
     return fmt
 
 
+def stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes; TranscriptError if the program was started
+    with it closed (``coach ... <&-``), when Python sets ``sys.stdin`` to None."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise TranscriptError(STDIN, None, "standard input is closed")
+    return stream
+
+
 def read_conversations(
     path_or_dash: str | Path, *, rep: str | None = None, stdin: IO[bytes] | None = None
 ) -> Iterator[Conversation]:
@@ -137,7 +147,7 @@ def read_conversations(
     fmt = check_source(path_or_dash)
     label = str(path_or_dash)
     if label == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
+        stream = stdin if stdin is not None else stdin_bytes()
         yield from _read_jsonl(_decoded_lines(stream, STDIN), STDIN, rep)
         return
     try:

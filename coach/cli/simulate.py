@@ -52,29 +52,32 @@ def _resolve_scenario(name: str):
 
 def _read_script(script: str) -> list[str]:
     """Rep lines from FILE ('-' for stdin): one per line; blank lines and # comments skipped."""
-    import sys
+    from coach.analysis.readers import STDIN, TranscriptError, stdin_bytes
 
-    if script == "-":
-        text = sys.stdin.read()
-        name = "<stdin>"
-    else:
-        name = script
-        p = Path(script)
-        if p.is_dir():
-            raise _error(f"{name}: is a directory, not a script file")
-        try:
+    name = STDIN if script == "-" else script
+    try:
+        if script == "-":
+            data = stdin_bytes().read()
+        else:
+            p = Path(script)
+            if p.is_dir():
+                raise _error(f"{name}: is a directory, not a script file")
             data = p.read_bytes()
-        except FileNotFoundError:
-            raise _error(f"{name}: no such file") from None
-        except OSError as exc:
-            raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
-        if b"\x00" in data:
-            raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise _error(f"{name}:{line}: not UTF-8 text") from None
+    except TranscriptError as exc:
+        raise _error(str(exc)) from None
+    except FileNotFoundError:
+        raise _error(f"{name}: no such file") from None
+    except OSError as exc:
+        raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
+    # Standard input is checked as a file is (it used to be read as text in
+    # the locale's encoding, so undecodable bytes slipped through).
+    if b"\x00" in data:
+        raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _error(f"{name}:{line}: not UTF-8 text") from None
     lines = [x.strip() for x in text.splitlines()]
     lines = [x for x in lines if x and not x.startswith("#")]
     if not lines:
