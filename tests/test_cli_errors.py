@@ -86,3 +86,34 @@ def test_a_script_on_stdin_is_checked_as_a_file_is():
     r = CliRunner().invoke(cli, ["simulate", "it-director-outage", "--script", "-"], input=b"\xff\xfe what now?\n")
     assert r.exit_code == 2
     assert r.stderr == "coach: <stdin>:1: not UTF-8 text\n"
+
+
+def _jsonl_line(**extra_raw: str) -> str:
+    return '{"speaker": "rep", "text": "hi"' + "".join(f', "{k}": {v}' for k, v in extra_raw.items()) + "}\n"
+
+
+def test_a_5000_digit_integer_in_an_ignored_jsonl_key_is_ignored(tmp_path):
+    from coach.analysis.readers import TranscriptError, read_conversations
+
+    f = tmp_path / "t.jsonl"
+    f.write_text(_jsonl_line(n="9" * 5000), encoding="utf-8")
+    [conv] = read_conversations(f)
+    assert [t.text for t in conv.turns] == ["hi"]
+    # As the conversation's name it is kept as written, like any number there.
+    f.write_text(_jsonl_line(conversation="7" * 5000), encoding="utf-8")
+    assert [c.name for c in read_conversations(f)] == ["7" * 5000]
+    # Where text is needed it is refused as any number is.
+    f.write_text('{"speaker": "rep", "text": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    with pytest.raises(TranscriptError, match='t.jsonl:1: "text" must be a string, got a number'):
+        list(read_conversations(f))
+
+
+def test_a_5000_digit_integer_in_the_config_file_is_one_line(tmp_path):
+    from coach.config import ConfigError, load_config, save_setting
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"theme = {'9' * 5000}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="too long"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="not saving rep"):
+        save_setting("rep", "ana", path)

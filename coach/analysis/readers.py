@@ -202,7 +202,7 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, parse_int=_json_int)
         except json.JSONDecodeError as e:
             raise TranscriptError(label, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
         except RecursionError:
@@ -211,7 +211,7 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
             raise TranscriptError(label, number, f"expected a JSON object, got {_json_type(obj)}")
 
         name = obj.get("conversation", default_name)
-        if isinstance(name, (int, float)) and not isinstance(name, bool):
+        if isinstance(name, (int, float, _LongInt)) and not isinstance(name, bool):
             name = str(name)
         if not isinstance(name, str):
             raise TranscriptError(label, number, f'"conversation" must be a string, got {_json_type(name)}')
@@ -260,12 +260,33 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
     yield current
 
 
+class _LongInt:
+    """A JSON integer longer than Python's int() will parse (4,300 digits, a
+    guard against slow conversions), kept as written: JSON allows it, and in a
+    key coach ignores it must not stop the file."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits
+
+
+def _json_int(digits: str) -> int | _LongInt:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongInt(digits)
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, _LongInt)):
         return "a number"
     if isinstance(value, str):
         return "a string"
