@@ -27,15 +27,21 @@ __all__ = ["clean_text", "escape_controls", "ELLIPSIS"]
 #: Appended when :func:`clean_text` cuts a text short.
 ELLIPSIS = "…"
 
-# ECMA-48 escape sequences, both the 7-bit (ESC ...) and the 8-bit C1 forms.
-# Strings (OSC, DCS, SOS, PM, APC) run to their terminator, or to the end of the
-# text when unterminated, so no payload is left behind to be shown as text.
+# ECMA-48 escape sequences in their 7-bit form (ESC ...). A string (OSC, DCS,
+# SOS, PM, APC: a window title, a hyperlink) goes whole, payload included,
+# when it is terminated (BEL or ST); an unterminated one loses only its
+# introducer, so a stray ESC ] cannot take the rest of the text with it.
+# The 8-bit C1 forms (U+009B CSI, U+009D OSC ...) are removed as single
+# characters, never as sequences: in real text they come from mojibake (UTF-8
+# read as Latin-1 turns a closing quote into "â\x80\x9d" and an opening one into
+# "â\x80\x9c", an OSC and an ST), and reading them as sequences dropped the
+# words between them. Once the C1 character is gone the rest is plain text.
 _ESCAPES = re.compile(
     r"""
-      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                 # CSI: colours, cursor moves
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])              # OSC, DCS, SOS, PM, APC ...
-      [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?               # ... up to BEL or ST
-    | \x1b [ -/]* [0-~]?                                   # any other ESC sequence
+      \x1b\[ [0-?]* [ -/]* [@-~]?                          # CSI: colours, cursor moves
+    | \x1b[\]PX^_] [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)      # OSC, DCS, SOS, PM, APC up to BEL or ST
+    | \x1b [ -/]* [0-~]?                                   # any other ESC sequence (and a lone
+                                                          # string introducer, payload kept)
     """,
     re.VERBOSE,
 )
@@ -54,7 +60,9 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
     """Return ``s`` safe to analyse, store and print.
 
     - ANSI/ECMA-48 escape sequences (colours, cursor moves, window titles,
-      hyperlinks) are removed whole, payload included;
+      hyperlinks) are removed whole, payload included; an unterminated
+      string loses only its introducer, and C1 controls go one by one, so no
+      printable text after them is lost;
     - ``\\r\\n``, ``\\r`` and the other line-break characters become ``\\n``;
     - every other control character is removed, except ``\\t`` and ``\\n``;
     - lone surrogates become U+FFFD;
@@ -67,7 +75,7 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
     if not isinstance(s, str):
         raise TypeError(f"clean_text() needs a str, not {type(s).__name__}")
     if _UNSAFE.search(s):
-        if "\x1b" in s or _has_c1_intro(s):
+        if "\x1b" in s:
             s = _ESCAPES.sub("", s)
         s = _NEWLINES.sub("\n", s)
         s = _CONTROLS.sub("", s)
@@ -78,11 +86,6 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
         if len(s) > max_chars:
             s = s[: max_chars - 1] + ELLIPSIS if max_chars else ""
     return s
-
-
-def _has_c1_intro(s: str) -> bool:
-    # The 8-bit introducers (CSI, OSC, DCS, ...) start sequences in their own right.
-    return any(c in s for c in "\x90\x98\x9b\x9d\x9e\x9f")
 
 
 # What a terminal may act on rather than show: C0 controls (\t and \n are
