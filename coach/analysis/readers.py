@@ -50,6 +50,9 @@ __all__ = [
     "TranscriptError",
     "EXTENSIONS",
     "STDIN",
+    "MAX_TURNS",
+    "MAX_CHARS",
+    "MAX_LINE_BYTES",
     "read_conversations",
     "check_source",
     "stdin_bytes",
@@ -67,6 +70,20 @@ EXTENSIONS: dict[str, str] = {
     ".vtt": "vtt",
     ".srt": "srt",
 }
+
+
+#: The most of one conversation coach reads. A conversation is analysed whole
+#: (its history drives follow-ups and checklist runs; its summary covers every
+#: turn), so it is held in memory whole; past these it is refused with one line
+#: as soon as the reader gets there, so a huge file costs neither memory nor
+#: time. A sales call is a few hundred turns, a day-long workshop a few
+#: thousand; the README gives the memory measured at the limit.
+MAX_TURNS = 10_000
+MAX_CHARS = 2_000_000
+#: A longer line is refused before it is read whole: a 100 MB file with no line
+#: break must not be pulled into memory in one piece. Room for MAX_CHARS
+#: characters of 4-byte UTF-8.
+MAX_LINE_BYTES = 4 * MAX_CHARS
 
 
 class TranscriptError(ValueError):
@@ -173,7 +190,10 @@ def _decoded_lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str]]:
     """(line number, text without its line ending) for each line of a UTF-8
     stream; raises TranscriptError on undecodable bytes or an empty stream."""
     number = 0
-    for number, raw in enumerate(fh, 1):
+    while raw := fh.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise TranscriptError(label, number, f"line longer than {MAX_LINE_BYTES:,} bytes (is it a transcript?)")
         if number == 1:
             if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise TranscriptError(label, 1, "the file is UTF-16; save it as UTF-8")
@@ -193,10 +213,21 @@ def _decoded_lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str]]:
 # -- JSONL ---------------------------------------------------------------------
 
 
+def _check_size(label: str, line: int, turns: int, chars: int) -> None:
+    """Stop reading a conversation that has grown past MAX_TURNS or MAX_CHARS."""
+    if turns > MAX_TURNS or chars > MAX_CHARS:
+        what = f"{MAX_TURNS:,} turns" if turns > MAX_TURNS else f"{MAX_CHARS:,} characters"
+        raise TranscriptError(
+            label, line, f"conversation too long: more than {what} (coach reads at most {MAX_TURNS:,} turns "
+            f"and {MAX_CHARS:,} characters of one conversation; split it)"
+        )
+
+
 def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Iterator[Conversation]:
     default_name = label
     rep_key = rep.casefold() if rep else None
     current: Conversation | None = None
+    chars = 0
     seen: dict[str, int] = {}  # conversation name -> line where it started
     for number, line in lines:
         if not line.strip():
@@ -254,6 +285,9 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
                 )
             seen[name] = number
             current = Conversation(name=name, source=label)
+            chars = 0
+        chars += len(text)
+        _check_size(label, number, len(current.turns) + 1, chars)
         current.add(speaker, clean_text(text), speaker_name, number)
     if current is None:
         raise TranscriptError(label, 1, "empty file")
@@ -386,6 +420,7 @@ class _Builder:
     def __init__(self, label: str) -> None:
         self.label = label
         self.pieces: list[list] = []  # [name, [texts], line]
+        self.chars = 0
 
     def add(self, name: str, text: str, line: int) -> None:
         if self.pieces and self.pieces[-1][0] == name:
@@ -393,12 +428,18 @@ class _Builder:
                 self.pieces[-1][1].append(text)
         else:
             self.pieces.append([name, [text] if text else [], line])
+        self._grew(text, line)
 
     def continue_last(self, text: str, line: int, what: str) -> None:
         if not self.pieces:
             raise TranscriptError(self.label, line, what)
         if text:
             self.pieces[-1][1].append(text)
+        self._grew(text, line)
+
+    def _grew(self, text: str, line: int) -> None:
+        self.chars += len(text)
+        _check_size(self.label, line, len(self.pieces), self.chars)
 
     def build(self, rep: str | None) -> Conversation:
         names = list(dict.fromkeys(p[0] for p in self.pieces))
@@ -466,14 +507,21 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>|<\d[\d:.]{0,20}>|</>")
 _BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
 
 
-def _blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+def _blocks(lines: Iterable[tuple[int, str]], label: str) -> Iterator[list[tuple[int, str]]]:
     block: list[tuple[int, str]] = []
+    chars = 0
     for number, line in lines:
         if line.strip():
             block.append((number, line))
+            chars += len(line)
+            # A file with no blank line would otherwise be one block, held whole.
+            if len(block) > MAX_TURNS or chars > MAX_CHARS:
+                raise TranscriptError(label, block[0][0], f"cue too long: more than {MAX_TURNS:,} lines or "
+                                      f"{MAX_CHARS:,} characters without a blank line")
         elif block:
             yield block
             block = []
+            chars = 0
     if block:
         yield block
 
@@ -488,7 +536,7 @@ def _read_cues(lines: Iterable[tuple[int, str]], label: str, rep: str | None, *,
     first = True
     kind = "WebVTT" if vtt else "SubRip"
     example = "00:00:01.000 --> 00:00:04.000" if vtt else "00:00:01,000 --> 00:00:04,000"
-    for block in _blocks(lines):
+    for block in _blocks(lines, label):
         last = block[-1][0]
         if vtt and first:
             number, header = block[0]
