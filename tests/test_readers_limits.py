@@ -78,3 +78,27 @@ def test_the_real_limit_is_stated_in_one_line(tmp_path):
     with pytest.raises(TranscriptError) as info:
         list(read_conversations(f))
     assert str(info.value) == f"{f}:{MAX_TURNS + 1}: conversation too long: more than {MAX_TURNS:,} turns ({LIMIT})"
+
+
+@pytest.mark.parametrize(
+    "timing,problem",
+    [
+        ("99:99:99,999 --> 00:00:01,000", "minutes and seconds go up to 59"),
+        ("00:00:05,000 --> 00:00:01,000", "the cue ends before it starts"),
+        ("00:01:00,000 --> 00:00:59,999", "the cue ends before it starts"),
+    ],
+)
+def test_an_impossible_srt_timing_is_refused(tmp_path, timing, problem):
+    f = tmp_path / "call.srt"
+    f.write_text(f"1\n{timing}\nDana: hello\n", encoding="utf-8")
+    with pytest.raises(TranscriptError) as info:
+        list(read_conversations(f))
+    assert str(info.value) == f"{f}:2: bad cue timing '{timing}': {problem}"
+
+
+def test_possible_timings_with_hours_and_short_fractions_are_read(tmp_path):
+    f = tmp_path / "call.vtt"
+    f.write_text("WEBVTT\n\n01:59.5 --> 1:02:00.25\nDana: hello\n\n100:00:00.000 --> 100:00:00.000\nSam (Rep): hi\n",
+                 encoding="utf-8")
+    [conv] = read_conversations(f)
+    assert [t.text for t in conv.turns] == ["hello", "hi"]

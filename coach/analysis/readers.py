@@ -498,9 +498,19 @@ def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> 
 
 # -- WebVTT and SubRip ---------------------------------------------------------
 
-_TIMING = re.compile(
-    r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}(?:\s.*)?$"
-)
+_STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_STAMP}\s+-->\s+{_STAMP}(?:\s.*)?$")
+
+
+def _timing_problem(m: re.Match[str]) -> str | None:
+    """What is wrong with a cue timing that has the right shape, or None."""
+    stamps = []
+    for at in (1, 5):
+        hours, minutes, seconds, fraction = m.group(at, at + 1, at + 2, at + 3)
+        if int(minutes) > 59 or int(seconds) > 59:
+            return "minutes and seconds go up to 59"
+        stamps.append(((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(fraction.ljust(3, "0")))
+    return "the cue ends before it starts" if stamps[1] < stamps[0] else None
 # Bounded repetitions keep a line of "<v<v<v..." linear rather than quadratic.
 _VOICE = re.compile(r"<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>|<\d[\d:.]{0,20}>|</>")
@@ -560,8 +570,11 @@ def _read_cues(lines: Iterable[tuple[int, str]], label: str, rep: str | None, *,
         else:
             raise TranscriptError(label, number, f"expected a {kind} cue timing line ('{example}')")
         t_number, timing = block[timing_index]
-        if not _TIMING.match(timing):
+        m = _TIMING.match(timing)
+        if m is None:
             raise TranscriptError(label, t_number, f"bad cue timing {timing.strip()!r} (expected '{example}')")
+        if problem := _timing_problem(m):
+            raise TranscriptError(label, t_number, f"bad cue timing {timing.strip()!r}: {problem}")
         for p_number, payload in block[timing_index + 1 :]:
             if "-->" in payload:
                 raise TranscriptError(label, p_number, "cue text cannot contain '-->' (missing blank line?)")
