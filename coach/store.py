@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -412,14 +413,34 @@ def _db_file(db: Database) -> str:
         return "database"
 
 
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not an ordinary file"
+
+
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
     """Open (creating if need be) the coach database at ``path``.
 
     Raises StoreError with one line for a newer, corrupt, read-only or locked file.
     """
     path = Path(path)
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file")
+    try:
+        mode = path.stat().st_mode  # through symlinks: a link to /dev/null is /dev/null
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open database file ({exc.strerror or exc})") from None
+    # SQLite would write a -journal beside a device, block forever on a FIFO,
+    # and fail vaguely on a folder: only an ordinary file (or none yet) will do.
+    if mode is not None and not stat.S_ISREG(mode):
+        raise StoreError(f"{path}: is {_file_kind(mode)}, not a database file; pass --db with an ordinary file")
     # The permission bits, not just access(): root may write anywhere, but a
     # file its owner marked read-only is not one to write to.
     if path.exists() and not readonly and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):

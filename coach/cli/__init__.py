@@ -60,11 +60,37 @@ class CoachError(click.ClickException):
         echo(f"coach: {cell(self.format_message())}", err=True)
 
 
-@click.group(invoke_without_command=True)
+#: Core errors whose message is one line for the user (module, class). Looked
+#: up only if the module was imported, so `coach --help` imports none of them.
+_ONE_LINE_ERRORS = (
+    ("coach.store", "StoreError"),
+    ("coach.config", "ConfigError"),
+    ("coach.analysis.readers", "TranscriptError"),
+)
+
+
+class _CoachGroup(click.Group):
+    """The top-level group: a core error that escapes any command (a database
+    found damaged half-way through a listing, say) is one line and exit status
+    2, never a traceback. One place for every command, present and future."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            for module, name in _ONE_LINE_ERRORS:
+                cls = getattr(sys.modules.get(module), name, None)
+                if cls is not None and isinstance(exc, cls):
+                    raise CoachError(str(exc)) from None
+            raise
+
+
+@click.group(cls=_CoachGroup, invoke_without_command=True)
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    # Any path: open_store refuses a folder, a device or a FIFO in one line.
+    type=click.Path(path_type=Path),
     envvar="COACH_DB",
     help="SQLite database file (default: coach.db in your data directory; env COACH_DB).",
 )
