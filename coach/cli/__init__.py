@@ -94,17 +94,23 @@ class _CoachGroup(click.Group):
     envvar="COACH_DB",
     help="SQLite database file (default: coach.db in your data directory; env COACH_DB).",
 )
+@click.option(
+    "--adopt-db",
+    is_flag=True,
+    help="Add coach's tables to a --db file that is a SQLite database of something else "
+    "(without this, such a file is refused and left alone).",
+)
 @click.option("--rep", "rep_name", envvar="COACH_REP", help="Your name as a rep or reviewer (default: config, else your login name; env COACH_REP).")
 @click.version_option(__version__, prog_name="coach")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, rep_name: str | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, adopt_db: bool, rep_name: str | None) -> None:
     """Practise sales conversations with a simulated buyer and get coached on every turn.
 
     Run `coach` with no command to open the practice app.
     """
     from coach.paths import default_db_path
 
-    ctx.obj = {"db_path": db_path or default_db_path(), "rep_name": rep_name}
+    ctx.obj = {"db_path": db_path or default_db_path(), "adopt_db": adopt_db, "rep_name": rep_name}
     if ctx.invoked_subcommand is None:
         ctx.invoke(practice)
 
@@ -119,6 +125,7 @@ def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | Non
 
     run_app(
         db_path=ctx.obj["db_path"],
+        adopt_db=ctx.obj["adopt_db"],
         scenario_file=scenario_file,
         rep_name=rep_name or ctx.obj["rep_name"],
         mode="practice",
@@ -132,7 +139,7 @@ def review(ctx: click.Context, rep_name: str | None) -> None:
     """Open the manager's review of stored sessions: transcripts, flags, comments, trends."""
     from coach.ui.run import run_app
 
-    run_app(db_path=ctx.obj["db_path"], scenario_file=None, rep_name=rep_name or ctx.obj["rep_name"], mode="review")
+    run_app(db_path=ctx.obj["db_path"], adopt_db=ctx.obj["adopt_db"], scenario_file=None, rep_name=rep_name or ctx.obj["rep_name"], mode="review")
 
 
 def _register() -> None:

@@ -23,7 +23,7 @@ def _store(ctx: click.Context, *, readonly: bool = False):
     if readonly and not path.exists():
         raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
     try:
-        return open_store(path, readonly=readonly)
+        return open_store(path, readonly=readonly, adopt=ctx.obj.get("adopt_db", False))
     except StoreError as exc:
         raise CoachError(str(exc)) from exc
 

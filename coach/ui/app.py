@@ -109,8 +109,26 @@ class CoachApp(App[None]):
         self.first_frame_cpu: float | None = None
         self.analyzer_ready_at: float | None = None
         self.theme = theme if theme in self.available_themes else DARK_THEME
+        #: One line saying why the app stopped on a database error, for the CLI to print.
+        self.store_failure: str | None = None
         if analyzer is not None:
             self.set_reactive(CoachApp.analyzer_ready, True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an exception no screen or worker handled. A
+        # database that fails mid-run (damaged further in, locked past the
+        # busy timeout, a full disk) ends the app with its one-line message and
+        # exit status 2, as the CLI does, instead of a traceback.
+        from textual.worker import WorkerFailed
+
+        from coach.store import StoreError
+
+        cause = error.error if isinstance(error, WorkerFailed) else error  # a thread worker's, unwrapped
+        if isinstance(cause, StoreError):
+            self.store_failure = str(cause)
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     # -- start-up ------------------------------------------------------------
 
