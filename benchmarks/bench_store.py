@@ -1,0 +1,203 @@
+"""Two practising reps, a manager commenting and a reader, on one SQLite file.
+
+    python benchmarks/bench_store.py [--seconds 60] [--db FILE] [--json]
+
+Starts four processes on one new database file (they open it together, so
+creating it and its schema is contended too) and drives the store's API the
+way the app does: each rep process plays whole sessions (start_session, ten
+turns with labels and evidence through add_turn, finish_session); the manager
+comments on the sessions it finds (add_comment, on a session or one of its
+turns); the reader lists sessions and reads them whole (sessions, session),
+checking that each read is consistent (the rep-turn and comment counts match
+the lists). After SECONDS every process finishes the session it is in and
+reports what it did; then every row each one reported is looked for in the
+file. Prints the failures (must be 0), the rows accounted for, operations per
+second and write latencies, with the load average (a shared 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROLES = ("rep", "rep", "manager", "reader")
+TURNS_PER_SESSION = 10
+
+
+def _analysed(text: str):
+    from coach.analysis.types import AnalysedTurn, Evidence
+
+    return AnalysedTurn(text=text, labels=("open_question", "curiosity"),
+                        evidence=(Evidence("open_question", 0, 4, text[:4], "opens with a question word"),),
+                        tips=("Follow up on what they said.",), questions=1, words=len(text.split()))
+
+
+def run_role(role: str, name: str, db: str, until: float, seed: int) -> dict:
+    """One process's work; returns its report (never raises)."""
+    from coach.store import open_store
+
+    rng = random.Random(seed)
+    report: dict = {"role": role, "name": name, "ops": 0, "failures": [], "latencies_ms": [],
+                    "sessions": {}, "comments": 0, "reads": 0, "inconsistent": 0}
+
+    def timed(fn, *args, **kw):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kw)
+        except Exception as exc:  # every failure is counted and shown, never hidden
+            report["failures"].append(f"{fn.__name__}: {type(exc).__name__}: {exc}")
+            return None
+        finally:
+            report["latencies_ms"].append((time.perf_counter() - t0) * 1000)
+            report["ops"] += 1
+
+    try:
+        store = open_store(db, readonly=False)
+    except Exception as exc:
+        report["failures"].append(f"open_store: {type(exc).__name__}: {exc}")
+        return report
+    while time.time() < until:
+        if role == "rep":
+            sid = timed(store.start_session, rep=name, scenario_id="it-director-outage",
+                        scenario_title="After the outage", scenario_yaml="id: it-director-outage\n", seed=seed)
+            if sid is None:
+                continue
+            stored = 0
+            for i in range(TURNS_PER_SESSION):
+                speaker = "rep" if i % 2 else "buyer"
+                text = f"{name} turn {i}: what happened to the orders after the outage?"
+                if timed(store.add_turn, sid, speaker=speaker, text=text,
+                         analysed=_analysed(text) if speaker == "rep" else None) is not None:
+                    stored += 1
+            timed(store.finish_session, sid, score=float(rng.randint(0, 100)),
+                  scorecard={"total": 50, "parts": [{"name": "discovery", "score": 50, "weight": 1.0}]},
+                  end_reason="max_turns")
+            report["sessions"][str(sid)] = stored
+        elif role == "manager":
+            rows = timed(store.sessions, limit=20) or []
+            if not rows:
+                continue
+            sid = rng.choice(rows)["id"]
+            turn_id = None
+            if rng.random() < 0.5:
+                s = timed(store.session, sid)
+                if s and s["turns"]:
+                    turn_id = rng.choice(s["turns"])["id"]
+            if timed(store.add_comment, sid, author=name, text=f"comment by {name}", turn_id=turn_id) is not None:
+                report["comments"] += 1
+        else:
+            rows = timed(store.sessions, limit=50) or []
+            for row in rows[:3]:
+                s = timed(store.session, row["id"])
+                if s is None:
+                    continue
+                report["reads"] += 1
+                rep_turns = sum(1 for t in s["turns"] if t["speaker"] == "rep")
+                if s["rep_turns"] != rep_turns or s["comment_count"] != len(s["comments"]):
+                    report["inconsistent"] += 1
+    store.db.close()
+    return report
+
+
+def account(db: str, reports: list[dict]) -> dict:
+    """Look for every row the processes reported in the file."""
+    from coach.store import open_store
+
+    store = open_store(db, readonly=True)
+    want_sessions = {int(sid): n for r in reports for sid, n in r["sessions"].items()}
+    found = missing = 0
+    for sid, turns in want_sessions.items():
+        row = store.db.execute("select status, (select count(*) from turns where session_id = ?) from sessions where id = ?",
+                               [sid, sid]).fetchone()
+        if row and row[0] == "finished" and row[1] == turns:
+            found += 1
+        else:
+            missing += 1
+    total_sessions = store.db.execute("select count(*) from sessions").fetchone()[0]
+    total_turns = store.db.execute("select count(*) from turns").fetchone()[0]
+    comments = store.db.execute("select count(*) from comments").fetchone()[0]
+    half = store.db.execute("select count(*) from sessions where status != 'finished'").fetchone()[0]
+    return {
+        "sessions_reported": len(want_sessions), "sessions_found_whole": found, "sessions_missing_or_partial": missing,
+        "sessions_in_file": total_sessions, "half_written_sessions": half,
+        "turns_reported": sum(want_sessions.values()), "turns_in_file": total_turns,
+        "comments_reported": sum(r["comments"] for r in reports), "comments_in_file": comments,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--db", help="database file to create (default: a new temporary file)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ap.add_argument("--role", help=argparse.SUPPRESS)
+    ap.add_argument("--name", help=argparse.SUPPRESS)
+    ap.add_argument("--until", type=float, help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.role:  # a worker: do the work, print the report
+        print(json.dumps(run_role(args.role, args.name, args.db, args.until, args.seed)))
+        return
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or str(Path(tmp) / "coach.db")
+        if Path(db).exists():
+            sys.exit(f"{db} exists: the benchmark starts from a new file")
+        start = time.time() + 1.0  # time for the interpreters to start, so all open the file together
+        procs = []
+        for i, role in enumerate(ROLES):
+            name = f"{role}{i}"
+            procs.append(subprocess.Popen(
+                [sys.executable, __file__, "--role", role, "--name", name, "--db", db,
+                 "--until", str(start + args.seconds), "--seed", str(i)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        reports = []
+        for p in procs:
+            out, err = p.communicate()
+            if p.returncode:
+                sys.exit(f"a worker crashed:\n{err}")
+            reports.append(json.loads(out))
+        rows = account(db, reports)
+    failures = [f for r in reports for f in r["failures"]]
+    lat = sorted(x for r in reports if r["role"] != "reader" for x in r["latencies_ms"])
+    result = {
+        "seconds": args.seconds,
+        "failures": len(failures),
+        "failure_examples": sorted(set(failures))[:5],
+        "inconsistent_reads": sum(r["inconsistent"] for r in reports),
+        "reads": sum(r["reads"] for r in reports),
+        "ops": sum(r["ops"] for r in reports),
+        "ops_per_s": round(sum(r["ops"] for r in reports) / args.seconds, 1),
+        "write_ms_median": round(statistics.median(lat), 2) if lat else None,
+        "write_ms_p99": round(lat[int(len(lat) * 0.99)], 2) if lat else None,
+        "write_ms_max": round(lat[-1], 1) if lat else None,
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        **rows,
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{len(ROLES)} processes (2 reps, a manager, a reader) on one file for {args.seconds:g} s; "
+          f"load average {' '.join(map(str, result['load_before']))} -> {' '.join(map(str, result['load_after']))}")
+    print(f"failures: {result['failures']}" + "".join(f"\n  {f}" for f in result["failure_examples"]))
+    print(f"inconsistent reads: {result['inconsistent_reads']} of {result['reads']}")
+    print(f"sessions: {rows['sessions_found_whole']} of {rows['sessions_reported']} reported found whole, "
+          f"{rows['sessions_in_file']} in the file, {rows['half_written_sessions']} half-written")
+    print(f"turns: {rows['turns_reported']} reported, {rows['turns_in_file']} in the file; "
+          f"comments: {rows['comments_reported']} reported, {rows['comments_in_file']} in the file")
+    print(f"{result['ops']} store calls ({result['ops_per_s']}/s); writes median {result['write_ms_median']} ms, "
+          f"p99 {result['write_ms_p99']} ms, max {result['write_ms_max']} ms")
+
+
+if __name__ == "__main__":
+    main()
