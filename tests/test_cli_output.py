@@ -217,18 +217,16 @@ def _coach(*args: str, **kw):
     return subprocess.Popen([sys.executable, "-m", "coach", *args], stderr=subprocess.PIPE, **kw)
 
 
-def test_a_full_disk_closed_pipe_or_closed_stdout_is_one_line_not_a_traceback(tmp_path, hostile_script):
+def test_a_full_disk_closed_pipe_or_closed_stdout_is_one_line_not_a_traceback(tmp_path):
     """`coach ... > /dev/full`, `coach ... | head -1` and `coach ... >&-`, for
-    real, in processes started together so the analyser loads in parallel."""
+    real. analyze and simulate print through the same echo() (a test above
+    holds every command to it), so the commands here are the quick ones."""
     import os
 
     db = tmp_path / "coach.db"
     store = open_store(db)
     store.start_session(rep="ana", scenario_id="x", scenario_title="T", scenario_yaml="id: x")
-    transcript = Path(__file__).parent / "fixtures" / "transcripts" / "calls.jsonl"
     commands = {
-        "analyze": ["analyze", str(transcript)],
-        "simulate": ["simulate", "it-director-outage", "--script", str(hostile_script)],
         "scenarios": ["scenarios"],
         "schema": ["scenario", "schema"],
         "sessions": ["--db", str(db), "sessions"],

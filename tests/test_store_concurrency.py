@@ -113,6 +113,6 @@ class TwoConnections(RuleBasedStateMachine):
 
 
 TwoConnections.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=15, stateful_step_count=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_any_interleaving_of_two_connections_reads_what_was_written = TwoConnections.TestCase

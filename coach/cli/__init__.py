@@ -116,7 +116,7 @@ def cli(ctx: click.Context, db_path: Path | None, adopt_db: bool, rep_name: str 
 
 
 @cli.command()
-@click.argument("scenario_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario_file", required=False, type=click.Path(path_type=Path))
 @click.option("--rep", "rep_name", help="Your name as a rep (default: config, else your login name).")
 @click.pass_context
 def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None) -> None:

@@ -25,6 +25,8 @@ def run_app(
     rep = resolve_rep(rep_name, config)
     if scenario_file is not None and not Path(scenario_file).exists():
         raise CoachError(f"{scenario_file}: no such file")
+    if scenario_file is not None and Path(scenario_file).is_dir():
+        raise CoachError(f"{scenario_file}: is a folder, not a scenario file")
     try:
         # Every page is read first: a damaged file stops here, in one line,
         # not in a screen half-way through a session.
