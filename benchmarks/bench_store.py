@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROLES = ("rep", "rep", "manager", "reader")
 TURNS_PER_SESSION = 10
+WRITES = ("start_session", "add_turn", "finish_session", "add_comment")
 
 
 def _analysed(text: str):
@@ -40,13 +41,13 @@ def _analysed(text: str):
                         tips=("Follow up on what they said.",), questions=1, words=len(text.split()))
 
 
-def run_role(role: str, name: str, db: str, until: float, seed: int) -> dict:
+def run_role(role: str, name: str, db: str, until: float, seed: int, seconds: float) -> dict:
     """One process's work; returns its report (never raises)."""
     from coach.store import open_store
 
     rng = random.Random(seed)
-    report: dict = {"role": role, "name": name, "ops": 0, "failures": [], "latencies_ms": [],
-                    "sessions": {}, "comments": 0, "reads": 0, "inconsistent": 0}
+    report: dict = {"role": role, "name": name, "ops": 0, "failures": [], "latencies_ms": [], "slowest": [],
+                    "sessions": {}, "turns_attempted": 0, "comments": 0, "reads": 0, "inconsistent": 0}
 
     def timed(fn, *args, **kw):
         t0 = time.perf_counter()
@@ -56,8 +57,12 @@ def run_role(role: str, name: str, db: str, until: float, seed: int) -> dict:
             report["failures"].append(f"{fn.__name__}: {type(exc).__name__}: {exc}")
             return None
         finally:
-            report["latencies_ms"].append((time.perf_counter() - t0) * 1000)
+            ms = (time.perf_counter() - t0) * 1000
+            if fn.__name__ in WRITES:
+                report["latencies_ms"].append(ms)
             report["ops"] += 1
+            if ms > 500:  # where the long waits are: which call, how far into the run
+                report["slowest"].append([round(ms), fn.__name__, round(time.time() - (until - seconds), 1)])
 
     try:
         store = open_store(db, readonly=False)
@@ -74,6 +79,7 @@ def run_role(role: str, name: str, db: str, until: float, seed: int) -> dict:
             for i in range(TURNS_PER_SESSION):
                 speaker = "rep" if i % 2 else "buyer"
                 text = f"{name} turn {i}: what happened to the orders after the outage?"
+                report["turns_attempted"] += 1
                 if timed(store.add_turn, sid, speaker=speaker, text=text,
                          analysed=_analysed(text) if speaker == "rep" else None) is not None:
                     stored += 1
@@ -144,7 +150,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.role:  # a worker: do the work, print the report
-        print(json.dumps(run_role(args.role, args.name, args.db, args.until, args.seed)))
+        print(json.dumps(run_role(args.role, args.name, args.db, args.until, args.seed, args.seconds)))
         return
 
     load_before = os.getloadavg()
@@ -158,7 +164,7 @@ def main() -> None:
             name = f"{role}{i}"
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--role", role, "--name", name, "--db", db,
-                 "--until", str(start + args.seconds), "--seed", str(i)],
+                 "--until", str(start + args.seconds), "--seconds", str(args.seconds), "--seed", str(i)],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         reports = []
         for p in procs:
@@ -168,7 +174,7 @@ def main() -> None:
             reports.append(json.loads(out))
         rows = account(db, reports)
     failures = [f for r in reports for f in r["failures"]]
-    lat = sorted(x for r in reports if r["role"] != "reader" for x in r["latencies_ms"])
+    lat = sorted(x for r in reports for x in r["latencies_ms"])
     result = {
         "seconds": args.seconds,
         "failures": len(failures),
@@ -180,6 +186,8 @@ def main() -> None:
         "write_ms_median": round(statistics.median(lat), 2) if lat else None,
         "write_ms_p99": round(lat[int(len(lat) * 0.99)], 2) if lat else None,
         "write_ms_max": round(lat[-1], 1) if lat else None,
+        "slowest": sorted((x for r in reports for x in r["slowest"]), reverse=True)[:5],
+        "turns_attempted": sum(r["turns_attempted"] for r in reports),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
         **rows,
@@ -193,10 +201,14 @@ def main() -> None:
     print(f"inconsistent reads: {result['inconsistent_reads']} of {result['reads']}")
     print(f"sessions: {rows['sessions_found_whole']} of {rows['sessions_reported']} reported found whole, "
           f"{rows['sessions_in_file']} in the file, {rows['half_written_sessions']} half-written")
-    print(f"turns: {rows['turns_reported']} reported, {rows['turns_in_file']} in the file; "
+    print(f"turns: {result['turns_attempted']} added, {rows['turns_reported']} reported stored, "
+          f"{rows['turns_in_file']} in the file; "
           f"comments: {rows['comments_reported']} reported, {rows['comments_in_file']} in the file")
-    print(f"{result['ops']} store calls ({result['ops_per_s']}/s); writes median {result['write_ms_median']} ms, "
+    print(f"{result['ops']} store calls ({result['ops_per_s']}/s); writes: median {result['write_ms_median']} ms, "
           f"p99 {result['write_ms_p99']} ms, max {result['write_ms_max']} ms")
+    if result["slowest"]:
+        print("calls over 0.5 s (ms, call, seconds into the run): "
+              + "; ".join(f"{ms} {name} at {at}" for ms, name, at in result["slowest"]))
 
 
 if __name__ == "__main__":
