@@ -1,6 +1,6 @@
 """Two practising reps, a manager commenting and a reader, on one SQLite file.
 
-    python benchmarks/bench_store.py [--seconds 60] [--db FILE] [--json]
+    python benchmarks/bench_store.py [--seconds 60 | --sessions N] [--db FILE] [--json]
 
 Starts four processes on one new database file (they open it together, so
 creating it and its schema is contended too) and drives the store's API the
@@ -11,7 +11,9 @@ turns); the reader lists sessions and reads them whole (sessions, session),
 checking that each read is consistent (the rep-turn and comment counts match
 the lists). After SECONDS every process finishes the session it is in and
 reports what it did; then every row each one reported is looked for in the
-file. Prints the failures (must be 0), the rows accounted for, operations per
+file. With --sessions N each rep plays N sessions instead, however long that
+takes, and the manager and the reader go on until both reps are done (the
+test uses this: a count, unlike a duration, holds on a loaded machine). Prints the failures (must be 0), the rows accounted for, operations per
 second and write latencies, with the load average (a shared 2-core machine).
 """
 
@@ -41,8 +43,11 @@ def _analysed(text: str):
                         tips=("Follow up on what they said.",), questions=1, words=len(text.split()))
 
 
-def run_role(role: str, name: str, db: str, until: float, seed: int, seconds: float) -> dict:
-    """One process's work; returns its report (never raises)."""
+def run_role(role: str, name: str, db: str, until: float, seed: int, seconds: float,
+             sessions: int | None = None) -> dict:
+    """One process's work; returns its report (never raises). With
+    ``sessions``, a rep plays that many and marks itself done; the others work
+    until every rep is done."""
     from coach.store import open_store
 
     rng = random.Random(seed)
@@ -69,7 +74,17 @@ def run_role(role: str, name: str, db: str, until: float, seed: int, seconds: fl
     except Exception as exc:
         report["failures"].append(f"open_store: {type(exc).__name__}: {exc}")
         return report
-    while time.time() < until:
+    done_marks = Path(db).parent
+
+    def going_on() -> bool:
+        if sessions is None:
+            return time.time() < until
+        if role == "rep":  # bounded even if start_session keeps failing
+            return len(report["sessions"]) < sessions and report["ops"] < 30 * sessions * TURNS_PER_SESSION
+        reps_done = len(list(done_marks.glob("*.rep-done"))) == ROLES.count("rep")
+        return not (reps_done and report["ops"] > 0)
+
+    while going_on():
         if role == "rep":
             sid = timed(store.start_session, rep=name, scenario_id="it-director-outage",
                         scenario_title="After the outage", scenario_yaml="id: it-director-outage\n", seed=seed)
@@ -110,6 +125,8 @@ def run_role(role: str, name: str, db: str, until: float, seed: int, seconds: fl
                 if s["rep_turns"] != rep_turns or s["comment_count"] != len(s["comments"]):
                     report["inconsistent"] += 1
     store.db.close()
+    if role == "rep":
+        (done_marks / f"{name}.rep-done").touch()
     return report
 
 
@@ -142,6 +159,7 @@ def account(db: str, reports: list[dict]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--sessions", type=int, help="sessions per rep, instead of a duration")
     ap.add_argument("--db", help="database file to create (default: a new temporary file)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ap.add_argument("--role", help=argparse.SUPPRESS)
@@ -150,12 +168,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.role:  # a worker: do the work, print the report
-        print(json.dumps(run_role(args.role, args.name, args.db, args.until, args.seed, args.seconds)))
+        print(json.dumps(run_role(args.role, args.name, args.db, args.until, args.seed, args.seconds, args.sessions)))
         return
 
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "coach.db")
+        for stale in Path(db).parent.glob("*.rep-done"):
+            stale.unlink()
         if Path(db).exists():
             sys.exit(f"{db} exists: the benchmark starts from a new file")
         start = time.time() + 1.0  # time for the interpreters to start, so all open the file together
@@ -164,7 +184,8 @@ def main() -> None:
             name = f"{role}{i}"
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--role", role, "--name", name, "--db", db,
-                 "--until", str(start + args.seconds), "--seconds", str(args.seconds), "--seed", str(i)],
+                 "--until", str(start + args.seconds), "--seconds", str(args.seconds), "--seed", str(i),
+                 *(["--sessions", str(args.sessions)] if args.sessions else [])],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         reports = []
         for p in procs:
@@ -175,14 +196,15 @@ def main() -> None:
         rows = account(db, reports)
     failures = [f for r in reports for f in r["failures"]]
     lat = sorted(x for r in reports for x in r["latencies_ms"])
+    elapsed = time.time() - start
     result = {
-        "seconds": args.seconds,
+        "seconds": round(elapsed, 1) if args.sessions else args.seconds,
         "failures": len(failures),
         "failure_examples": sorted(set(failures))[:5],
         "inconsistent_reads": sum(r["inconsistent"] for r in reports),
         "reads": sum(r["reads"] for r in reports),
         "ops": sum(r["ops"] for r in reports),
-        "ops_per_s": round(sum(r["ops"] for r in reports) / args.seconds, 1),
+        "ops_per_s": round(sum(r["ops"] for r in reports) / max(elapsed, 0.001), 1),
         "write_ms_median": round(statistics.median(lat), 2) if lat else None,
         "write_ms_p99": round(lat[int(len(lat) * 0.99)], 2) if lat else None,
         "write_ms_max": round(lat[-1], 1) if lat else None,
@@ -195,7 +217,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    print(f"{len(ROLES)} processes (2 reps, a manager, a reader) on one file for {args.seconds:g} s; "
+    print(f"{len(ROLES)} processes (2 reps, a manager, a reader) on one file for {result['seconds']:g} s; "
           f"load average {' '.join(map(str, result['load_before']))} -> {' '.join(map(str, result['load_after']))}")
     print(f"failures: {result['failures']}" + "".join(f"\n  {f}" for f in result["failure_examples"]))
     print(f"inconsistent reads: {result['inconsistent_reads']} of {result['reads']}")
