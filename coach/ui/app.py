@@ -110,8 +110,28 @@ class CoachApp(App[None]):
         self.first_frame_cpu: float | None = None
         self.analyzer_ready_at: float | None = None
         self.theme = theme if theme in self.available_themes else DARK_THEME
+        #: One line saying why the app stopped on a database error, for the CLI to print.
+        self.store_failure: str | None = None
+        #: SIGTERM came before the first frame: exit as soon as it is drawn.
+        self._exit_when_ready = False
         if analyzer is not None:
             self.set_reactive(CoachApp.analyzer_ready, True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an exception no screen or worker handled. A
+        # database that fails mid-run (damaged further in, locked past the
+        # busy timeout, a full disk) ends the app with its one-line message and
+        # exit status 2, as the CLI does, instead of a traceback.
+        from textual.worker import WorkerFailed
+
+        from coach.store import StoreError
+
+        cause = error.error if isinstance(error, WorkerFailed) else error  # a thread worker's, unwrapped
+        if isinstance(cause, StoreError):
+            self.store_failure = str(cause)
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     # -- start-up ------------------------------------------------------------
 
@@ -119,6 +139,27 @@ class CoachApp(App[None]):
         from coach.ui.screens.home import HomeScreen
 
         return HomeScreen()
+
+    def on_load(self) -> None:
+        # `kill PID` (SIGTERM) would end Python where it stands, leaving the
+        # terminal in the app's alternate screen with mouse reporting on.
+        # Exit the way `q` does instead, so the driver restores the terminal;
+        # 143 (128 + 15) is the status a shell expects after SIGTERM.
+        import asyncio
+        import signal
+
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+        except (NotImplementedError, RuntimeError, AttributeError):  # no signals here (Windows, a thread)
+            pass
+
+    def _terminated(self) -> None:
+        # Exiting while the first screen is still being mounted trips Textual
+        # (widgets queried before they exist): before the first frame, wait for it.
+        if self.first_frame_at is None:
+            self._exit_when_ready = True
+        else:
+            self.exit(return_code=143)
 
     def on_mount(self) -> None:
         if self.mode == "review":
@@ -133,6 +174,9 @@ class CoachApp(App[None]):
         # Sent once the first screen has been painted: the benchmark reads it.
         self.first_frame_at = time.perf_counter()
         self.first_frame_cpu = time.process_time()
+        if self._exit_when_ready:
+            self.exit(return_code=143)
+            return
         # Only now start loading the models: their imports would otherwise
         # compete with the first frame for the interpreter.
         if self.analyzer is None:
