@@ -132,7 +132,7 @@ def _damage(path: Path, start: int, length: int) -> None:
     path.write_bytes(bytes(data))
 
 
-# practice and review open the database the same way (run_app): one of them is enough.
+# practice and review open the database the same way (coach.cli.app.run_app): one of them is enough.
 ALL_COMMANDS = (["sessions"], ["search", "outage"], ["show", "1"], ["comment", "1", "hi"], ["review"])
 
 

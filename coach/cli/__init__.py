@@ -112,44 +112,20 @@ def cli(ctx: click.Context, db_path: Path | None, adopt_db: bool, rep_name: str 
 
     ctx.obj = {"db_path": db_path or default_db_path(), "adopt_db": adopt_db, "rep_name": rep_name}
     if ctx.invoked_subcommand is None:
+        from coach.cli.app import practice
+
         ctx.invoke(practice)
-
-
-@cli.command()
-@click.argument("scenario_file", required=False, type=click.Path(path_type=Path))
-@click.option("--rep", "rep_name", help="Your name as a rep (default: config, else your login name).")
-@click.pass_context
-def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None) -> None:
-    """Open the practice app (optionally straight into SCENARIO_FILE)."""
-    from coach.ui.run import run_app
-
-    run_app(
-        db_path=ctx.obj["db_path"],
-        adopt_db=ctx.obj["adopt_db"],
-        scenario_file=scenario_file,
-        rep_name=rep_name or ctx.obj["rep_name"],
-        mode="practice",
-    )
-
-
-@cli.command()
-@click.option("--rep", "rep_name", help="Your name as shown on comments (default: your login name).")
-@click.pass_context
-def review(ctx: click.Context, rep_name: str | None) -> None:
-    """Open the manager's review of stored sessions: transcripts, flags, comments, trends."""
-    from coach.ui.run import run_app
-
-    run_app(db_path=ctx.obj["db_path"], adopt_db=ctx.obj["adopt_db"], scenario_file=None, rep_name=rep_name or ctx.obj["rep_name"], mode="review")
 
 
 def _register() -> None:
     # Command modules import only click at module level; see each module.
     from coach.cli import analyze as _analyze
+    from coach.cli import app as _app
     from coach.cli import scenario as _scenario
     from coach.cli import sessions as _sessions
     from coach.cli import simulate as _simulate
 
-    for mod in (_scenario, _analyze, _simulate, _sessions):
+    for mod in (_app, _scenario, _analyze, _simulate, _sessions):
         for command in getattr(mod, "COMMANDS", ()):
             cli.add_command(command)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:  # pragma: no cover
+    from coach.buyer.move import Voice
     from coach.scenario import Scenario
     from coach.session import SessionRecord
     from coach.store import Store
@@ -72,25 +74,17 @@ class CoachApp(App[None]):
     #: True when the watched scenario file changed on disk since it was loaded.
     file_changed: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        rep: str,
-        mode: str = "practice",
-        scenario_file: Path | None = None,
-        analyzer: Any = None,
-        load_analyzer: Callable[[], Any] | None = None,
-        seed: int | None = None,
-        theme: str | None = None,
-        watch_interval: float = 1.0,
-        cursor_blink: bool = True,
-        save_theme: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, options: AppOptions) -> None:
         super().__init__()
-        #: Called with the theme's name when the rep toggles it (run.py saves it
-        #: in the config file; tests pass nothing, so nothing is written).
-        self._save_theme = save_theme
+        self.options = options
+        store, rep, analyzer, theme = options.store, options.rep, options.analyzer, options.theme
+        cursor_blink, mode, scenario_file, seed = options.cursor_blink, options.mode, options.scenario_file, options.seed
+        load_analyzer, watch_interval = options.load_analyzer, options.watch_interval
+        #: Called with the theme's name when the rep toggles it (the CLI saves
+        #: it in the config file; tests pass nothing, so nothing is written).
+        self._save_theme = options.save_theme
+        #: The buyer's voice for new sessions (None: the scenario's own lines).
+        self.voice = options.voice
         #: Read by coach.ui.widgets.inputs.make_input (snapshot tests turn it off).
         self.input_cursor_blink = cursor_blink
         self.store = store
@@ -375,44 +369,43 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def make_app(
-    *,
-    store: Store,
-    rep: str,
-    mode: str = "practice",
-    scenario_file: Path | str | None = None,
-    analyzer: Any = None,
-    load_analyzer: Callable[[], Any] | None = None,
-    seed: int | None = None,
-    theme: str | None = None,
-    watch_interval: float = 1.0,
-    cursor_blink: bool = True,
-    save_theme: Callable[[str], None] | None = None,
-) -> CoachApp:
-    """Build the app.
+@dataclass(frozen=True)
+class AppOptions:
+    """What the app is started with (the CLI and the tests build it through make_app).
 
     ``store``: an open coach Store. ``rep``: the rep's (or reviewer's) name.
     ``mode``: "practice" opens the scenario list (or ``scenario_file``'s brief);
     "review" opens the sessions table. ``analyzer``: an already loaded analyser
     (tests share one); otherwise ``load_analyzer()`` (default
     ``Analyzer.load``) runs in a worker thread at start-up. ``seed``: the
-    buyer's seed for every session (None: a fresh one each time).
-    ``watch_interval``: seconds between checks of ``scenario_file``'s mtime.
-    ``cursor_blink``: False keeps input cursors still (snapshot tests).
-    ``save_theme``: called with the theme's name when the rep toggles it.
+    buyer's seed for every session (None: a fresh one each time). ``voice``:
+    the buyer's voice (None: the scenario's own lines). ``watch_interval``:
+    seconds between checks of ``scenario_file``'s mtime. ``cursor_blink``:
+    False keeps input cursors still (snapshot tests). ``save_theme``: called
+    with the theme's name when the rep toggles it.
     """
-    if mode not in ("practice", "review"):
-        raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
-    return CoachApp(
-        store=store,
-        rep=rep,
-        mode=mode,
-        scenario_file=Path(scenario_file) if scenario_file else None,
-        analyzer=analyzer,
-        load_analyzer=load_analyzer,
-        seed=seed,
-        theme=theme,
-        watch_interval=watch_interval,
-        cursor_blink=cursor_blink,
-        save_theme=save_theme,
-    )
+
+    store: Store
+    rep: str
+    mode: str = "practice"
+    scenario_file: Path | None = None
+    analyzer: Any = None
+    load_analyzer: Callable[[], Any] | None = None
+    seed: int | None = None
+    voice: Voice | None = None
+    theme: str | None = None
+    watch_interval: float = 1.0
+    cursor_blink: bool = True
+    save_theme: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("practice", "review"):
+            raise ValueError(f"mode must be 'practice' or 'review', not {self.mode!r}")
+        if self.scenario_file is not None and not isinstance(self.scenario_file, Path):
+            object.__setattr__(self, "scenario_file", Path(self.scenario_file))
+
+
+def make_app(**options: Any) -> CoachApp:
+    """The one app factory, for the CLI and the tests: ``make_app(store=..., rep=...)``
+    with the fields of :class:`AppOptions`."""
+    return CoachApp(AppOptions(**options))

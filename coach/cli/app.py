@@ -1,8 +1,42 @@
-"""Start the app from the command line: resolve the rep, open the store, run."""
+"""`coach` / `coach practice` and `coach review`: open the Textual app.
+
+The app itself lives in coach/ui (CoachApp, made by coach.ui.app.make_app);
+this module resolves the settings and the database the way every command does
+and turns their problems into one line. Textual is imported only when the app
+starts, so `coach --help` stays fast.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import click
+
+from coach.cli import CoachError
+
+
+@click.command()
+@click.argument("scenario_file", required=False, type=click.Path(path_type=Path))
+@click.option("--rep", "rep_name", help="Your name as a rep (default: config, else your login name).")
+@click.pass_context
+def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None) -> None:
+    """Open the practice app (optionally straight into SCENARIO_FILE)."""
+    run_app(
+        db_path=ctx.obj["db_path"],
+        adopt_db=ctx.obj["adopt_db"],
+        scenario_file=scenario_file,
+        rep_name=rep_name or ctx.obj["rep_name"],
+        mode="practice",
+    )
+
+
+@click.command()
+@click.option("--rep", "rep_name", help="Your name as shown on comments (default: your login name).")
+@click.pass_context
+def review(ctx: click.Context, rep_name: str | None) -> None:
+    """Open the manager's review of stored sessions: transcripts, flags, comments, trends."""
+    run_app(db_path=ctx.obj["db_path"], adopt_db=ctx.obj["adopt_db"], scenario_file=None,
+            rep_name=rep_name or ctx.obj["rep_name"], mode="review")
 
 
 def run_app(
@@ -14,7 +48,6 @@ def run_app(
     mode: str = "practice",
 ) -> None:
     """Open the database and run the app; problems become one-line CoachErrors."""
-    from coach.cli import CoachError
     from coach.config import ConfigError, load_config, rep_name as resolve_rep, save_setting
     from coach.store import StoreError, open_store
 
@@ -43,3 +76,6 @@ def run_app(
         raise CoachError(app.store_failure)
     if app.return_code:  # Textual has shown what went wrong; the exit status must say so too
         raise SystemExit(app.return_code)
+
+
+COMMANDS = [practice, review]
