@@ -132,16 +132,29 @@ def comment(ctx, session_id, text, turn_idx, author):
 
 @click.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many turns.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many matches.")
 @click.pass_context
 def search(ctx, query, limit):
-    """Full-text search across all stored transcripts."""
+    """Full-text search across every stored transcript and comment.
+
+    QUERY is read as SQLite full-text search reads it: words (every one must
+    occur), OR, AND, NOT, "a phrase", prefix* and parentheses, e.g.
+    'budget OR ransomware', '"retail accounts"', 'renew*'.
+    """
+    from coach.cli import CoachError
+    from coach.store import StoreError
+
     store = _store(ctx, readonly=True)
-    hits = store.search(query, limit=limit)
+    try:
+        hits = store.search(query, limit=limit)
+    except StoreError as exc:
+        raise CoachError(str(exc)) from None
     if not hits:
         click.echo("no matches")
     for h in hits:
-        click.echo(f"session {h.session_id} turn {h.number} ({_plain(h.rep)}, {h.speaker}): {_plain(h.snippet)}")
+        where = f"session {h.session_id}" + (f" turn {h.number}" if h.number is not None else "")
+        who = f"comment {h.comment_id} by {_plain(h.author or '')}" if h.is_comment else h.speaker
+        click.echo(f"{where} ({_plain(h.rep)}, {who}): {_plain(h.snippet)}")
 
 
 COMMANDS = [sessions, show, comment, search]
