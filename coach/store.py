@@ -389,6 +389,12 @@ class Store:
         with self._guard():
             return [Assignment(**row) for row in self.db.query(sql + " order by a.due_on, a.id", params)]
 
+    def call_session_id(self, sha256: str) -> int | None:
+        """The session holding the call with this content hash, if imported."""
+        with self._guard():
+            row = self._one("select session_id from calls where sha256 = ?", [sha256])
+        return row["session_id"] if row else None
+
     def import_call(
         self,
         *,

@@ -80,11 +80,13 @@ def review(ctx: click.Context, rep_name: str | None) -> None:
 def _register() -> None:
     # Command modules import only click at module level; see each module.
     from coach.cli import analyze as _analyze
+    from coach.cli import comments as _comments
+    from coach.cli import imports as _imports
     from coach.cli import scenario as _scenario
     from coach.cli import sessions as _sessions
     from coach.cli import simulate as _simulate
 
-    for mod in (_scenario, _analyze, _simulate, _sessions):
+    for mod in (_scenario, _analyze, _imports, _simulate, _sessions, _comments):
         for command in getattr(mod, "COMMANDS", ()):
             cli.add_command(command)
 

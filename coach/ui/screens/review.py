@@ -298,20 +298,23 @@ class SearchScreen(Screen[None]):
             self.notify(markup=False, message=str(exc), severity="error")
         table = self.query_one("#search-results", DataTable)
         table.clear()
-        words = [w for w in query.split() if w]
+        # Highlight the words searched for, not the operators or quotes around them.
+        words = [w.strip('"()*') for w in query.split() if w not in ("OR", "AND", "NOT") and w.strip('"()*')]
         width = max(30, self.size.width - 40)
-        for r in self.results:
+        for i, r in enumerate(self.results):
             said = Text(one_line(r.text, width))
             said.highlight_words(words, style="bold reverse", case_sensitive=False)
+            who = f"✎ {one_line(r.author or '', 12)}" if r.is_comment else r.speaker
             table.add_row(
                 Text(when(r.started_at)),
                 Text(one_line(r.rep, 14)),
-                Text("rep" if r.speaker == "rep" else "buyer"),
+                Text(who),
                 said,
-                key=str(r.turn_id),
+                key=str(i),
             )
         n = len(self.results)
-        status = f"{n} turn{'s' if n != 1 else ''} found" if query.strip() else "Type words and press Enter."
+        status = (f"{n} match{'es' if n != 1 else ''} in turns and comments" if query.strip() else
+                  "Type words and press Enter: OR, \"a phrase\", prefix* work as in full-text search.")
         self.query_one("#search-status", Static).update(Text(status, style="dim"))
 
     @on(DataTable.RowSelected, "#search-results")
