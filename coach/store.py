@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from coach import migrations
-from coach.analysis.metrics import word_count
+from coach.analysis.language import word_count
 from coach.analysis.types import Evidence
 from coach.scoring import Scorecard
 from coach.session import (

@@ -139,7 +139,7 @@ class ScorecardScreen(Screen[None]):
             lines.append(Static(Text("Missed, and what you would have heard:", style="bold"), classes="gap"))
             for disc in missed:
                 lines.append(Static(Text("✗ " + visible(disc.topic)), classes="hang"))
-                lines.append(Static(Text(f"“{visible(disc.reveal[0])}”", style="italic"), classes="indent muted"))
+                lines.append(Static(Text(f"“{visible(disc.reveal[0].say)}”", style="italic"), classes="indent muted"))
                 needs = _requires(disc, r.scenario)
                 if needs:
                     lines.append(Static(Text("needs " + needs, style="dim"), classes="indent"))
