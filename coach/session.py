@@ -304,6 +304,23 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class ScoreRow:
+    """One finished session's score in force, for team statistics."""
+
+    session_id: int
+    rep: str
+    kind: SessionKind
+    scenario_id: str
+    scenario_title: str
+    #: The score in force (None: a call nobody scored).
+    score: float | None
+    machine_score: float | None
+    overridden: bool
+    started_at: str
+    ended_at: str | None
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A scenario a manager gave a rep to pass (``pass_mark``) by ``due_on`` (a date)."""
 

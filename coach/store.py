@@ -37,6 +37,7 @@ from coach.session import (
     ScoreOverride,
     SearchHit,
     SessionRecord,
+    ScoreRow,
     SessionSummary,
     TrendPoint,
     TurnRecord,
@@ -695,6 +696,40 @@ class Store:
             entry["best"] = max(entry["best"], row.score)
             entry["last"] = row.score
             entry["attempts"] += 1
+        return out
+
+    def score_rows(self, *, since: str | None = None, until: str | None = None,
+                   kind: str | None = None, rep: str | None = None) -> list[ScoreRow]:
+        """Every finished session's score in force, oldest first (team statistics read these)."""
+        where, params = self._filters(rep=rep, status="finished", kind=kind, since=since, until=until)
+        sql = f"""
+            select s.id as session_id, r.name as rep, s.kind, coalesce(sn.scenario_id, '') as scenario_id,
+                   coalesce(sn.title, c.conversation, '') as scenario_title, ss.score,
+                   s.score as machine_score, ss.overridden, s.started_at, s.ended_at
+            from sessions s join reps r on r.id = s.rep_id left join snapshots sn on sn.id = s.snapshot_id
+            left join calls c on c.session_id = s.id join session_scores ss on ss.session_id = s.id
+            {where} order by s.started_at, s.id
+        """
+        with self._guard():
+            return [ScoreRow(**{**row, "overridden": bool(row["overridden"])}) for row in self.db.query(sql, params)]
+
+    def label_counts_by_rep(self, *, since: str | None = None, until: str | None = None,
+                            kind: str | None = None) -> dict[str, tuple[int, dict[str, int]]]:
+        """Per rep: how many analysed rep turns they had, and how many carry each label."""
+        where, params = self._filters(kind=kind, since=since, until=until)
+        scope = f"from sessions s join reps r on r.id = s.rep_id left join snapshots sn on sn.id = s.snapshot_id{where}"
+        out: dict[str, tuple[int, dict[str, int]]] = {}
+        with self._guard():
+            for row in self.db.query(
+                f"select x.name as rep, count(*) as n from turns t join ({'select s.id, r.name ' + scope}) x"
+                " on x.id = t.session_id where t.speaker = 'rep' and t.analysed = 1 group by x.name", params
+            ):
+                out[row["rep"]] = (row["n"], {})
+            for row in self.db.query(
+                f"select x.name as rep, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
+                f" join ({'select s.id, r.name ' + scope}) x on x.id = t.session_id group by x.name, l.label", params
+            ):
+                out.setdefault(row["rep"], (0, {}))[1][row["label"]] = row["n"]
         return out
 
     def reps(self) -> list[str]:

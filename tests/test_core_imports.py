@@ -15,6 +15,11 @@ CORE_MODULES = [
     "coach.analysis",
     "coach.buyer",
     "coach.scoring",
+    "coach.session",
+    "coach.calls",
+    "coach.team",
+    "coach.report",
+    "coach.report.charts",
 ]
 
 HEAVY = ["textual", "spacy", "transformers", "onnxruntime", "torch"]

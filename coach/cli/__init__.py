@@ -85,8 +85,9 @@ def _register() -> None:
     from coach.cli import scenario as _scenario
     from coach.cli import sessions as _sessions
     from coach.cli import simulate as _simulate
+    from coach.cli import team as _team
 
-    for mod in (_scenario, _analyze, _imports, _simulate, _sessions, _comments):
+    for mod in (_scenario, _analyze, _imports, _simulate, _sessions, _comments, _team):
         for command in getattr(mod, "COMMANDS", ()):
             cli.add_command(command)
 
