@@ -29,7 +29,6 @@ from sqlite_utils import Database
 from coach import migrations
 from coach.analysis.language import word_count
 from coach.analysis.types import Evidence
-from coach.scoring import Scorecard
 from coach.session import (
     Assignment,
     CallRecord,
@@ -45,6 +44,7 @@ from coach.session import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.analysis.types import AnalysedTurn
+    from coach.scoring import Scorecard
     from coach.buyer.move import BuyerTurn
     from coach.scenario import Scenario
 
@@ -543,6 +543,10 @@ class Store:
             yield from self._records(chunk, snapshots)
 
     def _records(self, ids: Sequence[int], snapshots: dict | None = None) -> list[SessionRecord]:
+        # Scoring pulls in the scenario models (pydantic): only readers of whole
+        # sessions pay for it, not `coach team` or `coach sessions`.
+        from coach.scoring import Scorecard
+
         snapshots = {} if snapshots is None else snapshots
         marks = ",".join("?" * len(ids))
         with self._guard():

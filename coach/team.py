@@ -140,7 +140,7 @@ def assignment_statuses(store: Store, rep: str | None = None, *, today: date | N
     out = []
     for a in assignments:
         tries = [r for r in rows if r.rep == a.rep and r.scenario_id == a.scenario_id
-                 and r.started_at >= a.created_at and r.score is not None]
+                 and r.started_at > a.created_at and r.score is not None]
         best = max((r.score for r in tries), default=None)
         first = next((r for r in tries if r.score >= a.pass_mark), None)
         if first is not None:

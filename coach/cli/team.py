@@ -149,7 +149,7 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
 
     The rep sees it on the app's home screen; `coach team` and `coach
     assignments` show who passed (a finished session of that scenario,
-    started after the assignment, scoring at least the pass mark).
+    started after the assignment was given, scoring at least the pass mark).
     """
     import getpass
     from datetime import date
