@@ -390,11 +390,38 @@ class Store:
         with self._guard():
             return [Assignment(**row) for row in self.db.query(sql + " order by a.due_on, a.id", params)]
 
-    def call_session_id(self, sha256: str) -> int | None:
-        """The session holding the call with this content hash, if imported."""
+    def call_session_id(self, sha256: str) -> tuple[int, str] | None:
+        """The session holding the call with this content hash, and the speaker
+        taken as its rep; None if it was never imported."""
         with self._guard():
-            row = self._one("select session_id from calls where sha256 = ?", [sha256])
-        return row["session_id"] if row else None
+            row = self._one("select session_id, rep_speaker from calls where sha256 = ?", [sha256])
+        return (row["session_id"], row["rep_speaker"]) if row else None
+
+    def relabel_call(
+        self,
+        session_id: int,
+        *,
+        rep: str,
+        turns: Sequence[tuple[str, str, str | None, AnalysedTurn | None]],
+        call: CallRecord,
+    ) -> None:
+        """A stored call read again with another speaker as the rep (the buyer
+        spoke first and --rep says so): the same turns, so their ids and the
+        comments on them stay; sides, labels, the rep and the summary change."""
+        with self._write() as db:
+            stored = [r["id"] for r in db.query("select id from turns where session_id = ? order by idx", [session_id])]
+            if len(stored) != len(turns):
+                raise StoreError(f"{self._name}: session {session_id} does not hold this call's {len(turns)} turns")
+            for turn_id, (speaker, _text, _name, analysed) in zip(stored, turns):
+                db.execute("delete from turn_labels where turn_id = ?", [turn_id])
+                db.execute("delete from evidence where turn_id = ?", [turn_id])
+                db.execute("update turns set speaker = ?, tips = '[]', questions = null, uptake = null, analysed = ?"
+                           " where id = ?", [speaker, int(speaker == "buyer"), turn_id])
+                if analysed is not None:
+                    self._label(db, turn_id, analysed)
+            db.execute("update sessions set rep_id = ? where id = ?", [self._rep_id(rep), session_id])
+            db.execute("update calls set rep_speaker = ?, rep_chosen_by = ?, summary = ? where session_id = ?",
+                       [call.rep_speaker, call.rep_chosen_by, json.dumps(call.summary), session_id])
 
     def import_call(
         self,

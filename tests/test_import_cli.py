@@ -47,7 +47,8 @@ def test_a_call_is_stored_analysed_and_read_like_practice(tmp_path):
     assert s.call.summary == expected == s.metrics()
     assert (s.call.rep_speaker, s.call.rep_chosen_by, s.call.format) == ("Sam Patel", "option", "vtt")
     # Every manager's command reads it.
-    assert "call: " in run(db, "sessions").stdout and "Sam Patel" in run(db, "sessions", "--rep", "Sam Patel").stdout
+    assert "call: buyer_first.vtt" in run(db, "sessions").stdout
+    assert "Sam Patel" in run(db, "sessions", "--rep", "Sam Patel").stdout
     shown = run(db, "show", "1").stdout
     assert "call" in shown.splitlines()[0] and "Dana Okafor" in shown and "labels: " in shown
     assert "session 1 turn 3" in run(db, "search", "retail OR furious").stdout
@@ -76,11 +77,34 @@ def test_a_guess_that_looks_backwards_is_imported_with_a_warning(tmp_path):
     assert open_store(db).session(1).rep == "Dana Okafor"
 
 
+def test_a_call_read_backwards_is_read_again_with_rep_keeping_its_comments(tmp_path):
+    db = tmp_path / "coach.db"
+    f = FIXTURES / "buyer_first.vtt"
+    run(db, "import", str(f))  # the buyer, who spoke first, taken as the rep
+    assert run(db, "comment", "1", "Check who is who", "--turn", "2", "--author", "maria").exit_code == 0
+    r = run(db, "import", str(f), "--rep", "Sam Patel")
+    assert r.stdout == f"{f}: already imported as session 1; read again with Sam Patel as the rep\n"
+    s = open_store(db).session(1)
+    assert (s.rep, s.call.rep_speaker, s.call.rep_chosen_by) == ("Sam Patel", "Sam Patel", "option")
+    assert [t.speaker for t in s.turns[:2]] == ["buyer", "rep"] and s.turns[0].labels == ()
+    assert "open_question" in s.turns[1].labels and s.turns[1].comments[0].text == "Check who is who"
+    assert s.call.summary == s.metrics() and s.call.summary["rep_turns"] == 4
+    assert len(open_store(db).sessions()) == 1
+
+
+def test_a_transcript_that_calls_the_rep_by_a_role_needs_a_name(tmp_path):
+    db = tmp_path / "coach.db"
+    r = run(db, "import", str(FIXTURES / "call.srt"))
+    assert r.exit_code == 2 and "calls the rep 'Rep'; say who the rep is with --as NAME" in r.stderr
+    assert run(db, "import", str(FIXTURES / "call.srt"), "--as", "Lee Wong").exit_code == 0
+    assert open_store(db).session(1).rep == "Lee Wong"
+
+
 def test_jsonl_with_roles_only_needs_rep(tmp_path):
     db = tmp_path / "coach.db"
     r = run(db, "import", str(FIXTURES / "calls.jsonl"))
     assert r.exit_code == 2 and r.stderr == (f"coach: {FIXTURES / 'calls.jsonl'}: 'renewal-1' does not name the rep; "
-                                             "pass --rep NAME\n")
+                                             "say who the rep is with --as NAME\n")
     assert not open_store(db).sessions()
     r = run(db, "import", str(FIXTURES / "calls.jsonl"), "--rep", "ana")
     assert r.exit_code == 0 and r.stdout.endswith("2 imported, 0 already there\n")

@@ -19,13 +19,21 @@ import click
     "that speaker asks almost no questions and another asks many).",
 )
 @click.option(
+    "--as",
+    "stored_as",
+    metavar="NAME",
+    help="The rep's name to store the calls under, when the transcript calls the rep by a role (Rep, Sales...) "
+    "or by roles only (JSONL with rep/buyer).",
+)
+@click.option(
     "--date",
     "when",
     metavar="YYYY-MM-DD",
     help="When the calls took place (default: the time a coach export gives, else now).",
 )
 @click.pass_context
-def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, when: str | None) -> None:
+def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, stored_as: str | None,
+                 when: str | None) -> None:
     """Store real calls in the review database, analysed like practice.
 
     Each conversation in FILE... (.txt, .vtt, .srt, .jsonl, .json: what `coach
@@ -33,13 +41,15 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, wh
     kind "call", with every rep turn's labels, evidence and tips and the
     conversation summary: it appears in `coach review`, `sessions`, `show`,
     `search` and `export`, and takes comments. A call already imported (the
-    same speakers saying the same words) is not stored twice.
+    same speakers saying the same words) is not stored twice; imported again
+    with --rep naming another speaker (the buyer spoke first), it is read
+    again with that speaker as the rep, its comments kept.
     """
     from datetime import date
 
     from coach.analysis.metrics import summarize
     from coach.analysis.readers import TranscriptError, check_source
-    from coach.calls import call_sha256, rep_of, store_call
+    from coach.calls import call_sha256, rep_of, rep_speaker, store_call
     from coach.cli import CoachError
     from coach.cli import analyze as analyze_cli
     from coach.cli.sessions import _store, _plain
@@ -65,13 +75,14 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, wh
         for chunk in analyze_cli._chunks(files, rep):
             todo = []
             for conv in chunk:
-                name = rep_of(conv, rep)
+                name = rep_of(conv, rep, stored_as)
                 if name is None:
-                    raise CoachError(f"{conv.source}: {conv.name!r} does not name the rep; pass --rep NAME")
+                    said = f"calls the rep {conv.rep_name!r}" if conv.rep_name else "does not name the rep"
+                    raise CoachError(f"{conv.source}: {conv.name!r} {said}; say who the rep is with --as NAME")
                 existing = store.call_session_id(call_sha256(conv))
-                if existing is not None:
+                if existing is not None and (rep is None or existing[1] == rep_speaker(conv)):
                     old += 1
-                    click.echo(f"{_plain(conv.name)}: already imported as session {existing}")
+                    click.echo(f"{_plain(conv.name)}: already imported as session {existing[0]}")
                 else:
                     todo.append((conv, name))
             if not todo:
@@ -95,9 +106,10 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, wh
                     new += 1
                     click.echo(f"{_plain(conv.name)}: imported as session {sid} "
                                f"({_plain(name)}, {len(conv.turns)} turns, {rep_turns} by the rep)")
-                else:  # the same call twice in this run
+                else:  # stored before with another speaker as the rep, or twice in this run
                     old += 1
-                    click.echo(f"{_plain(conv.name)}: already imported as session {sid}")
+                    click.echo(f"{_plain(conv.name)}: already imported as session {sid}; read again with "
+                               f"{_plain(rep_speaker(conv) or name)} as the rep")
     except TranscriptError as e:
         done = f" ({new} call{'s' if new != 1 else ''} imported before it)" if new else ""
         raise CoachError(f"{e}{done}") from None
