@@ -161,7 +161,9 @@ async def main():
 asyncio.run(main())
 print(json.dumps(out))
 """
-    res = subprocess.run([sys.executable, "-c", child, str(path)], check=True, capture_output=True, text=True)
+    res = subprocess.run([sys.executable, "-c", child, str(path)], capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(f"the app benchmark failed:\n{res.stderr[-2000:]}")
     data = json.loads(res.stdout.strip().splitlines()[-1])
     return data["team"], data["review"]
 

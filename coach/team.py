@@ -154,10 +154,12 @@ def assignment_statuses(store: Store, rep: str | None = None, *, today: date | N
 
 
 def team_view(store: Store, *, since: str | None = None, until: str | None = None, kind: str | None = None,
-              today: date | None = None) -> TeamView:
+              today: date | None = None, scored: Sequence[ScoreRow] | None = None) -> TeamView:
     """The team over sessions started in [since, until) (ISO dates; None: all),
-    of one kind or both."""
-    scored = store.score_rows(since=since, until=until, kind=kind)
+    of one kind or both. ``scored``: the store's score_rows for that period,
+    if the caller has them already."""
+    if scored is None:
+        scored = store.score_rows(since=since, until=until, kind=kind)
     counts = store.label_counts_by_rep(since=since, until=until, kind=kind)
     team_turns = sum(n for n, _ in counts.values())
     team_counts = {label: sum(c.get(label, 0) for _, c in counts.values()) for label in LABELS}

@@ -307,3 +307,19 @@ async def test_flags_say_what_they_count_and_are_not_cut():
     async with narrow.run_test(size=(80, 24)) as pilot:
         table = narrow.screen.query_one("#sessions")
         assert table.columns["flags"].width >= 10
+
+
+async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(monkeypatch):
+    from coach.ui.screens import review
+
+    monkeypatch.setattr(review, "MAX_ROWS", 2)
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert [r.id for r in screen.shown] == [ids["alex-open"], ids["sam-bad"]]
+        assert screen.query_one("#sessions").row_count == 2
+        assert "first 2 of 3 matching" in screen.sub_title
+        await pilot.press("f", *"alex")
+        await pilot.pause()
+        assert [r.id for r in screen.shown] == [ids["alex-open"], ids["alex-good"]]

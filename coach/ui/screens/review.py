@@ -44,6 +44,11 @@ COLUMNS: dict[str, tuple[str, object]] = {
 NARROW = {"when": 12, "rep": 8, "scenario": 14, "score": 10, "turns": 5, "notes": 2}
 WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "notes": 3}
 FLAGS_MIN = 10
+#: Rows put in the table at most: the newest (or first in the chosen order)
+#: of those that match the filter. Filtering and sorting see every session;
+#: a DataTable of 10,000 rows took 8 s to fill (200 reps x 50 sessions,
+#: benchmarks/bench_review.py), 500 take a fraction of a second.
+MAX_ROWS = 500
 
 
 def flag_total(row: SessionSummary) -> int:
@@ -130,7 +135,7 @@ class ReviewScreen(Screen[None]):
         rows = [r for r in self.rows if not self.unfinished_only or not r.finished]
         rows = [r for r in rows if all(w in _haystack(r) for w in words)]
         rows.sort(key=COLUMNS[self.sort_key][1], reverse=self.sort_reverse)
-        self.shown = rows
+        self.shown = rows[:MAX_ROWS]
         narrow = bool(self.size.width) and self.size.width < 100
         widths = dict(NARROW if narrow else WIDE)
         # What the other columns leave (each column has 2 cells of padding, and the table a margin).
@@ -148,7 +153,7 @@ class ReviewScreen(Screen[None]):
             if key == "flags" and widths["flags"] < len(header):
                 header = "Flags: turns"  # what the numbers count, in the room there is
             table.columns[key].label = Text(header + arrow)
-        for r in rows:
+        for r in rows[:MAX_ROWS]:
             table.add_row(
                 Text(when(r.started_at, short=bool(narrow))),
                 Text(one_line(r.rep, widths["rep"])),
@@ -160,10 +165,13 @@ class ReviewScreen(Screen[None]):
                 key=str(r.id),
             )
         if rows:
-            table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+            table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
         self._trend()
         total = len(self.rows)
-        self.sub_title = f"review sessions · {len(rows)} of {total} shown"
+        if len(rows) > MAX_ROWS:
+            self.sub_title = f"review sessions · first {MAX_ROWS} of {len(rows)} matching (filter to narrow)"
+        else:
+            self.sub_title = f"review sessions · {len(rows)} of {total} shown"
 
     def _current(self) -> SessionSummary | None:
         table = self.query_one("#sessions", DataTable)

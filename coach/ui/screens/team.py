@@ -92,10 +92,11 @@ class TeamScreen(Screen[None]):
         from coach.team import team_view
 
         since = (date.today() - timedelta(days=days - 1)).isoformat() if days else None
-        view = team_view(self.app.store, since=since)
+        scored = self.app.store.score_rows(since=since)
+        view = team_view(self.app.store, since=since, scored=scored)
         points: dict[str, list[Point]] = {}
-        for row in self.app.store.score_rows(since=since, kind="practice"):
-            if row.score is not None:
+        for row in scored:
+            if row.kind == "practice" and row.score is not None:
                 points.setdefault(row.rep, []).append(Point(row.started_at, row.score, row.session_id, row.scenario_id))
         self.post_message(TeamLoaded(view, points))
 
