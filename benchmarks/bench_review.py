@@ -49,17 +49,30 @@ BUYER_LINES = [
 ]
 
 
+CPU: list[float] = []
+
+
 def coach(*args: str, db: Path | None = None) -> float:
-    """Run a coach command in a fresh process; seconds it took."""
+    """Run a coach command in a fresh process; the seconds it took (wall). Its
+    CPU seconds (user + system) go to CPU: on a machine other jobs share, they
+    move far less than the wall time."""
+    import resource
+
     cmd = [sys.executable, "-m", "coach"] + (["--db", str(db)] if db else []) + list(args)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
-def median(f, runs: int) -> tuple[float, float, float]:
+def median(f, runs: int) -> tuple[float, float, float, float]:
+    """(median, min, max) wall seconds of ``runs`` runs, and the median CPU seconds."""
+    CPU.clear()
     times = sorted(f() for _ in range(runs))
-    return statistics.median(times), times[0], times[-1]
+    return statistics.median(times), times[0], times[-1], statistics.median(CPU) if CPU else float("nan")
 
 
 def generate(path: Path, reps: int, sessions: int, seed: int = 17) -> dict:
@@ -132,9 +145,9 @@ def generate(path: Path, reps: int, sessions: int, seed: int = 17) -> dict:
     return {"seconds": time.perf_counter() - t0, "turns": turn_id}
 
 
-def team_screen_seconds(path: Path) -> tuple[float, float]:
-    """Headless app in a fresh process: seconds from opening the team view (and
-    the review table) until it is filled."""
+def team_screen_seconds(path: Path) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Headless app in a fresh process: (wall, CPU) seconds from opening the
+    team view, and the review table, until it is filled."""
     child = r"""
 import asyncio, json, sys, time
 from coach.store import open_store
@@ -147,17 +160,17 @@ async def main():
     app = make_app(store=store, rep="maria", analyzer=object(), cursor_blink=False)
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.pause(0.2)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         app.push_screen(ReviewScreen())
         while not (isinstance(app.screen, ReviewScreen) and app.screen.rows):
             await pilot.pause(0.01)
-        out["review"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        out["review"] = (time.perf_counter() - t0, time.process_time() - c0)
+        t0, c0 = time.perf_counter(), time.process_time()
         app.open_team()
         while not (isinstance(app.screen, TeamScreen) and app.screen.view is not None):
             await pilot.pause(0.01)
         await pilot.pause()
-        out["team"] = time.perf_counter() - t0
+        out["team"] = (time.perf_counter() - t0, time.process_time() - c0)
 asyncio.run(main())
 print(json.dumps(out))
 """
@@ -220,33 +233,32 @@ def main() -> None:
             ("coach --help (start-up alone)", median(lambda: coach("--help"), args.runs)),
         ]
         screens = [team_screen_seconds(db) for _ in range(args.runs)]
-        rows.append(("app: team view opens", (statistics.median(s[0] for s in screens),
-                                              min(s[0] for s in screens), max(s[0] for s in screens))))
-        rows.append(("app: review table opens", (statistics.median(s[1] for s in screens),
-                                                 min(s[1] for s in screens), max(s[1] for s in screens))))
+        for i, label in ((0, "app: team view opens"), (1, "app: review table opens")):
+            walls = [s[i][0] for s in screens]
+            rows.append((label, (statistics.median(walls), min(walls), max(walls),
+                                 statistics.median(s[i][1] for s in screens))))
         out = folder / "out.csv"
         runs = max(1, min(args.runs, 3))
         rows.append(("coach export (CSV per session)", median(lambda: coach("export", "-o", str(out), db=db), runs)))
         rows.append(("coach export --per turn", median(
             lambda: coach("export", "--per", "turn", "-o", str(out), db=db), runs)))
-        for label, (med, lo, hi) in rows:
-            print(f"{label:34s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f})")
+        for label, (med, lo, hi, cpu) in rows:
+            print(f"{label:34s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f}; CPU {cpu:.2f} s)")
         print(f"load average {os.getloadavg()[0]:.2f}")
 
         hour = write_hour_call(folder)
         many = write_calls(folder, args.calls, 12)
         results = []
         for label, f in (("coach import, one 600-turn call", hour), (f"coach import, {args.calls} calls x 12 turns", many)):
-            times = []
-            for _ in range(runs):
+            def once(f=f):
                 target = folder / "calls.db"
                 target.unlink(missing_ok=True)
-                times.append(coach("import", str(f), "--rep", "Sam Patel" if f == hour else "Sam", db=target))
-            results.append((label, statistics.median(times), min(times), max(times)))
-        again = coach("import", str(many), "--rep", "Sam", db=folder / "calls.db")
-        for label, med, lo, hi in results:
-            print(f"{label:34s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f})")
-        print(f"{'the same 1,000 again (all skipped)':34s} {again:6.2f} s")
+                return coach("import", str(f), "--rep", "Sam Patel" if f == hour else "Sam", db=target)
+            results.append((label, median(once, runs)))
+        results.append(("the same calls again (all skipped)",
+                        median(lambda: coach("import", str(many), "--rep", "Sam", db=folder / "calls.db"), 1)))
+        for label, (med, lo, hi, cpu) in results:
+            print(f"{label:34s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f}; CPU {cpu:.2f} s)")
         print(f"load average {os.getloadavg()[0]:.2f}")
 
 
