@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--reps", type=int, default=200, help="reps in the generated team (default 200)")
     parser.add_argument("--sessions", type=int, default=50, help="sessions per rep (default 50)")
-    parser.add_argument("--calls", type=int, default=1000, help="calls in the bulk import (default 1000)")
+    parser.add_argument("--calls", type=int, default=1000, help="calls in the bulk import (default 1000; 0 skips the imports)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -246,6 +246,8 @@ def main() -> None:
             print(f"{label:34s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f}; CPU {cpu:.2f} s)")
         print(f"load average {os.getloadavg()[0]:.2f}")
 
+        if not args.calls:
+            return
         hour = write_hour_call(folder)
         many = write_calls(folder, args.calls, 12)
         results = []

@@ -130,17 +130,23 @@ def trend_change(scores: Sequence[float], window: int = TREND_WINDOW) -> float |
     return round(fmean(scores[-k:]) - fmean(scores[-2 * k : -k]), 1)
 
 
-def assignment_statuses(store: Store, rep: str | None = None, *, today: date | None = None) -> list[AssignmentStatus]:
-    """Every assignment (or one rep's) with the rep's standing, soonest due first."""
+def assignment_statuses(store: Store, rep: str | None = None, *, today: date | None = None,
+                        scored: Sequence[ScoreRow] | None = None) -> list[AssignmentStatus]:
+    """Every assignment (or one rep's) with the rep's standing, soonest due first.
+    ``scored``: every finished session's score row, if the caller has them."""
     today = today or date.today()
     assignments = store.assignments(rep=rep)
     if not assignments:
         return []
-    rows = store.score_rows(kind="practice", rep=rep)
+    if scored is None:
+        scored = store.score_rows(kind="practice", rep=rep)
+    tries_by: dict[tuple[str, str], list[ScoreRow]] = {}
+    for r in scored:
+        if r.kind == "practice" and r.score is not None:
+            tries_by.setdefault((r.rep, r.scenario_id), []).append(r)
     out = []
     for a in assignments:
-        tries = [r for r in rows if r.rep == a.rep and r.scenario_id == a.scenario_id
-                 and r.started_at > a.created_at and r.score is not None]
+        tries = [r for r in tries_by.get((a.rep, a.scenario_id), ()) if r.started_at > a.created_at]
         best = max((r.score for r in tries), default=None)
         first = next((r for r in tries if r.score >= a.pass_mark), None)
         if first is not None:
@@ -164,7 +170,8 @@ def team_view(store: Store, *, since: str | None = None, until: str | None = Non
     team_turns = sum(n for n, _ in counts.values())
     team_counts = {label: sum(c.get(label, 0) for _, c in counts.values()) for label in LABELS}
     team_rates = {label: _rate(team_counts[label], team_turns) for label in LABELS}
-    statuses = assignment_statuses(store, today=today)
+    # Assignments count every session since they were given, whatever the period shown.
+    statuses = assignment_statuses(store, today=today, scored=None if since or until or kind else scored)
 
     by_rep: dict[str, list[ScoreRow]] = {}
     for row in scored:

@@ -47,8 +47,9 @@ FLAGS_MIN = 10
 #: Rows put in the table at most: the newest (or first in the chosen order)
 #: of those that match the filter. Filtering and sorting see every session;
 #: a DataTable of 10,000 rows took 8 s to fill (200 reps x 50 sessions,
-#: benchmarks/bench_review.py), 500 take a fraction of a second.
-MAX_ROWS = 500
+#: benchmarks/bench_review.py); 500 rows still cost 1.6 s of CPU in all, 200
+#: leave the table to the query.
+MAX_ROWS = 200
 
 
 def flag_total(row: SessionSummary) -> int:
