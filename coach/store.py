@@ -525,17 +525,23 @@ class Store:
             sql += " limit ?"
             params.append(int(limit))
         with self._guard():
-            rows = list(self.db.query(sql, params))
+            rows = self._rows(sql, params)
             counts: dict[int, dict[str, int]] = {r["id"]: {} for r in rows}
-            for chunk in _chunked(list(counts), 900):
-                marks = ",".join("?" * len(chunk))
-                for c in self.db.query(
-                    f"select t.session_id, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
-                    f" where t.session_id in ({marks}) group by t.session_id, l.label",
-                    chunk,
-                ):
-                    counts[c["session_id"]][c["label"]] = c["n"]
-        return [SessionSummary(**{**r, "overridden": bool(r["overridden"])}, labels=counts[r["id"]]) for r in rows]
+            if limit is None and not where:  # every session: one pass, no list of ids
+                label_rows = self.db.execute(
+                    "select t.session_id, l.label, count(*) from turn_labels l join turns t on t.id = l.turn_id"
+                    " group by t.session_id, l.label").fetchall()
+            else:
+                label_rows = []
+                for chunk in _chunked(list(counts), 900):
+                    label_rows += self.db.execute(
+                        "select t.session_id, l.label, count(*) from turn_labels l join turns t on t.id = l.turn_id"
+                        f" where t.session_id in ({','.join('?' * len(chunk))}) group by t.session_id, l.label",
+                        chunk).fetchall()
+            for session_id, label, n in label_rows:
+                counts[session_id][label] = n
+        return [SessionSummary(**{**dict(r), "overridden": bool(r["overridden"])}, labels=counts[r["id"]])
+                for r in rows]
 
     def session(self, session_id: int) -> SessionRecord:
         """One session, typed: its turns (analysed rep turns, buyer moves), comments,
