@@ -128,7 +128,7 @@ def test_database_text_is_shown_literally_by_every_reader(tmp_path):
     # Nothing is dropped, and a name cannot start a line of its own.
     assert r"session 1: ana\u001b]0;NAMEHACK\u0007 on Title \u009b2J" in shown
     assert r"What happened \u001b[2J after the outage?" in shown
-    assert r"comment by mgr\u000aforged line" in shown
+    assert r"comment 1 by mgr\u000aforged line" in shown
     assert r"good \u001b]0;COMMENTHACK\u0007 question" in shown
 
 

@@ -9,9 +9,16 @@ Formats
 -------
 ``.jsonl`` (also ``.ndjson``)
     One turn per line: ``{"conversation": ..., "speaker": "rep"|"buyer",
-    "text": ...}``. ``conversation`` defaults to the file name; other keys are
-    ignored; a conversation's turns are consecutive. With ``rep=NAME``,
-    speakers may also be names: NAME is the rep, anyone else the buyer.
+    "text": ...}``. ``conversation`` defaults to the file name; ``name`` is
+    the speaker's name if given; other keys are ignored; a conversation's
+    turns are consecutive. With ``rep=NAME``, speakers may also be names: NAME
+    is the rep, anyone else the buyer. What ``coach analyze --format jsonl``
+    prints reads back (its summary lines are skipped), and so does what
+    ``coach export --format jsonl`` writes: a line holding a whole session
+    (``{"id": ..., "rep": ..., "turns": [...]}``) is one conversation.
+``.json``
+    One document: a session as ``coach show --json`` prints it, a list of
+    them, or ``coach analyze --format json``'s ``{"conversations": [...]}``.
 ``.txt``
     ``Name: text`` lines; a line without a name continues the turn before it.
     A timestamp before or after the name is skipped ("[00:01:02] Dana: ...",
@@ -66,6 +73,7 @@ STDIN = "<stdin>"
 EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
     ".txt": "txt",
     ".vtt": "vtt",
     ".srt": "srt",
@@ -113,6 +121,18 @@ class Conversation:
     lines: list[int] = field(default_factory=list)
     #: The file it came from (``<stdin>`` for standard input).
     source: str = ""
+    #: The format it was read from ("jsonl", "json", "txt", "vtt", "srt").
+    format: str = ""
+    #: The rep's own name when the source gives one (a named speaker, a stored
+    #: session's rep); None when the transcript only says "rep".
+    rep_name: str | None = None
+    #: How the rep was chosen: "option" (rep=NAME), "role" (a speaker called
+    #: Rep, Sales...), "first_speaker" (the guess), "file" (the file says).
+    rep_chosen_by: str = "file"
+    #: When the conversation took place, if the source says (a stored session).
+    started_at: str | None = None
+    #: Things the reader doubts, one line each (a rep guess that looks backwards).
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, speaker: Speaker, text: str, name: str, line: int) -> None:
         self.turns.append(Turn(speaker, text))
@@ -122,7 +142,7 @@ class Conversation:
 
 def check_source(path: str | Path) -> str:
     """Check that ``path`` can be read as a transcript (``-`` always can) and
-    return its format ("jsonl", "txt", "vtt", "srt"); raise TranscriptError.
+    return its format ("jsonl", "json", "txt", "vtt", "srt"); raise TranscriptError.
 
     Cheap: the CLI calls it for every argument before reading any of them.
     """
@@ -175,12 +195,12 @@ def read_conversations(
         lines = _decoded_lines(fh, label)
         if fmt == "jsonl":
             yield from _read_jsonl(lines, label, rep)
-        elif fmt == "txt":
-            yield _read_txt(lines, label, rep)
-        elif fmt == "vtt":
-            yield _read_cues(lines, label, rep, vtt=True)
+        elif fmt == "json":
+            yield from _read_json(lines, label, rep)
         else:
-            yield _read_cues(lines, label, rep, vtt=False)
+            conv = _read_txt(lines, label, rep) if fmt == "txt" else _read_cues(lines, label, rep, vtt=fmt == "vtt")
+            conv.format = fmt
+            yield conv
 
 
 # -- lines ---------------------------------------------------------------------
@@ -229,6 +249,7 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
     current: Conversation | None = None
     chars = 0
     seen: dict[str, int] = {}  # conversation name -> line where it started
+    read_any = False
     for number, line in lines:
         if not line.strip():
             continue
@@ -240,6 +261,16 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
             raise TranscriptError(label, number, "invalid JSON: nested too deeply") from None
         if not isinstance(obj, dict):
             raise TranscriptError(label, number, f"expected a JSON object, got {_json_type(obj)}")
+        if obj.get("type") == "summary" and "speaker" not in obj:
+            continue  # `coach analyze --format jsonl` closes each conversation with its metrics
+        if "speaker" not in obj and isinstance(obj.get("turns"), list):
+            # A whole session, as `coach export --format jsonl` writes it.
+            if current is not None:
+                yield _finish(current, rep)
+                current = None
+            read_any = True
+            yield _session_conversation(obj, label, number, rep)
+            continue
 
         name = obj.get("conversation", default_name)
         if isinstance(name, (int, float, _LongInt)) and not isinstance(name, bool):
@@ -247,35 +278,12 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
         if not isinstance(name, str):
             raise TranscriptError(label, number, f'"conversation" must be a string, got {_json_type(name)}')
         name = clean_text(name)
-
-        if "speaker" not in obj:
-            raise TranscriptError(label, number, 'missing "speaker" (expected "rep" or "buyer")')
-        raw_speaker = obj["speaker"]
-        if not isinstance(raw_speaker, str):
-            raise TranscriptError(
-                label, number, f'"speaker" must be "rep" or "buyer", got {_json_type(raw_speaker)}'
-            )
-        speaker_name = clean_text(raw_speaker).strip()
-        key = speaker_name.casefold()
-        if key in ("rep", "buyer"):
-            speaker: Speaker = key  # type: ignore[assignment]
-        elif rep_key is not None and speaker_name:
-            speaker = "rep" if key == rep_key else "buyer"
-        else:
-            hint = "" if rep_key is not None else ", or name the rep with --rep"
-            raise TranscriptError(
-                label, number, f'unknown speaker {raw_speaker!r} (expected "rep" or "buyer"{hint})'
-            )
-
-        if "text" not in obj:
-            raise TranscriptError(label, number, 'missing "text"')
-        text = obj["text"]
-        if not isinstance(text, str):
-            raise TranscriptError(label, number, f'"text" must be a string, got {_json_type(text)}')
+        speaker, speaker_name = _json_speaker(obj, label, number, rep_key)
+        text = _json_text(obj, label, number)
 
         if current is None or name != current.name:
             if current is not None:
-                yield current
+                yield _finish(current, rep)
             if name in seen:
                 raise TranscriptError(
                     label,
@@ -284,14 +292,124 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
                     "another; keep each conversation's turns together",
                 )
             seen[name] = number
-            current = Conversation(name=name, source=label)
+            current = Conversation(name=name, source=label, format="jsonl")
             chars = 0
         chars += len(text)
         _check_size(label, number, len(current.turns) + 1, chars)
         current.add(speaker, clean_text(text), speaker_name, number)
     if current is None:
+        if read_any:
+            return
         raise TranscriptError(label, 1, "empty file")
-    yield current
+    yield _finish(current, rep)
+
+
+def _json_speaker(obj: dict, label: str, number: int, rep_key: str | None) -> tuple[Speaker, str]:
+    """A JSON turn's side and the speaker's name (its "name" if it has one)."""
+    if "speaker" not in obj:
+        raise TranscriptError(label, number, 'missing "speaker" (expected "rep" or "buyer")')
+    raw_speaker = obj["speaker"]
+    if not isinstance(raw_speaker, str):
+        raise TranscriptError(label, number, f'"speaker" must be "rep" or "buyer", got {_json_type(raw_speaker)}')
+    speaker_name = clean_text(raw_speaker).strip()
+    key = speaker_name.casefold()
+    if key in ("rep", "buyer"):
+        speaker: Speaker = key  # type: ignore[assignment]
+    elif rep_key is not None and speaker_name:
+        speaker = "rep" if key == rep_key else "buyer"
+    else:
+        hint = "" if rep_key is not None else ", or name the rep with --rep"
+        raise TranscriptError(label, number, f'unknown speaker {raw_speaker!r} (expected "rep" or "buyer"{hint})')
+    name = obj.get("name")
+    if isinstance(name, str) and name.strip():
+        speaker_name = _clean_name(name)
+    return speaker, speaker_name
+
+
+def _json_text(obj: dict, label: str, number: int) -> str:
+    if "text" not in obj:
+        raise TranscriptError(label, number, 'missing "text"')
+    text = obj["text"]
+    if not isinstance(text, str):
+        raise TranscriptError(label, number, f'"text" must be a string, got {_json_type(text)}')
+    return text
+
+
+def _finish(conv: Conversation, rep: str | None) -> Conversation:
+    """Say how the rep of a JSON conversation was chosen, and their name if known."""
+    conv.rep_chosen_by = "option" if rep else "file"
+    named = [n for n, t in zip(conv.names, conv.turns) if t.speaker == "rep" and n.casefold() != "rep"]
+    conv.rep_name = rep.strip() if rep else (named[0] if named else None)
+    return conv
+
+
+def _session_conversation(obj: dict, label: str, number: int, rep: str | None) -> Conversation:
+    """A stored session (`coach show --json`, `coach export --format jsonl`) as a conversation."""
+    who = obj.get("rep") if isinstance(obj.get("rep"), str) else None
+    what = obj.get("scenario_title") or (obj.get("call") or {}).get("conversation") or ""
+    name = f"session {obj['id']}" if isinstance(obj.get("id"), int) else label
+    if who or what:
+        name += f" ({', '.join(clean_text(str(x)) for x in (who, what) if x)})"
+    conv = Conversation(name=name, source=label, format="jsonl" if number else "json")
+    chars = 0
+    for i, turn in enumerate(obj["turns"], 1):
+        where = f"turn {i} of the session"
+        if not isinstance(turn, dict):
+            raise TranscriptError(label, number or None, f"{where}: expected a JSON object, got {_json_type(turn)}")
+        try:
+            speaker, speaker_name = _json_speaker(turn, label, number, None)
+            text = _json_text(turn, label, number)
+        except TranscriptError as e:
+            raise TranscriptError(label, number or None, f"{where}: {e.message}") from None
+        if speaker_name in ("rep", "buyer") and speaker == "rep" and who:
+            speaker_name = clean_text(who)
+        chars += len(text)
+        _check_size(label, number or None, i, chars)
+        conv.add(speaker, clean_text(text), speaker_name, number)
+    if not conv.turns:
+        raise TranscriptError(label, number or None, f"{name}: the session has no turns")
+    conv.rep_name = rep.strip() if rep else (clean_text(who) if who else None)
+    conv.rep_chosen_by = "option" if rep else "file"
+    if isinstance(obj.get("started_at"), str):
+        conv.started_at = obj["started_at"]
+    return conv
+
+
+def _read_json(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Iterator[Conversation]:
+    text = "\n".join(line for _, line in lines)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise TranscriptError(label, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise TranscriptError(label, None, "invalid JSON: nested too deeply") from None
+    expected = ("expected a session as `coach show --json` prints it, a list of them, "
+                "or `coach analyze --format json` output")
+    if isinstance(doc, dict) and isinstance(doc.get("turns"), list):
+        yield _session_conversation(doc, label, 0, rep)
+    elif isinstance(doc, list) and doc and all(isinstance(d, dict) and isinstance(d.get("turns"), list) for d in doc):
+        for d in doc:
+            yield _session_conversation(d, label, 0, rep)
+    elif isinstance(doc, dict) and isinstance(doc.get("conversations"), list):
+        rep_key = rep.casefold() if rep else None
+        for i, c in enumerate(doc["conversations"], 1):
+            if not isinstance(c, dict) or not isinstance(c.get("turns"), list):
+                raise TranscriptError(label, None, f"conversation {i}: expected an object with \"turns\"")
+            conv = Conversation(name=clean_text(str(c.get("conversation") or f"{label} #{i}")), source=label,
+                                format="json")
+            for j, t in enumerate(c["turns"], 1):
+                if not isinstance(t, dict):
+                    raise TranscriptError(label, None, f"conversation {i}, turn {j}: expected a JSON object")
+                try:
+                    speaker, speaker_name = _json_speaker(t, label, 0, rep_key)
+                    said = _json_text(t, label, 0)
+                except TranscriptError as e:
+                    raise TranscriptError(label, None, f"conversation {i}, turn {j}: {e.message}") from None
+                conv.add(speaker, clean_text(said), speaker_name, 0)
+            if conv.turns:
+                yield _finish(conv, rep)
+    else:
+        raise TranscriptError(label, None, f"{expected}, got {_json_type(doc)}")
 
 
 class _LongInt:
@@ -450,12 +568,45 @@ class _Builder:
                 raise TranscriptError(
                     self.label, self.pieces[0][2], f"no speaker called {rep!r} (speakers: {', '.join(names)})"
                 )
+            chosen_by = "option"
         else:
-            rep_name = next((n for n in names if is_rep_name(n)), names[0])
-        conv = Conversation(name=self.label, source=self.label)
+            rep_name = next((n for n in names if is_rep_name(n)), None)
+            chosen_by = "role"
+            if rep_name is None:
+                rep_name, chosen_by = names[0], "first_speaker"
+        conv = Conversation(name=self.label, source=self.label, rep_name=rep_name, rep_chosen_by=chosen_by)
         for name, texts, line in self.pieces:
             conv.add("rep" if name == rep_name else "buyer", clean_text(" ".join(texts)), name, line)
+        if chosen_by == "first_speaker":
+            conv.warnings += _backwards_warning(conv, self.label)
         return conv
+
+
+def _questions(text: str) -> int:
+    return len(re.findall(r"\?+", text))
+
+
+def _backwards_warning(conv: Conversation, label: str) -> list[str]:
+    """A warning when the first speaker, taken as the rep, asks almost no
+    questions while someone else asks many: most likely the buyer spoke first
+    and every label would be about the wrong person."""
+    asked: dict[str, int] = {}
+    for turn, name in zip(conv.turns, conv.names):
+        asked[name] = asked.get(name, 0) + _questions(turn.text)
+    rep_asks = asked.get(conv.rep_name or "", 0)
+    other, other_asks = max(((n, q) for n, q in asked.items() if n != conv.rep_name), key=lambda x: x[1],
+                            default=("", 0))
+    if other_asks >= 3 and rep_asks * 4 <= other_asks:
+        return [
+            f"{label}: took the first speaker, {conv.rep_name!r}, as the rep, but they ask "
+            f"{rep_asks} question{'s' if rep_asks != 1 else ''} and {other!r} asks {other_asks}; "
+            f"if {other!r} is the rep, run again with --rep {_shell_word(other)}"
+        ]
+    return []
+
+
+def _shell_word(name: str) -> str:
+    return name if re.fullmatch(r"[\w.@-]+", name) else "'" + name.replace("'", "'\\''") + "'"
 
 
 def _clean_name(name: str) -> str:

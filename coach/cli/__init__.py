@@ -121,11 +121,15 @@ def _register() -> None:
     # Command modules import only click at module level; see each module.
     from coach.cli import analyze as _analyze
     from coach.cli import app as _app
+    from coach.cli import comments as _comments
+    from coach.cli import export as _export
+    from coach.cli import imports as _imports
     from coach.cli import scenario as _scenario
     from coach.cli import sessions as _sessions
     from coach.cli import simulate as _simulate
+    from coach.cli import team as _team
 
-    for mod in (_app, _scenario, _analyze, _simulate, _sessions):
+    for mod in (_app, _scenario, _analyze, _imports, _simulate, _sessions, _comments, _team, _export):
         for command in getattr(mod, "COMMANDS", ()):
             cli.add_command(command)
 

@@ -51,7 +51,8 @@ def _use_color() -> bool:
     metavar="NAME",
     help="Who the rep is in transcripts that name their speakers (.txt, .vtt, .srt, or JSONL "
     "with names as speakers). Default: a speaker called Rep, Seller, Sales..., else the first "
-    "speaker; everyone else is the buyer side.",
+    "speaker (with a warning when that speaker asks almost no questions and another asks many); "
+    "everyone else is the buyer side.",
 )
 def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     """Label every rep turn in FILE... and summarise each conversation.
@@ -66,8 +67,13 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     FILE is .jsonl ({"conversation", "speaker": "rep"|"buyer", "text"} per
     line), .txt ("Name: text" lines), .vtt (Teams, Zoom) or .srt; "-" reads
     JSONL from standard input. In .txt, "Note:", "Date:", "Action items:" and
-    such field lines are skipped. Bad input stops with FILE:LINE: message and
-    exit status 2.
+    such field lines are skipped. What coach writes reads back: `coach show
+    --json` (.json), `coach export --format jsonl` and this command's own
+    --format json/jsonl. Bad input stops with FILE:LINE: message and exit
+    status 2. When the rep is guessed as the first speaker but asks almost no
+    questions while another speaker asks many, a warning names --rep.
+
+    Turns are numbered from 1, as in `coach show`.
     """
     from coach.cli import CoachError
 
@@ -100,6 +106,7 @@ def _chunks(files: tuple[str, ...], rep: str | None):
     try:
         for path in files:
             for conv in read_conversations(path, rep=rep):
+                warn(conv)
                 pending.append(conv)
                 size += len(conv.turns)
                 if size >= CHUNK_TURNS:
@@ -111,6 +118,12 @@ def _chunks(files: tuple[str, ...], rep: str | None):
         raise error
     if pending:
         yield pending
+
+
+def warn(conv) -> None:
+    """A reader's doubts about a conversation (a rep guess that looks backwards), on stderr."""
+    for line in conv.warnings:
+        echo(f"coach: warning: {line}", err=True)
 
 
 def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:

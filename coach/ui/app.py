@@ -60,6 +60,7 @@ class CoachApp(App[None]):
         "styles/practice.tcss",
         "styles/scorecard.tcss",
         "styles/review.tcss",
+        "styles/team.tcss",
     ]
     BINDINGS = [
         Binding("ctrl+r", "reload_scenario", "Reload file", show=True, priority=True),
@@ -255,6 +256,12 @@ class CoachApp(App[None]):
         if not isinstance(self.screen, ReviewScreen):
             self.push_screen(ReviewScreen())
 
+    def open_team(self) -> None:
+        from coach.ui.screens.team import TeamScreen
+
+        if not isinstance(self.screen, TeamScreen):
+            self.push_screen(TeamScreen())
+
     def open_transcript(self, session_id: int, turn_id: int | None = None) -> None:
         from coach.ui.screens.transcript import TranscriptScreen
 
@@ -274,6 +281,9 @@ class CoachApp(App[None]):
 
     def action_open_review(self) -> None:
         self.open_review()
+
+    def action_open_team(self) -> None:
+        self.open_team()
 
     def action_search(self) -> None:
         from coach.ui.screens.review import SearchScreen
@@ -351,7 +361,10 @@ class CoachApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Practise: choose a scenario", "Go to the list of scenarios", self.go_home)
         yield SystemCommand("Review sessions", "Open the manager's review of stored sessions", self.open_review)
-        yield SystemCommand("Search transcripts", "Full-text search across every stored turn", self.action_search)
+        yield SystemCommand("Team view", "Every rep's scores, trend and labels against the team; leaderboards",
+                            self.open_team)
+        yield SystemCommand("Search transcripts", "Full-text search across every stored turn and comment",
+                            self.action_search)
         yield from getattr(screen, "screen_commands", lambda: ())()
         if self.scenario_file is not None:
             yield SystemCommand(
