@@ -68,8 +68,10 @@ LEAD_LABELS: tuple[str, ...] = ("empathy", "reflection", "mutual_success")
 TURN_CAP = 10.0
 #: A generic open question earns this share of its labels' trust (then less each time).
 GENERIC_CREDIT = 0.25
-#: A follow-up that took nothing of the buyer's up earns this share.
+#: A follow-up that took nothing of the buyer's up earns this share; one that
+#: asks about their situation specifically, though in none of their words, this.
 EMPTY_FOLLOW_UP = 0.2
+SPECIFIC_FOLLOW_UP = 0.5
 #: A reflection that took nothing up earns this share; a verbatim echo this one.
 EMPTY_REFLECTION = 0.1
 ECHO_REFLECTION = 0.5
@@ -195,6 +197,11 @@ class _Turn:
     def parrot(self) -> bool:
         return 0 < self.took_up < 1
 
+    @property
+    def asks(self) -> bool:
+        """The turn asks something (a question or an invitation to talk)."""
+        return any(x.form for x in self.analysed.sentences)
+
 
 class Director:
     """Decides the buyer's moves for one session of one scenario."""
@@ -317,7 +324,11 @@ class Director:
         if label == "follow_up":
             if t.parrot:
                 return ECHO_REFLECTION, "parrots their words"
-            return (1.0, "") if t.took_up or t.match.specific else (EMPTY_FOLLOW_UP, "took up nothing they said")
+            if t.took_up:
+                return 1.0, ""
+            if t.asks and t.match.specific:  # on their situation, if not in their words
+                return SPECIFIC_FOLLOW_UP, "took up none of their words"
+            return EMPTY_FOLLOW_UP, "took up nothing they said"
         if label == "reflection":
             if not t.took_up:
                 return EMPTY_REFLECTION, "restates nothing they said"
@@ -395,8 +406,10 @@ class Director:
         if "mutual_success" in t.labels and s.mutual <= 1 and not asks:
             return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
         if t.labels & {"empathy", "reflection"} and not asks:
-            lines = [*(r.empathy if "empathy" in t.labels else ()), *(r.reflection if "reflection" in t.labels else ())]
-            return "surface", dict(lines=lines or r.fallback, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
+            # An acknowledgement that restates nothing they told: thanks for
+            # the sympathy, never praise for a summary it did not make.
+            lines = r.empathy if "empathy" in t.labels and r.empathy else r.fallback
+            return "surface", dict(lines=lines, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text):
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         if t.labels & {"open_question", "curiosity"} or topic.kind == "generic":
@@ -538,6 +551,7 @@ class Director:
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
             ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
+            asked=t.asks,
         )
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
