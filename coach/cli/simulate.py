@@ -198,7 +198,9 @@ def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool) -> 
 @scenario_group.command("test")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE...]")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of passing tests, with what the buyer decided and why.")
-def test(files: tuple[Path, ...], verbose: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail on the behaviour warnings too (a buyer that warms too fast, "
+              "examples the analyser reads otherwise than requires needs, examples that fit any buyer).")
+def test(files: tuple[Path, ...], verbose: bool, strict: bool) -> None:
     """Run the `tests:` section of scenario FILES (default: every built-in scenario).
 
     Prints PASS or FAIL per test with the reason; a failing test's transcript
@@ -206,8 +208,8 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
     if any test fails, 2 if a file cannot be loaded.
     """
     from coach.cli.scenario import _expand
-    from coach.engine import check_test, run_script
-    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario
+    from coach.engine import behaviour_warnings, check_test, run_script
+    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario, scenario_warnings
 
     paths = _expand(files) if files else builtin_scenarios()
     if not paths:
@@ -222,14 +224,15 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
             for line in exc.messages:
                 echo(line, err=True)
     analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
-    passed = failed = 0
+    passed = failed = warned = 0
     for full, sc in scenarios:
         path = _shown(full)
         if not sc.tests:
             echo(f"{path}: no tests")
             continue
+        results = {}
         for t in sc.tests:
-            result = run_script(sc, analyzer, t.script, seed=t.seed)
+            result = results[t.name] = run_script(sc, analyzer, t.script, seed=t.seed)
             problems = check_test(t, result)
             n = len(sc.discoveries)
             facts = (
@@ -247,10 +250,14 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
                 if verbose:
                     _print_transcript(result, explain=True)
                     echo("")
-    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
+        for line in scenario_warnings(sc, path, behaviour_warnings(sc, analyzer, results)):
+            warned += 1
+            echo(line)
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else "")
+         + (f", {warned} warnings" if warned else ""))
     if broken:
         raise SystemExit(2)
-    if failed:
+    if failed or (strict and warned):
         raise SystemExit(1)
 
 

@@ -449,10 +449,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 
-def scenario_warnings(scenario: Scenario, name: str | None = None) -> list[str]:
-    """lint() as ``FILE:LINE:COL: field: warning: message`` lines, positioned in the source text."""
+def scenario_warnings(scenario: Scenario, name: str | None = None,
+                      problems: list[tuple[Loc, str]] | None = None) -> list[str]:
+    """lint() (or the given (location, message) pairs) as ``FILE:LINE:COL:
+    field: warning: message`` lines, positioned in the source text."""
     name = name or (str(scenario.source_path) if scenario.source_path else "<string>")
-    problems = lint(scenario)
+    problems = lint(scenario) if problems is None else problems
     if not problems:
         return []
     try:
