@@ -416,7 +416,7 @@ class PracticeSession:
             ready = [d for d in todo if all(a in s.discovered for a in d.requires.after)]
             d = max(ready or todo, key=lambda d: d.weight)
             text = f"They have not told you about {d.topic} yet."
-            if s.trust < d.requires.min_trust:
+            if s.trust < self.scenario.gate(d):
                 text += " They need to trust you more first: reflect what you have heard, in their words, or acknowledge how it has been for them."
             elif d.requires.open_question:
                 text += " Ask about it with an open question, in their terms: 'what', 'how' or 'tell me about'."

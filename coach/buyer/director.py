@@ -438,8 +438,8 @@ class Director:
         req = d.requires
         if req.open_question and "open_question" not in t.labels:
             return "needs an open question"
-        if s.trust < req.min_trust:
-            return f"trust {s.trust:.0f} below the {req.min_trust:g} it needs"
+        if s.trust < self.scenario.gate(d):
+            return f"trust {s.trust:.0f} below the {self.scenario.gate(d):g} it needs"
         missing = [a for a in req.after if a not in s.discovered]
         if missing:
             return "needs " + ", ".join(missing) + " first"
@@ -464,7 +464,7 @@ class Director:
 
     def _gate_plain(self, d: Discovery) -> bool:
         s = self.state
-        return s.trust < d.requires.min_trust or any(a not in s.discovered for a in d.requires.after)
+        return s.trust < self.scenario.gate(d) or any(a not in s.discovered for a in d.requires.after)
 
     def _related(self, discovery_id: str) -> list[str]:
         """Discoveries that wait for this one first, then the rest in scenario order."""
@@ -482,8 +482,9 @@ class Director:
             o = sc.objection(s.open_objection)
             return "press", dict(objection=o.id, lines=self._said(o.press), reasons=[*why, f"'{o.id}' is still open"])
         missing = [a for a in ns.after if a not in s.discovered]
-        if s.trust < ns.min_trust or missing:
-            gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {ns.min_trust:g} it needs"
+        need = sc.next_step_trust
+        if s.trust < need or missing:
+            gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {need:g} it needs"
             return "decline", dict(lines=declined, reasons=[*why, "a next step proposed too early: " + gate])
         return "accept", dict(lines=ns.reply, reasons=[*why, "agrees the next step"], ended=True, end_reason="next_step")
 
