@@ -15,4 +15,7 @@ def _isolate_home(tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_HOME", str(home / "coach"))
     monkeypatch.delenv("COACH_DB", raising=False)
     monkeypatch.delenv("COACH_SCENARIOS", raising=False)
+    # A voice the developer set up for themselves must not reach the tests.
+    for name in ("COACH_VOICE_URL", "COACH_VOICE_MODEL", "COACH_VOICE_KEY_ENV"):
+        monkeypatch.delenv(name, raising=False)
     yield
