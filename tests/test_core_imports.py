@@ -14,6 +14,7 @@ CORE_MODULES = [
     "coach.store",
     "coach.analysis",
     "coach.buyer",
+    "coach.buyer.llm",
     "coach.scoring",
 ]
 
