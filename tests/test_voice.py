@@ -184,6 +184,9 @@ OUTAGE = _scenario()
         ("surface", "How can I help you today?", "out of persona"),
         ("hold", "The note says I should not tell you.", "out of persona"),
         ("surface", "*sighs* Fine. Go on.", "out of persona: a stage direction"),
+        ("hold", "I'm sorry for the misunderstanding, but I'm here to help you.", "out of persona"),
+        ("surface", "The buyer said the outage was a surprise.", "out of persona"),
+        ("react", "So what did you want to talk about? I've had a lot of these calls lately.", "repeated an earlier turn"),
         ("surface", "Fine.\nSeller: Great, so let's talk budget.", "spoke as the seller (Seller:)"),
         ("surface", "Rep: What keeps you up at night?", "spoke as the seller (Rep:)"),
         ("surface", "Fine.\nMarcus: I disagree.", "spoke as someone else (Marcus:)"),
@@ -200,7 +203,8 @@ OUTAGE = _scenario()
 )
 def test_unusable_replies_are_named(kind, reply, reason):
     move = BuyerMove(kind=kind, lines=("It was bad. Everyone knows it was bad.",))
-    found = check_reply(reply, move, VoiceContext(scenario=OUTAGE, history=(("rep", "So what happened?"),)))
+    history = (("buyer", "I've had a lot of these calls lately."), ("rep", "So what happened?"))
+    found = check_reply(reply, move, VoiceContext(scenario=OUTAGE, history=history))
     assert found is not None and found.startswith(reason), found
 
 

@@ -69,8 +69,8 @@ ARRIVAL = "(The seller arrives for the meeting.)"
 #: run to about 250, and a buyer who talks for a page is not a buyer. Short
 #: moves get less room.
 MAX_CHARS = 600
-SHORT_MAX_CHARS = 300
-SHORT_KINDS = frozenset({"curt", "walkout", "small_talk", "accept", "decline", "confirm", "repeat"})
+SHORT_MAX_CHARS: dict[str, int] = {"curt": 150, "walkout": 250, "small_talk": 250, "accept": 300, "decline": 300,
+                                   "confirm": 250, "repeat": 250}
 #: Sent as max_tokens so that a runaway server stops on its own (about 4
 #: characters a token: a little more than MAX_CHARS).
 MAX_TOKENS = 200
@@ -93,6 +93,9 @@ _OUT_OF_PERSONA = _phrases(
     r"i'?m (?:just )?an assistant", r"how (?:can|may) i (?:help|assist) you", r"i can(?:no|')t assist",
     r"as a buyer", r"role-?play", r"(?:the|this|my) (?:note|prompt|instructions?)", r"not said aloud",
     r"in (?:my|your) own words", r"stage directions?", r"the gist",
+    # assistant-speak and narration
+    r"i'?m here to help", r"(?:happy|glad) to help", r"sorry for (?:the|any) (?:misunderstanding|confusion)",
+    r"the buyer (?:said|says|is|was)",
 )
 #: Stage directions and emotes: "*sighs*", "[pauses]".
 _STAGE = re.compile(r"\*[^*\n]{1,40}\*|\[[a-z][^\]\n]{0,40}\]", re.IGNORECASE)
@@ -134,6 +137,11 @@ def _figures(text: str) -> set[str]:
     out = {m.group(0).replace(",", "") for m in _FIGURE.finditer(text)}
     out |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
     return out
+
+
+def _words(text: str) -> str:
+    """Lowercase words joined by single spaces: for spotting a line said again."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
 @dataclass(frozen=True)
@@ -221,7 +229,10 @@ class ReplyCheck:
                    context.rule_line, *move.lines, *move.facts, *(text for _, text in context.history)]
         self.allowed_figures = _figures("\n".join(allowed))
         self.own_labels = {b.name.lower(), b.name.split()[0].lower(), "buyer", b.role.lower()}
-        self.max_chars = SHORT_MAX_CHARS if move.kind in SHORT_KINDS else MAX_CHARS
+        self.max_chars = SHORT_MAX_CHARS.get(move.kind, MAX_CHARS)
+        # The rule voice never says a line twice; a model that parrots an
+        # earlier turn (a small one does) is not answering this one.
+        self.said = [_words(text) for speaker, text in context.history if speaker == "buyer" and len(_words(text)) > 12]
 
     def strip_own_label(self, text: str) -> str:
         """A reply that starts with the buyer's own name ("Dana: ...") is the
@@ -257,6 +268,9 @@ class ReplyCheck:
         for m in _FIGURE.finditer(judged):
             if m.group(0).replace(",", "") not in self.allowed_figures:
                 return f"told a figure the move does not allow: {m.group(0)!r}"
+        words = _words(judged)
+        if any(earlier in words for earlier in self.said):
+            return "repeated an earlier turn"
         if final:
             if not text.strip():
                 return "empty reply"
@@ -280,6 +294,14 @@ class Timing:
     #: Tokens in the prompt, and how many of them the server took from its cache.
     prompt_tokens: int | None = None
     cached_tokens: int | None = None
+
+
+def _status_message(exc: Any) -> str:
+    """The server's own words for an error status, without the client's wrapping."""
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"]
+    return re.sub(r"^Error code: \d+ - ", "", str(exc.message))
 
 
 def _short(message: str, limit: int = 80) -> str:
@@ -400,7 +422,7 @@ class LLMVoice:
                 raise VoiceError(f"no first word within {s.timeout:g}s") from None
             raise VoiceError(f"the reply stalled for {s.timeout:g}s") from None
         except openai.APIStatusError as exc:
-            raise VoiceError(f"the server answered {exc.status_code}: {_short(exc.message)}") from None
+            raise VoiceError(f"the server answered {exc.status_code}: {_short(_status_message(exc))}") from None
         except openai.APIConnectionError:
             if timing.first_token is None and not raw:
                 raise VoiceError(f"cannot reach {s.url}") from None
