@@ -187,6 +187,12 @@ OUTAGE = _scenario()
         ("hold", "I'm sorry for the misunderstanding, but I'm here to help you.", "out of persona"),
         ("surface", "The buyer said the outage was a surprise.", "out of persona"),
         ("react", "So what did you want to talk about? I've had a lot of these calls lately.", "repeated an earlier turn"),
+        ("react", "Well, I have had a lot of these calls lately myself.", "repeated an earlier turn"),
+        ("surface", "You want to know so what happened on the day, I see.", None),
+        ("surface", "I'm not here to pitch, I'm here for you.", "out of persona"),
+        ("surface", "Look, so what happened on the day is what everyone asks.", "spoke as the seller: read their words back"),
+        ("hold", "We lost three weeks of orders.", "told a figure the move does not allow: 'three'"),
+        ("hold", "It was one of the worst weeks we've had.", None),
         ("surface", "Fine.\nSeller: Great, so let's talk budget.", "spoke as the seller (Seller:)"),
         ("surface", "Rep: What keeps you up at night?", "spoke as the seller (Rep:)"),
         ("surface", "Fine.\nMarcus: I disagree.", "spoke as someone else (Marcus:)"),
@@ -203,9 +209,13 @@ OUTAGE = _scenario()
 )
 def test_unusable_replies_are_named(kind, reply, reason):
     move = BuyerMove(kind=kind, lines=("It was bad. Everyone knows it was bad.",))
-    history = (("buyer", "I've had a lot of these calls lately."), ("rep", "So what happened?"))
+    history = (("buyer", "I've had a lot of these calls lately."),
+               ("rep", "Thanks. So what happened on the day is what I would love to hear."))
     found = check_reply(reply, move, VoiceContext(scenario=OUTAGE, history=history))
-    assert found is not None and found.startswith(reason), found
+    if reason is None:
+        assert found is None
+    else:
+        assert found is not None and found.startswith(reason), found
 
 
 def test_figures_the_move_history_or_persona_allow_are_fine_in_digits_or_words():

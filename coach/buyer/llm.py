@@ -95,7 +95,7 @@ _OUT_OF_PERSONA = _phrases(
     r"in (?:my|your) own words", r"stage directions?", r"the gist",
     # assistant-speak and narration
     r"i'?m here to help", r"(?:happy|glad) to help", r"sorry for (?:the|any) (?:misunderstanding|confusion)",
-    r"the buyer (?:said|says|is|was)",
+    r"the buyer (?:said|says|is|was)", r"i'?m here for you", r"you'?re (?:my|our) (?:only )?customer",
 )
 #: Stage directions and emotes: "*sighs*", "[pauses]".
 _STAGE = re.compile(r"\*[^*\n]{1,40}\*|\[[a-z][^\]\n]{0,40}\]", re.IGNORECASE)
@@ -119,8 +119,15 @@ _AGREE = _phrases(
 #: Refusing: breaks an accept.
 _REFUSE = _phrases(r"not interested", r"no,? thanks?", r"no,? thank you", r"not ready", r"not yet", r"i'?ll pass",
                    r"i don'?t think so")
-#: A figure: digits, with a decimal part.
-_FIGURE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+#: A figure: digits (with a decimal part), or a number word other than "one",
+#: which is more often a pronoun ("one of them") than a figure.
+_FIGURE = re.compile(
+    r"(?<![\w.])\d+(?:[.,]\d+)*"
+    r"|(?<![\w'-])(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+    r"|million|billion|dozen)(?![\w'-])",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS: dict[str, str] = {
     w: str(i)
     for i, w in enumerate(
@@ -128,20 +135,30 @@ _NUMBER_WORDS: dict[str, str] = {
         "sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)} | {
-    "hundred": "100", "thousand": "1000", "million": "1000000", "dozen": "12", "half": "50"
+    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12",
 }
 
 
+def _figure(found: str) -> str:
+    """A figure as a digit string: "two" and "2" alike."""
+    return _NUMBER_WORDS.get(found.lower(), found.replace(",", ""))
+
+
 def _figures(text: str) -> set[str]:
-    """The figures a text states, as digit strings ("two" and "2" alike)."""
-    out = {m.group(0).replace(",", "") for m in _FIGURE.finditer(text)}
+    """The figures a text states, in digits or words."""
+    out = {_figure(m.group(0)) for m in _FIGURE.finditer(text)}
     out |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
     return out
 
 
-def _words(text: str) -> str:
-    """Lowercase words joined by single spaces: for spotting a line said again."""
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+#: Words in a row that make an echo of an earlier turn.
+ECHO = 7
+
+
+def _ngrams(text: str, n: int = ECHO) -> set[tuple[str, ...]]:
+    """Every run of ``n`` words in ``text`` (lowercase, punctuation ignored)."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
 @dataclass(frozen=True)
@@ -230,9 +247,12 @@ class ReplyCheck:
         self.allowed_figures = _figures("\n".join(allowed))
         self.own_labels = {b.name.lower(), b.name.split()[0].lower(), "buyer", b.role.lower()}
         self.max_chars = SHORT_MAX_CHARS.get(move.kind, MAX_CHARS)
-        # The rule voice never says a line twice; a model that parrots an
-        # earlier turn (a small one does) is not answering this one.
-        self.said = [_words(text) for speaker, text in context.history if speaker == "buyer" and len(_words(text)) > 12]
+        # The rule voice never says a line twice, and a buyer does not read the
+        # seller's words back at length: a run of ECHO words from an earlier
+        # turn (a small model does both) is not an answer. The gist may be said.
+        gist = _ngrams(" ".join((context.rule_line, *move.lines, *move.facts)))
+        self.buyer_said = set().union(*(_ngrams(t) for who, t in context.history if who == "buyer")) - gist
+        self.rep_said = set().union(*(_ngrams(t) for who, t in context.history if who == "rep")) - gist
 
     def strip_own_label(self, text: str) -> str:
         """A reply that starts with the buyer's own name ("Dana: ...") is the
@@ -266,11 +286,13 @@ class ReplyCheck:
             return f"broke the move (accept): refused: {m.group(0)!r}"
         # (A figure still arriving, "4" of "40", is not in ``judged`` yet.)
         for m in _FIGURE.finditer(judged):
-            if m.group(0).replace(",", "") not in self.allowed_figures:
+            if _figure(m.group(0)) not in self.allowed_figures:
                 return f"told a figure the move does not allow: {m.group(0)!r}"
-        words = _words(judged)
-        if any(earlier in words for earlier in self.said):
+        said = _ngrams(judged)
+        if said & self.buyer_said:
             return "repeated an earlier turn"
+        if said & self.rep_said:
+            return "spoke as the seller: read their words back"
         if final:
             if not text.strip():
                 return "empty reply"
