@@ -193,6 +193,7 @@ OUTAGE = _scenario()
         ("surface", "Look, so what happened on the day is what everyone asks.", "spoke as the seller: read their words back"),
         ("hold", "We lost three weeks of orders.", "told a figure the move does not allow: 'three'"),
         ("hold", "It was one of the worst weeks we've had.", None),
+        ("hold", "I'm fine. I'll just have to wait for you. I'm fine. I'll just have to wait for you.", "repeated itself"),
         ("surface", "Fine.\nSeller: Great, so let's talk budget.", "spoke as the seller (Seller:)"),
         ("surface", "Rep: What keeps you up at night?", "spoke as the seller (Rep:)"),
         ("surface", "Fine.\nMarcus: I disagree.", "spoke as someone else (Marcus:)"),

@@ -161,6 +161,10 @@ def _ngrams(text: str, n: int = ECHO) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
+def _count_ngrams(text: str, n: int = ECHO) -> int:
+    return max(0, len(re.findall(r"[a-z0-9']+", text.lower())) - n + 1)
+
+
 @dataclass(frozen=True)
 class ChatMessage:
     """One message of the prompt, as the chat-completions API takes it."""
@@ -289,6 +293,8 @@ class ReplyCheck:
             if _figure(m.group(0)) not in self.allowed_figures:
                 return f"told a figure the move does not allow: {m.group(0)!r}"
         said = _ngrams(judged)
+        if len(said) < _count_ngrams(judged):
+            return "repeated itself"  # a loop: stopped here, not at the length limit
         if said & self.buyer_said:
             return "repeated an earlier turn"
         if said & self.rep_said:
