@@ -48,14 +48,14 @@ def conversation(scenario, turns: int):
     d = scenario.discovery
     plan = [
         BuyerMove(kind="surface", lines=tuple(r.open_question)),
-        BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(d("real-cost").reveal)),
-        BuyerMove(kind="reveal", revealed=("root-cause",), lines=tuple(d("root-cause").reveal)),
-        BuyerMove(kind="hold", lines=tuple(d("personal-stakes").guarded)),
-        BuyerMove(kind="reveal", revealed=("success-criteria",), lines=tuple(d("success-criteria").reveal)),
-        BuyerMove(kind="reveal", revealed=("decision-process",), lines=tuple(d("decision-process").reveal)),
+        BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(x.say for x in d("real-cost").reveal)),
+        BuyerMove(kind="reveal", revealed=("root-cause",), lines=tuple(x.say for x in d("root-cause").reveal)),
+        BuyerMove(kind="hold", lines=tuple(x.say for x in d("personal-stakes").guarded)),
+        BuyerMove(kind="reveal", revealed=("success-criteria",), lines=tuple(x.say for x in d("success-criteria").reveal)),
+        BuyerMove(kind="reveal", revealed=("decision-process",), lines=tuple(x.say for x in d("decision-process").reveal)),
         BuyerMove(kind="decline", lines=tuple(scenario.ending.next_step.declined or r.curt)),
         BuyerMove(kind="confirm", lines=tuple(r.reflection)),
-        BuyerMove(kind="elaborate", lines=tuple(d("real-cost").reveal)),
+        BuyerMove(kind="elaborate", lines=tuple(x.say for x in d("real-cost").reveal)),
         BuyerMove(kind="react", reacting_to="checklist", lines=tuple(r.checklist)),
     ]
     out = []

@@ -250,9 +250,7 @@ class PracticeSession:
         )
         if self.store is not None:
             self.save_pending()
-            self.store.finish_session(
-                self.session_id, score=card.total, scorecard=card.to_dict(), end_reason=s.end_reason or "finished"
-            )
+            self.store.finish_session(self.session_id, scorecard=card, end_reason=s.end_reason or "finished")
         # Kept only once stored, so finishing again after a store error retries.
         self._scorecard = card
         return card

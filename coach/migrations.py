@@ -159,3 +159,30 @@ def m001_initial(db: Database) -> None:
     ]
     for sql in statements:
         db.execute(sql)
+
+
+@migration
+def m002_moves_and_snapshots(db: Database) -> None:
+    # The scenario snapshot table said "scenarios" and sessions pointed at it
+    # with an integer "scenario_id", while everywhere else scenario_id is the
+    # scenario's text id: name them for what they hold.
+    for sql in (
+        "alter table scenarios rename to snapshots",
+        "alter table snapshots rename column name to scenario_id",
+        "alter table sessions rename column scenario_id to snapshot_id",
+        "drop index idx_scenarios_name",
+        "create index idx_snapshots_scenario on snapshots(scenario_id)",
+        "drop index idx_sessions_scenario",
+        "create index idx_sessions_snapshot on sessions(snapshot_id)",
+        # Practice against a scenario, or a real call imported from a transcript.
+        "alter table sessions add column kind text not null default 'practice' check (kind in ('practice', 'call'))",
+        # A buyer turn's move (what the director decided, JSON) and the voice that said it.
+        "alter table turns add column move text",
+        "alter table turns add column voice text",
+        # What a rep turn took up from the buyer's last turn (JSON).
+        "alter table turns add column uptake text",
+        # The rep's words are stored the moment they are sent; 0 until the
+        # analyser's labels have been written beside them.
+        "alter table turns add column analysed integer not null default 1",
+    ):
+        db.execute(sql)

@@ -77,6 +77,30 @@ NEXT_STEP_BONUS = 10
 
 QUOTE_CHARS = 160
 
+#: Score bands: at or above GOOD_FROM is good, at or above FAIR_FROM fair, else
+#: poor. Every place that colours or words a score reads them through band().
+GOOD_FROM, FAIR_FROM = 75, 50
+
+
+#: How each way of ending reads, in the third person ({buyer}: the buyer's first name).
+END_REASONS: dict[str, str] = {
+    "walkout": "{buyer} ended the meeting",
+    "next_step": "a next step was agreed",
+    "max_turns": "time ran out",
+    "finished": "the session was ended",
+}
+
+
+def end_sentence(reason: str | None, buyer: str = "the buyer") -> str:
+    """How a session ended, as a clause: "Dana ended the meeting"."""
+    first = buyer.split()[0] if buyer.split() else buyer
+    return END_REASONS.get(reason or "", "the meeting is over").format(buyer=first)
+
+
+def band(score: float) -> str:
+    """"good", "fair" or "poor" for a 0-100 score."""
+    return "good" if score >= GOOD_FROM else "fair" if score >= FAIR_FROM else "poor"
+
 
 class ExchangeLike(Protocol):
     """What scoring needs of one exchange (coach.engine.Exchange provides it)."""
@@ -102,6 +126,13 @@ class TurnRef:
 
     def to_dict(self) -> dict[str, Any]:
         return {"turn": self.turn, "rep_turn": self.rep_turn, "quote": self.quote, "why": self.why}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> TurnRef | None:
+        if not isinstance(d, dict) or not isinstance(d.get("turn"), int):
+            return None
+        return cls(turn=d["turn"], rep_turn=int(d.get("rep_turn") or 0), quote=str(d.get("quote") or ""),
+                   why=str(d.get("why") or ""))
 
 
 @dataclass(frozen=True)
@@ -133,6 +164,14 @@ class Part:
             "details": self.details,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Part:
+        name = str(d.get("name") or "")
+        return cls(name=name, title=str(d.get("title") or PART_TITLES.get(name, name.title())),
+                   score=int(round(float(d.get("score") or 0))), weight=float(d.get("weight") or 0.0),
+                   best=TurnRef.from_dict(d.get("best")), worst=TurnRef.from_dict(d.get("worst")),
+                   advice=str(d.get("advice") or ""), details=dict(d.get("details") or {}))
+
 
 @dataclass(frozen=True)
 class Scorecard:
@@ -150,6 +189,9 @@ class Scorecard:
     final_trust: float
     end_reason: str | None
     rep_turns: int
+    #: The rep's best and weakest turn over all parts (never the same turn).
+    best: TurnRef | None = None
+    worst: TurnRef | None = None
 
     def part(self, name: str) -> Part:
         for p in self.parts:
@@ -172,7 +214,61 @@ class Scorecard:
             "final_trust": round(self.final_trust, 1),
             "end_reason": self.end_reason,
             "rep_turns": self.rep_turns,
+            "best": self.best.to_dict() if self.best else None,
+            "worst": self.worst.to_dict() if self.worst else None,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Scorecard:
+        """The scorecard as :meth:`to_dict` stored it."""
+        topics = {x["id"]: x.get("topic", x["id"]) for x in d.get("discoveries") or [] if isinstance(x, dict) and "id" in x}
+        parts = tuple(Part.from_dict(p) for p in d.get("parts") or [] if isinstance(p, dict))
+        best, worst = TurnRef.from_dict(d.get("best")), TurnRef.from_dict(d.get("worst"))
+        if "best" not in d:  # stored before the overall pick was kept: pick from the parts
+            best, worst = overall_picks(parts)
+        return cls(
+            total=int(round(float(d.get("total") or 0))),
+            parts=parts,
+            discovered=tuple(d.get("discovered") or ()),
+            missed=tuple(d.get("missed") or ()),
+            topics=topics,
+            hints=int(d.get("hints") or 0),
+            hint_penalty=int(d.get("hint_penalty") or 0),
+            final_trust=float(d.get("final_trust") or 0.0),
+            end_reason=d.get("end_reason"),
+            rep_turns=int(d.get("rep_turns") or 0),
+            best=best,
+            worst=worst,
+        )
+
+
+def overall_picks(parts: Sequence[Part]) -> tuple[TurnRef | None, TurnRef | None]:
+    """The best and weakest turn over all parts: the turn most parts name, ties
+    to the part that scored highest (best) or lowest (weakest), the reasons of
+    the parts that agree joined. Never the same turn twice: a turn that is some
+    part's worst is not the best."""
+
+    def pick(which: str, exclude: set[int]) -> TurnRef | None:
+        sign = 1 if which == "best" else -1
+        votes: dict[int, list[tuple[float, TurnRef]]] = {}
+        for part in parts:
+            ref = getattr(part, which)
+            if ref is not None and ref.turn not in exclude:
+                votes.setdefault(ref.turn, []).append((part.score, ref))
+        if not votes:
+            return None
+        turn, vs = max(
+            votes.items(),
+            key=lambda kv: (len(kv[1]), max(sign * sc for sc, _ in kv[1]), kv[0] if which == "best" else -kv[0]),
+        )
+        vs.sort(key=lambda v: -sign * v[0])
+        whys = list(dict.fromkeys(r.why for _, r in vs if r.why))
+        return TurnRef(turn=turn, rep_turn=vs[0][1].rep_turn, quote=vs[0][1].quote, why="; ".join(whys[:2]))
+
+    worst = pick("worst", set())
+    worsts = {p.worst.turn for p in parts if p.worst is not None}
+    best = pick("best", worsts)
+    return best, worst
 
 
 def _quote(text: str) -> str:
@@ -505,6 +601,7 @@ def score(
     penalty = HINT_COST * max(0, hints)
     total = int(round(_clamp(raw - penalty, 0, 100)))
     found = tuple(results["discovery"][4]["found"])
+    best, worst = overall_picks(parts)
     return Scorecard(
         total=total,
         parts=parts,
@@ -516,4 +613,6 @@ def score(
         final_trust=ex[-1].trust_after if ex else float(scenario.buyer.trust.start),
         end_reason=end_reason,
         rep_turns=len(ex),
+        best=best,
+        worst=worst,
     )

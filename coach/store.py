@@ -26,9 +26,15 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from coach import migrations
+from coach.analysis.language import word_count
+from coach.analysis.types import Evidence
+from coach.scoring import Scorecard
+from coach.session import CommentRecord, SearchHit, SessionRecord, SessionSummary, TrendPoint, TurnRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.analysis.types import AnalysedTurn
+    from coach.buyer.move import BuyerTurn
+    from coach.scenario import Scenario
 
 #: How long a writer waits for another program's lock before giving up.
 BUSY_TIMEOUT_S = 5.0
@@ -109,13 +115,13 @@ class Store:
             "insert into reps (name, created_at) values (?, ?)", [name, self._now()]
         ).lastrowid
 
-    def _scenario_row(self, scenario_id: str, title: str, yaml_text: str, source: str) -> int:
+    def _snapshot_row(self, scenario_id: str, title: str, yaml_text: str, source: str) -> int:
         digest = hashlib.sha256(yaml_text.encode("utf-8", "surrogatepass")).hexdigest()
-        row = self._one("select id from scenarios where sha256 = ?", [digest])
+        row = self._one("select id from snapshots where sha256 = ?", [digest])
         if row:
             return row["id"]
         return self.db.execute(
-            "insert into scenarios (name, title, source, yaml, sha256, created_at) values (?, ?, ?, ?, ?, ?)",
+            "insert into snapshots (scenario_id, title, source, yaml, sha256, created_at) values (?, ?, ?, ?, ?, ?)",
             [scenario_id, title, source, yaml_text, digest, self._now()],
         ).lastrowid
 
@@ -128,14 +134,15 @@ class Store:
         scenario_yaml: str,
         scenario_source: str = "builtin",
         seed: int | None = None,
+        kind: str = "practice",
     ) -> int:
-        """Record a new practice session (and a snapshot of its scenario); returns its id."""
+        """Record a new session (and a snapshot of its scenario); returns its id."""
         with self._write() as db:
             rep_id = self._rep_id(rep)
-            snap = self._scenario_row(scenario_id, scenario_title, scenario_yaml, scenario_source)
+            snap = self._snapshot_row(scenario_id, scenario_title, scenario_yaml, scenario_source)
             return db.execute(
-                "insert into sessions (rep_id, scenario_id, seed, started_at) values (?, ?, ?, ?)",
-                [rep_id, snap, seed, self._now()],
+                "insert into sessions (rep_id, snapshot_id, seed, kind, started_at) values (?, ?, ?, ?, ?)",
+                [rep_id, snap, seed, kind, self._now()],
             ).lastrowid
 
     def add_turn(
@@ -145,19 +152,27 @@ class Store:
         speaker: str,
         text: str,
         analysed: AnalysedTurn | None = None,
+        reply: BuyerTurn | None = None,
         trust: float | None = None,
         revealed: Sequence[str] = (),
         hint: bool = False,
     ) -> int:
-        """Store one turn now, with its labels and evidence; returns the turn id."""
+        """Store one turn now; returns the turn id.
+
+        A rep turn may come without ``analysed``: the words are kept at once
+        and :meth:`label_turn` adds the analyser's labels when they are ready.
+        A buyer turn carries its ``reply`` (move and voice)."""
         if speaker not in ("rep", "buyer"):
             raise ValueError(f"speaker must be 'rep' or 'buyer', not {speaker!r}")
+        if reply is not None:
+            trust = reply.move.trust_after if trust is None else trust
+            revealed = revealed or reply.move.revealed
         with self._write() as db:
             row = self._one("select coalesce(max(idx) + 1, 0) as n from turns where session_id = ?", [session_id])
             idx = row["n"] if row else 0
             turn_id = db.execute(
-                "insert into turns (session_id, idx, speaker, text, trust, revealed, tips, questions, words, hint, created_at)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into turns (session_id, idx, speaker, text, trust, revealed, tips, questions, words, hint,"
+                " created_at, move, voice, analysed) values (?, ?, ?, ?, ?, ?, '[]', null, ?, ?, ?, ?, ?, ?)",
                 [
                     session_id,
                     idx,
@@ -165,44 +180,58 @@ class Store:
                     text,
                     trust,
                     json.dumps(list(revealed)),
-                    json.dumps(list(analysed.tips) if analysed else []),
-                    analysed.questions if analysed else None,
-                    analysed.words if analysed else len(text.split()),
+                    word_count(text),
                     int(hint),
                     self._now(),
+                    json.dumps(reply.move.to_dict()) if reply is not None else None,
+                    reply.voice if reply is not None else None,
+                    int(speaker == "buyer"),
                 ],
             ).lastrowid
             if analysed is not None:
-                for label in dict.fromkeys(analysed.labels):
-                    db.execute("insert into turn_labels (turn_id, label) values (?, ?)", [turn_id, label])
-                for ev in analysed.evidence:
-                    db.execute(
-                        'insert into evidence (turn_id, label, start, "end", quote, why) values (?, ?, ?, ?, ?, ?)',
-                        [turn_id, ev.label, ev.start, ev.end, ev.quote, ev.why],
-                    )
+                self._label(db, turn_id, analysed)
             return turn_id
 
-    def finish_session(self, session_id: int, *, score: float | None, scorecard: dict, end_reason: str) -> None:
-        """Mark a session finished with its score and scorecard (parts go to `scores`)."""
+    def label_turn(self, turn_id: int, analysed: AnalysedTurn) -> None:
+        """Write the analyser's labels, evidence, tips and uptake beside a stored rep turn."""
+        with self._write() as db:
+            self._label(db, turn_id, analysed)
+
+    def _label(self, db: Database, turn_id: int, analysed: AnalysedTurn) -> None:
+        db.execute("delete from turn_labels where turn_id = ?", [turn_id])
+        db.execute("delete from evidence where turn_id = ?", [turn_id])
+        db.execute(
+            "update turns set tips = ?, questions = ?, words = ?, uptake = ?, analysed = 1 where id = ?",
+            [json.dumps(list(analysed.tips)), analysed.questions, analysed.words,
+             json.dumps(analysed.uptake.to_dict()), turn_id],
+        )
+        for label in dict.fromkeys(analysed.labels):
+            db.execute("insert into turn_labels (turn_id, label) values (?, ?)", [turn_id, label])
+        for ev in analysed.evidence:
+            db.execute(
+                'insert into evidence (turn_id, label, start, "end", quote, why) values (?, ?, ?, ?, ?, ?)',
+                [turn_id, ev.label, ev.start, ev.end, ev.quote, ev.why],
+            )
+
+    def finish_session(self, session_id: int, *, scorecard: Scorecard, end_reason: str) -> None:
+        """Mark a session finished with its scorecard (the parts also go to `scores`)."""
         with self._write() as db:
             db.execute(
                 "update sessions set status = 'finished', end_reason = ?, score = ?, scorecard = ?, ended_at = ? where id = ?",
-                [end_reason, score, json.dumps(scorecard), self._now(), session_id],
+                [end_reason, scorecard.total, json.dumps(scorecard.to_dict()), self._now(), session_id],
             )
             db.execute("delete from scores where session_id = ?", [session_id])
-            for part in scorecard.get("parts", []) if isinstance(scorecard, dict) else []:
-                if not isinstance(part, dict) or "name" not in part or "score" not in part:
-                    continue
+            for part in scorecard.parts:
                 db.execute(
                     "insert into scores (session_id, part, score, weight, best_turn, worst_turn, advice) values (?, ?, ?, ?, ?, ?, ?)",
                     [
                         session_id,
-                        part["name"],
-                        part["score"],
-                        part.get("weight"),
-                        _turn_ref(part.get("best")),
-                        _turn_ref(part.get("worst")),
-                        part.get("advice"),
+                        part.name,
+                        part.score,
+                        part.weight,
+                        part.best.turn if part.best else None,
+                        part.worst.turn if part.worst else None,
+                        part.advice,
                     ],
                 )
 
@@ -246,11 +275,11 @@ class Store:
     # -- reading ------------------------------------------------------------
 
     _SESSION_SELECT = """
-        select s.id, r.name as rep, sc.name as scenario_id, sc.title as scenario_title, s.seed,
+        select s.id, r.name as rep, s.kind, sn.scenario_id, sn.title as scenario_title, s.seed,
                s.status, s.end_reason, s.score, s.started_at, s.ended_at,
                (select count(*) from turns t where t.session_id = s.id and t.speaker = 'rep') as rep_turns,
                (select count(*) from comments c where c.session_id = s.id) as comment_count
-        from sessions s join reps r on r.id = s.rep_id join scenarios sc on sc.id = s.scenario_id
+        from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
     """
 
     def sessions(
@@ -260,14 +289,14 @@ class Store:
         scenario_id: str | None = None,
         status: str | None = None,
         limit: int | None = None,
-    ) -> list[dict]:
+    ) -> list[SessionSummary]:
         """Sessions, newest first, each with its flag counts (label -> number of rep turns)."""
         where, params = [], []
         if rep is not None:
             where.append("r.name = ?")
             params.append(rep)
         if scenario_id is not None:
-            where.append("sc.name = ?")
+            where.append("sn.scenario_id = ?")
             params.append(scenario_id)
         if status is not None:
             where.append("s.status = ?")
@@ -278,66 +307,77 @@ class Store:
             params.append(int(limit))
         with self._guard():
             rows = list(self.db.query(sql, params))
+            counts: dict[int, dict[str, int]] = {r["id"]: {} for r in rows}
             if rows:
-                ids = [r["id"] for r in rows]
+                ids = list(counts)
                 marks = ",".join("?" * len(ids))
-                counts: dict[int, dict[str, int]] = {i: {} for i in ids}
                 for c in self.db.query(
                     f"select t.session_id, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
                     f" where t.session_id in ({marks}) group by t.session_id, l.label",
                     ids,
                 ):
                     counts[c["session_id"]][c["label"]] = c["n"]
-                for r in rows:
-                    r["labels"] = counts[r["id"]]
-        return rows
+        return [SessionSummary(**r, labels=counts[r["id"]]) for r in rows]
 
-    def session(self, session_id: int) -> dict:
-        """One session with its turns (labels, evidence, tips), comments, scores and scenario snapshot."""
+    def session(self, session_id: int) -> SessionRecord:
+        """One session, typed: its turns (analysed rep turns, buyer moves), comments,
+        scorecard and the scenario snapshot it was played on, loaded."""
         with self._guard():
             head = self._one(self._SESSION_SELECT + " where s.id = ?", [session_id])
             if head is None:
                 raise StoreError(f"{self._name}: no session {session_id}")
-            snap = self._one(
-                "select sc.yaml, sc.source from sessions s join scenarios sc on sc.id = s.scenario_id where s.id = ?",
+            extra = self._one(
+                "select sn.yaml, sn.source, s.scorecard from sessions s join snapshots sn on sn.id = s.snapshot_id"
+                " where s.id = ?",
                 [session_id],
             )
-            full = self._one("select scorecard from sessions where id = ?", [session_id])
-            head["scenario_yaml"] = snap["yaml"]
-            head["scenario_source"] = snap["source"]
-            head["scorecard"] = json.loads(full["scorecard"]) if full["scorecard"] else None
             turns = list(self.db.query("select * from turns where session_id = ? order by idx", [session_id]))
-            by_id = {t["id"]: t for t in turns}
-            for t in turns:
-                t["revealed"] = json.loads(t["revealed"])
-                t["tips"] = json.loads(t["tips"])
-                t["hint"] = bool(t["hint"])
-                t["labels"] = []
-                t["evidence"] = []
-                t["comments"] = []
-            marks = ",".join("?" * len(by_id))
-            if by_id:
+            ids = [t["id"] for t in turns]
+            marks = ",".join("?" * len(ids))
+            labels: dict[int, list[str]] = {i: [] for i in ids}
+            evidence: dict[int, list[Evidence]] = {i: [] for i in ids}
+            if ids:
                 for row in self.db.query(
-                    f"select turn_id, label from turn_labels where turn_id in ({marks}) order by rowid", list(by_id)
+                    f"select turn_id, label from turn_labels where turn_id in ({marks}) order by rowid", ids
                 ):
-                    by_id[row["turn_id"]]["labels"].append(row["label"])
+                    labels[row["turn_id"]].append(row["label"])
                 for row in self.db.query(
                     f'select turn_id, label, start, "end", quote, why from evidence where turn_id in ({marks}) order by id',
-                    list(by_id),
+                    ids,
                 ):
-                    by_id[row.pop("turn_id")]["evidence"].append(row)
-            comments = list(
-                self.db.query("select * from comments where session_id = ? order by created_at, id", [session_id])
-            )
-            for c in comments:
-                if c["turn_id"] in by_id:
-                    by_id[c["turn_id"]]["comments"].append(c)
-            head["turns"] = turns
-            head["comments"] = comments
-            head["scores"] = list(self.db.query("select * from scores where session_id = ? order by rowid", [session_id]))
-        return head
+                    evidence[row.pop("turn_id")].append(Evidence(**row))
+            comments = [
+                CommentRecord(**c)
+                for c in self.db.query(
+                    "select id, session_id, turn_id, author, text, created_at from comments where session_id = ?"
+                    " order by created_at, id",
+                    [session_id],
+                )
+            ]
+        scenario, error = _load_snapshot(extra["yaml"], head["scenario_title"])
+        card = json.loads(extra["scorecard"]) if extra["scorecard"] else None
+        return SessionRecord(
+            id=head["id"],
+            rep=head["rep"],
+            kind=head["kind"],
+            scenario_id=head["scenario_id"],
+            scenario_title=head["scenario_title"],
+            scenario_source=extra["source"],
+            scenario_yaml=extra["yaml"],
+            scenario=scenario,
+            scenario_error=error,
+            seed=head["seed"],
+            status=head["status"],
+            end_reason=head["end_reason"],
+            score=head["score"],
+            started_at=head["started_at"],
+            ended_at=head["ended_at"],
+            turns=tuple(_turn_record(t, labels[t["id"]], evidence[t["id"]], comments) for t in turns),
+            comments=tuple(comments),
+            scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
+        )
 
-    def search(self, query: str, limit: int = 50) -> list[dict]:
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Turns whose text matches ``query`` (words, not FTS syntax), best first, with a snippet."""
         words = [w for w in query.split() if w.strip()]
         if not words:
@@ -345,42 +385,43 @@ class Store:
         # Quote every word so punctuation in what a user types is never FTS syntax.
         fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         with self._guard():
-            return list(
-                self.db.query(
+            return [
+                SearchHit(**row)
+                for row in self.db.query(
                     """
-                    select t.id as turn_id, t.session_id, t.idx, t.speaker, t.text,
+                    select t.id as turn_id, t.session_id, t.idx as "index", t.speaker, t.text,
                            snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
-                           r.name as rep, sc.name as scenario_id, s.started_at
+                           r.name as rep, sn.scenario_id, s.started_at
                     from turns_fts join turns t on t.rowid = turns_fts.rowid
                     join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
-                    join scenarios sc on sc.id = s.scenario_id
+                    join snapshots sn on sn.id = s.snapshot_id
                     where turns_fts match ? order by rank limit ?
                     """,
                     [fts, int(limit)],
                 )
-            )
+            ]
 
-    def trend(self, rep: str, scenario_id: str | None = None) -> list[dict]:
+    def trend(self, rep: str, scenario_id: str | None = None) -> list[TrendPoint]:
         """A rep's finished sessions, oldest first: when, which scenario, what score."""
         sql = """
-            select s.id, sc.name as scenario_id, s.score, s.started_at, s.ended_at
-            from sessions s join reps r on r.id = s.rep_id join scenarios sc on sc.id = s.scenario_id
+            select s.id as session_id, sn.scenario_id, s.score, s.started_at, s.ended_at
+            from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
             where r.name = ? and s.status = 'finished' and s.score is not null
         """
         params: list[Any] = [rep]
         if scenario_id is not None:
-            sql += " and sc.name = ?"
+            sql += " and sn.scenario_id = ?"
             params.append(scenario_id)
         with self._guard():
-            return list(self.db.query(sql + " order by s.started_at, s.id", params))
+            return [TrendPoint(**row) for row in self.db.query(sql + " order by s.started_at, s.id", params)]
 
     def best_and_last(self, rep: str) -> dict[str, dict]:
         """Per scenario id: the rep's best and last finished score."""
         out: dict[str, dict] = {}
         for row in self.trend(rep):
-            entry = out.setdefault(row["scenario_id"], {"best": row["score"], "last": row["score"], "attempts": 0})
-            entry["best"] = max(entry["best"], row["score"])
-            entry["last"] = row["score"]
+            entry = out.setdefault(row.scenario_id, {"best": row.score, "last": row.score, "attempts": 0})
+            entry["best"] = max(entry["best"], row.score)
+            entry["last"] = row.score
             entry["attempts"] += 1
         return out
 
@@ -389,17 +430,35 @@ class Store:
             return [r["name"] for r in self.db.query("select name from reps order by name")]
 
 
-def _turn_ref(value: object) -> int | None:
-    """A scorecard part's best/worst turn may be an index or a dict carrying one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dict):
-        for key in ("turn", "index", "idx"):
-            if isinstance(value.get(key), int) and not isinstance(value.get(key), bool):
-                return value[key]
-    return None
+def _load_snapshot(yaml_text: str, title: str) -> tuple[Scenario | None, str | None]:
+    """The stored scenario, loaded once for every reader; (None, why) when it no
+    longer loads (a snapshot written by an older format)."""
+    from coach.scenario import ScenarioError, load_scenario_text
+
+    try:
+        return load_scenario_text(yaml_text or "", f"stored scenario '{title}'"), None
+    except ScenarioError as exc:
+        return None, exc.messages[0] if exc.messages else "the stored scenario does not load"
+
+
+def _turn_record(row: dict, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord]) -> TurnRecord:
+    from coach.analysis.types import AnalysedTurn, Uptake
+    from coach.buyer.move import BuyerMove, BuyerTurn
+
+    analysed = reply = None
+    if row["speaker"] == "rep" and row["analysed"]:
+        analysed = AnalysedTurn(
+            text=row["text"], labels=tuple(labels), evidence=tuple(evidence), tips=tuple(json.loads(row["tips"])),
+            questions=row["questions"] or 0, words=row["words"] or 0,
+            uptake=Uptake.from_dict(json.loads(row["uptake"]) if row["uptake"] else None),
+        )
+    if row["speaker"] == "buyer" and row["move"]:
+        reply = BuyerTurn(text=row["text"], move=BuyerMove.from_dict(json.loads(row["move"])), voice=row["voice"] or "rule")
+    return TurnRecord(
+        id=row["id"], index=row["idx"], speaker=row["speaker"], text=row["text"], created_at=row["created_at"],
+        analysed=analysed, reply=reply, trust=row["trust"], revealed=tuple(json.loads(row["revealed"])),
+        hint=bool(row["hint"]), comments=tuple(c for c in comments if c.turn_id == row["id"]),
+    )
 
 
 def _db_file(db: Database) -> str:

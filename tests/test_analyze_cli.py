@@ -58,8 +58,8 @@ def test_text_report_shows_labels_quotes_tips_and_summary():
     assert "- pitching" in out
     assert "tip: Ask what they hope to achieve rather than whether they would be interested." in out
     assert "open:closed:leading 0:0:1" in out
-    # 10 rep words to 11 buyer words (the raw escapes leave "2J", "0", "pwned")
-    assert "talk share    rep 48% of 21 words" in out
+    # 10 rep words to 12 buyer words (the raw escapes leave "2", "J", "0", "pwned")
+    assert "talk share    rep 46% of 22 words" in out
 
 
 def test_text_report_neutralises_escapes_and_prints_markup_literally():

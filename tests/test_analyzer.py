@@ -341,7 +341,8 @@ def test_the_turn_encoder_reads_the_rep_turn_with_the_end_of_the_buyers_turn():
 def test_heads_without_their_turn_encoder_are_not_used(tmp_path):
     import shutil
 
-    from coach.analysis.analyzer import load_heads, models_dir
+    from coach.analysis.analyzer import load_heads
+    from coach.paths import models_dir
 
     shutil.copy(models_dir() / "heads.npz", tmp_path / "heads.npz")
     assert load_heads(tmp_path) == (None, None)
@@ -352,7 +353,7 @@ def test_heads_without_their_turn_encoder_are_not_used(tmp_path):
 def test_shipped_turn_encoder_is_the_one_the_heads_were_trained_with():
     import hashlib
 
-    from coach.analysis.analyzer import models_dir
+    from coach.paths import models_dir
     from coach.analysis.heads import Heads
 
     heads = Heads.load(models_dir() / "heads.npz")

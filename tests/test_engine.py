@@ -31,26 +31,26 @@ def test_every_turn_is_stored_the_moment_it_happens(scenario, store):
     session = PracticeSession(scenario, ScriptedAnalyzer(), seed=4, store=store, rep="sam")
     sid = session.session_id
     stored = store.session(sid)
-    assert stored["rep"] == "sam" and stored["scenario_id"] == "test-buyer" and stored["seed"] == 4
-    assert stored["status"] != "finished"
-    assert stored["scenario_yaml"] == scenario.source_text == SCENARIO
-    assert [t["speaker"] for t in stored["turns"]] == ["buyer"]
-    assert stored["turns"][0]["text"] == session.opening.text
+    assert stored.rep == "sam" and stored.scenario_id == "test-buyer" and stored.seed == 4
+    assert not stored.finished
+    assert stored.scenario_yaml == scenario.source_text == SCENARIO
+    assert [t.speaker for t in stored.turns] == ["buyer"]
+    assert stored.turns[0].text == session.opening.text
 
     ex = session.play("[open_question curiosity] What happens when the ovens break down?")
-    turns = store.session(sid)["turns"]
-    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer"]
-    assert turns[1]["labels"] == ["open_question", "curiosity"]
-    assert turns[2]["text"] == ex.buyer.text
-    assert turns[2]["revealed"] == ["ovens"] == list(ex.revealed)
-    assert turns[2]["trust"] == pytest.approx(ex.trust_after)
+    turns = store.session(sid).turns
+    assert [t.speaker for t in turns] == ["buyer", "rep", "buyer"]
+    assert turns[1].labels == ("open_question", "curiosity")
+    assert turns[2].text == ex.buyer.text
+    assert turns[2].revealed == ("ovens",) == ex.revealed
+    assert turns[2].trust == pytest.approx(ex.trust_after)
 
     card = session.finish()
     final = store.session(sid)
-    assert final["status"] == "finished" and final["end_reason"] == "finished"
-    assert final["score"] == card.total
-    assert final["scorecard"] == card.to_dict()
-    assert {s["part"] for s in final["scores"]} == {"discovery", "questions", "listening", "relationship"}
+    assert final.finished and final.end_reason == "finished"
+    assert final.score == card.total
+    assert final.scorecard.to_dict() == card.to_dict()
+    assert {p.name for p in final.scorecard.parts} == {"discovery", "questions", "listening", "relationship"}
 
 
 def test_an_exchange_carries_trust_discoveries_and_the_end(scenario):
@@ -70,7 +70,7 @@ def test_blank_turns_are_refused_and_not_stored(scenario, store):
         with pytest.raises(ValueError):
             session.play(blank)
     assert session.exchanges == []
-    assert len(store.session(session.session_id)["turns"]) == 1
+    assert len(store.session(session.session_id).turns) == 1
 
 
 def test_a_huge_turn_is_analysed_capped_but_stored_whole(scenario, store):
@@ -79,7 +79,7 @@ def test_a_huge_turn_is_analysed_capped_but_stored_whole(scenario, store):
     ex = session.play(huge)
     assert len(ex.analysed.text) <= MAX_ANALYSED_CHARS
     assert ex.rep_text == huge.strip()
-    assert store.session(session.session_id)["turns"][1]["text"] == huge.strip()
+    assert store.session(session.session_id).turns[1].text == huge.strip()
 
 
 def test_a_finished_session_refuses_more_turns_and_finish_is_idempotent(scenario, store):
@@ -100,7 +100,7 @@ def test_a_walkout_ends_the_session_and_is_recorded(scenario, store):
         session.play("[pressure pitching] Sign now, our ovens are the best and the price goes up Friday.")
     assert session.state.end_reason == "walkout" and session.exchanges[-1].ended
     session.finish()
-    assert store.session(session.session_id)["end_reason"] == "walkout"
+    assert store.session(session.session_id).end_reason == "walkout"
 
 
 def test_the_hint_points_at_something_undiscovered(scenario):
@@ -186,8 +186,8 @@ def test_the_turn_after_a_hint_is_stored_as_hinted(scenario, store):
     session.hint()
     session.play("[open_question curiosity] What happens when the ovens break down?")
     session.play("[reflection] So Saturdays are the worst.")
-    rep_turns = [t for t in store.session(session.session_id)["turns"] if t["speaker"] == "rep"]
-    assert [t["hint"] for t in rep_turns] == [True, False]
+    rep_turns = store.session(session.session_id).rep_turns
+    assert [t.hint for t in rep_turns] == [True, False]
     assert session.finish().hints == 1
 
 
@@ -212,7 +212,7 @@ def test_a_turn_the_store_refuses_is_taken_back_whole(scenario, store, monkeypat
     ex = session.play(line)
     assert ex.revealed == ("ovens",)
     assert [s for s, _ in session._conv.turns] == ["buyer", "rep", "buyer"]
-    assert [t["speaker"] for t in store.session(session.session_id)["turns"]] == ["buyer", "rep", "buyer"]
+    assert [t.speaker for t in store.session(session.session_id).turns] == ["buyer", "rep", "buyer"]
 
 
 def test_a_reply_the_store_refuses_is_saved_before_the_next_turn_and_the_rep_turn_once(scenario, store, monkeypatch):
@@ -234,7 +234,7 @@ def test_a_reply_the_store_refuses_is_saved_before_the_next_turn_and_the_rep_tur
     ex = session.play("[open_question curiosity] What happens when the ovens break down?")
     assert ex.revealed == ("ovens",) and len(session.exchanges) == 1
     assert "locked" in session.save_error
-    assert [t["speaker"] for t in store.session(session.session_id)["turns"]] == ["buyer", "rep"]
+    assert [t.speaker for t in store.session(session.session_id).turns] == ["buyer", "rep"]
 
     # still locked: the next turn is refused whole, and nothing is stored twice
     refused.add("rep")
@@ -243,9 +243,9 @@ def test_a_reply_the_store_refuses_is_saved_before_the_next_turn_and_the_rep_tur
     assert len(session.exchanges) == 1
     refused.clear()
     session.play("[reflection] So Saturdays are the worst.")
-    turns = store.session(session.session_id)["turns"]
-    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
-    assert turns[2]["text"] == ex.buyer.text and turns[2]["revealed"] == ["ovens"]
+    turns = store.session(session.session_id).turns
+    assert [t.speaker for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert turns[2].text == ex.buyer.text and turns[2].revealed == ("ovens",)
     assert session.save_error is None
 
 
@@ -263,11 +263,11 @@ def test_finishing_after_a_store_error_retries_and_stores_the_unsaved_reply(scen
     monkeypatch.setattr(store, "finish_session", refuse)
     with pytest.raises(StoreError):
         session.finish()
-    assert store.session(session.session_id)["status"] != "finished"
+    assert not store.session(session.session_id).finished
 
     monkeypatch.setattr(store, "add_turn", real_add)
     monkeypatch.setattr(store, "finish_session", real_finish)
     card = session.finish()
     final = store.session(session.session_id)
-    assert final["status"] == "finished" and final["score"] == card.total
-    assert [t["speaker"] for t in final["turns"]] == ["buyer", "rep", "buyer"]
+    assert final.finished and final.score == card.total
+    assert [t.speaker for t in final.turns] == ["buyer", "rep", "buyer"]

@@ -10,9 +10,9 @@ from coach.store import Store
 EXPECTED = {
     "_coach_migrations": {"name": str, "applied_at": str},
     "reps": {"id": int, "name": str, "created_at": str},
-    "scenarios": {
+    "snapshots": {
         "id": int,
-        "name": str,
+        "scenario_id": str,
         "title": str,
         "source": str,
         "yaml": str,
@@ -22,7 +22,7 @@ EXPECTED = {
     "sessions": {
         "id": int,
         "rep_id": int,
-        "scenario_id": int,
+        "snapshot_id": int,
         "seed": int,
         "status": str,
         "end_reason": str,
@@ -30,6 +30,7 @@ EXPECTED = {
         "scorecard": str,
         "started_at": str,
         "ended_at": str,
+        "kind": str,
     },
     "turns": {
         "id": int,
@@ -44,6 +45,10 @@ EXPECTED = {
         "words": int,
         "hint": int,
         "created_at": str,
+        "move": str,
+        "voice": str,
+        "uptake": str,
+        "analysed": int,
     },
     "turn_labels": {"turn_id": int, "label": str},
     "evidence": {
@@ -83,7 +88,7 @@ def test_schema_after_migrating_is_exactly_this():
     for table, columns in EXPECTED.items():
         assert db[table].columns_dict == columns, table
     assert db["turns"].detect_fts() == "turns_fts"
-    assert {fk.other_table for fk in db["sessions"].foreign_keys} == {"reps", "scenarios"}
+    assert {fk.other_table for fk in db["sessions"].foreign_keys} == {"reps", "snapshots"}
     assert {fk.other_table for fk in db["turns"].foreign_keys} == {"sessions"}
     assert {fk.other_table for fk in db["comments"].foreign_keys} == {"sessions", "turns"}
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from coach.labels import LABELS
 from coach.scenario import (
     DEFAULT_TRUST_CHANGES,
+    EXTRA_REACTIONS,
     MAX_BYTES,
     Reactions,
     Scenario,
@@ -57,7 +58,7 @@ EXPECTED = {
     "syntax-error": [
         "7:6: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence at line 6)"
     ],
-    "unsupported-version": ["2:10: version: unsupported version 2: this coach reads version 1"],
+    "unsupported-version": ["2:10: version: unsupported version 3: this coach reads version 1 or 2"],
     "unquoted-bool": ["16:9: buyer.tone: must be text, but YAML reads no as true/false: put it in quotes"],
     "duplicate-key": ["5:1: title: duplicate key 'title' (first at line 4)"],
     "bad-difficulty": ["5:13: difficulty: must be 'easy', 'medium' or 'hard' (got 'brutal')"],
@@ -74,7 +75,7 @@ EXPECTED = {
     "no-discoveries": [
         "21:14: discoveries: must have at least 1 item",
         "22:1: unused: unknown field 'unused' (allowed: version, id, title, difficulty, tags, brief, buyer, "
-        "discoveries, reactions, trust, ending, scoring, tests)",
+        "discoveries, facts, objections, reactions, trust, ending, scoring, tests)",
     ],
     "recursive-alias": ["6:17: alias *t refers to the node that contains it (a recursive alias)"],
     "top-level-list": ["2:1: the top level must be a mapping of fields (version: 1, id: ..., title: ...), not a list"],
@@ -245,14 +246,15 @@ def test_utf8_bom_is_accepted(tmp_path):
 
 
 def test_reaction_and_trust_keys_follow_the_label_contract():
-    assert list(Reactions.model_fields) == [*LABELS, "fallback", "curt", "walkout"]
+    assert list(Reactions.model_fields) == [*LABELS, "fallback", "curt", "walkout", "small_talk", "unknown", "repeat"]
     assert list(TrustChanges.model_fields) == list(LABELS)
     assert set(DEFAULT_TRUST_CHANGES) == set(LABELS)
 
 
 def test_defaults_and_conveniences():
     s = load_scenario(VALID / "minimal.yaml")
-    assert s.buyer.trust.start == 30 and s.buyer.trust.speed == 1.0
+    # Speed follows the difficulty unless the file sets it (minimal.yaml is easy).
+    assert s.buyer.trust.start == 30 and s.buyer.trust.speed is None and s.trust_speed == 1.25
     assert s.buyer.tone == "neutral"
     assert s.brief.turns == 12
     assert s.ending.max_turns == 20 and s.ending.walkout_below == 10 and s.ending.next_step is None
@@ -414,11 +416,11 @@ def test_template_teaches_every_section():
     "old,new,expected",
     [
         ("version: 1", 'version: "1"', "t.yaml:2:10: version: must be the number 1, not the text '1': remove the quotes"),
-        ("version: 1", "version: true", "t.yaml:2:10: version: must be 1 (got true)"),
-        ("version: 1", "version: 1.5", "t.yaml:2:10: version: unsupported version 1.5: this coach reads version 1"),
-        ("version: 1", "version:", "t.yaml:2:9: version: must be 1, but it is empty"),
+        ("version: 1", "version: true", "t.yaml:2:10: version: must be 1 or 2 (got true)"),
+        ("version: 1", "version: 1.5", "t.yaml:2:10: version: unsupported version 1.5: this coach reads version 1 or 2"),
+        ("version: 1", "version:", "t.yaml:2:9: version: must be 1 or 2, but it is empty"),
         ("reactions:\n", "reactions:\n  on: [a]\n", "t.yaml:39:3: reactions.on: unknown field 'on' (allowed: "
-         + ", ".join([*LABELS, "fallback", "curt", "walkout"]) + ")"),
+         + ", ".join([*LABELS, *EXTRA_REACTIONS]) + ")"),
         ("id: small", "id: 3", "t.yaml:3:5: id: must be text, but YAML reads 3 as a number: put it in quotes"),
         ("  tone: blunt", "  tone:", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
         ("max_turns: 12", "max_turns: 12.5",

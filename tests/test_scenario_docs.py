@@ -29,6 +29,7 @@ def test_docs_example_validates():
 MODELS = [
     sc.Scenario, sc.Brief, sc.BuyerSpec, sc.TrustSettings, sc.Discovery, sc.Requires, sc.Reactions,
     sc.TrustChanges, sc.Ending, sc.NextStep, sc.ScoringWeights, sc.ScenarioTest, sc.Expect, sc.Bounds,
+    sc.Fact, sc.Objection, sc.Said,
 ]
 
 

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from coach.scoring import Scorecard
 from coach.analysis.types import AnalysedTurn, Evidence
 from coach.cli import cli
 from coach.store import open_store
@@ -34,7 +35,9 @@ def db(tmp_path):
             words=4,
         ),
     )
-    st.finish_session(sid, score=31.0, scorecard={"parts": []}, end_reason="turn_limit")
+    st.finish_session(sid, scorecard=Scorecard(total=31, parts=(), discovered=(), missed=(), topics={}, hints=0,
+                                               hint_penalty=0, final_trust=20.0, end_reason="max_turns", rep_turns=1),
+                      end_reason="max_turns")
     st.start_session(rep="ben", scenario_id="it-director-outage", scenario_title="After the outage", scenario_yaml="id: x")
     return path
 
@@ -66,7 +69,7 @@ def test_comment_is_stored_with_author_and_turn(db):
     r = run("comment", "1", "Ask about the cost instead.", "--turn", "2", "--author", "maria", db=db)
     assert r.exit_code == 0, r.output
     s = open_store(db).session(1)
-    assert s["turns"][1]["comments"][0]["author"] == "maria"
+    assert s.turns[1].comments[0].author == "maria"
     assert "comment by maria" in run("show", "1", db=db).output
     bad = run("comment", "1", "x", "--turn", "99", db=db)
     assert bad.exit_code == 2 and "session 1 has no turn 99" in bad.output

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from coach import store as store_mod
 from coach.analysis.types import AnalysedTurn, Evidence
+from coach.scoring import Part, Scorecard, TurnRef
 from coach.store import Store, StoreError, open_store
 
 
@@ -22,6 +23,11 @@ def _session(store, rep="ana", yaml="id: outage\n"):
     return store.start_session(
         rep=rep, scenario_id="outage", scenario_title="After the outage", scenario_yaml=yaml, seed=7
     )
+
+
+def _card(total, parts=()):
+    return Scorecard(total=total, parts=tuple(parts), discovered=(), missed=(), topics={}, hints=0, hint_penalty=0,
+                     final_trust=50.0, end_reason="max_turns", rep_turns=3)
 
 
 def _rep_turn(text, labels, evidence=()):
@@ -39,15 +45,17 @@ def test_a_session_round_trips_with_labels_evidence_and_comments(store):
     store.add_comment(sid, author="maria", text="Good pick-up of the buyer's words.", turn_id=tid)
 
     s = store.session(sid)
-    assert s["rep"] == "ana" and s["scenario_id"] == "outage" and s["status"] == "in_progress"
-    assert [t["speaker"] for t in s["turns"]] == ["buyer", "rep"]
-    rep = s["turns"][1]
-    assert rep["idx"] == 1 and rep["text"] == text
-    assert rep["labels"] == ["open_question", "follow_up"]
-    assert rep["evidence"] == [{"label": "follow_up", "start": 0, "end": 12, "quote": "A whole week", "why": "takes up the buyer's words"}]
-    assert rep["tips"] == ["Ask why now."] and rep["revealed"] == ["cost"] and rep["trust"] == 42
-    assert [c["author"] for c in rep["comments"]] == ["maria"]
-    assert s["comments"][0]["text"] == "Good pick-up of the buyer's words."
+    assert s.rep == "ana" and s.scenario_id == "outage" and s.status == "in_progress" and s.kind == "practice"
+    assert [t.speaker for t in s.turns] == ["buyer", "rep"]
+    rep = s.turns[1]
+    assert rep.index == 1 and rep.number == 2 and rep.text == text
+    assert rep.analysed.labels == ("open_question", "follow_up")
+    assert rep.analysed.evidence == (ev,)
+    assert rep.analysed.tips == ("Ask why now.",) and rep.revealed == ("cost",) and rep.trust == 42
+    assert [c.author for c in rep.comments] == ["maria"]
+    assert s.comments[0].text == "Good pick-up of the buyer's words."
+    # The snapshot "id: outage" is not a valid scenario: the record says so instead of failing.
+    assert s.scenario is None and s.scenario_error
 
 
 def test_every_turn_is_committed_as_it_happens(tmp_path):
@@ -64,17 +72,16 @@ def test_every_turn_is_committed_as_it_happens(tmp_path):
 
 def test_finish_session_stores_score_and_parts(store):
     sid = _session(store)
-    card = {
-        "total": 64.0,
-        "parts": [
-            {"name": "discovery", "score": 50.0, "weight": 0.4, "best": {"turn": 3}, "worst": {"turn": 1}, "advice": "Ask why now."},
-            {"name": "listening", "score": 80.0, "weight": 0.2, "advice": "Reflect more."},
-        ],
-    }
-    store.finish_session(sid, score=64.0, scorecard=card, end_reason="turn_limit")
+    card = _card(64, [
+        Part("discovery", "Discovery", 50, 0.4, TurnRef(3, 2, "q", "uncovered it"), TurnRef(1, 1, "o", "w"), "Ask why now."),
+        Part("listening", "Listening", 80, 0.2, None, None, "Reflect more."),
+    ])
+    store.finish_session(sid, scorecard=card, end_reason="max_turns")
     s = store.session(sid)
-    assert s["status"] == "finished" and s["score"] == 64.0 and s["scorecard"] == card
-    assert [(p["part"], p["score"], p["best_turn"], p["worst_turn"]) for p in s["scores"]] == [
+    assert s.status == "finished" and s.score == 64.0
+    assert s.scorecard.to_dict() == card.to_dict()
+    rows = list(store.db.query("select part, score, best_turn, worst_turn from scores where session_id = ?", [sid]))
+    assert [(r["part"], r["score"], r["best_turn"], r["worst_turn"]) for r in rows] == [
         ("discovery", 50.0, 3, 1),
         ("listening", 80.0, None, None),
     ]
@@ -85,13 +92,13 @@ def test_sessions_filter_and_count_flags(store):
     b = _session(store, rep="ben", yaml="id: outage\n# edited\n")
     t = "Wouldn't you agree downtime is expensive?"
     store.add_turn(a, speaker="rep", text=t, analysed=_rep_turn(t, ("leading_question",)))
-    assert [s["id"] for s in store.sessions(rep="ana")] == [a]
-    assert {s["id"] for s in store.sessions(scenario_id="outage")} == {a, b}
-    assert store.sessions(rep="ana")[0]["labels"] == {"leading_question": 1}
-    assert store.sessions(rep="ben")[0]["labels"] == {}
+    assert [s.id for s in store.sessions(rep="ana")] == [a]
+    assert {s.id for s in store.sessions(scenario_id="outage")} == {a, b}
+    assert store.sessions(rep="ana")[0].labels == {"leading_question": 1}
+    assert store.sessions(rep="ben")[0].labels == {}
     # Two different YAML texts make two snapshots; the same text is stored once.
     _session(store, rep="ana")
-    assert store.db["scenarios"].count == 2
+    assert store.db["snapshots"].count == 2
 
 
 def test_search_finds_turns_and_ignores_fts_syntax(store):
@@ -99,9 +106,9 @@ def test_search_finds_turns_and_ignores_fts_syntax(store):
     store.add_turn(sid, speaker="buyer", text="The outage cost us two retail accounts.")
     store.add_turn(sid, speaker="rep", text="What did losing those accounts mean for you?")
     hits = store.search("accounts")
-    assert {h["speaker"] for h in hits} == {"buyer", "rep"}
+    assert {h.speaker for h in hits} == {"buyer", "rep"}
     # What a manager types is words, never query syntax: no error, no surprise.
-    assert [h["speaker"] for h in store.search('outage (')] == ["buyer"]
+    assert [h.speaker for h in store.search('outage (')] == ["buyer"]
     assert store.search('NEAR(outage" OR') == []
     assert store.search("   ") == []
 
@@ -109,9 +116,9 @@ def test_search_finds_turns_and_ignores_fts_syntax(store):
 def test_trend_and_best_and_last(store):
     for score in (40.0, 70.0, 55.0):
         sid = _session(store)
-        store.finish_session(sid, score=score, scorecard={"parts": []}, end_reason="turn_limit")
+        store.finish_session(sid, scorecard=_card(score), end_reason="max_turns")
     _session(store)  # unfinished: not part of the trend
-    assert [r["score"] for r in store.trend("ana")] == [40.0, 70.0, 55.0]
+    assert [r.score for r in store.trend("ana")] == [40.0, 70.0, 55.0]
     assert store.best_and_last("ana") == {"outage": {"best": 70.0, "last": 55.0, "attempts": 3}}
 
 
@@ -128,7 +135,7 @@ def test_unicode_markup_and_control_characters_are_stored_verbatim(store):
     sid = _session(store)
     text = "[bold red]hi[/] \x1b[31mred\x1b[0m \x00 ünïcødé 🙂"
     store.add_turn(sid, speaker="rep", text=text)
-    assert store.session(sid)["turns"][0]["text"] == text
+    assert store.session(sid).turns[0].text == text
 
 
 # -- files that cannot be used: one line, nothing touched ----------------------
@@ -180,7 +187,7 @@ def test_locked_file_gives_a_clear_error(tmp_path, monkeypatch):
         holder.execute("rollback")
     # Nothing half-written; the turn can be stored once the lock is gone.
     st.add_turn(sid, speaker="rep", text="still here?")
-    assert [t["text"] for t in st.session(sid)["turns"]] == ["still here?"]
+    assert [t.text for t in st.session(sid).turns] == ["still here?"]
 
 
 def test_folder_and_missing_parent(tmp_path):
@@ -210,5 +217,5 @@ def test_only_a_session_nobody_spoke_in_is_discarded():
     assert store.discard_if_unused(silent) is True
     assert store.discard_if_unused(spoken) is False and store.discard_if_unused(commented) is False
     assert store.discard_if_unused(silent) is False  # already gone
-    assert sorted(r["id"] for r in store.sessions()) == sorted([spoken, commented])
-    assert store.search("Hello") and all(r["session_id"] != silent for r in store.search("Hello"))
+    assert sorted(r.id for r in store.sessions()) == sorted([spoken, commented])
+    assert store.search("Hello") and all(r.session_id != silent for r in store.search("Hello"))

@@ -95,22 +95,22 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
 
         session_id = screen.session.session_id
         stored = store.session(session_id)
-        rep_turns = [t for t in stored["turns"] if t["speaker"] == "rep"]
+        rep_turns = [t for t in stored.turns if t.speaker == "rep"]
         views = list(screen.query(RepLine))
-        assert [v.text for v in views] == [t["text"] for t in rep_turns] == GOOD_TURNS
+        assert [v.text for v in views] == [t.text for t in rep_turns] == GOOD_TURNS
         for view, turn in zip(views, rep_turns):
             chips = view.query_one(Chips)
             assert chips.pending is None
-            assert set(chips.labels) == set(turn["labels"])
+            assert set(chips.labels) == set(turn.labels)
             rendered = chips.render().plain
-            for label in turn["labels"]:
+            for label in turn.labels:
                 assert human(label) in rendered
-        assert "open_question" in rep_turns[0]["labels"]
+        assert "open_question" in rep_turns[0].labels
         # Every buyer reply is on screen, and stored as it happened.
-        buyer_lines = [t["text"] for t in stored["turns"] if t["speaker"] == "buyer"]
+        buyer_lines = [t.text for t in stored.turns if t.speaker == "buyer"]
         assert len(list(screen.query(BuyerLine))) == len(buyer_lines) == 3
         trust = screen.query_one("#trust", TrustMeter)
-        assert trust.value == screen.session.state.trust == stored["turns"][-1]["trust"]
+        assert trust.value == screen.session.state.trust == stored.turns[-1].trust
         assert trust.value > start_trust  # good behaviour warms the buyer up
         found = screen.query_one("#discoveries", DiscoveriesPanel).found
         assert found == screen.session.state.discovered
@@ -125,23 +125,23 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         await pilot.pause()
         card_screen = app.screen
         stored = store.session(session_id)
-        assert stored["status"] == "finished"
+        assert stored.status == "finished"
         total = card_screen.query_one("#score-total").render().plain
-        assert total.startswith(f"{stored['score']:.0f} / 100")
+        assert total.startswith(f"{stored.score:.0f} / 100")
         parts_text = _text_of(card_screen.query_one("#score-parts"))
-        for part in stored["scorecard"]["parts"]:
-            assert part["title"] in parts_text
-            assert f"{part['score']:3.0f}" in parts_text
+        for part in stored.scorecard.parts:
+            assert part.title in parts_text
+            assert f"{part.score:3.0f}" in parts_text
         disc_text = _text_of(card_screen.query_one("#score-discoveries"))
-        n_found = len(stored["scorecard"]["discovered"])
-        assert f"Discoveries {n_found}/{len(stored['scorecard']['discoveries'])}" in disc_text
-        for missed in stored["scorecard"]["missed"]:
-            assert f"✗ {card_screen.scenario.discovery(missed).topic}" in disc_text
+        n_found = len(stored.scorecard.discovered)
+        assert f"Discoveries {n_found}/{len(stored.scorecard.topics)}" in disc_text
+        for missed in stored.scorecard.missed:
+            assert f"✗ {stored.scenario.discovery(missed).topic}" in disc_text
         # Retry starts the same scenario again; home goes back to the list with the score.
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert app.screen.scores[SCENARIO_ID]["last"] == stored["score"]
+        assert app.screen.scores[SCENARIO_ID]["last"] == stored.score
 
 
 async def test_bad_turns_lower_trust_and_flag_the_words():
@@ -221,8 +221,8 @@ async def test_hint_is_shown_and_recorded():
         assert screen.session.hints
         await say(pilot, GOOD_TURNS[0])
         await settle(pilot)
-        rep = [t for t in store.session(screen.session.session_id)["turns"] if t["speaker"] == "rep"]
-        assert rep[0]["hint"] is True
+        rep = [t for t in store.session(screen.session.session_id).turns if t.speaker == "rep"]
+        assert rep[0].hint is True
 
 
 async def test_leaving_mid_session_keeps_it_unfinished():
@@ -231,7 +231,7 @@ async def test_leaving_mid_session_keeps_it_unfinished():
     async with app.run_test(size=(80, 24)) as pilot:
         session_id = await _one_turn_then_leave(pilot, app)
         row = store.sessions()[0]
-        assert row["id"] == session_id and row["status"] == "in_progress" and row["rep_turns"] == 1
+        assert row.id == session_id and row.status == "in_progress" and row.rep_turns == 1
         # Home offers to continue it, and c does.
         await wait_for(pilot, lambda: app.screen.scores.get(SCENARIO_ID, {}).get("unfinished"), what="the offer")
         home = app.screen
@@ -334,7 +334,7 @@ class RefusesOneReply:
         from coach.store import StoreError
 
         # (the opening, written when the session starts, goes through)
-        if kwargs.get("speaker") == "buyer" and not self._refused and self._store.session(session_id)["turns"]:
+        if kwargs.get("speaker") == "buyer" and not self._refused and self._store.session(session_id).turns:
             self._refused = True
             raise StoreError("coach.db: database is locked by another program (waited 5 s)")
         return self._store.add_turn(session_id, **kwargs)
@@ -360,9 +360,9 @@ async def test_a_reply_the_database_refuses_is_kept_and_saved_with_the_next_turn
         await say(pilot, GOOD_TURNS[1])
         await settle(pilot)
         sid = screen.session.session_id
-    turns = store.session(sid)["turns"]
-    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
-    assert [t["text"] for t in turns if t["speaker"] == "rep"] == GOOD_TURNS[:2]
+    turns = store.session(sid).turns
+    assert [t.speaker for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer"]
+    assert [t.text for t in turns if t.speaker == "rep"] == GOOD_TURNS[:2]
 
 
 async def test_a_refused_reply_is_saved_when_the_rep_leaves_instead_of_going_on():
@@ -370,7 +370,7 @@ async def test_a_refused_reply_is_saved_when_the_rep_leaves_instead_of_going_on(
     app = _app(RefusesOneReply(store))
     async with app.run_test(size=(80, 24)) as pilot:
         sid = await _one_turn_then_leave(pilot, app)
-    assert [t["speaker"] for t in store.session(sid)["turns"]] == ["buyer", "rep", "buyer"]
+    assert [t.speaker for t in store.session(sid).turns] == ["buyer", "rep", "buyer"]
 
 
 async def test_help_lists_keys_and_every_label():
@@ -416,8 +416,8 @@ async def test_scorecard_quotes_best_and_weakest_turn_with_reasons_from_the_stor
     store = memory_store()
     session_id = play_session(store, "alex", GOOD_TURNS + BAD_TURNS[:1], seed=0)
     stored = store.session(session_id)
-    rep_texts = {t["text"] for t in stored["turns"] if t["speaker"] == "rep"}
-    parts = stored["scorecard"]["parts"]
+    rep_texts = {t.text for t in stored.turns if t.speaker == "rep"}
+    parts = stored.scorecard.parts
     app = _app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_scorecard(session_id)
@@ -428,5 +428,5 @@ async def test_scorecard_quotes_best_and_weakest_turn_with_reasons_from_the_stor
             after = shown.split(heading, 1)[1]
             quoted = after.split("“", 1)[1].split("”", 1)[0]
             assert quoted in rep_texts
-            whys = [p[which]["why"] for p in parts if p.get(which) and p[which]["why"]]
+            whys = [getattr(p, which).why for p in parts if getattr(p, which) and getattr(p, which).why]
             assert any(w in after for w in whys)

@@ -26,7 +26,7 @@ def _app(store, rep="morgan"):
 
 
 def _rows(screen: ReviewScreen) -> list[int]:
-    return [r["id"] for r in screen.shown]
+    return [r.id for r in screen.shown]
 
 
 async def test_review_table_sorts_filters_and_shows_unfinished():
@@ -41,8 +41,8 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
         first = [str(table.get_cell_at((0, c))) for c in range(len(table.columns))]
         assert "unfinished" in first and "alex" in first
         # Flag counts: the pushy session has flags, counted from the stored labels.
-        sam = next(r for r in screen.shown if r["id"] == ids["sam-bad"])
-        assert sum(n for l, n in sam["labels"].items() if l in ("pitching", "leading_question", "self_interested", "pressure", "checklist")) > 0
+        sam = next(r for r in screen.shown if r.id == ids["sam-bad"])
+        assert sum(n for l, n in sam.labels.items() if l in ("pitching", "leading_question", "self_interested", "pressure", "checklist")) > 0
         # Filter by rep.
         await pilot.press("f", *"sam")
         await pilot.pause()
@@ -58,12 +58,12 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
         # Sort: the next column after "when" is the rep (ascending).
         await pilot.press("s")
         await pilot.pause()
-        assert [r["rep"] for r in screen.shown] == ["alex", "alex", "sam"]
+        assert [r.rep for r in screen.shown] == ["alex", "alex", "sam"]
         # Sorting by score puts the best finished session first.
         while screen.sort_key != "score":
             await pilot.press("s")
         await pilot.pause()
-        scores = [r["score"] for r in screen.shown if r["score"] is not None]
+        scores = [r.score for r in screen.shown if r.score is not None]
         assert scores == sorted(scores, reverse=True)
 
 
@@ -75,13 +75,13 @@ async def test_rep_trend_follows_the_highlighted_row():
         screen = app.screen
         spark = screen.query_one("#rep-trend", ScoreSparkline)
         row = screen.shown[screen.query_one("#sessions").cursor_row]
-        assert row["rep"] == "alex"
-        assert spark.scores == [t["score"] for t in store.trend("alex")]
+        assert row.rep == "alex"
+        assert spark.scores == [t.score for t in store.trend("alex")]
         assert len(spark.scores) == 2
-        sam_index = next(i for i, r in enumerate(screen.shown) if r["rep"] == "sam")
+        sam_index = next(i for i, r in enumerate(screen.shown) if r.rep == "sam")
         screen.query_one("#sessions").move_cursor(row=sam_index)
         await pilot.pause()
-        assert spark.scores == [t["score"] for t in store.trend("sam")]
+        assert spark.scores == [t.score for t in store.trend("sam")]
 
 
 async def test_open_transcript_and_comment_on_a_turn_is_stored():
@@ -89,7 +89,7 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
     app = _app(store, rep="morgan")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        index = next(i for i, r in enumerate(screen.shown) if r["id"] == ids["sam-bad"])
+        index = next(i for i, r in enumerate(screen.shown) if r.id == ids["sam-bad"])
         screen.query_one("#sessions").move_cursor(row=index)
         await pilot.press("enter")
         await pilot.pause()
@@ -97,12 +97,12 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         assert isinstance(transcript, TranscriptScreen)
         items = list(transcript.query(TurnItem))
         stored = store.session(ids["sam-bad"])
-        assert [i.turn["text"] for i in items] == [t["text"] for t in stored["turns"]]
+        assert [i.turn.text for i in items] == [t.text for t in stored.turns]
         # Rep turns carry their labels and evidence.
         rep_item = items[1]
         evidence = rep_item.query_one(".turn-evidence").render().plain
-        for ev in stored["turns"][1]["evidence"]:
-            assert f"“{ev['quote']}”" in evidence
+        for ev in stored.turns[1].analysed.evidence:
+            assert f"“{ev.quote}”" in evidence
         # Comment on the first rep turn.
         await pilot.press("down")
         await pilot.pause()
@@ -111,13 +111,13 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         await pilot.pause()
         await pilot.press(*"Let her answer before pitching [b]please[/b]", "enter")
         await pilot.pause()
-        comments = store.session(ids["sam-bad"])["comments"]
+        comments = store.session(ids["sam-bad"]).comments
         assert len(comments) == 1
         c = comments[0]
-        assert c["author"] == "morgan"
-        assert c["text"] == "Let her answer before pitching [b]please[/b]"
-        assert c["turn_id"] == stored["turns"][1]["id"]
-        assert c["created_at"]
+        assert c.author == "morgan"
+        assert c.text == "Let her answer before pitching [b]please[/b]"
+        assert c.turn_id == stored.turns[1].id
+        assert c.created_at
         shown = rep_item.query_one(".turn-comments").render().plain
         assert "morgan" in shown and "[b]please[/b]" in shown
         # Escape cancels a comment without storing anything.
@@ -125,23 +125,23 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         await pilot.pause()
         await pilot.press(*"never mind", "escape")
         await pilot.pause()
-        assert len(store.session(ids["sam-bad"])["comments"]) == 1
+        assert len(store.session(ids["sam-bad"]).comments) == 1
         # Back in the table, the comment count shows.
         await pilot.press("escape")
         await pilot.pause()
-        row = next(r for r in app.screen.shown if r["id"] == ids["sam-bad"])
-        assert row["comment_count"] == 1
+        row = next(r for r in app.screen.shown if r.id == ids["sam-bad"])
+        assert row.comment_count == 1
 
 
 async def test_others_comments_are_shown():
     store, ids = _store_with_sessions()
-    turn_id = store.session(ids["alex-good"])["turns"][1]["id"]
+    turn_id = store.session(ids["alex-good"]).turns[1].id
     store.add_comment(ids["alex-good"], author="jordan", text="Nice open question.", turn_id=turn_id)
     app = _app(store, rep="morgan")
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_transcript(ids["alex-good"])
         await pilot.pause()
-        item = next(i for i in app.screen.query(TurnItem) if i.turn["id"] == turn_id)
+        item = next(i for i in app.screen.query(TurnItem) if i.turn.id == turn_id)
         shown = item.query_one(".turn-comments").render().plain
         assert "jordan" in shown and "Nice open question." in shown
 
@@ -167,14 +167,14 @@ async def test_full_text_search_opens_the_turn():
         await pilot.press(*"budget", "enter")
         await pilot.pause()
         results = app.screen.results
-        assert results and all("budget" in r["text"].lower() for r in results)
+        assert results and all("budget" in r.text.lower() for r in results)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen), what="the transcript")
         await pilot.pause()
         transcript = app.screen
-        assert transcript.session_id == results[0]["session_id"]
+        assert transcript.session_id == results[0].session_id
         highlighted = transcript.query_one("#turns").highlighted_child
-        assert highlighted.turn["id"] == results[0]["turn_id"]
+        assert highlighted.turn.id == results[0].turn_id
 
 
 async def test_unfinished_session_can_be_continued_by_its_rep():
@@ -197,18 +197,18 @@ async def test_unfinished_session_can_be_continued_by_its_rep():
         screen = app.screen
         # The earlier turn is back on screen with its labels, and the state matches the stored one.
         views = list(screen.query(RepLine))
-        assert [v.text for v in views] == [t["text"] for t in before["turns"] if t["speaker"] == "rep"]
-        assert screen.query_one("#trust", TrustMeter).value == before["turns"][-1]["trust"]
+        assert [v.text for v in views] == [t.text for t in before.turns if t.speaker == "rep"]
+        assert screen.query_one("#trust", TrustMeter).value == before.turns[-1].trust
         await say(pilot, "So the outage cost you more in trust than in hardware.")
         await settle(pilot)
         after = store.session(ids["alex-open"])
-        assert len(after["turns"]) == len(before["turns"]) + 2
+        assert len(after.turns) == len(before.turns) + 2
         assert len(store.sessions()) == 3  # no new session: the same one goes on
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
-        assert store.session(ids["alex-open"])["status"] == "finished"
+        assert store.session(ids["alex-open"]).status == "finished"
 
 
 async def test_only_the_sessions_rep_can_continue_it():

@@ -34,24 +34,34 @@ def _scenario(name: str = "it-director-outage"):
     return load_scenario(next(p for p in builtin_scenarios() if p.stem == name))
 
 
+def says(lines) -> list[str]:
+    """The text of scenario lines (format 2 lines are Said objects)."""
+    return [x if isinstance(x, str) else x.say for x in lines]
+
+
+def _tag(lines, tag: str):
+    return [x.model_copy(update={"say": f"{x.say} {tag}{i}"}) for i, x in enumerate(lines)]
+
+
 def _canary_scenario():
     """The outage scenario with every piece of hidden content tagged:
-    CANARY<n>R<i> in reveal lines, G in guarded lines, T in the topic, E in examples."""
+    CANARY<n>R<i> in reveal lines, G in guarded lines, M in more, T in the topic, E in examples."""
     sc = _scenario()
     tagged = []
     for n, d in enumerate(sc.discoveries):
         tagged.append(d.model_copy(update={
             "topic": f"{d.topic} CANARY{n}T",
             "examples": [f"{x} CANARY{n}E{i}" for i, x in enumerate(d.examples)],
-            "reveal": [f"{x} CANARY{n}R{i}" for i, x in enumerate(d.reveal)],
-            "guarded": [f"{x} CANARY{n}G{i}" for i, x in enumerate(d.guarded)],
+            "reveal": _tag(d.reveal, f"CANARY{n}R"),
+            "guarded": _tag(d.guarded, f"CANARY{n}G"),
+            "more": _tag(d.reveal, f"CANARY{n}M"),
         }))
     return sc.model_copy(update={"discoveries": tagged})
 
 
-CANARY = re.compile(r"CANARY\d+[RGTE]\d*")
+CANARY = re.compile(r"CANARY\d+[RGMTE]\d*")
 SC = _canary_scenario()
-HIDDEN = [line for d in SC.discoveries for line in (*d.reveal, *d.guarded)]
+HIDDEN = [line for d in SC.discoveries for line in says((*d.reveal, *d.guarded, *d.more))]
 SAID = list(SC.reactions.fallback) + list(SC.reactions.pitching) + list(SC.reactions.curiosity)
 
 
@@ -87,8 +97,9 @@ def test_the_prompt_is_persona_then_conversation_then_the_move():
     sc = _scenario()
     history = (("buyer", sc.buyer.opening), ("rep", "What did the outage cost you?"))
     real_cost = sc.discovery("real-cost")
-    move = BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(real_cost.reveal))
-    messages = build_messages(move, VoiceContext(scenario=sc, history=history, rule_line=real_cost.reveal[1]))
+    reveal = says(real_cost.reveal)
+    move = BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(reveal))
+    messages = build_messages(move, VoiceContext(scenario=sc, history=history, rule_line=reveal[1]))
     assert [m.role for m in messages] == ["system", "user", "assistant", "user"]
     system = messages[0].content
     for part in (sc.buyer.name, sc.buyer.role, sc.buyer.company, sc.buyer.personality.strip(), sc.buyer.tone):
@@ -98,11 +109,11 @@ def test_the_prompt_is_persona_then_conversation_then_the_move():
     last = messages[3].content
     assert last.startswith("What did the outage cost you?\n\n[Note")
     # The rule voice's line comes first in the gist, then the other lines, once each.
-    assert last.index(real_cost.reveal[1]) < last.index(real_cost.reveal[0])
-    assert last.count(real_cost.reveal[1]) == 1
+    assert last.index(reveal[1]) < last.index(reveal[0])
+    assert last.count(reveal[1]) == 1
     assert INSTRUCTIONS["reveal"] in last
     for other in sc.discoveries[1:]:
-        for line in (*other.reveal, *other.guarded, other.topic, *other.examples):
+        for line in (*says(other.reveal), *says(other.guarded), other.topic, *other.examples):
             assert line not in _prompt_text(messages)
 
 
@@ -134,7 +145,7 @@ def test_the_opening_has_no_history_and_the_note_follows_the_arrival():
 
 def test_react_names_what_the_buyer_reacts_to():
     sc = _scenario()
-    move = BuyerMove(kind="react", reacting_to="pressure", lines=tuple(sc.reactions.pressure))
+    move = BuyerMove(kind="react", reacting_to="pressure", lines=tuple(says(sc.reactions.pressure)))
     note = build_messages(move, VoiceContext(scenario=sc, history=(("rep", "Sign today."),)))[-1].content
     assert "You do not like their pressure." in note
 
@@ -146,8 +157,16 @@ def _lines_by_kind(sc):
     """Every line a scenario gives the buyer, with the move kind that says it."""
     out = [("opening", sc.buyer.opening)]
     for d in sc.discoveries:
-        out += [("reveal", x) for x in d.reveal] + [("hold", x) for x in d.guarded]
+        out += [("reveal", x) for x in says(d.reveal)] + [("hold", x) for x in says(d.guarded)]
+        out += [("surface", x) for x in says(d.surface)] + [("elaborate", x) for x in says(d.more)]
+    for f in sc.facts:
+        out += [("answer", x) for x in says(f.answer)]
+    for o in sc.objections:
+        out += [("object", x) for x in says(o.lines)] + [("press", x) for x in says(o.press)]
+        out += [("concede", x) for x in says(o.concede)]
     r = sc.reactions
+    out += [("small_talk", x) for x in r.small_talk] + [("unknown", x) for x in r.unknown]
+    out += [("repeat", x) for x in r.repeat]
     for label in ("leading_question", "self_interested", "pitching", "pressure", "checklist"):
         out += [("react", x) for x in r.lines(label)]
     for label in ("open_question", "closed_question", "curiosity", "follow_up", "empathy", "mutual_success", "fallback"):

@@ -56,7 +56,8 @@ def _context(move: BuyerMove) -> VoiceContext:
     return VoiceContext(scenario=SC, history=HISTORY, rule_line=move.lines[0], seed=7)
 
 
-REVEAL = BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(SC.discovery("real-cost").reveal))
+REVEAL = BuyerMove(kind="reveal", revealed=("real-cost",),
+                   lines=tuple(x.say for x in SC.discovery("real-cost").reveal))
 
 
 def _listen(voice: LLMVoice, move: BuyerMove, on_piece=None) -> tuple[list[tuple[float, str]], VoiceError | None, float]:

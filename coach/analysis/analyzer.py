@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -27,12 +27,15 @@ import numpy as np
 
 from coach.analysis import features as F
 from coach.analysis import rules as R
-from coach.analysis.encoder import models_dir
+from coach.analysis.language import word_count
 from coach.analysis.tips import tips_for
-from coach.analysis.types import AnalysedTurn, Evidence, Turn
+from coach.analysis.types import AnalysedTurn, Evidence, SentenceForm, Turn
+from coach.analysis.uptake import measure as measure_uptake
 from coach.labels import LABELS
 
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
+#: Texts whose general-encoder vectors Analyzer.vector() keeps (buyer lines).
+VECTOR_CACHE = 512
 #: An imperative that invites talk is an open question (LABELS.md); the head
 #: sometimes reads "Walk me through last quarter's renewals." as asking for facts.
 #: On the sales training turns this pattern was open 42 times of 42.
@@ -109,6 +112,7 @@ class Analyzer:
         self.turn_encoder = turn_encoder
         self._nlp_lock = threading.Lock()
         self._encoder_lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
 
     @property
     def encoder(self):
@@ -250,9 +254,25 @@ class Analyzer:
 
     def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState", *,
                     embedding: bool = True) -> AnalysedTurn:
-        return self._decide(self._prepare([text], [buyer_last], general=embedding)[0], buyer_last, state)
+        p = self._prepare([text], [buyer_last], general=embedding)[0]
+        buyer_vec = self.vector(buyer_last) if embedding and buyer_last and p.vec is not None else None
+        return self._decide(p, buyer_last, state, buyer_vec)
 
-    def _decide(self, p: Prepared, buyer: str | None, state: "_RunState") -> AnalysedTurn:
+    def vector(self, text: str) -> np.ndarray:
+        """The general encoder's unit vector of one text, cached: the buyer's
+        lines come from a scenario and recur across sessions."""
+        with self._encoder_lock:
+            hit = self._vectors.get(text)
+        if hit is None:
+            hit = self.encode([text])[0]
+            with self._encoder_lock:
+                if len(self._vectors) >= VECTOR_CACHE:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[text] = hit
+        return hit
+
+    def _decide(self, p: Prepared, buyer: str | None, state: "_RunState",
+                buyer_vec: np.ndarray | None = None) -> AnalysedTurn:
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -270,12 +290,11 @@ class Analyzer:
         tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q)
         return AnalysedTurn(
             text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
-            questions=n_q, words=len(F.words_of(p.text)) if len(p.text) < 200_000 else st.words,
-            embedding=p.vec, **({"scores": scores} if _HAS_SCORES else {}),
+            questions=n_q, words=word_count(p.text) if len(p.text) < 200_000 else st.words,
+            embedding=p.vec, scores=scores,
+            uptake=measure_uptake(p.clean, buyer, p.vec, buyer_vec),
+            sentences=tuple(SentenceForm(s.start, s.end, s.form, s.clauses) for s in st.sentences),
         )
-
-
-_HAS_SCORES = "scores" in AnalysedTurn.__dataclass_fields__
 
 
 def _is_factory(obj) -> bool:
@@ -287,6 +306,8 @@ def load_heads(directory: Path | None = None):
     missing: heads trained on the turn encoder's vectors are no use without it."""
     from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder
     from coach.analysis.heads import Heads
+
+    from coach.paths import models_dir
 
     d = directory or models_dir()
     if not (d / "heads.npz").exists() or not (d / TURN_ENCODER_FILE).exists():

@@ -21,6 +21,8 @@ from typing import Sequence
 
 import numpy as np
 
+from coach.paths import models_dir
+
 DIM = 384
 #: Tokens the encoder sees per text (the model was trained with 256; most turns are
 #: far shorter, and capping bounds the time a 100 KB turn can take).
@@ -38,12 +40,6 @@ REP_TOKENS = 96
 BUYER_TOKENS = 48
 CLS, SEP = 101, 102
 TURN_ENCODER_FILE = "turn_encoder.onnx"
-
-
-def models_dir() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("coach.models")))
 
 
 def load_tokenizer():

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coach.analysis.language import WORD, content_stems
+
 #: Characters of a turn the parser and the encoder see. A longer turn is analysed
 #: on its first MAX_CHARS characters (bounded time for a 100 KB paste).
 MAX_CHARS = 3000
@@ -179,7 +181,6 @@ _INVITE_PHRASES = re.compile(
 #: now" asks.
 _WH_STATEMENT = re.compile(r"^(what (you|we|they|i|u)\b.*\b(is|was|isn't|'s)\b|which\b)")
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?")
 _FILLERS = re.compile(r"\b(?:u+m+|u+h+|erm|er|hmm+|mm+(?:-hmm)?|mhm|uh-huh|you know|i mean|kind of|sort of|like,)\b[,.]*\s*")
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*(?:-+|—|–|,)\s*\1\b)+")
 _CLAUSE = re.compile(r"(?:,|;|:|\s-+\s|--+|—|–|\.\.\.)\s*")
@@ -201,8 +202,6 @@ def _normalize_speech(low: str) -> str:
     return low.lstrip(" -—–.,")
 
 
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 # --------------------------------------------------------------------------- structure
@@ -323,7 +322,7 @@ def _regex_sents(text: str) -> list[tuple[int, int]]:
 
 
 def _tokens_lower(s: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(s)]
+    return [w.lower().replace("’", "'") for w in WORD.findall(s)]
 
 
 def _opens_question(toks: list[str], strict: bool) -> bool:
@@ -469,51 +468,12 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
     return s
 
 
-_STOP = None
-
-
-def _stopwords():
-    global _STOP
-    if _STOP is None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        _STOP = set(STOP_WORDS) | {"yeah", "okay", "ok", "like", "just", "really", "thing",
-                                   "things", "know", "think", "lot", "right", "sure", "get",
-                                   "got", "want", "mean", "gonna", "kind", "sort", "well",
-                                   "good", "great", "mm", "hmm", "um", "uh", "oh", "yes", "no",
-                                   "that's", "it's", "i'm", "you're", "we're", "don't", "can't",
-                                   "let", "tell", "say", "said", "go", "going"}
-    return _STOP
-
-
-def stem(w: str) -> str:
-    """A crude, fast stem for word overlap between two turns (no parser needed)."""
-    w = w.lower().replace("’", "'")
-    for suf in ("'s", "ies", "ing", "ed", "es", "s", "ly"):
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            return w[: -len(suf)] + ("y" if suf == "ies" else "")
-    return w
-
-
-def content_stems(text: str) -> set[str]:
-    stop = _stopwords()
-    out = set()
-    for w in _WORD.findall(text):
-        lw = w.lower().replace("’", "'")
-        if lw in stop or not (len(w) > 2 or w[0].isdigit()):
-            continue
-        s = stem(lw)
-        if s not in stop:
-            out.add(s)
-    return out
-
-
 def structure(doc) -> Structure:
     """The structure of one (sanitized, capped) turn parsed by ``load_nlp()``."""
     st = Structure(text=doc.text)
     for a, b in _spans(doc):
         st.sentences.append(classify_sentence(doc.text[a:b], a))
-    st.words = len(_WORD.findall(doc.text))
+    st.words = len(WORD.findall(doc.text))
     st.content = content_stems(doc.text)
     return st
 

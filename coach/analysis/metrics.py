@@ -7,9 +7,9 @@ per turn, no model), so the app can call it after every turn.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from coach.analysis.language import word_count
 from coach.analysis.types import AnalysedTurn, Turn
 from coach.labels import LABELS, QUESTION_FORMS
 
@@ -26,14 +26,7 @@ TALK_SHARE_BENCHMARK = "winning reps talk about 43% of the time, average reps 65
 #: What Motivational Interviewing practice counts as a good reflection-to-question ratio.
 REFLECTION_BENCHMARK = "Motivational Interviewing counts 1:1 as fair and 2:1 as good"
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _QUESTION_FORMS = frozenset(QUESTION_FORMS)
-
-
-def word_count(text: str) -> int:
-    """Words in ``text``: runs of letters or digits, with inner apostrophes
-    ("don't" is one word); punctuation and emoji are not words."""
-    return len(_WORD.findall(text))
 
 
 def reflection_rating(ratio: float | None) -> str | None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.analysis.features import Structure, content_stems, stem, words_of
+from coach.analysis.features import Structure
+from coach.analysis.language import WORD, content_stems, stem, stopwords, words
 
 _F = re.I
 
@@ -206,8 +207,8 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
     b = content_stems(buyer_text)
     r = rep_st.content
     shared = b & r
-    nums_b = {w for w in words_of(buyer_text) if w[0].isdigit()}
-    nums_r = {w for w in words_of(rep_text) if w[0].isdigit()}
+    nums_b = {w for w in words(buyer_text) if w[0].isdigit()}
+    nums_r = {w for w in words(rep_text) if w[0].isdigit()}
     first = rep_st.sentences[0].text if rep_st.sentences else rep_text
     return {
         "fu_has_buyer": 1.0,
@@ -215,7 +216,7 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
         "fu_overlap_frac": len(shared) / max(len(r), 1),
         "fu_num": float(bool(nums_b & nums_r)),
         "fu_uptake": float(bool(_UPTAKE.match(first))),
-        "fu_anaphor": float(bool(_ANAPHOR.search(first)) and len(words_of(first)) <= 8),
+        "fu_anaphor": float(bool(_ANAPHOR.search(first)) and len(words(first)) <= 8),
         "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
         "fu_short": float(rep_st.words <= 6),
         # a brief answer to the buyer's own question is not a pitch
@@ -231,12 +232,10 @@ def shared_words(rep_text: str, buyer_text: str) -> list[tuple[int, int]]:
     """Spans of rep words whose stems occur among the buyer's content words."""
     b = content_stems(buyer_text or "")
     out = []
-    for m in re.finditer(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*%?", rep_text):
-        if stem(m.group()) in b and (len(m.group()) > 2 or m.group()[0].isdigit()):
-            from coach.analysis.features import _stopwords
-
-            if m.group().lower() not in _stopwords():
-                out.append((m.start(), m.end()))
+    stop = stopwords()
+    for m in WORD.finditer(rep_text):
+        if stem(m.group()) in b and (len(m.group()) > 2 or m.group()[0].isdigit()) and m.group().lower() not in stop:
+            out.append((m.start(), m.end()))
     return out
 
 

@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 
 from coach.analysis.analyzer import (
-    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, models_dir,
-    turn_vector,
+    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, turn_vector,
 )
+from coach.paths import models_dir
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
 from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder, load_tokenizer, pair_ids
 from coach.analysis.evaluation import format_table, macro_f1, prf

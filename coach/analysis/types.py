@@ -34,6 +34,62 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class SentenceForm:
+    """One sentence of a rep turn as the analyser read it: where it is, and
+    whether and how it asks (``"open"``, ``"closed"``, ``"leading"``; None for
+    a statement). The buyer reads these instead of splitting sentences again."""
+
+    start: int
+    end: int
+    form: str | None = None
+    #: How many questions it asks (stacked ones counted); 0 for a statement.
+    questions: int = 0
+
+
+@dataclass(frozen=True)
+class Uptake:
+    """What a rep turn took up from the buyer's last turn: their words, their
+    numbers, their meaning. A reflection or follow-up that carries none of it
+    ("So what I'm hearing is that it has been difficult.") takes up nothing."""
+
+    #: The buyer's content words the turn took up, as the buyer wrote them.
+    words: tuple[str, ...] = ()
+    #: Numbers from the buyer's turn that the rep's turn repeats.
+    numbers: tuple[str, ...] = ()
+    #: Cosine similarity between the turn's restating sentence and the buyer's
+    #: turn (general sentence encoder), or None when the encoder did not run.
+    meaning: float | None = None
+    #: Share of the rep's words copied verbatim from the buyer's turn in runs of
+    #: four words or more: near 1 is parroting, not restating.
+    echo: float = 0.0
+
+    @property
+    def carried(self) -> bool:
+        """Whether the turn took up anything of the buyer's at all."""
+        return bool(self.words or self.numbers) or (self.meaning or 0.0) >= UPTAKE_MEANING
+
+    def describe(self) -> str:
+        """'two retail accounts, notice' for evidence; '' when nothing was taken up."""
+        return ", ".join(dict.fromkeys((*self.numbers, *self.words)))
+
+    def to_dict(self) -> dict:
+        return {"words": list(self.words), "numbers": list(self.numbers),
+                "meaning": None if self.meaning is None else round(self.meaning, 3), "echo": round(self.echo, 3)}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> Uptake:
+        d = d or {}
+        m = d.get("meaning")
+        return cls(words=tuple(d.get("words") or ()), numbers=tuple(d.get("numbers") or ()),
+                   meaning=None if m is None else float(m), echo=float(d.get("echo") or 0.0))
+
+
+#: Meaning similarity at or above which a turn restates the buyer's turn even
+#: with none of their words (a paraphrase).
+UPTAKE_MEANING = 0.55
+
+
+@dataclass(frozen=True)
 class AnalysedTurn:
     """A rep turn with its labels (names from coach.labels), evidence and tips."""
 
@@ -52,6 +108,10 @@ class AnalysedTurn:
     #: The trained heads' probability per label (empty when the rules decided
     #: alone). For inspection and calibration; the labels are the decision.
     scores: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    #: What the turn took up from the buyer's last turn.
+    uptake: Uptake = field(default_factory=Uptake)
+    #: The turn's sentences and their question forms, in order.
+    sentences: tuple[SentenceForm, ...] = ()
 
     def has(self, label: str) -> bool:
         return label in self.labels

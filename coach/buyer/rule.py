@@ -300,8 +300,8 @@ class RuleBuyer:
             if self._can_reveal(d, labels, asked_badly, state):
                 state.discovered.append(topic)
                 prefix = self._prefix(labels, state) if not state.curt else ""
-                return done([prefix, self._pick(d.reveal, state)], "reveal", (topic,), (topic,))
-            guarded = self._pick(d.guarded, state, fallback=False)
+                return done([prefix, self._pick([x.say for x in d.reveal], state)], "reveal", (topic,), (topic,))
+            guarded = self._pick([x.say for x in d.guarded], state, fallback=False)
             parts = [reaction(), guarded] if asked_badly else [guarded]
             return done(parts, "guarded", asked=(topic,))
 
@@ -315,7 +315,7 @@ class RuleBuyer:
                 state.discovered.append(offered)
                 state.last_topic = offered
                 lead = self._prefix(labels, state)
-                return done([lead, self._pick(d.reveal, state)], "volunteer", (offered,),
+                return done([lead, self._pick([x.say for x in d.reveal], state)], "volunteer", (offered,),
                             (topic,) if topic else ())
         kind = "curt" if state.curt else ("reaction" if labels else "fallback")
         return done([reaction()], kind, asked=(topic,) if topic else ())

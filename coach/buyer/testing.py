@@ -16,10 +16,25 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from coach.analysis.types import AnalysedTurn
+from coach.analysis.language import word_count
+from coach.analysis.types import AnalysedTurn, SentenceForm
+from coach.analysis.uptake import measure as measure_uptake
 from coach.labels import LABELS
 
 _TAG = re.compile(r"^\s*\[([a-z_ ]+)\]\s*")
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_FORMS = {"open_question": "open", "closed_question": "closed", "leading_question": "leading"}
+
+
+def _sentences(text: str, labels: Sequence[str]) -> list[SentenceForm]:
+    """Sentences split at . ? !; those ending in ? take the turn's prescribed form."""
+    form = next((f for lab, f in _FORMS.items() if lab in labels), "closed")
+    out = []
+    for m in _SENTENCE.finditer(text):
+        if m.group().strip():
+            asks = m.group().rstrip().endswith("?")
+            out.append(SentenceForm(m.start(), m.end(), form if asks else None, int(asks)))
+    return out
 
 
 def split_tag(text: str) -> tuple[tuple[str, ...], str]:
@@ -51,6 +66,7 @@ class ScriptedConversation:
         labels, clean = split_tag(text)
         if not labels:
             labels = tuple(self._owner.labels.get(text, ()))
+        buyer = self.turns[-1][1] if self.turns and self.turns[-1][0] == "buyer" else None
         self.turns.append(("rep", text))
         emb = None
         if self._owner.encoder is not None:
@@ -59,8 +75,10 @@ class ScriptedConversation:
             text=clean,
             labels=labels,
             questions=clean.count("?"),
-            words=len(clean.split()),
+            words=word_count(clean),
             embedding=emb,
+            uptake=measure_uptake(clean, buyer),
+            sentences=tuple(_sentences(clean, labels)),
         )
 
 

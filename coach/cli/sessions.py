@@ -6,6 +6,7 @@ quick looks and terminals without the app.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -45,20 +46,20 @@ def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
     store = _store(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None, limit=limit)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo("no sessions")
         return
     click.echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
     for r in rows:
-        flags = ", ".join(f"{k} {v}" for k, v in sorted(r["labels"].items()) if k in BAD) or "-"
-        score = "-" if r["score"] is None else f"{r['score']:.0f}"
-        if r["status"] != "finished":
+        flags = ", ".join(f"{k} {v}" for k, v in sorted(r.labels.items()) if k in BAD) or "-"
+        score = "-" if r.score is None else f"{r.score:.0f}"
+        if not r.finished:
             score = "open"
         click.echo(
-            f"{r['id']:>5}  {r['started_at'][:16].replace('T', ' '):<16}  {_plain(r['rep'])[:14]:<14}  "
-            f"{_plain(r['scenario_id'])[:26]:<26}  {score:>5}  {flags}"
+            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {_plain(r.rep)[:14]:<14}  "
+            f"{_plain(r.scenario_id)[:26]:<26}  {score:>5}  {flags}"
         )
 
 
@@ -78,25 +79,26 @@ def show(ctx, session_id, as_json):
     except StoreError as exc:
         raise CoachError(str(exc)) from exc
     if as_json:
-        s.pop("scenario_yaml", None)
-        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        from coach.session import record_to_dict
+
+        click.echo(json.dumps(record_to_dict(s), indent=2, ensure_ascii=False))
         return
-    score = "unfinished" if s["status"] != "finished" else f"score {s['score']:.0f}" if s["score"] is not None else "no score"
-    click.echo(f"session {s['id']}: {_plain(s['rep'])} on {_plain(s['scenario_title'])} ({s['started_at'][:16]}, {score})")
-    for t in s["turns"]:
-        who = "REP  " if t["speaker"] == "rep" else "BUYER"
-        click.echo(f"\n[{t['idx'] + 1}] {who} {_plain(t['text'])}")
-        if t["labels"]:
-            click.echo("      labels: " + ", ".join(human(label) for label in t["labels"]))
-        for ev in t["evidence"]:
-            click.echo(f"      {human(ev['label'])}: \"{_plain(ev['quote'])}\" ({_plain(ev['why'])})")
-        for tip in t["tips"]:
+    score = "unfinished" if not s.finished else f"score {s.score:.0f}" if s.score is not None else "no score"
+    click.echo(f"session {s.id}: {_plain(s.rep)} on {_plain(s.scenario_title)} ({s.started_at[:16]}, {score})")
+    for t in s.turns:
+        who = "REP  " if t.speaker == "rep" else "BUYER"
+        click.echo(f"\n[{t.number}] {who} {_plain(t.text)}")
+        a = t.analysed
+        if a is not None and a.labels:
+            click.echo("      labels: " + ", ".join(human(label) for label in a.labels))
+        for ev in a.evidence if a else ():
+            click.echo(f"      {human(ev.label)}: \"{_plain(ev.quote)}\" ({_plain(ev.why)})")
+        for tip in a.tips if a else ():
             click.echo(f"      tip: {_plain(tip)}")
-        for c in t["comments"]:
-            click.echo(f"      comment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
-    general = [c for c in s["comments"] if c["turn_id"] is None]
-    for c in general:
-        click.echo(f"\ncomment by {_plain(c['author'])} ({c['created_at'][:16]}): {_plain(c['text'])}")
+        for c in t.comments:
+            click.echo(f"      comment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
+    for c in s.session_comments:
+        click.echo(f"\ncomment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
 
 
 @click.command("comment")
@@ -118,10 +120,10 @@ def comment(ctx, session_id, text, turn_idx, author):
         turn_id = None
         if turn_idx is not None:
             # Turns are numbered from 1, as `coach show` and the review app show them.
-            match = [t for t in s["turns"] if t["idx"] + 1 == turn_idx]
-            if not match:
-                raise CoachError(f"session {session_id} has no turn {turn_idx}")
-            turn_id = match[0]["id"]
+            try:
+                turn_id = s.turn(turn_idx).id
+            except KeyError:
+                raise CoachError(f"session {session_id} has no turn {turn_idx}") from None
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
@@ -139,7 +141,7 @@ def search(ctx, query, limit):
     if not hits:
         click.echo("no matches")
     for h in hits:
-        click.echo(f"session {h['session_id']} turn {h['idx'] + 1} ({_plain(h['rep'])}, {h['speaker']}): {_plain(h['snippet'])}")
+        click.echo(f"session {h.session_id} turn {h.number} ({_plain(h.rep)}, {h.speaker}): {_plain(h.snippet)}")
 
 
 COMMANDS = [sessions, show, comment, search]

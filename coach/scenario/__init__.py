@@ -47,6 +47,9 @@ from coach.scenario.models import (
     Discovery,
     Ending,
     Expect,
+    Fact,
+    Objection,
+    Said,
     NextStep,
     Reactions,
     Requires,
@@ -60,7 +63,7 @@ from coach.scenario.template import scenario_json_schema, slugify, template
 
 __all__ = [
     "Bounds", "Brief", "BuyerSpec", "DEFAULT_SCORING_WEIGHTS", "DEFAULT_TRUST_CHANGES", "Discovery",
-    "EXTRA_REACTIONS", "Ending", "Expect", "FORMAT_VERSION", "MAX_ALIASES", "MAX_BYTES", "MAX_DEPTH",
+    "EXTRA_REACTIONS", "Ending", "Expect", "FORMAT_VERSION", "Fact", "Objection", "Said", "MAX_ALIASES", "MAX_BYTES", "MAX_DEPTH",
     "MAX_NODES", "NextStep", "Reactions", "Requires", "Scenario", "ScenarioError", "ScenarioRef",
     "ScenarioTest", "ScoringWeights", "TrustChanges", "TrustSettings", "builtin_scenarios", "cross_check",
     "did_you_mean", "discover_scenarios", "lint", "load_scenario", "load_scenario_text",

@@ -88,6 +88,8 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
         if d.id not in state:
             visit(d.id, [])
 
+    problems += _format2_checks(s, first_index, unknown)
+
     if s.buyer.trust.start <= s.ending.walkout_below:
         problems.append(
             (
@@ -156,3 +158,62 @@ def lint(s: Scenario) -> list[tuple[Loc, str]]:
         if not (e.revealed or e.not_revealed or e.trust or e.score or e.ended is not None):
             out.append((("tests", i, "expect"), "expects nothing: this test cannot fail"))
     return out
+
+
+#: Fields that came in format 2, by where they live: a version-1 file that uses
+#: one is told to say `version: 2`.
+FORMAT2_FIELDS = (
+    ("facts",), ("objections",), ("reactions", "small_talk"), ("reactions", "unknown"), ("reactions", "repeat"),
+    ("ending", "next_step", "after"),
+)
+
+
+def _format2_checks(s: Scenario, known_ids: dict[str, int], unknown) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    if s.version == 1:
+        used: list[Loc] = []
+        for loc in FORMAT2_FIELDS:
+            obj: Any = s
+            for part in loc:
+                obj = getattr(obj, part, None) if obj is not None else None
+            if obj:
+                used.append(loc)
+        for i, d in enumerate(s.discoveries):
+            used += [("discoveries", i, f) for f in ("surface", "more") if getattr(d, f)]
+            for f in ("reveal", "guarded"):
+                used += [("discoveries", i, f, j) for j, line in enumerate(getattr(d, f)) if line.if_revealed]
+        for loc in used:
+            problems.append((loc, f"'{loc[-1] if isinstance(loc[-1], str) else loc[-2]}' came in format 2: "
+                                  "set `version: 2` at the top of the file to use it"))
+    for kind, items in (("facts", s.facts), ("objections", s.objections)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(((kind, i, "id"), f"duplicate id '{item.id}' (first used by {kind}[{seen[item.id]}])"))
+            seen.setdefault(item.id, i)
+    for i, o in enumerate(s.objections):
+        if o.when == "turn" and o.turn is None:
+            problems.append((("objections", i, "turn"), "give the rep turn after which it is raised (when: turn)"))
+        if o.when != "turn" and o.turn is not None:
+            problems.append((("objections", i, "turn"), "only used with `when: turn`"))
+    ns = s.ending.next_step
+    if ns is not None:
+        for j, ref in enumerate(ns.after):
+            if ref not in known_ids:
+                problems.append((("ending", "next_step", "after", j), unknown(ref)))
+    said_lists: list[tuple[Loc, list]] = []
+    for i, d in enumerate(s.discoveries):
+        said_lists += [(("discoveries", i, f), getattr(d, f)) for f in ("reveal", "guarded", "surface", "more")]
+    for i, f in enumerate(s.facts):
+        said_lists.append((("facts", i, "answer"), f.answer))
+    for i, o in enumerate(s.objections):
+        said_lists += [(("objections", i, f), getattr(o, a)) for f, a in
+                       (("lines", "lines"), ("press", "press"), ("concede", "concede"))]
+    for loc, lines in said_lists:
+        for j, line in enumerate(lines):
+            for k, ref in enumerate(line.if_revealed):
+                if ref not in known_ids:
+                    problems.append((loc + (j, "if_revealed", k), unknown(ref)))
+        if lines and all(line.if_revealed for line in lines):
+            problems.append((loc, "every line waits for a discovery (if_revealed): add one plain line to say before then"))
+    return problems

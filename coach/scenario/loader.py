@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.scenario.checks import Loc, cross_check, did_you_mean, dotted, lint
 from coach.scenario.errors import ScenarioError
-from coach.scenario.models import FORMAT_VERSION, Scenario
+from coach.scenario.models import FORMAT_VERSION, FORMAT_VERSIONS, Scenario
 
 
 #: Files above this size are refused before parsing (a scenario is a few KB).
@@ -259,6 +259,8 @@ def _suggest(name: str, allowed: list[str]) -> str:
 def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     """Turn one pydantic error into (loc, message, point_at_key)."""
     loc = tuple(err["loc"])
+    if len(loc) > 1 and loc[-1] == "say" and loc[:-1] in parsed.scalar_text:
+        loc = loc[:-1]  # a plain line read as {say: line}: report it where it was written
     typ = err["type"]
     msg = err["msg"]
     value = err.get("input")
@@ -320,16 +322,18 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
             [f"{name}:{line}:{col}: the top level must be a mapping of fields (version: 1, id: ..., title: ...), not {kind}"]
         )
     version = data.get("version")
-    if "version" in data and not (type(version) is int and version == FORMAT_VERSION):
+    if "version" in data and not (type(version) is int and version in FORMAT_VERSIONS):
         line, col = _position(parsed, ("version",))
+        known = " or ".join(str(v) for v in FORMAT_VERSIONS)
         if isinstance(version, (int, float)) and not isinstance(version, bool):
-            msg = f"unsupported version {parsed.scalar_text.get(('version',), version)}: this coach reads version {FORMAT_VERSION}"
+            msg = f"unsupported version {parsed.scalar_text.get(('version',), version)}: this coach reads version {known}"
         elif isinstance(version, str):
-            msg = f"must be the number {FORMAT_VERSION}, not the text {version!r}: remove the quotes"
+            number = version.strip() if version.strip() in {str(v) for v in FORMAT_VERSIONS} else FORMAT_VERSION
+            msg = f"must be the number {number}, not the text {version!r}: remove the quotes"
         elif version is None:
-            msg = f"must be {FORMAT_VERSION}, but it is empty"
+            msg = f"must be {known}, but it is empty"
         else:
-            msg = f"must be {FORMAT_VERSION} (got {parsed.scalar_text.get(('version',), _describe(version))})"
+            msg = f"must be {known} (got {parsed.scalar_text.get(('version',), _describe(version))})"
         raise ScenarioError([fmt(line, col, ("version",), msg)])
 
     found: list[tuple[int, int, str]] = []

@@ -7,7 +7,7 @@ Schema, and the buyer, the scorer and the app read the validated objects.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,8 +22,14 @@ from pydantic.json_schema import WithJsonSchema
 
 from coach.labels import LABELS
 
-#: The only format version this code reads.
-FORMAT_VERSION = 1
+#: The newest format version; every older one still loads unchanged.
+FORMAT_VERSION = 2
+#: Versions this code reads. Version 2 adds facts, objections, surface and
+#: follow-up lines, lines that wait for a discovery, and difficulty defaults.
+FORMAT_VERSIONS = (1, 2)
+
+#: How quickly trust moves (buyer.trust.speed) when a file does not say, by difficulty.
+DIFFICULTY_SPEED: dict[str, float] = {"easy": 1.25, "medium": 1.0, "hard": 0.8}
 
 #: Trust change per analyser label when a scenario's `trust:` section does not
 #: set it. Applied once per label found in a rep turn, multiplied by
@@ -53,7 +59,7 @@ DEFAULT_SCORING_WEIGHTS: dict[str, float] = {
 }
 
 #: Reaction keys besides the twelve labels.
-EXTRA_REACTIONS: tuple[str, ...] = ("fallback", "curt", "walkout")
+EXTRA_REACTIONS: tuple[str, ...] = ("fallback", "curt", "walkout", "small_talk", "unknown", "repeat")
 
 _SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 
@@ -74,8 +80,56 @@ Line = Annotated[
 Slug = Annotated[str, Field(pattern=_SLUG, min_length=1, max_length=64)]
 
 
+def _said(value: Any) -> Any:
+    """A plain line of text is a Said with no condition."""
+    if isinstance(value, str):
+        return {"say": value}
+    if isinstance(value, dict) and "say" not in value and len(value) == 1:
+        # `- Fewer meetings: fewer problems.` unquoted reads as a mapping
+        raise ValueError("must be text, but YAML read a 'key: value' pair: put the line in quotes (it contains ': ')")
+    if isinstance(value, dict) or isinstance(value, BaseModel):
+        return value
+    raise ValueError("must be a line of text, or a mapping {say: ..., if_revealed: [...]}")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class Said(_Model):
+    """A buyer line; with ``if_revealed``, said only once those discoveries have
+    come out (a line that refers to something said earlier). In YAML a plain
+    line is enough; write ``{say: "...", if_revealed: [id]}`` for a condition."""
+
+    say: Line
+    """What the buyer says."""
+
+    if_revealed: list[Slug] = Field(default_factory=list)
+    """Discovery ids that must be revealed before this line can be said (format 2)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return _said(value)
+
+    def ready(self, revealed: Any) -> bool:
+        return all(i in revealed for i in self.if_revealed)
+
+
+#: A list of buyer lines: plain text, or {say, if_revealed} (format 2).
+SaidLines = Annotated[
+    list[Said],
+    WithJsonSchema({
+        "type": "array",
+        "items": {"anyOf": [
+            {"type": "string", "minLength": 1, "pattern": r"\S"},
+            {"type": "object", "additionalProperties": False, "required": ["say"], "properties": {
+                "say": {"type": "string", "minLength": 1, "pattern": r"\S"},
+                "if_revealed": {"type": "array", "items": {"type": "string", "pattern": _SLUG}},
+            }},
+        ]},
+    }),
+]
 
 
 class Brief(_Model):
@@ -97,8 +151,8 @@ class TrustSettings(_Model):
     start: float = Field(default=30, ge=0, le=100)
     """Trust at the start of the conversation, 0-100 (default 30). Must be above ending.walkout_below."""
 
-    speed: float = Field(default=1.0, ge=0.1, le=3.0)
-    """Multiplier on every trust change, 0.1-3.0 (default 1.0): below 1 a slow-to-warm buyer, above 1 a volatile one."""
+    speed: float | None = Field(default=None, ge=0.1, le=3.0)
+    """Multiplier on every trust change, 0.1-3.0: below 1 a slow-to-warm buyer, above 1 a volatile one. Default by difficulty: easy 1.25, medium 1.0, hard 0.8."""
 
 
 class BuyerSpec(_Model):
@@ -151,11 +205,17 @@ class Discovery(_Model):
     examples: list[Line] = Field(min_length=1)
     """Rep questions that are about this topic (1 or more); paraphrases are recognised by meaning."""
 
-    reveal: list[Line] = Field(min_length=1)
+    reveal: SaidLines = Field(min_length=1)
     """What the buyer says when revealing the fact (1 or more variants)."""
 
-    guarded: list[Line] = Field(min_length=1)
-    """What the buyer says when asked about the topic without meeting `requires` (1 or more variants)."""
+    guarded: SaidLines = Field(min_length=1)
+    """What the buyer says when asked about the topic without meeting `requires` (1 or more variants): the holding line."""
+
+    surface: SaidLines = Field(default_factory=list)
+    """What the buyer says to a generic prompt on this topic ("tell me more", "what are your goals?"): an answer that tells nothing hidden (format 2; default: the guarded lines)."""
+
+    more: SaidLines = Field(default_factory=list)
+    """Detail the buyer adds when the rep follows up on the fact once it is out (format 2; default: the other reveal variants)."""
 
     requires: Requires = Field(default_factory=Requires)
     """Conditions for revealing the fact (all optional)."""
@@ -165,6 +225,52 @@ class Discovery(_Model):
 
     volunteer: bool = True
     """May a trusting buyer offer this fact unasked, after a related one? (default true)"""
+
+
+class Fact(_Model):
+    """A plain fact the buyer knows and tells anyone who asks (bed counts, the
+    renewal date, the CRM they run): nothing hidden, no gate (format 2)."""
+
+    id: Slug
+    """Unique among the scenario's facts."""
+
+    topic: Line
+    """What the fact is about, in a phrase ("how many beds the trust runs")."""
+
+    examples: list[Line] = Field(min_length=1)
+    """Rep questions that ask for it (1 or more); paraphrases are recognised by meaning."""
+
+    answer: SaidLines = Field(min_length=1)
+    """What the buyer says (1 or more variants)."""
+
+
+class Objection(_Model):
+    """A concern the buyer raises, and presses until the rep handles it: by
+    acknowledging it and exploring it, not by arguing or pitching (format 2)."""
+
+    id: Slug
+    """Unique among the scenario's objections."""
+
+    topic: Line
+    """What the concern is about, in a phrase ("the cost of switching mid-contract")."""
+
+    when: Literal["pitch", "next_step", "asked", "turn"] = "pitch"
+    """When the buyer raises it: at the rep's first pitch (default), when the rep proposes the next step, when the rep asks about the concern, or at rep turn `turn`."""
+
+    turn: int | None = Field(default=None, ge=1, le=200)
+    """The rep turn after which it is raised, for `when: turn`."""
+
+    lines: SaidLines = Field(min_length=1)
+    """What the buyer says when raising it (1 or more variants)."""
+
+    press: SaidLines = Field(min_length=1)
+    """What the buyer says while it is not handled (1 or more variants)."""
+
+    handled_by: list[Line] = Field(min_length=1)
+    """Rep lines that handle it well (acknowledge and explore); recognised by meaning. A handling turn must also not push or pitch."""
+
+    concede: SaidLines = Field(min_length=1)
+    """What the buyer says once it is handled (1 or more variants)."""
 
 
 class Reactions(_Model):
@@ -218,6 +324,15 @@ class Reactions(_Model):
 
     walkout: list[Line] = Field(min_length=1)
     """Said when the buyer ends the meeting (1 or more)."""
+
+    small_talk: list[Line] = Field(default_factory=list)
+    """Said to a greeting, thanks or logistics (format 2; default: short neutral replies)."""
+
+    unknown: list[Line] = Field(default_factory=list)
+    """Said to a factual question about something the scenario does not say (format 2; default: "I'd have to check that.")."""
+
+    repeat: list[Line] = Field(default_factory=list)
+    """Said when the rep asks or says the same thing again (format 2; default: "You asked me that a minute ago.")."""
 
     def lines(self, key: str) -> list[str]:
         """The lines for a label or extra key (empty if none are written)."""
@@ -282,6 +397,9 @@ class NextStep(_Model):
 
     declined: list[Line] = Field(default_factory=list)
     """What the buyer says to a next step proposed too early (default: a curt or fallback line)."""
+
+    after: list[Slug] = Field(default_factory=list)
+    """Discovery ids the rep must have uncovered before the buyer agrees (format 2; default none)."""
 
 
 class Ending(_Model):
@@ -374,8 +492,8 @@ class ScenarioTest(_Model):
 class Scenario(_Model):
     """One role-play: the buyer, the rep's brief, hidden facts, reactions, ending, scoring and tests."""
 
-    version: Literal[1]
-    """Format version; only 1 exists."""
+    version: Literal[1, 2]
+    """Format version: 1 or 2 (2 adds facts, objections, surface and follow-up lines, conditional lines and difficulty defaults)."""
 
     id: Slug
     """Lowercase letters, digits and dashes; unique among your scenarios (stored with sessions)."""
@@ -397,6 +515,12 @@ class Scenario(_Model):
 
     discoveries: list[Discovery] = Field(min_length=1)
     """Hidden facts, revealed only to good questions (1 or more)."""
+
+    facts: list[Fact] = Field(default_factory=list)
+    """Plain facts the buyer tells anyone who asks (format 2)."""
+
+    objections: list[Objection] = Field(default_factory=list)
+    """Concerns the buyer raises and presses until they are handled (format 2)."""
 
     reactions: Reactions
     """Buyer lines per analyser label, plus fallback, curt and walkout."""
@@ -447,6 +571,26 @@ class Scenario(_Model):
             if d.id == discovery_id:
                 return d
         raise KeyError(discovery_id)
+
+    @property
+    def trust_speed(self) -> float:
+        """buyer.trust.speed, else the default for the difficulty."""
+        speed = self.buyer.trust.speed
+        return DIFFICULTY_SPEED[self.difficulty] if speed is None else speed
+
+    def fact(self, fact_id: str) -> Fact:
+        """The fact with this id (KeyError if none)."""
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        raise KeyError(fact_id)
+
+    def objection(self, objection_id: str) -> Objection:
+        """The objection with this id (KeyError if none)."""
+        for o in self.objections:
+            if o.id == objection_id:
+                return o
+        raise KeyError(objection_id)
 
     def trust_change(self, label: str) -> float:
         """Trust change for a label before buyer.trust.speed: the scenario's, else the default."""

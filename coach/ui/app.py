@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.scenario import Scenario
+    from coach.session import SessionRecord
     from coach.store import Store
 
 #: The themes the app offers; the first is the default.
@@ -191,7 +192,8 @@ class CoachApp(App[None]):
         self.push_screen(BriefScreen(scenario, source=source))
 
     def start_practice(
-        self, scenario: Scenario, source: str = "builtin", *, replace: bool = False, resume: dict | None = None
+        self, scenario: Scenario, source: str = "builtin", *, replace: bool = False,
+        resume: SessionRecord | None = None,
     ) -> None:
         from coach.ui.screens.practice import PracticeScreen
 
@@ -200,6 +202,14 @@ class CoachApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def resume_practice(self, record: SessionRecord) -> None:
+        """Continue a stored unfinished session, on the scenario it was played on."""
+        if record.scenario is None:
+            self.notify(markup=False, severity="error",
+                        message=f"This session's scenario cannot be loaded any more: {record.scenario_error}")
+            return
+        self.start_practice(record.scenario, source=record.scenario_source, resume=record)
 
     def open_review(self) -> None:
         from coach.ui.screens.review import ReviewScreen

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import visible
+from coach.ui.style import score_text
 from coach.ui.timefmt import when
 
 _LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
@@ -87,8 +88,8 @@ class HomeScreen(Screen[None]):
             # The rep's latest unfinished session per scenario (the terminal was
             # closed mid-session, say), to offer to continue it.
             for row in self.app.store.sessions(rep=self.app.rep, status="in_progress"):
-                if row.get("rep_turns"):
-                    entry = scores.setdefault(row["scenario_id"], {})
+                if row.rep_turns and row.kind == "practice":
+                    entry = scores.setdefault(row.scenario_id, {})
                     entry.setdefault("unfinished", row)
         finally:
             self.app.scenarios_listed.set()
@@ -159,9 +160,9 @@ class HomeScreen(Screen[None]):
             text.append("Not attempted yet\n", style="italic")
         unfinished = score.get("unfinished")
         if unfinished:
-            n = unfinished.get("rep_turns") or 0
+            n = unfinished.rep_turns
             text.append(
-                f"Unfinished since {when(unfinished.get('started_at'))} ({n} turn{'s' if n != 1 else ''}): c continues it\n",
+                f"Unfinished since {when(unfinished.started_at)} ({n} turn{'s' if n != 1 else ''}): c continues it\n",
                 style="yellow",
             )
         brief = self._brief(ref) if self.size.height >= 32 else None
@@ -245,23 +246,11 @@ class HomeScreen(Screen[None]):
 
     def action_continue(self) -> None:
         """Continue the rep's unfinished session on the highlighted scenario."""
-        from coach.scenario import ScenarioError, load_scenario_text
-
         ref = self._current()
         row = (self.scores.get(ref.id) or {}).get("unfinished") if ref is not None else None
-        if row is None:
-            return
-        stored = self.app.store.session(row["id"])
-        try:
-            scenario = load_scenario_text(stored.get("scenario_yaml") or "", stored.get("scenario_title") or "scenario")
-        except ScenarioError as exc:
-            self.notify(markup=False, message=f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
-            return
-        self.app.start_practice(scenario, source=stored.get("scenario_source") or "builtin", resume=stored)
+        if row is not None:
+            self.app.resume_practice(self.app.store.session(row.id))
 
 
 def _score_cell(value: float | None) -> Text:
-    if value is None:
-        return Text("–", style="dim", justify="right")
-    style = "green" if value >= 75 else "yellow" if value >= 50 else "red"
-    return Text(f"{value:.0f}", style=style, justify="right")
+    return score_text(value, justify="right")

@@ -131,8 +131,8 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "leave", "Leave", show=False),
     ]
 
-    def __init__(self, scenario, source: str = "builtin", *, resume: dict | None = None) -> None:
-        """``resume``: a stored unfinished session (``Store.session(id)``) to continue."""
+    def __init__(self, scenario, source: str = "builtin", *, resume=None) -> None:
+        """``resume``: a stored unfinished session (a SessionRecord) to continue."""
         super().__init__()
         self.scenario = scenario
         self.source = source
@@ -240,17 +240,15 @@ class PracticeScreen(Screen[None]):
         again (same seed, so the same buyer), then attach it to the stored
         session so new turns are added to it."""
         stored = self.resume
-        session = PracticeSession(
-            self.scenario, analyzer, seed=stored.get("seed") or 0, store=None, rep=stored.get("rep") or self.app.rep
-        )
-        for turn in stored.get("turns") or []:
-            if turn["speaker"] != "rep" or session.ended:
-                continue
-            if turn.get("hint"):
+        session = PracticeSession(self.scenario, analyzer, seed=stored.seed or 0, store=None, rep=stored.rep)
+        for turn in stored.rep_turns:
+            if session.ended:
+                break
+            if turn.hint:
                 session.hint()
-            session.play(turn["text"])
+            session.play(turn.text)
         session.store = self.app.store
-        session.session_id = stored["id"]
+        session.session_id = stored.id
         return session
 
     @work(thread=True, exclusive=True, group="engine")

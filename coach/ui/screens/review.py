@@ -11,8 +11,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.labels import BAD, human
+from coach.session import SearchHit, SessionSummary
 from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import one_line
+from coach.ui.style import score_text
 from coach.ui.timefmt import when
 from coach.ui.widgets.sparkline import ScoreSparkline
 
@@ -27,13 +29,13 @@ SHORT: dict[str, str] = {
 
 #: Sortable columns: key -> (header, sort key on a session row).
 COLUMNS: dict[str, tuple[str, object]] = {
-    "when": ("When", lambda r: (r.get("started_at") or "", r["id"])),
-    "rep": ("Rep", lambda r: (r.get("rep") or "").lower()),
-    "scenario": ("Scenario", lambda r: (r.get("scenario_title") or "").lower()),
-    "score": ("Score", lambda r: (r.get("score") is not None, r.get("score") or 0.0)),
-    "turns": ("Turns", lambda r: r.get("rep_turns") or 0),
+    "when": ("When", lambda r: (r.started_at, r.id)),
+    "rep": ("Rep", lambda r: r.rep.lower()),
+    "scenario": ("Scenario", lambda r: r.scenario_title.lower()),
+    "score": ("Score", lambda r: (r.score is not None, r.score or 0.0)),
+    "turns": ("Turns", lambda r: r.rep_turns),
     "flags": ("Flags", lambda r: flag_total(r)),
-    "notes": ("✎", lambda r: r.get("comment_count") or 0),
+    "notes": ("✎", lambda r: r.comment_count),
 }
 
 
@@ -42,14 +44,14 @@ NARROW = {"when": 12, "rep": 8, "scenario": 16, "score": 10, "turns": 5, "flags"
 WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "flags": 26, "notes": 3}
 
 
-def flag_total(row: dict) -> int:
-    return sum(n for label, n in (row.get("labels") or {}).items() if label in BAD)
+def flag_total(row: SessionSummary) -> int:
+    return sum(n for label, n in row.labels.items() if label in BAD)
 
 
-def flag_text(row: dict, width: int = 2) -> Text:
+def flag_text(row: SessionSummary, width: int = 2) -> Text:
     """``4 pitch 3 lead 1``: how many flags (bad labels) the rep turns got, most
     frequent first; ``width`` names at most; with 1, only the top name, no count."""
-    counts = sorted(((n, l) for l, n in (row.get("labels") or {}).items() if l in BAD), key=lambda c: (-c[0], c[1]))
+    counts = sorted(((n, l) for l, n in row.labels.items() if l in BAD), key=lambda c: (-c[0], c[1]))
     total = sum(n for n, _ in counts)
     if not total:
         return Text("0", style="green")
@@ -77,8 +79,8 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict] = []
-        self.shown: list[dict] = []
+        self.rows: list[SessionSummary] = []
+        self.shown: list[SessionSummary] = []
         self.sort_key = "when"
         self.sort_reverse = True
         self.unfinished_only = False
@@ -114,7 +116,7 @@ class ReviewScreen(Screen[None]):
         table = self.query_one("#sessions", DataTable)
         keep = table.cursor_row
         words = self.query_one("#review-filter", Input).value.lower().split()
-        rows = [r for r in self.rows if not self.unfinished_only or r.get("status") != "finished"]
+        rows = [r for r in self.rows if not self.unfinished_only or not r.finished]
         rows = [r for r in rows if all(w in _haystack(r) for w in words)]
         rows.sort(key=COLUMNS[self.sort_key][1], reverse=self.sort_reverse)
         self.shown = rows
@@ -132,14 +134,14 @@ class ReviewScreen(Screen[None]):
             table.columns[key].label = Text(header + arrow)
         for r in rows:
             table.add_row(
-                Text(when(r.get("started_at"), short=bool(narrow))),
-                Text(one_line(r.get("rep") or "", (NARROW if narrow else WIDE)["rep"])),
-                Text(one_line(r.get("scenario_title") or r.get("scenario_id") or "", (NARROW if narrow else WIDE)["scenario"])),
+                Text(when(r.started_at, short=bool(narrow))),
+                Text(one_line(r.rep, (NARROW if narrow else WIDE)["rep"])),
+                Text(one_line(r.scenario_title or r.scenario_id, (NARROW if narrow else WIDE)["scenario"])),
                 _score_cell(r),
-                Text(str(r.get("rep_turns") or 0), justify="right"),
+                Text(str(r.rep_turns), justify="right"),
                 flag_text(r, 1 if narrow else 3),
-                Text(str(r.get("comment_count") or "") , justify="right"),
-                key=str(r["id"]),
+                Text(str(r.comment_count or ""), justify="right"),
+                key=str(r.id),
             )
         if rows:
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
@@ -147,7 +149,7 @@ class ReviewScreen(Screen[None]):
         total = len(self.rows)
         self.sub_title = f"review sessions · {len(rows)} of {total} shown"
 
-    def _current(self) -> dict | None:
+    def _current(self) -> SessionSummary | None:
         table = self.query_one("#sessions", DataTable)
         if not self.shown or not 0 <= table.cursor_row < len(self.shown):
             return None
@@ -165,8 +167,8 @@ class ReviewScreen(Screen[None]):
             spark.set_scores([], label="")
             return
         spark.empty = "no finished sessions yet"
-        rep = row.get("rep") or ""
-        scores = [t["score"] for t in self.app.store.trend(rep) if t.get("score") is not None]
+        rep = row.rep
+        scores = [t.score for t in self.app.store.trend(rep)]
         spark.set_scores(scores, label=f"Trend of {one_line(rep, 20)} (all scenarios):")
 
     @on(DataTable.RowHighlighted, "#sessions")
@@ -202,7 +204,7 @@ class ReviewScreen(Screen[None]):
     def action_open(self) -> None:
         row = self._current()
         if row is not None:
-            self.app.open_transcript(row["id"])
+            self.app.open_transcript(row.id)
 
     def action_filter(self) -> None:
         self.query_one("#review-filter", Input).focus()
@@ -234,24 +236,18 @@ class ReviewScreen(Screen[None]):
         yield SystemCommand("Sort sessions", "Sort by the next column", self.action_sort)
 
 
-def _haystack(row: dict) -> str:
-    flags = " ".join(f"{label} {human(label)}" for label, n in (row.get("labels") or {}).items() if n and label in BAD)
-    status = "finished" if row.get("status") == "finished" else "unfinished"
+def _haystack(row: SessionSummary) -> str:
+    flags = " ".join(f"{label} {human(label)}" for label, n in row.labels.items() if n and label in BAD)
+    status = "finished" if row.finished else "unfinished"
     return " ".join(
-        str(x)
-        for x in (row.get("rep"), row.get("scenario_title"), row.get("scenario_id"), status, flags, when(row.get("started_at")))
-        if x
+        str(x) for x in (row.rep, row.scenario_title, row.scenario_id, status, flags, when(row.started_at)) if x
     ).lower()
 
 
-def _score_cell(row: dict) -> Text:
-    if row.get("status") != "finished":
+def _score_cell(row: SessionSummary) -> Text:
+    if not row.finished:
         return Text("unfinished", style="yellow italic", justify="right")
-    score = row.get("score")
-    if score is None:
-        return Text("–", justify="right")
-    style = "green" if score >= 75 else "yellow" if score >= 50 else "red"
-    return Text(f"{score:.0f}", style=style, justify="right")
+    return score_text(row.score, justify="right")
 
 
 class SearchScreen(Screen[None]):
@@ -265,7 +261,7 @@ class SearchScreen(Screen[None]):
     def __init__(self, query: str = "") -> None:
         super().__init__()
         self.query_text = query
-        self.results: list[dict] = []
+        self.results: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -305,14 +301,14 @@ class SearchScreen(Screen[None]):
         words = [w for w in query.split() if w]
         width = max(30, self.size.width - 40)
         for r in self.results:
-            said = Text(one_line(r.get("text") or "", width))
+            said = Text(one_line(r.text, width))
             said.highlight_words(words, style="bold reverse", case_sensitive=False)
             table.add_row(
-                Text(when(r.get("started_at"))),
-                Text(one_line(r.get("rep") or "", 14)),
-                Text("rep" if r.get("speaker") == "rep" else "buyer"),
+                Text(when(r.started_at)),
+                Text(one_line(r.rep, 14)),
+                Text("rep" if r.speaker == "rep" else "buyer"),
                 said,
-                key=str(r["turn_id"]),
+                key=str(r.turn_id),
             )
         n = len(self.results)
         status = f"{n} turn{'s' if n != 1 else ''} found" if query.strip() else "Type words and press Enter."
@@ -321,7 +317,7 @@ class SearchScreen(Screen[None]):
     @on(DataTable.RowSelected, "#search-results")
     def _open(self, event: DataTable.RowSelected) -> None:
         row = self.results[event.cursor_row]
-        self.app.open_transcript(row["session_id"], turn_id=row["turn_id"])
+        self.app.open_transcript(row.session_id, turn_id=row.turn_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,6 +3,8 @@ the comments on it; comment on any turn."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -11,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from coach.labels import BAD, human
+from coach.scoring import end_sentence
+from coach.session import CommentRecord, SessionRecord, TurnRecord
 from coach.ui.safe import literal, one_line, visible
 from coach.ui.timefmt import when
 from coach.ui.widgets.chips import Chips
@@ -19,8 +23,8 @@ from coach.ui.widgets.chips import Chips
 class TurnItem(ListItem):
     """A turn in the transcript: speaker and words, chips, evidence, comments."""
 
-    def __init__(self, turn: dict, buyer_name: str, topics: dict[str, str] | None = None) -> None:
-        super().__init__(classes=f"transcript-turn {turn['speaker']}")
+    def __init__(self, turn: TurnRecord, buyer_name: str, topics: dict[str, str] | None = None) -> None:
+        super().__init__(classes=f"transcript-turn {turn.speaker}")
         self.turn = turn
         self.buyer_name = buyer_name
         self.topics = topics or {}
@@ -29,46 +33,48 @@ class TurnItem(ListItem):
         t = self.turn
         with Vertical():
             with Horizontal(classes="turn-head"):
-                who = Text(f"{t['idx'] + 1:>3} ", style="dim", end="")
-                who.append("Rep" if t["speaker"] == "rep" else self.buyer_name, style="bold")
+                who = Text(f"{t.number:>3} ", style="dim", end="")
+                who.append("Rep" if t.speaker == "rep" else self.buyer_name, style="bold")
                 yield Static(who, classes="turn-who")
-                said = literal(t["text"])
-                if t.get("hint"):
+                said = literal(t.text)
+                if t.hint:
                     said.append("  (after a hint)", style="dim italic")
                 yield Static(said, classes="turn-text")
-            if t["speaker"] == "rep":
-                yield Chips(t.get("labels") or ())
+            if t.speaker == "rep":
+                yield Chips(t.labels) if t.analysed is not None else Chips(pending="not analysed")
                 ev = _evidence_text(t)
                 if ev.plain:
                     yield Static(ev, classes="turn-evidence")
-            elif t.get("revealed"):
-                topics = [self.topics.get(r, r) for r in t["revealed"]]
+            elif t.revealed:
+                topics = [self.topics.get(r, r) for r in t.revealed]
                 yield Static(
                     Text("revealed: " + "; ".join(visible(x) for x in topics), style="green"), classes="turn-evidence"
                 )
-            comments = t.get("comments") or []
+            comments = t.comments
             yield Static(_comments_text(comments), classes="turn-comments" + ("" if comments else " empty"))
 
     def refresh_comments(self) -> None:
         box = self.query_one(".turn-comments", Static)
-        comments = self.turn.get("comments") or []
+        comments = self.turn.comments
         box.update(_comments_text(comments))
         box.set_class(not comments, "empty")
 
 
-def _evidence_text(turn: dict) -> Text:
+def _evidence_text(turn: TurnRecord) -> Text:
     text = Text(end="")
-    for i, ev in enumerate(sorted(turn.get("evidence") or [], key=lambda e: e["label"] not in BAD)):
+    if turn.analysed is None:
+        return text
+    for i, ev in enumerate(sorted(turn.analysed.evidence, key=lambda e: e.label not in BAD)):
         if i:
             text.append("\n")
         text.append("“")
-        text.append_text(literal(ev.get("quote") or ""))
+        text.append_text(literal(ev.quote))
         text.append("” ")
-        text.append(human(ev.get("label") or ""), style="red" if ev.get("label") in BAD else "green")
-        if ev.get("why"):
+        text.append(human(ev.label), style="red" if ev.label in BAD else "green")
+        if ev.why:
             text.append(": ")
-            text.append_text(literal(ev["why"]))
-    for tip in turn.get("tips") or []:
+            text.append_text(literal(ev.why))
+    for tip in turn.analysed.tips:
         if text.plain:
             text.append("\n")
         text.append("Tip  ", style="bold")
@@ -76,15 +82,15 @@ def _evidence_text(turn: dict) -> Text:
     return text
 
 
-def _comments_text(comments: list[dict]) -> Text:
+def _comments_text(comments: Sequence[CommentRecord]) -> Text:
     text = Text(end="")
     for i, c in enumerate(comments):
         if i:
             text.append("\n")
         text.append("✎ ", style="bold")
-        text.append(one_line(c.get("author") or "", 30), style="bold")
-        text.append(f" {when(c.get('created_at'))}: ", style="dim")
-        text.append_text(literal(c.get("text") or ""))
+        text.append(one_line(c.author, 30), style="bold")
+        text.append(f" {when(c.created_at)}: ", style="dim")
+        text.append_text(literal(c.text))
     return text
 
 
@@ -103,7 +109,7 @@ class TranscriptScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.focus_turn = focus_turn
-        self.data: dict = {}
+        self.data: SessionRecord | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -115,48 +121,33 @@ class TranscriptScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        from coach.scenario import ScenarioError, load_scenario_text
-
-        self.data = self.app.store.session(self.session_id)
-        d = self.data
-        buyer_name = "Buyer"
-        self.topics: dict[str, str] = {}
-        try:
-            stored = load_scenario_text(d.get("scenario_yaml") or "", "stored scenario")
-            buyer_name = stored.buyer.name
-            self.topics = {x.id: x.topic for x in stored.discoveries}
-        except (ScenarioError, Exception):  # an old snapshot the current format rejects: still readable
-            pass
-        self.buyer_name = visible(buyer_name)
+        self.data = d = self.app.store.session(self.session_id)
+        self.buyer_name = visible(d.buyer_name)
+        self.topics: dict[str, str] = {x.id: x.topic for x in d.scenario.discoveries} if d.scenario else {}
         self.sub_title = f"transcript · session {self.session_id}"
         info = Text(end="")
-        info.append(one_line(d.get("rep") or "", 30), style="bold")
+        info.append(one_line(d.rep, 30), style="bold")
         info.append(" · ")
-        info.append(one_line(d.get("scenario_title") or "", 40))
-        info.append(f" · {when(d.get('started_at'))} · ")
-        if d.get("status") == "finished":
-            score = d.get("score")
-            info.append(f"score {score:.0f}" if score is not None else "finished", style="bold")
-            if d.get("end_reason"):
-                info.append(f" ({_reason(d['end_reason'])})", style="dim")
+        info.append(one_line(d.scenario_title, 40))
+        info.append(f" · {when(d.started_at)} · ")
+        if d.finished:
+            info.append(f"score {d.score:.0f}" if d.score is not None else "finished", style="bold")
+            if d.end_reason:
+                info.append(f" ({end_sentence(d.end_reason, d.buyer_name)})", style="dim")
         else:
-            n = sum(1 for t in d.get("turns") or [] if t["speaker"] == "rep")
+            n = len(d.rep_turns)
             info.append(f"unfinished after {n} rep turn{'s' if n != 1 else ''}", style="yellow")
-            if d.get("rep") == self.app.rep:
+            if d.rep == self.app.rep:
                 info.append(" · r continues it", style="dim")
-        general = [c for c in d.get("comments") or [] if c.get("turn_id") is None]
-        if general:
+        if d.session_comments:
             info.append("\n")
-            info.append_text(_comments_text(general))
+            info.append_text(_comments_text(d.session_comments))
         self.query_one("#transcript-info", Static).update(info)
         turns = self.query_one("#turns", ListView)
         turns.clear()
-        items = [TurnItem(t, self.buyer_name, self.topics) for t in d.get("turns") or []]
+        items = [TurnItem(t, self.buyer_name, self.topics) for t in d.turns]
         turns.extend(items)
-        target = 0
-        for i, t in enumerate(d.get("turns") or []):
-            if t["id"] == self.focus_turn:
-                target = i
+        target = next((i for i, t in enumerate(d.turns) if t.id == self.focus_turn), 0)
         if items:
             self.call_after_refresh(self._select, target)
         turns.focus()
@@ -182,18 +173,16 @@ class TranscriptScreen(Screen[None]):
         def save(text: str | None) -> None:
             if not text:
                 return
-            self.app.store.add_comment(self.session_id, author=self.app.rep, text=text, turn_id=turn["id"])
-            fresh = self.app.store.session(self.session_id)
-            for t in fresh.get("turns") or []:
-                if t["id"] == turn["id"]:
-                    item.turn = t
+            self.app.store.add_comment(self.session_id, author=self.app.rep, text=text, turn_id=turn.id)
+            self.data = fresh = self.app.store.session(self.session_id)
+            item.turn = next(t for t in fresh.turns if t.id == turn.id)
             item.refresh_comments()
             self.notify(markup=False, message="Comment saved.", timeout=3)
 
-        self.app.push_screen(CommentScreen(turn["text"], self.app.rep), save)
+        self.app.push_screen(CommentScreen(turn.text, self.app.rep), save)
 
     def action_scorecard(self) -> None:
-        if self.data.get("status") == "finished":
+        if self.data is not None and self.data.finished:
             self.app.open_scorecard(self.session_id)
         else:
             self.notify(markup=False, message="This session is unfinished: it has no scorecard.", severity="warning")
@@ -201,34 +190,22 @@ class TranscriptScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def _resumable(self) -> bool:
+        d = self.data
+        return d is not None and not d.finished and d.kind == "practice" and d.rep == self.app.rep
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scorecard":
-            return self.data.get("status") == "finished"
+            return self.data is not None and self.data.finished
         if action == "resume":
-            return self.data.get("status") != "finished" and self.data.get("rep") == self.app.rep
+            return self._resumable()
         return True
 
     def action_resume(self) -> None:
         """Continue an unfinished session where it stopped (its own rep only)."""
-        from coach.scenario import ScenarioError, load_scenario_text
-
-        if self.data.get("status") == "finished" or self.data.get("rep") != self.app.rep:
+        if not self._resumable():
             return
-        try:
-            scenario = load_scenario_text(self.data.get("scenario_yaml") or "", self.data.get("scenario_title") or "scenario")
-        except ScenarioError as exc:
-            self.notify(markup=False, message=f"The stored scenario cannot be loaded: {exc.messages[0]}", severity="error")
-            return
-        self.app.start_practice(scenario, source=self.data.get("scenario_source") or "builtin", resume=self.data)
+        self.app.resume_practice(self.data)
 
     def screen_commands(self):
         yield SystemCommand("Comment on this turn", "Add a comment to the selected turn", self.action_comment)
-
-
-def _reason(reason: str) -> str:
-    return {
-        "walkout": "the buyer ended the meeting",
-        "next_step": "next step agreed",
-        "max_turns": "out of time",
-        "finished": "ended by the rep",
-    }.get(reason, reason)

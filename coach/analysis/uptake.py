@@ -1,0 +1,83 @@
+"""What a rep turn took up from the buyer's last turn: their words, their
+numbers, their meaning (coach.analysis.types.Uptake).
+
+A reflection or a follow-up is only as good as what it carries of the buyer's:
+"So two of your retail accounts are on notice" takes up "two", "retail" and
+"accounts"; "So what I'm hearing is that it has been difficult" takes up
+nothing, and "So the servers were back in two days and the damage is still
+going on" copied word for word is parroting. The buyer and the scorecard read
+this measure; the evidence shows it ("takes up: two, retail, accounts").
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+from coach.analysis.language import WORD, content_stems, generic_stems, stem, stopwords
+from coach.analysis.types import Uptake
+
+#: Number words a restatement may carry instead of digits.
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "hundred thousand million half quarter dozen double twice".split()
+)
+#: Runs of at least this many words copied verbatim count as echo.
+ECHO_RUN = 4
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+
+
+def _numbers(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for w in WORD.findall(text):
+        lw = w.lower()
+        if w[0].isdigit() or lw in _NUMBER_WORDS:
+            out.setdefault(lw.rstrip("%"), w)
+    return out
+
+
+def _echo(rep: list[str], buyer: list[str]) -> float:
+    """Share of the rep's words inside runs of ECHO_RUN+ words copied from the buyer."""
+    if len(rep) < ECHO_RUN or len(buyer) < ECHO_RUN:
+        return 0.0
+    grams = {tuple(buyer[i : i + ECHO_RUN]) for i in range(len(buyer) - ECHO_RUN + 1)}
+    covered = [False] * len(rep)
+    for i in range(len(rep) - ECHO_RUN + 1):
+        if tuple(rep[i : i + ECHO_RUN]) in grams:
+            for k in range(i, i + ECHO_RUN):
+                covered[k] = True
+    return sum(covered) / len(rep)
+
+
+def measure(rep_text: str, buyer_text: str | None, rep_vec: np.ndarray | None = None,
+            buyer_vec: np.ndarray | None = None) -> Uptake:
+    """The uptake of ``rep_text`` from ``buyer_text`` (the buyer's turn just
+    before it). ``rep_vec``/``buyer_vec``: unit sentence embeddings, for the
+    meaning similarity (None without them)."""
+    if not buyer_text or not buyer_text.strip():
+        return Uptake()
+    generic = generic_stems()
+    stop = stopwords()
+    shared = (content_stems(rep_text) & content_stems(buyer_text)) - generic
+    surface: dict[str, str] = {}
+    for w in WORD.findall(buyer_text):
+        lw = w.lower().replace("’", "'")
+        s = stem(lw)
+        if s in shared and lw not in stop and not w[0].isdigit() and lw not in _NUMBER_WORDS:
+            surface.setdefault(s, lw)
+    b_nums, r_nums = _numbers(buyer_text), _numbers(rep_text)
+    numbers = tuple(b_nums[k] for k in b_nums if k in r_nums)
+    meaning = None
+    if rep_vec is not None and buyer_vec is not None:
+        meaning = float(np.dot(np.asarray(rep_vec, np.float32), np.asarray(buyer_vec, np.float32)))
+    return Uptake(
+        words=tuple(surface.values()),
+        numbers=numbers,
+        meaning=meaning,
+        echo=_echo(_tokens(rep_text), _tokens(buyer_text)),
+    )
+
+

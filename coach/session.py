@@ -1,0 +1,243 @@
+"""The typed record of one stored session: what ``Store.session()`` returns and
+every reader of a session (the app's screens, ``coach show``, exports, the HTML
+report, resuming a session) renders or replays.
+
+Built once by the store from its rows: the scenario snapshot is loaded here, the
+rep turns come back as the ``AnalysedTurn`` the analyser gave, the buyer turns
+as the ``BuyerTurn`` (move and voice) the engine played, and the scorecard as
+the ``Scorecard`` scoring produced. Readers never see the database's dicts.
+
+No Textual, no heavy imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.analysis.types import AnalysedTurn
+    from coach.buyer.move import BuyerTurn
+    from coach.scenario import Scenario
+    from coach.scoring import Scorecard
+
+#: Practice sessions are played against a scenario; calls are real
+#: conversations imported from a transcript.
+SessionKind = Literal["practice", "call"]
+SessionStatus = Literal["in_progress", "finished"]
+
+
+@dataclass(frozen=True)
+class CommentRecord:
+    """A manager's comment on a session, or on one of its turns."""
+
+    id: int
+    session_id: int
+    #: The turn's id (TurnRecord.id), or None for a comment on the whole session.
+    turn_id: int | None
+    author: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One stored turn, the rep's or the buyer's."""
+
+    id: int
+    #: 0-based position in the session; people see ``number`` (1-based).
+    index: int
+    speaker: Literal["rep", "buyer"]
+    text: str
+    created_at: str
+    #: A rep turn's analysis (labels, evidence, tips, uptake), once analysed:
+    #: the rep's words are stored the moment they are sent, the labels follow.
+    analysed: AnalysedTurn | None = None
+    #: A buyer turn's move and voice (None for the opening, and for turns
+    #: stored before moves were recorded).
+    reply: BuyerTurn | None = None
+    #: The buyer's trust after this turn (buyer turns).
+    trust: float | None = None
+    #: Discoveries this buyer turn revealed.
+    revealed: tuple[str, ...] = ()
+    #: Whether the rep asked for a hint before this turn.
+    hint: bool = False
+    comments: tuple[CommentRecord, ...] = ()
+
+    @property
+    def number(self) -> int:
+        """The turn's number as `coach show`, comments and the app show it (from 1)."""
+        return self.index + 1
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.analysed.labels if self.analysed is not None else ()
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One stored session, everything about it, typed."""
+
+    id: int
+    rep: str
+    kind: SessionKind
+    #: The scenario's text id (its `id:` field), its title and where it came from.
+    scenario_id: str
+    scenario_title: str
+    scenario_source: str
+    #: The YAML the session was played on, as stored.
+    scenario_yaml: str
+    #: That snapshot, loaded (None when it no longer loads: ``scenario_error`` says why).
+    scenario: Scenario | None
+    scenario_error: str | None
+    seed: int | None
+    status: SessionStatus
+    end_reason: str | None
+    #: The machine's score (0-100) once finished.
+    score: float | None
+    started_at: str
+    ended_at: str | None
+    turns: tuple[TurnRecord, ...] = ()
+    #: Every comment, on the session or on a turn, oldest first.
+    comments: tuple[CommentRecord, ...] = ()
+    scorecard: Scorecard | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "finished"
+
+    @property
+    def rep_turns(self) -> tuple[TurnRecord, ...]:
+        return tuple(t for t in self.turns if t.speaker == "rep")
+
+    @property
+    def hints(self) -> int:
+        return sum(1 for t in self.turns if t.hint)
+
+    @property
+    def session_comments(self) -> tuple[CommentRecord, ...]:
+        """Comments on the whole session (not on a turn)."""
+        return tuple(c for c in self.comments if c.turn_id is None)
+
+    @property
+    def discovered(self) -> tuple[str, ...]:
+        """Discoveries revealed, in the order they came out."""
+        out: list[str] = []
+        for t in self.turns:
+            out += [d for d in t.revealed if d not in out]
+        return tuple(out)
+
+    @property
+    def buyer_name(self) -> str:
+        """The buyer's name from the snapshot ("The buyer" when it does not load)."""
+        return self.scenario.buyer.name if self.scenario is not None else "The buyer"
+
+    def turn(self, number: int) -> TurnRecord:
+        """The turn with this 1-based number (KeyError if none)."""
+        for t in self.turns:
+            if t.number == number:
+                return t
+        raise KeyError(number)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One row of a session list: enough to choose a session without loading it."""
+
+    id: int
+    rep: str
+    kind: SessionKind
+    scenario_id: str
+    scenario_title: str
+    seed: int | None
+    status: SessionStatus
+    end_reason: str | None
+    score: float | None
+    started_at: str
+    ended_at: str | None
+    rep_turns: int
+    comment_count: int
+    #: Label -> the number of rep turns that carry it.
+    labels: dict[str, int]
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "finished"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A stored turn that matches a search, with the matching words marked in ``snippet``."""
+
+    turn_id: int
+    session_id: int
+    #: 0-based position in its session (``number`` is what people see).
+    index: int
+    speaker: str
+    text: str
+    #: The text around the match, the matched words between [ and ].
+    snippet: str
+    rep: str
+    scenario_id: str
+    started_at: str
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One finished session in a rep's history."""
+
+    session_id: int
+    scenario_id: str
+    score: float
+    started_at: str
+    ended_at: str | None
+
+
+def record_to_dict(record: SessionRecord) -> dict:
+    """The JSON form of a session (``coach show --json``, JSONL export): what
+    ``coach analyze`` and ``coach import`` read back."""
+
+    def turn(t: TurnRecord) -> dict:
+        out: dict = {"id": t.id, "turn": t.index, "speaker": t.speaker, "text": t.text, "created_at": t.created_at}
+        a = t.analysed
+        if t.speaker == "rep":
+            out.update(
+                labels=list(a.labels) if a else [],
+                evidence=[{"label": e.label, "start": e.start, "end": e.end, "quote": e.quote, "why": e.why}
+                          for e in (a.evidence if a else ())],
+                tips=list(a.tips) if a else [],
+                uptake=a.uptake.to_dict() if a else None,
+                analysed=a is not None,
+                hint=t.hint,
+            )
+        else:
+            out.update(trust=t.trust, revealed=list(t.revealed),
+                       move=t.reply.move.to_dict() if t.reply else None, voice=t.reply.voice if t.reply else None)
+        out["comments"] = [comment_to_dict(c) for c in t.comments]
+        return out
+
+    return {
+        "id": record.id,
+        "rep": record.rep,
+        "kind": record.kind,
+        "scenario_id": record.scenario_id,
+        "scenario_title": record.scenario_title,
+        "scenario_source": record.scenario_source,
+        "seed": record.seed,
+        "status": record.status,
+        "end_reason": record.end_reason,
+        "score": record.score,
+        "started_at": record.started_at,
+        "ended_at": record.ended_at,
+        "turns": [turn(t) for t in record.turns],
+        "comments": [comment_to_dict(c) for c in record.session_comments],
+        "scorecard": record.scorecard.to_dict() if record.scorecard else None,
+    }
+
+
+def comment_to_dict(c: CommentRecord) -> dict:
+    return {"id": c.id, "turn_id": c.turn_id, "author": c.author, "text": c.text, "created_at": c.created_at}
