@@ -26,7 +26,7 @@ Nothing here touches the disk at import time.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP_NAME = "coach"
@@ -74,8 +74,9 @@ class VoiceSettings:
 
     url: str
     model: str
-    #: The API key's value, read from the variable ``key_env`` names (None: no key).
-    api_key: str | None = None
+    #: The API key's value, read from the variable ``key_env`` names (None: no
+    #: key). Kept out of repr so that no log or traceback shows it.
+    api_key: str | None = field(default=None, repr=False)
     key_env: str | None = None
     #: Seconds to the first word (also the connect and read timeout), and for the whole reply.
     timeout: float = 10.0

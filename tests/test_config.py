@@ -105,3 +105,8 @@ def test_bad_voice_settings_give_one_line_naming_where_the_value_came_from(tmp_p
         voice_settings(**cli, config=load_config(path), environ=env)
     message = str(err.value)
     assert says in message and "\n" not in message
+
+
+def test_the_api_key_never_shows_in_the_settings_repr():
+    s = voice_settings(url="http://h/v1", model="m", config=load_config(), environ={"COACH_VOICE_KEY_ENV": "K", "K": "sk-secret"})
+    assert s.api_key == "sk-secret" and "sk-secret" not in repr(s) and "K" in repr(s)
