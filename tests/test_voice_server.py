@@ -81,10 +81,9 @@ def _post(url: str, body: dict, timeout: float = 30) -> dict:
         return json.loads(response.read())
 
 
-@pytest.fixture(scope="session")
-def server():
-    with start_local_server() as running:
-        yield running
+@pytest.fixture
+def server(llm_server):
+    return llm_server
 
 
 @pytest.fixture(scope="module")
