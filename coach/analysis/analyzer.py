@@ -255,8 +255,15 @@ class Analyzer:
     def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState", *,
                     embedding: bool = True) -> AnalysedTurn:
         p = self._prepare([text], [buyer_last], general=embedding)[0]
-        buyer_vec = self.vector(buyer_last) if embedding and buyer_last and p.vec is not None else None
-        return self._decide(p, buyer_last, state, buyer_vec)
+        buyer_vec = statement_vec = None
+        if embedding and buyer_last and p.vec is not None:
+            buyer_vec = self.vector(buyer_last)
+            # A reflect-then-ask turn restates in its statements: measure those
+            # against the buyer's turn, not the whole turn the question dilutes.
+            said = [p.clean[x.start : x.end] for x in p.st.sentences if not x.is_question]
+            if said and len(said) < len(p.st.sentences):
+                statement_vec = self.encode([" ".join(said)])[0]
+        return self._decide(p, buyer_last, state, buyer_vec, statement_vec)
 
     def vector(self, text: str) -> np.ndarray:
         """The general encoder's unit vector of one text, cached: the buyer's
@@ -272,7 +279,7 @@ class Analyzer:
         return hit
 
     def _decide(self, p: Prepared, buyer: str | None, state: "_RunState",
-                buyer_vec: np.ndarray | None = None) -> AnalysedTurn:
+                buyer_vec: np.ndarray | None = None, statement_vec: np.ndarray | None = None) -> AnalysedTurn:
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -292,7 +299,7 @@ class Analyzer:
             text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
             questions=n_q, words=word_count(p.text) if len(p.text) < 200_000 else st.words,
             embedding=p.vec, scores=scores,
-            uptake=measure_uptake(p.clean, buyer, p.vec, buyer_vec),
+            uptake=measure_uptake(p.clean, buyer, p.vec if statement_vec is None else statement_vec, buyer_vec),
             sentences=tuple(SentenceForm(s.start, s.end, s.form, s.clauses) for s in st.sentences),
         )
 

@@ -17,13 +17,17 @@ import numpy as np
 from coach.analysis.language import WORD, content_stems, generic_stems, stem, stopwords
 from coach.analysis.types import Uptake
 
-#: Number words a restatement may carry instead of digits.
+#: Number words a restatement may carry instead of digits ("one" is left out:
+#: "the one who", "one of them" say no number).
 _NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
     "hundred thousand million half quarter dozen double twice".split()
 )
 #: Runs of at least this many words copied verbatim count as echo.
 ECHO_RUN = 4
+#: At or above this echo a restatement is parroting: the buyer's words handed
+#: back, not restated (a verbatim copy of a buyer turn measured 0.90).
+PARROT_ECHO = 0.7
 
 
 def _tokens(text: str) -> list[str]:
@@ -66,6 +70,9 @@ def measure(rep_text: str, buyer_text: str | None, rep_vec: np.ndarray | None = 
     for w in WORD.findall(buyer_text):
         lw = w.lower().replace("’", "'")
         s = stem(lw)
+        # "you've", "we'd": a stop word with a contraction is still a stop word
+        if lw.split("'")[0] in stop:
+            continue
         if s in shared and lw not in stop and not w[0].isdigit() and lw not in _NUMBER_WORDS:
             surface.setdefault(s, lw)
     b_nums, r_nums = _numbers(buyer_text), _numbers(rep_text)

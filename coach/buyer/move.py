@@ -92,15 +92,21 @@ class BuyerMove:
     #: Whether this turn ends the meeting, and why: walkout, next_step, max_turns.
     ended: bool = False
     end_reason: str | None = None
-    #: The scenario's lines for this move, in the order the rule voice would
-    #: use them (the first unused one is said). Everything the buyer may say.
+    #: The scenario's lines for this move: the rule voice says one not used
+    #: yet in the session. Everything the buyer may say.
     lines: tuple[str, ...] = ()
+    #: A short lead-in said first (how the buyer takes the way the rep put it:
+    #: "That's a question with your product already inside it."), may be empty.
+    lead: tuple[str, ...] = ()
     #: Plain facts the buyer may draw on while saying it (the answer to a
     #: factual question, what an objection is about). Never an unearned discovery.
     facts: tuple[str, ...] = ()
     #: Why the director decided this, one short clause each: for
     #: `coach simulate --explain` and failing scenario tests.
     reasons: tuple[str, ...] = ()
+    #: Whether the rep's turn carried something of this buyer (their words, or
+    #: words of their world) rather than a prompt that fits any buyer.
+    specific: bool = True
 
     @property
     def trust_change(self) -> float:
@@ -129,6 +135,7 @@ class BuyerMove:
             "ended": self.ended,
             "end_reason": self.end_reason,
             "reasons": list(self.reasons),
+            "specific": self.specific,
         }
 
     @classmethod
@@ -148,6 +155,7 @@ class BuyerMove:
             ended=bool(d.get("ended")),
             end_reason=d.get("end_reason"),
             reasons=tuple(d.get("reasons") or ()),
+            specific=bool(d.get("specific", True)),
         )
 
 

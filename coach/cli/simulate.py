@@ -81,7 +81,7 @@ def _read_script(script: str) -> list[str]:
     return lines
 
 
-def _print_transcript(result) -> None:
+def _print_transcript(result, explain: bool = False) -> None:
     from coach.labels import human
 
     session = result.session
@@ -98,13 +98,16 @@ def _print_transcript(result) -> None:
         click.echo(f"    labels: {labels}")
         for tip in e.analysed.tips[:1]:
             click.echo(f"    tip: {tip}")
+        if explain:
+            for line in explain_move(e):
+                click.echo(f"    {line}")
         click.echo(f"{b.name}: {e.buyer.text}")
         change = e.trust_after - e.trust_before
         line = f"    trust {e.trust_before:.0f} -> {e.trust_after:.0f} ({change:+.0f})"
         if e.revealed:
             line += "; discovered: " + ", ".join(e.revealed)
-        elif e.buyer.kind == "guarded" and e.buyer.asked_about:
-            line += f"; guarded about: {e.buyer.asked_about[0]}"
+        elif e.buyer.kind == "hold" and e.buyer.asked_about:
+            line += f"; held back: {e.buyer.asked_about[0]}"
         click.echo(line)
     if result.unplayed:
         click.echo("")
@@ -112,15 +115,28 @@ def _print_transcript(result) -> None:
     _print_scorecard(result.scorecard)
 
 
+def explain_move(e) -> list[str]:
+    """What the buyer decided for one exchange and why, as lines for --explain."""
+    m = e.move
+    t = m.topic
+    about = "nothing in particular" if t is None else (
+        f"{t.kind} '{t.id}'" if t.id else {"generic": "a generic prompt", "none": "nothing the buyer knows",
+                                             "next_step": "the next step"}.get(t.kind, t.kind))
+    how = f" ({t.how})" if t is not None and t.how else ""
+    specific = "specific to this buyer" if m.specific else "nothing specific to this buyer"
+    lines = [f"buyer decided: {m.kind}; about {about}{how}; {specific}"]
+    if e.analysed.uptake.carried:
+        lines.append(f"took up: {e.analysed.uptake.describe() or 'their meaning'}")
+    if m.reasons:
+        lines.append("why: " + "; ".join(m.reasons))
+    return lines
+
+
 def _print_scorecard(card) -> None:
-    ended = {
-        "walkout": "the buyer walked out",
-        "next_step": "a next step was agreed",
-        "max_turns": "out of time",
-        "finished": "the rep ended it",
-    }.get(card.end_reason or "", card.end_reason or "")
+    from coach.scoring import end_sentence
+
     click.echo("")
-    click.echo(f"Score: {card.total}/100   (ended: {ended}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    click.echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
     for p in card.parts:
         click.echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
         if p.best:
@@ -153,7 +169,9 @@ def _print_scorecard(card) -> None:
     "json: one object with score, discovered, turns and scorecard.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the buyer's choice of lines.")
-def simulate(scenario: str, script: str, fmt: str, seed: int) -> None:
+@click.option("--explain", is_flag=True, help="Under each line, what the buyer decided and why: the topic matched and "
+              "how closely, the trust change, the gate that held.")
+def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool) -> None:
     """Play a script of rep lines against SCENARIO (a built-in id or a YAML file).
 
     Prints each rep line with its labels, the buyer's reply, the trust after
@@ -169,17 +187,18 @@ def simulate(scenario: str, script: str, fmt: str, seed: int) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_transcript(result)
+        _print_transcript(result, explain=explain)
 
 
 @scenario_group.command("test")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE...]")
-@click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of each failing test.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of passing tests, with what the buyer decided and why.")
 def test(files: tuple[Path, ...], verbose: bool) -> None:
     """Run the `tests:` section of scenario FILES (default: every built-in scenario).
 
-    Prints PASS or FAIL per test with the reason. Exit status 1 if any test
-    fails, 2 if a file cannot be loaded.
+    Prints PASS or FAIL per test with the reason; a failing test's transcript
+    follows, with what the buyer decided on every line and why. Exit status 1
+    if any test fails, 2 if a file cannot be loaded.
     """
     from coach.cli.scenario import _expand
     from coach.engine import check_test, run_script
@@ -215,12 +234,14 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
             if problems:
                 failed += 1
                 click.echo(f"FAIL {path}: {t.name}: {'; '.join(problems)} ({facts})")
-                if verbose:
-                    _print_transcript(result)
-                    click.echo("")
+                _print_transcript(result, explain=True)
+                click.echo("")
             else:
                 passed += 1
                 click.echo(f"PASS {path}: {t.name} ({facts})")
+                if verbose:
+                    _print_transcript(result, explain=True)
+                    click.echo("")
     click.echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
     if broken:
         raise SystemExit(2)
