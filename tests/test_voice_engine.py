@@ -9,6 +9,7 @@ comes with the director; until then they skip.
 from __future__ import annotations
 
 import inspect
+import json
 import socket
 
 import pytest
@@ -98,3 +99,39 @@ def test_a_voice_that_cannot_answer_falls_back_to_the_rule_line_every_turn(analy
     assert [e.buyer.text for e in fallen.exchanges] == [e.buyer.text for e in rule.exchanges]
     assert {e.buyer.voice for e in fallen.exchanges} == {f"rule (fallback: cannot reach {url})"}
 
+
+# -- the command line: --voice-url and --voice-model ----------------------------
+
+
+def _cli(*args: str, env: dict | None = None):
+    from click.testing import CliRunner
+
+    from coach.cli import cli
+
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_simulate_json_records_which_voice_said_each_buyer_turn(llm_server, tmp_path):
+    script = tmp_path / "rep.txt"
+    script.write_text("Thanks for making the time. What's been on your plate since the outage?\nTell me more.\n")
+    r = _cli("simulate", "it-director-outage", "--script", str(script), "--format", "json",
+             "--voice-url", llm_server.url, "--voice-model", "smollm2")
+    assert r.exit_code == 0, r.stderr
+    voices = [t["voice"] for t in json.loads(r.stdout)["turns"]]
+    assert len(voices) == 2
+    assert all(v == "llm:smollm2" or v.startswith("rule (fallback: ") for v in voices), voices
+
+
+def test_scenario_test_plays_its_scripts_through_the_voice_and_still_passes(tmp_path):
+    """A trainer hears a scenario in another voice: the tests pass alike (here
+    every turn falls back: nothing listens on the port)."""
+    path = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    rule = _cli("scenario", "test", str(path))
+    voiced = _cli("scenario", "test", str(path), "--voice-url", url, "--voice-model", "m", "-v")
+    assert voiced.exit_code == rule.exit_code
+    summary = [line for line in voiced.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
+    assert summary == [line for line in rule.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
+    assert f"voice: rule (fallback: cannot reach {url})" in voiced.stdout

@@ -28,6 +28,30 @@ class CoachError(click.ClickException):
         click.echo(f"coach: {self.format_message()}", err=True)
 
 
+def voice_options(command):
+    """``--voice-url`` and ``--voice-model``: the same on every command that runs the buyer."""
+    command = click.option(
+        "--voice-model", metavar="NAME",
+        help="The model the voice server should use (default: [voice] model in config.toml; env COACH_VOICE_MODEL).",
+    )(command)
+    return click.option(
+        "--voice-url", metavar="URL",
+        help="Let the buyer speak in its own words through this OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 "
+        "(default: [voice] url in config.toml; env COACH_VOICE_URL; '' for the scenario's own lines).",
+    )(command)
+
+
+def load_voice(url: str | None, model: str | None, config=None):
+    """The buyer's language-model voice from the settings, or None; a bad setting is a one-line CoachError."""
+    from coach.buyer.llm import resolve_voice
+    from coach.config import ConfigError
+
+    try:
+        return resolve_voice(url, model, config=config)
+    except ConfigError as exc:
+        raise CoachError(str(exc)) from None
+
+
 @click.group(invoke_without_command=True)
 @click.option(
     "--db",
@@ -54,8 +78,10 @@ def cli(ctx: click.Context, db_path: Path | None, rep_name: str | None) -> None:
 @cli.command()
 @click.argument("scenario_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rep", "rep_name", help="Your name as a rep (default: config, else your login name).")
+@voice_options
 @click.pass_context
-def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None) -> None:
+def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None, voice_url: str | None,
+             voice_model: str | None) -> None:
     """Open the practice app (optionally straight into SCENARIO_FILE)."""
     from coach.ui.run import run_app
 
@@ -64,6 +90,8 @@ def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | Non
         scenario_file=scenario_file,
         rep_name=rep_name or ctx.obj["rep_name"],
         mode="practice",
+        voice_url=voice_url,
+        voice_model=voice_model,
     )
 
 

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:  # pragma: no cover
+    from coach.buyer.move import Voice
     from coach.scenario import Scenario
     from coach.session import SessionRecord
     from coach.store import Store
@@ -86,8 +87,12 @@ class CoachApp(App[None]):
         watch_interval: float = 1.0,
         cursor_blink: bool = True,
         save_theme: Callable[[str], None] | None = None,
+        voice: Voice | None = None,
     ) -> None:
         super().__init__()
+        #: The buyer's language-model voice for every practice session (None:
+        #: the scenario's own lines); the practice screen hands it to the engine.
+        self.voice = voice
         #: Called with the theme's name when the rep toggles it (run.py saves it
         #: in the config file; tests pass nothing, so nothing is written).
         self._save_theme = save_theme
@@ -344,6 +349,7 @@ def make_app(
     watch_interval: float = 1.0,
     cursor_blink: bool = True,
     save_theme: Callable[[str], None] | None = None,
+    voice: Voice | None = None,
 ) -> CoachApp:
     """Build the app.
 
@@ -356,6 +362,8 @@ def make_app(
     ``watch_interval``: seconds between checks of ``scenario_file``'s mtime.
     ``cursor_blink``: False keeps input cursors still (snapshot tests).
     ``save_theme``: called with the theme's name when the rep toggles it.
+    ``voice``: the buyer's language-model voice (coach.buyer.llm.resolve_voice);
+    None for the scenario's own lines.
     """
     if mode not in ("practice", "review"):
         raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
@@ -371,4 +379,5 @@ def make_app(
         watch_interval=watch_interval,
         cursor_blink=cursor_blink,
         save_theme=save_theme,
+        voice=voice,
     )
