@@ -113,6 +113,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except ValueError:  # tomllib's int() refuses more than 4,300 digits
+        raise ConfigError(f"{path}: a number in the config file is too long (over 4,300 digits)") from None
     values: dict[str, str | None] = {}
     for key in ("rep", "theme"):
         value = data.get(key)
@@ -271,7 +273,7 @@ def save_setting(key: str, value: str, path: Path | None = None) -> None:
     new = "\n".join(lines) + "\n"
     try:
         tomllib.loads(new)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an int() past 4,300 digits
         raise ConfigError(f"{path}: not saving {key}: the file would not parse ({exc})") from None
     tmp = path.with_name(path.name + ".tmp")
     try:

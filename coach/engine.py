@@ -361,7 +361,7 @@ class PracticeSession:
         move = self.director.decide(analysed)
         line = self.rule_voice.line(move)
         self._conv.add_buyer(line)
-        self.director.heard(line)
+        self.director.heard(line, move)
         self.transcript.append(("rep", pending.text))
         return Decision(pending=pending, analysed=analysed, move=move, rule_line=line)
 

@@ -7,11 +7,16 @@ Never edit a migration that has shipped: add a new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import sqlite3
+from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
 MIGRATIONS: list[Callable[[Database], None]] = []
+
+#: The table that records which migrations a database has had.
+_RECORD = "create table if not exists _coach_migrations (name text primary key, applied_at text not null)"
 
 
 def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
@@ -40,14 +45,47 @@ def unknown(db: Database) -> list[str]:
     return [name for name in applied_names(db) if name not in known]
 
 
+@functools.cache
+def _expected(applied: tuple[str, ...]) -> dict[str, tuple[str, frozenset[str]]]:
+    """The schema the named migrations make: name -> (type, column names)."""
+    db = Database(memory=True)
+    db.execute(_RECORD)
+    for fn in MIGRATIONS:
+        if fn.__name__ in applied:
+            fn(db)
+    return _schema(db.conn)
+
+
+def _schema(conn: sqlite3.Connection) -> dict[str, tuple[str, frozenset[str]]]:
+    out = {}
+    for kind, name in conn.execute("select type, name from sqlite_master where name not like 'sqlite_%'").fetchall():
+        columns = frozenset(r[1] for r in conn.execute(f"pragma table_info([{name}])")) if kind == "table" else frozenset()
+        out[name] = (kind, columns)
+    return out
+
+
+def schema_problem(conn: sqlite3.Connection, applied: Sequence[str]) -> str | None:
+    """What is missing from a database that records ``applied`` migrations
+    (all known to this code): a table, index, trigger or column they create,
+    or None when nothing is. Tables and columns added by others are fine.
+    Costs a read of the schema, not of the data (about a millisecond)."""
+    expected = _expected(tuple(sorted(applied)))
+    actual = _schema(conn)
+    for name, (kind, columns) in expected.items():
+        if name not in actual or actual[name][0] != kind:
+            return f"its {kind} {name} is missing"
+        missing = sorted(columns - actual[name][1])
+        if missing:
+            return f"its table {name} has no column {missing[0]}"
+    return None
+
+
 def migrate(db: Database, now: str) -> None:
     todo = pending(db)
     if not todo:
         return
     with db.atomic():
-        db.execute(
-            "create table if not exists _coach_migrations (name text primary key, applied_at text not null)"
-        )
+        db.execute(_RECORD)
         for fn in todo:
             fn(db)
             db.execute("insert into _coach_migrations (name, applied_at) values (?, ?)", [fn.__name__, now])

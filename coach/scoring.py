@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from coach.analysis.uptake import PARROT_ECHO
 from coach.scenario import DEFAULT_SCORING_WEIGHTS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +66,10 @@ MONOLOGUE_OK, MONOLOGUE_BAD = 45, 120
 #: Talk share weighs less than building on answers: in a simulation the buyer's
 #: line lengths are the scenario author's, not earned by the rep.
 LISTENING_WEIGHTS = {"share": 0.25, "follow": 0.4, "reflect": 0.2, "monologue": 0.15}
+#: Building on the buyer (follow-up rate plus reflection ratio) that earns the
+#: talk-share and monologue marks in full; with none, QUIET_FLOOR of them.
+QUIET_NEEDS_BUILDING = 0.3
+QUIET_FLOOR = 0.3
 #: A turn is quoted as a part's best only if it earns at least this (0-1): a
 #: pushy rep's least bad question is not "best".
 BEST_AT_LEAST = 0.5
@@ -324,13 +327,16 @@ def _substance(e: ExchangeLike) -> bool:
     return e.buyer.move.specific
 
 
+#: What parroting the buyer's words back earns of a real restatement, in listening.
+PARROT_CREDIT = 0.2
+
+
 def _took_up(e: ExchangeLike) -> float:
-    """How much the turn built on the buyer's words: 1 for uptake, 0.5 for a
-    verbatim echo, 0 for none."""
-    up = e.analysed.uptake
-    if not up.carried:
-        return 0.0
-    return 0.5 if up.echo >= PARROT_ECHO else 1.0
+    """How much the turn built on what the buyer had told: 1 in the rep's own
+    words, PARROT_CREDIT parroted back, 0 nothing (from the director's
+    judgement, BuyerMove.took_up)."""
+    t = e.buyer.move.took_up
+    return 1.0 if t >= 1 else PARROT_CREDIT if t > 0 else 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -513,6 +519,13 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     }
     if not ex:
         parts = dict.fromkeys(parts, 0.0)
+    # Saying little is listening only when what is said builds on theirs: a
+    # rep who never takes anything up earns a fraction of the talk-share and
+    # monologue marks, however short their turns.
+    building_share = _clamp((follow_rate + reflect_ratio) / QUIET_NEEDS_BUILDING)
+    quiet = max(QUIET_FLOOR, building_share)
+    parts["share"] *= quiet
+    parts["monologue"] *= quiet
     score = sum(LISTENING_WEIGHTS[k] * v for k, v in parts.items())
 
     def turn_value(e: ExchangeLike) -> float:
@@ -543,7 +556,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
             why = "you said it again instead of building on their answer"
         elif lw & {"reflection", "empathy"} and not _took_up(e):
             why = "an acknowledgement that carried nothing they had said"
-        elif "follow_up" in lw and e.analysed.uptake.echo >= PARROT_ECHO:
+        elif 0 < e.buyer.move.took_up < 1:
             why = "you repeated their words back instead of restating them in yours"
         elif "follow_up" not in lw and w > 0:
             why = "a new topic that ignored what they had just said"
@@ -581,7 +594,7 @@ def _relationship(
     def behaviour(e: ExchangeLike) -> float:
         nonlocal shared_seen
         labels = set(e.analysed.labels)
-        real = _substance(e) or e.analysed.uptake.carried
+        real = _substance(e)
         v = 0.5 + 0.25 * real * ("empathy" in labels) + 0.15 * _took_up(e) * ("reflection" in labels)
         if "mutual_success" in labels:
             v += 0.25 / (1 + shared_seen)  # said once it counts; said again it is a slogan

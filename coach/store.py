@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,17 +60,36 @@ def _describe(path: object, exc: sqlite3.Error) -> str:
         return f"{path}: not a coach database or corrupt ({msg}); nothing was changed"
     if "unable to open" in low:
         return f"{path}: cannot open database file (does its folder exist and is it writable?)"
+    # A full disk shows as SQLITE_FULL, or as a plain I/O error when the write
+    # that failed was the journal's: the free space tells them apart.
+    if "disk is full" in low or ("disk i/o error" in low and _free_bytes(path) < _FULL_BELOW):
+        return f"{path}: the disk is full; free some space and try again (the last change was not saved)"
+    if "disk i/o error" in low:
+        return f"{path}: the disk failed to read or write the database (disk I/O error); is it still attached?"
     return f"{path}: database error: {msg}"
+
+
+#: Less free space than this beside the database counts as a full disk.
+_FULL_BELOW = 1 << 20
+
+
+def _free_bytes(path: object) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(str(path)).parent).free
+    except (OSError, ValueError):
+        return _FULL_BELOW
 
 
 class Store:
     """The coach database: hand it a ``sqlite_utils.Database``; it migrates on init."""
 
-    def __init__(self, db: Database, *, now=utcnow, migrate: bool = True) -> None:
+    def __init__(self, db: Database, *, now=utcnow, migrate: bool = True, name: str | None = None) -> None:
         self.db = db
         self._now = now
         self._lock = threading.RLock()
-        self._name = "database" if db.memory else _db_file(db)
+        self._name = name or ("database" if db.memory else _db_file(db))
         with self._guard():
             newer = migrations.unknown(db)
             if newer:
@@ -77,8 +97,12 @@ class Store:
                     f"{self._name}: written by a newer version of coach (schema {newer[-1]}); "
                     "upgrade coach to open it; nothing was changed"
                 )
-            if migrate:
-                migrations.migrate(db, self._now())
+            if migrate and migrations.pending(db):
+                # Under the write lock, where migrate() looks again at what is
+                # pending: two programs opening a new file together would
+                # otherwise both run the first migration.
+                with self._write():
+                    migrations.migrate(db, self._now())
             elif migrations.pending(db):
                 raise StoreError(
                     f"{self._name}: needs a schema upgrade but is opened read-only; nothing was changed"
@@ -95,11 +119,59 @@ class Store:
                 yield
             except sqlite3.Error as exc:
                 raise StoreError(_describe(self._name, exc)) from exc
+            except OverflowError as exc:  # sqlite3 refuses ints past 64 bits before SQLite sees them
+                raise StoreError(f"{self._name}: a number is too large for the database ({exc})") from exc
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
-        with self._guard(), self.db.atomic():
-            yield self.db
+        """One write transaction, begun with BEGIN IMMEDIATE.
+
+        sqlite-utils' ``atomic()`` begins with a deferred BEGIN: every write
+        here reads first (the next turn number, the rep's id), so the
+        transaction starts as a reader and must then upgrade to a writer. If
+        another process wrote in between, SQLite fails that upgrade at once
+        with SQLITE_BUSY (its snapshot is stale) and the busy timeout never
+        applies: two practising reps failed 30 of 40 sessions that way.
+        IMMEDIATE takes the write lock first, waiting up to the busy timeout
+        for it, so the reads see the latest data and the writes cannot fail
+        for being late. A nested call becomes a savepoint.
+        """
+        with self._guard():
+            conn = self.db.conn
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[Database]:
+        """A read of several statements from one snapshot: a session and its
+        turns, counts and comments as they were at one moment, not with a turn
+        another process added between two of the queries."""
+        with self._guard():
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            conn.execute("BEGIN")
+            try:
+                yield self.db
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:
         rows = list(self.db.query(sql, params))
@@ -305,7 +377,7 @@ class Store:
         if limit is not None:
             sql += " limit ?"
             params.append(int(limit))
-        with self._guard():
+        with self._read():
             rows = list(self.db.query(sql, params))
             counts: dict[int, dict[str, int]] = {r["id"]: {} for r in rows}
             if rows:
@@ -322,7 +394,7 @@ class Store:
     def session(self, session_id: int) -> SessionRecord:
         """One session, typed: its turns (analysed rep turns, buyer moves), comments,
         scorecard and the scenario snapshot it was played on, loaded."""
-        with self._guard():
+        with self._read():
             head = self._one(self._SESSION_SELECT + " where s.id = ?", [session_id])
             if head is None:
                 raise StoreError(f"{self._name}: no session {session_id}")
@@ -469,37 +541,190 @@ def _db_file(db: Database) -> str:
         return "database"
 
 
-def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not an ordinary file"
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _wal_mode(path: Path) -> bool:
+    """Whether the file's header says WAL (bytes 18 and 19 are 2)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+
+
+def _uri(path: Path, **params: str) -> str:
+    # as_uri() percent-encodes, so a file name holding "?" or "#" stays a file name.
+    return path.absolute().as_uri() + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def _inspect(path: Path, *, adopt: bool) -> None:
+    """Look at an existing database before opening it for real, creating
+    nothing beside it: refuse, in one line, a file that is not a database, a
+    SQLite database that is not coach's (unless ``adopt``), and a coach
+    database missing a table or column. Reads the schema only (~1 ms).
+
+    A WAL database with no -wal file has all its data in the main file and no
+    connection open, so it is read as immutable: otherwise SQLite would leave
+    empty -wal and -shm files beside a file it then refuses."""
+    params = {"mode": "ro"}
+    if _wal_mode(path) and not _sidecar(path, "-wal").exists():
+        params["immutable"] = "1"
+    conn = None
+    try:
+        conn = sqlite3.connect(_uri(path, **params), uri=True, timeout=BUSY_TIMEOUT_S)
+        names = {r[0] for r in conn.execute("select name from sqlite_master")}
+        if not names:
+            return  # an empty database: coach makes its tables
+        if "_coach_migrations" not in names:
+            if adopt:
+                return
+            raise StoreError(
+                f"{path}: a SQLite database, but not coach's (it has no coach tables); nothing was changed. "
+                "Pass another --db, or --adopt-db to add coach's tables to this one"
+            )
+        applied = [r[0] for r in conn.execute("select name from _coach_migrations order by rowid")]
+        if set(applied) - set(migrations.known_names()):
+            return  # written by a newer coach: Store says so
+        problem = migrations.schema_problem(conn, applied)
+        if problem:
+            raise StoreError(f"{path}: the coach database is damaged ({problem}); nothing was changed")
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from exc
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """Read every page (PRAGMA quick_check) before writing to a file: damage
+    past the schema is found before coach adds to it (and before the app's
+    first screen, not half-way through a session). The README gives the cost."""
+    rows = [r[0] for r in conn.execute("pragma quick_check")]
+    if rows != ["ok"]:
+        more = f" and {len(rows) - 1} more problems" if len(rows) > 1 else ""
+        raise StoreError(f"{path}: the database is damaged ({rows[0]}{more}); nothing was changed")
+
+
+def _connect_for_reading(path: Path) -> sqlite3.Connection:
+    """A connection that never changes the database.
+
+    Where coach may write, it is a read-write connection held to reads by
+    ``query_only``: SQLite removes the -wal and -shm files a reader made when
+    the last connection closes, which a read-only connection cannot do (they
+    were left beside the file, damaged or not, after every read command).
+    Elsewhere it is read-only, and in a folder coach cannot write to, where
+    SQLite could not make the -shm file a WAL reader needs, immutable.
+    """
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable:
+        params = {"mode": "rw"}
+    elif _wal_mode(path) and not _sidecar(path, "-shm").exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        params = {"mode": "ro", "immutable": "1"}
+    else:
+        params = {"mode": "ro"}
+    conn = sqlite3.connect(_uri(path, **params), uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    if writable:
+        conn.execute("pragma query_only = on")
+    return conn
+
+
+def open_store(path: str | os.PathLike[str], *, readonly: bool = False, adopt: bool = False) -> Store:
     """Open (creating if need be) the coach database at ``path``.
 
-    Raises StoreError with one line for a newer, corrupt, read-only or locked file.
+    Raises StoreError with one line for anything but an ordinary file, a
+    newer, corrupt, incomplete, read-only or locked database, or a SQLite
+    database that is not coach's (``adopt=True`` adds coach's tables to it).
+    Opened for writing, every page is read first, so coach never adds to a
+    damaged file; opened ``readonly``, only the schema is checked, and damage
+    further in is reported (in one line) if a read reaches it.
     """
     path = Path(path)
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file")
+    try:
+        mode = path.stat().st_mode  # through symlinks: a link to /dev/null is /dev/null
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open database file ({exc.strerror or exc})") from None
+    # SQLite would write a -journal beside a device, block forever on a FIFO,
+    # and fail vaguely on a folder: only an ordinary file (or none yet) will do.
+    if mode is not None and not stat.S_ISREG(mode):
+        raise StoreError(f"{path}: is {_file_kind(mode)}, not a database file; pass --db with an ordinary file")
     # The permission bits, not just access(): root may write anywhere, but a
     # file its owner marked read-only is not one to write to.
-    if path.exists() and not readonly and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+    if mode is not None and not readonly and (not os.access(path, os.W_OK) or not mode & 0o222):
         raise StoreError(f"{path}: database is read-only; check the file's permissions or pass --db with a writable file")
-    if not path.exists():
+    if mode is None:
         if readonly:
             raise StoreError(f"{path}: no such database")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+    else:
+        _inspect(path, adopt=adopt)
+    try:
+        return _open(path, readonly=readonly, check=mode is not None)
+    except StoreError:
+        if mode is None:
+            _remove_if_empty(path)  # a failed creation (a full disk) leaves no empty database behind
+        raise
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the database file this process just failed to set up, if it
+    still holds no table (another coach may have made it meanwhile)."""
+    try:
+        conn = sqlite3.connect(_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            empty = conn.execute("select count(*) from sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+        if empty:
+            for suffix in ("-wal", "-shm", "-journal"):
+                _sidecar(path, suffix).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+    except (sqlite3.Error, OSError):
+        pass
+
+
+def _open(path: Path, *, readonly: bool, check: bool) -> Store:
+    conn = None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            conn = _connect_for_reading(path)
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         # Reading the schema is the first thing that fails on a corrupt file.
         conn.execute("select count(*) from sqlite_master").fetchone()
+        if not readonly and check:
+            _check_pages(conn, path)  # before the first write, WAL mode included
         db = Database(conn)
         if not readonly and db.journal_mode != "wal":
             db.enable_wal()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
+        if conn is not None:
+            conn.close()  # the last connection to close removes the -wal and -shm it made
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(_describe(path, exc)) from exc
-    store = Store(db, migrate=not readonly)
-    store._name = str(path)
+    try:
+        store = Store(db, migrate=not readonly, name=str(path))
+    except StoreError:
+        conn.close()
+        raise
     return store

@@ -50,8 +50,12 @@ __all__ = [
     "TranscriptError",
     "EXTENSIONS",
     "STDIN",
+    "MAX_TURNS",
+    "MAX_CHARS",
+    "MAX_LINE_BYTES",
     "read_conversations",
     "check_source",
+    "stdin_bytes",
     "is_rep_name",
 ]
 
@@ -66,6 +70,20 @@ EXTENSIONS: dict[str, str] = {
     ".vtt": "vtt",
     ".srt": "srt",
 }
+
+
+#: The most of one conversation coach reads. A conversation is analysed whole
+#: (its history drives follow-ups and checklist runs; its summary covers every
+#: turn), so it is held in memory whole; past these it is refused with one line
+#: as soon as the reader gets there, so a huge file costs neither memory nor
+#: time. A sales call is a few hundred turns, a day-long workshop a few
+#: thousand; the README gives the memory measured at the limit.
+MAX_TURNS = 10_000
+MAX_CHARS = 2_000_000
+#: A longer line is refused before it is read whole: a 100 MB file with no line
+#: break must not be pulled into memory in one piece. Room for MAX_CHARS
+#: characters of 4-byte UTF-8.
+MAX_LINE_BYTES = 4 * MAX_CHARS
 
 
 class TranscriptError(ValueError):
@@ -124,6 +142,15 @@ def check_source(path: str | Path) -> str:
     return fmt
 
 
+def stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes; TranscriptError if the program was started
+    with it closed (``coach ... <&-``), when Python sets ``sys.stdin`` to None."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise TranscriptError(STDIN, None, "standard input is closed")
+    return stream
+
+
 def read_conversations(
     path_or_dash: str | Path, *, rep: str | None = None, stdin: IO[bytes] | None = None
 ) -> Iterator[Conversation]:
@@ -137,7 +164,7 @@ def read_conversations(
     fmt = check_source(path_or_dash)
     label = str(path_or_dash)
     if label == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
+        stream = stdin if stdin is not None else stdin_bytes()
         yield from _read_jsonl(_decoded_lines(stream, STDIN), STDIN, rep)
         return
     try:
@@ -163,7 +190,10 @@ def _decoded_lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str]]:
     """(line number, text without its line ending) for each line of a UTF-8
     stream; raises TranscriptError on undecodable bytes or an empty stream."""
     number = 0
-    for number, raw in enumerate(fh, 1):
+    while raw := fh.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise TranscriptError(label, number, f"line longer than {MAX_LINE_BYTES:,} bytes (is it a transcript?)")
         if number == 1:
             if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise TranscriptError(label, 1, "the file is UTF-16; save it as UTF-8")
@@ -183,16 +213,27 @@ def _decoded_lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str]]:
 # -- JSONL ---------------------------------------------------------------------
 
 
+def _check_size(label: str, line: int, turns: int, chars: int) -> None:
+    """Stop reading a conversation that has grown past MAX_TURNS or MAX_CHARS."""
+    if turns > MAX_TURNS or chars > MAX_CHARS:
+        what = f"{MAX_TURNS:,} turns" if turns > MAX_TURNS else f"{MAX_CHARS:,} characters"
+        raise TranscriptError(
+            label, line, f"conversation too long: more than {what} (coach reads at most {MAX_TURNS:,} turns "
+            f"and {MAX_CHARS:,} characters of one conversation; split it)"
+        )
+
+
 def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Iterator[Conversation]:
     default_name = label
     rep_key = rep.casefold() if rep else None
     current: Conversation | None = None
+    chars = 0
     seen: dict[str, int] = {}  # conversation name -> line where it started
     for number, line in lines:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, parse_int=_json_int)
         except json.JSONDecodeError as e:
             raise TranscriptError(label, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
         except RecursionError:
@@ -201,7 +242,7 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
             raise TranscriptError(label, number, f"expected a JSON object, got {_json_type(obj)}")
 
         name = obj.get("conversation", default_name)
-        if isinstance(name, (int, float)) and not isinstance(name, bool):
+        if isinstance(name, (int, float, _LongInt)) and not isinstance(name, bool):
             name = str(name)
         if not isinstance(name, str):
             raise TranscriptError(label, number, f'"conversation" must be a string, got {_json_type(name)}')
@@ -244,10 +285,34 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
                 )
             seen[name] = number
             current = Conversation(name=name, source=label)
+            chars = 0
+        chars += len(text)
+        _check_size(label, number, len(current.turns) + 1, chars)
         current.add(speaker, clean_text(text), speaker_name, number)
     if current is None:
         raise TranscriptError(label, 1, "empty file")
     yield current
+
+
+class _LongInt:
+    """A JSON integer longer than Python's int() will parse (4,300 digits, a
+    guard against slow conversions), kept as written: JSON allows it, and in a
+    key coach ignores it must not stop the file."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __str__(self) -> str:
+        return self.digits
+
+
+def _json_int(digits: str) -> int | _LongInt:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongInt(digits)
 
 
 def _json_type(value: object) -> str:
@@ -255,7 +320,7 @@ def _json_type(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, _LongInt)):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -355,6 +420,7 @@ class _Builder:
     def __init__(self, label: str) -> None:
         self.label = label
         self.pieces: list[list] = []  # [name, [texts], line]
+        self.chars = 0
 
     def add(self, name: str, text: str, line: int) -> None:
         if self.pieces and self.pieces[-1][0] == name:
@@ -362,12 +428,18 @@ class _Builder:
                 self.pieces[-1][1].append(text)
         else:
             self.pieces.append([name, [text] if text else [], line])
+        self._grew(text, line)
 
     def continue_last(self, text: str, line: int, what: str) -> None:
         if not self.pieces:
             raise TranscriptError(self.label, line, what)
         if text:
             self.pieces[-1][1].append(text)
+        self._grew(text, line)
+
+    def _grew(self, text: str, line: int) -> None:
+        self.chars += len(text)
+        _check_size(self.label, line, len(self.pieces), self.chars)
 
     def build(self, rep: str | None) -> Conversation:
         names = list(dict.fromkeys(p[0] for p in self.pieces))
@@ -426,23 +498,40 @@ def _read_txt(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> 
 
 # -- WebVTT and SubRip ---------------------------------------------------------
 
-_TIMING = re.compile(
-    r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s+-->\s+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}(?:\s.*)?$"
-)
+_STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_STAMP}\s+-->\s+{_STAMP}(?:\s.*)?$")
+
+
+def _timing_problem(m: re.Match[str]) -> str | None:
+    """What is wrong with a cue timing that has the right shape, or None."""
+    stamps = []
+    for at in (1, 5):
+        hours, minutes, seconds, fraction = m.group(at, at + 1, at + 2, at + 3)
+        if int(minutes) > 59 or int(seconds) > 59:
+            return "minutes and seconds go up to 59"
+        stamps.append(((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(fraction.ljust(3, "0")))
+    return "the cue ends before it starts" if stamps[1] < stamps[0] else None
 # Bounded repetitions keep a line of "<v<v<v..." linear rather than quadratic.
 _VOICE = re.compile(r"<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>|<\d[\d:.]{0,20}>|</>")
 _BLOCK_KEYWORDS = ("NOTE", "STYLE", "REGION")
 
 
-def _blocks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+def _blocks(lines: Iterable[tuple[int, str]], label: str) -> Iterator[list[tuple[int, str]]]:
     block: list[tuple[int, str]] = []
+    chars = 0
     for number, line in lines:
         if line.strip():
             block.append((number, line))
+            chars += len(line)
+            # A file with no blank line would otherwise be one block, held whole.
+            if len(block) > MAX_TURNS or chars > MAX_CHARS:
+                raise TranscriptError(label, block[0][0], f"cue too long: more than {MAX_TURNS:,} lines or "
+                                      f"{MAX_CHARS:,} characters without a blank line")
         elif block:
             yield block
             block = []
+            chars = 0
     if block:
         yield block
 
@@ -457,7 +546,7 @@ def _read_cues(lines: Iterable[tuple[int, str]], label: str, rep: str | None, *,
     first = True
     kind = "WebVTT" if vtt else "SubRip"
     example = "00:00:01.000 --> 00:00:04.000" if vtt else "00:00:01,000 --> 00:00:04,000"
-    for block in _blocks(lines):
+    for block in _blocks(lines, label):
         last = block[-1][0]
         if vtt and first:
             number, header = block[0]
@@ -481,8 +570,11 @@ def _read_cues(lines: Iterable[tuple[int, str]], label: str, rep: str | None, *,
         else:
             raise TranscriptError(label, number, f"expected a {kind} cue timing line ('{example}')")
         t_number, timing = block[timing_index]
-        if not _TIMING.match(timing):
+        m = _TIMING.match(timing)
+        if m is None:
             raise TranscriptError(label, t_number, f"bad cue timing {timing.strip()!r} (expected '{example}')")
+        if problem := _timing_problem(m):
+            raise TranscriptError(label, t_number, f"bad cue timing {timing.strip()!r}: {problem}")
         for p_number, payload in block[timing_index + 1 :]:
             if "-->" in payload:
                 raise TranscriptError(label, p_number, "cue text cannot contain '-->' (missing blank line?)")

@@ -43,15 +43,33 @@ def _numbers(text: str) -> dict[str, str]:
     return out
 
 
+#: Pronouns as the other speaker says them: "keeps me up" echoed is "keeps you up".
+_SWAP = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "i've": "you've",
+         "i'd": "you'd", "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
+         "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll"}
+#: Openers a restatement starts with, not part of what it restates.
+_OPENERS = ("so", "okay", "ok", "right", "it", "sounds", "like", "what", "i'm", "hearing", "is", "that", "you're",
+            "saying", "yeah", "yes", "oh")
+
+
 def _echo(rep: list[str], buyer: list[str]) -> float:
-    """Share of the rep's words inside runs of ECHO_RUN+ words copied from the buyer."""
-    if len(rep) < ECHO_RUN or len(buyer) < ECHO_RUN:
+    """Share of the rep's words (after an opener such as "so" or "what I'm
+    hearing is") inside runs of ECHO_RUN+ words copied from the buyer, their
+    pronouns turned round ("keeps me up" -> "keeps you up"); short turns count
+    runs of three."""
+    buyer = [_SWAP.get(w, w) for w in buyer]
+    i = 0
+    while i < len(rep) - 1 and rep[i] in _OPENERS:
+        i += 1
+    rep = rep[i:]
+    run = ECHO_RUN if len(rep) > 6 else 3
+    if len(rep) < run or len(buyer) < run:
         return 0.0
-    grams = {tuple(buyer[i : i + ECHO_RUN]) for i in range(len(buyer) - ECHO_RUN + 1)}
+    grams = {tuple(buyer[j : j + run]) for j in range(len(buyer) - run + 1)}
     covered = [False] * len(rep)
-    for i in range(len(rep) - ECHO_RUN + 1):
-        if tuple(rep[i : i + ECHO_RUN]) in grams:
-            for k in range(i, i + ECHO_RUN):
+    for j in range(len(rep) - run + 1):
+        if tuple(rep[j : j + run]) in grams:
+            for k in range(j, j + run):
                 covered[k] = True
     return sum(covered) / len(rep)
 

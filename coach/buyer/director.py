@@ -92,6 +92,11 @@ CURT_STREAK = 2
 #: Trust at which a buyer may volunteer a related fact after a real reflection.
 VOLUNTEER_TRUST = 60.0
 
+#: Moves whose lines tell the rep something of the buyer's: taking them up is
+#: listening. Reflecting a reaction ("Mm. You were listening.") is not.
+CONTENT_MOVES = frozenset({"opening", "reveal", "volunteer", "elaborate", "hold", "surface", "answer", "object",
+                           "press", "concede", "decline"})
+
 #: Moves that answer the rep's turn: asking the same again is repetition.
 ANSWERED = frozenset({"reveal", "hold", "surface", "elaborate", "answer", "unknown", "confirm", "volunteer", "concede",
                       "repeat", "react", "curt"})
@@ -111,6 +116,8 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "You said that already.",
         "Same question again?",
     ),
+    # their own words handed back
+    "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
 }
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
@@ -158,6 +165,9 @@ class BuyerState:
     presses: int = 0
     #: Turns since a turn-timed objection fell due.
     overdue: int = 0
+    #: Whether the buyer's last line told the rep something of theirs (its
+    #: opening does): taking up a reaction or an acknowledgement is not listening.
+    last_told: bool = True
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,8 @@ class _Turn:
     match: Match
     repeat: bool
     small_talk: bool
+    #: What it took up of what the buyer had just told: 1, 0.5 parroted, 0 (see BuyerMove.took_up).
+    took_up: float
 
     @property
     def topic(self) -> TopicMatch:
@@ -176,8 +188,12 @@ class _Turn:
 
     @property
     def substance(self) -> bool:
-        """Carries something of this buyer: specific words, or their words taken up."""
-        return self.match.specific or self.analysed.uptake.carried
+        """Carries something of this buyer: specific words, or what they told taken up."""
+        return self.match.specific or self.took_up > 0
+
+    @property
+    def parrot(self) -> bool:
+        return 0 < self.took_up < 1
 
 
 class Director:
@@ -209,9 +225,17 @@ class Director:
                          lines=(self.scenario.buyer.opening,), reasons=("the scenario's opening line",))
         return move
 
-    def heard(self, text: str) -> None:
-        """The buyer said ``text`` (the move's content): its words now count as theirs."""
-        self.state.heard |= content_stems(text)
+    def heard(self, text: str, move: BuyerMove | None = None) -> None:
+        """The buyer said ``text`` for ``move``: when it told something (not a
+        reaction or an acknowledgement), its words now count as theirs."""
+        if move is None or self._tells(move):
+            self.state.heard |= content_stems(text)
+
+    @staticmethod
+    def _tells(move: BuyerMove) -> bool:
+        """Whether a move's line tells the rep something of the buyer's."""
+        return move.kind in CONTENT_MOVES and (
+            move.kind != "surface" or (move.topic is not None and move.topic.kind == "discovery"))
 
     def decide(self, analysed: AnalysedTurn) -> BuyerMove:
         """The buyer's move in answer to one analysed rep turn; updates the state."""
@@ -251,7 +275,10 @@ class Director:
             v = np.asarray(a.embedding, dtype=np.float32)
             repeat = any(float(np.dot(v, np.asarray(w, dtype=np.float32))) >= REPEAT_SIM for w in s.said_vectors)
         small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and bool(_SMALL_TALK.match(a.text))
-        return _Turn(analysed=a, labels=labels, match=m, repeat=repeat and bool(norm), small_talk=small)
+        took = 0.0
+        if a.uptake.carried and s.last_told:
+            took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
+        return _Turn(analysed=a, labels=labels, match=m, repeat=repeat and bool(norm), small_talk=small, took_up=took)
 
     def _trust(self, t: _Turn) -> tuple[float, list[str]]:
         """The turn's raw trust change (before speed and cap), and why."""
@@ -275,24 +302,26 @@ class Director:
             s.empty_empathy += 1
         if "mutual_success" in t.labels:
             s.mutual += 1
-        if a.uptake.carried:
-            why.append("took up " + (a.uptake.describe() or "their meaning"))
+        if t.took_up:
+            what = a.uptake.describe() or "their meaning"
+            why.append(f"parroted {what}" if t.parrot else f"took up {what}")
         return raw, why
 
     def _credit(self, label: str, t: _Turn) -> tuple[float, str]:
         """The share of a good label's trust the turn earns, and why not all of it."""
         s = self.state
-        up = t.analysed.uptake
         if t.repeat:
             return 0.0, "said before"
         if label in ("open_question", "curiosity"):
             return (1.0, "") if t.substance else (GENERIC_CREDIT / (1 + s.generic), "generic: nothing of this buyer")
         if label == "follow_up":
-            return (1.0, "") if up.carried else (EMPTY_FOLLOW_UP, "took up nothing they said")
+            if t.parrot:
+                return ECHO_REFLECTION, "parrots their words"
+            return (1.0, "") if t.took_up or t.match.specific else (EMPTY_FOLLOW_UP, "took up nothing they said")
         if label == "reflection":
-            if not up.carried:
+            if not t.took_up:
                 return EMPTY_REFLECTION, "restates nothing they said"
-            return (ECHO_REFLECTION, "parrots their words") if up.echo >= PARROT_ECHO else (1.0, "")
+            return (ECHO_REFLECTION, "parrots their words") if t.parrot else (1.0, "")
         if label == "empathy":
             return (1.0, "") if t.substance else (EMPTY_EMPATHY / (1 + s.empty_empathy), "names nothing of their situation")
         if label == "mutual_success":
@@ -332,29 +361,32 @@ class Director:
             return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
                                   lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
 
-        if topic.kind == "next_step":
+        asks = any(x.form for x in t.analysed.sentences)
+        if topic.kind == "next_step" and asks:
             return self._next_step(t, why)
 
         if asked_badly or s.curt:
             label = next((x for x in BAD_ORDER if x in t.labels), None)
             lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
-            if topic.kind == "discovery" and topic.id not in s.discovered:
+            if topic.kind == "discovery" and topic.id not in s.discovered and any(x.form for x in t.analysed.sentences):
                 d = self._discoveries[topic.id]
                 how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
                 return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
             return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
                                                           reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
 
-        up = t.analysed.uptake
-        asks = any(x.form for x in t.analysed.sentences)
-        if up.carried and not asks and t.labels & {"reflection", "empathy", "follow_up"}:
-            return self._confirm(t, why)  # a statement that took up their words: they agree
-        if topic.kind == "discovery":
+        if t.parrot and not asks:
+            return "react", dict(lines=DEFAULT_LINES["echo"], reasons=[*why, "their own words handed back"])
+        if t.took_up and not asks and t.labels & {"reflection", "empathy", "follow_up"}:
+            return self._confirm(t, why)  # a statement that took up what they told: they agree
+        # Only a turn that asks is about a topic; a statement on it is taken up
+        # (confirmed) or acknowledged, never answered with a fact.
+        if topic.kind == "discovery" and asks:
             return self._discovery(t, self._discoveries[topic.id], why)
-        if topic.kind == "fact":
+        if topic.kind == "fact" and asks:
             f = sc.fact(topic.id)
             return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), reasons=[*why, f"answers the fact '{f.id}'"])
-        if topic.kind == "objection":
+        if topic.kind == "objection" and asks:
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
 
@@ -467,7 +499,7 @@ class Director:
         """A turn handles an objection when it is about it (by meaning, or by
         taking up the buyer's words) and acknowledges or explores it without
         pushing or pitching."""
-        about = (t.topic.kind == "objection" and t.topic.id == o.id) or t.analysed.uptake.carried
+        about = (t.topic.kind == "objection" and t.topic.id == o.id) or t.took_up > 0
         listens = bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
         return about and listens and not t.labels & {"pressure", "pitching", "leading_question"}
 
@@ -486,7 +518,7 @@ class Director:
 
     def _lead(self, t: _Turn) -> tuple[str, ...]:
         """A lead-in for a revealed fact when the turn reflected or empathised with substance."""
-        if self.state.curt or not t.analysed.uptake.carried:
+        if self.state.curt or t.took_up < 1:
             return ()
         for label in LEAD_LABELS:
             if label in t.labels and self.scenario.reactions.lines(label):
@@ -505,11 +537,12 @@ class Director:
             kind=kind, topic=t.topic, revealed=tuple(f.get("revealed", ())), fact=f.get("fact"),
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
             ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
-            reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat,
+            reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
         )
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
+        s.last_told = self._tells(move)
         if move.kind in ANSWERED:
             s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))
             if t.analysed.embedding is not None:

@@ -107,6 +107,10 @@ class BuyerMove:
     #: Whether the rep's turn carried something of this buyer (their words, or
     #: words of their world) rather than a prompt that fits any buyer.
     specific: bool = True
+    #: How much of what the buyer had just told the rep's turn took up: 1 in
+    #: the rep's own words, 0.5 parroted back, 0 nothing (or nothing to take
+    #: up: a reaction, an acknowledgement).
+    took_up: float = 0.0
 
     @property
     def trust_change(self) -> float:
@@ -136,6 +140,7 @@ class BuyerMove:
             "end_reason": self.end_reason,
             "reasons": list(self.reasons),
             "specific": self.specific,
+            "took_up": self.took_up,
         }
 
     @classmethod
@@ -156,6 +161,7 @@ class BuyerMove:
             end_reason=d.get("end_reason"),
             reasons=tuple(d.get("reasons") or ()),
             specific=bool(d.get("specific", True)),
+            took_up=float(d.get("took_up") or 0.0),
         )
 
 

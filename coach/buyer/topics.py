@@ -10,10 +10,10 @@ the turn's asking sentences (the analyser's AnalysedTurn.sentences) against
 each topic's phrase and example questions, with shared content words as a
 tie-breaker, and as the whole test when there is no encoder. Specificity comes
 from the words: a turn is specific when it carries words of this buyer's world
-(the scenario's own text, or what the buyer has said so far) beyond the
-generic vocabulary of coach.analysis.language, when it took up the buyer's
-words, or when its meaning is clearly closer to one topic than to any generic
-prompt.
+(the scenario's own text, or what the buyer has told so far) beyond the
+generic vocabulary of coach.analysis.language, or when its meaning is clearly
+closer to one topic than to any generic prompt. (The director also counts a
+turn that took up what the buyer had just told.)
 
 The thresholds were chosen on the built-in scenarios' examples and the
 relevance probes in benchmarks/ (see bench_buyer.py): they are cosine
@@ -273,7 +273,7 @@ class TopicMatcher:
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None)
         own = specific_stems(joined) & (self.vocabulary | heard)
         best_sim = sims.get(_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
-        specific = bool(own) or analysed.uptake.carried or (
+        specific = bool(own) or (
             topic is not None and sims and best_sim >= SIM_MID and best_sim - generic_sim >= GENERIC_MARGIN
         )
 

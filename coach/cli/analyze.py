@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from coach.cli.output import echo
+
 FORMATS = ("text", "json", "jsonl")
 
 
@@ -79,8 +81,6 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
         _run(files, fmt, rep)
     except TranscriptError as e:
         raise CoachError(str(e)) from None
-    except BrokenPipeError:
-        _quiet_broken_pipe()
 
 
 #: Conversations are analysed together until they hold this many turns: the
@@ -115,7 +115,6 @@ def _chunks(files: tuple[str, ...], rep: str | None):
 
 def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     import json
-    import sys
 
     from coach.analysis.metrics import summarize
     from coach.analysis.report import conversation_document, jsonl_lines, render_text
@@ -123,7 +122,6 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     analyzer = None
     color = fmt == "text" and _use_color()
     documents: list[dict] = []
-    out = sys.stdout
     for chunk in _chunks(files, rep):
         if analyzer is None:  # only once the input has read cleanly
             try:
@@ -144,28 +142,14 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
             at += len(conv.turns)
             summary = summarize(conv.turns, analysed)
             if fmt == "jsonl":
-                out.write(jsonl_lines(conv, analysed, summary))
+                echo(jsonl_lines(conv, analysed, summary), nl=False)
             elif fmt == "json":
                 documents.append(conversation_document(conv, analysed, summary))
             else:
-                click.echo(render_text(conv, analysed, summary, color=color), color=color)
-        out.flush()
+                # render_text escapes the transcript's text before it adds colour.
+                echo(render_text(conv, analysed, summary, color=color), styled=color)
     if fmt == "json":
-        out.write(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2) + "\n")
-        out.flush()
-
-
-def _quiet_broken_pipe() -> None:
-    """`coach analyze big.jsonl | head`: stop quietly when the reader goes away."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    sys.exit(141)
+        echo(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2))
 
 
 COMMANDS = [analyze]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import click
 
+from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
+from coach.cli.output import cell, echo
+
 
 def _store(ctx: click.Context, *, readonly: bool = False):
     from coach.cli import CoachError
@@ -21,22 +24,16 @@ def _store(ctx: click.Context, *, readonly: bool = False):
     if readonly and not path.exists():
         raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
     try:
-        return open_store(path, readonly=readonly)
+        return open_store(path, readonly=readonly, adopt=ctx.obj.get("adopt_db", False))
     except StoreError as exc:
         raise CoachError(str(exc)) from exc
-
-
-def _plain(text: str) -> str:
-    from coach.text import clean_text
-
-    return clean_text(text)
 
 
 @click.command("sessions")
 @click.option("--rep", help="Only this rep's sessions.")
 @click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
 @click.option("--unfinished", is_flag=True, help="Only sessions that never reached a scorecard.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many, newest first.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
@@ -46,25 +43,25 @@ def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
     store = _store(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None, limit=limit)
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("no sessions")
+        echo("no sessions")
         return
-    click.echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
+    echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
     for r in rows:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(r.labels.items()) if k in BAD) or "-"
         score = "-" if r.score is None else f"{r.score:.0f}"
         if not r.finished:
             score = "open"
-        click.echo(
-            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {_plain(r.rep)[:14]:<14}  "
-            f"{_plain(r.scenario_id)[:26]:<26}  {score:>5}  {flags}"
+        echo(
+            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {cell(r.rep)[:14]:<14}  "
+            f"{cell(r.scenario_id)[:26]:<26}  {score:>5}  {flags}"
         )
 
 
 @click.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
 @click.pass_context
 def show(ctx, session_id, as_json):
@@ -81,30 +78,30 @@ def show(ctx, session_id, as_json):
     if as_json:
         from coach.session import record_to_dict
 
-        click.echo(json.dumps(record_to_dict(s), indent=2, ensure_ascii=False))
+        echo(json.dumps(record_to_dict(s), indent=2, ensure_ascii=False))
         return
     score = "unfinished" if not s.finished else f"score {s.score:.0f}" if s.score is not None else "no score"
-    click.echo(f"session {s.id}: {_plain(s.rep)} on {_plain(s.scenario_title)} ({s.started_at[:16]}, {score})")
+    echo(f"session {s.id}: {cell(s.rep)} on {cell(s.scenario_title)} ({s.started_at[:16]}, {score})")
     for t in s.turns:
         who = "REP  " if t.speaker == "rep" else "BUYER"
-        click.echo(f"\n[{t.number}] {who} {_plain(t.text)}")
+        echo(f"\n[{t.number}] {who} {t.text}")
         a = t.analysed
         if a is not None and a.labels:
-            click.echo("      labels: " + ", ".join(human(label) for label in a.labels))
+            echo("      labels: " + ", ".join(human(label) for label in a.labels))
         for ev in a.evidence if a else ():
-            click.echo(f"      {human(ev.label)}: \"{_plain(ev.quote)}\" ({_plain(ev.why)})")
+            echo(f"      {human(ev.label)}: \"{ev.quote}\" ({ev.why})")
         for tip in a.tips if a else ():
-            click.echo(f"      tip: {_plain(tip)}")
+            echo(f"      tip: {tip}")
         for c in t.comments:
-            click.echo(f"      comment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
+            echo(f"      comment by {cell(c.author)} ({c.created_at[:16]}): {c.text}")
     for c in s.session_comments:
-        click.echo(f"\ncomment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
+        echo(f"\ncomment by {cell(c.author)} ({c.created_at[:16]}): {c.text}")
 
 
 @click.command("comment")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=int, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
+@click.option("--turn", "turn_idx", type=TURN_NUMBER, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def comment(ctx, session_id, text, turn_idx, author):
@@ -127,21 +124,21 @@ def comment(ctx, session_id, text, turn_idx, author):
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
-    click.echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+    echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
 
 
 @click.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many turns.")
+@click.option("--limit", type=LIMIT, default=20, show_default=True, help="At most this many turns.")
 @click.pass_context
 def search(ctx, query, limit):
     """Full-text search across all stored transcripts."""
     store = _store(ctx, readonly=True)
     hits = store.search(query, limit=limit)
     if not hits:
-        click.echo("no matches")
+        echo("no matches")
     for h in hits:
-        click.echo(f"session {h.session_id} turn {h.number} ({_plain(h.rep)}, {h.speaker}): {_plain(h.snippet)}")
+        echo(f"session {h.session_id} turn {h.number} ({cell(h.rep)}, {h.speaker}): {cell(h.snippet)}")
 
 
 COMMANDS = [sessions, show, comment, search]

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from coach.cli import load_voice, voice_options
+from coach.cli.output import cell, echo
 from coach.cli.scenario import scenario_group
 
 
@@ -52,29 +53,32 @@ def _resolve_scenario(name: str):
 
 def _read_script(script: str) -> list[str]:
     """Rep lines from FILE ('-' for stdin): one per line; blank lines and # comments skipped."""
-    import sys
+    from coach.analysis.readers import STDIN, TranscriptError, stdin_bytes
 
-    if script == "-":
-        text = sys.stdin.read()
-        name = "<stdin>"
-    else:
-        name = script
-        p = Path(script)
-        if p.is_dir():
-            raise _error(f"{name}: is a directory, not a script file")
-        try:
+    name = STDIN if script == "-" else script
+    try:
+        if script == "-":
+            data = stdin_bytes().read()
+        else:
+            p = Path(script)
+            if p.is_dir():
+                raise _error(f"{name}: is a directory, not a script file")
             data = p.read_bytes()
-        except FileNotFoundError:
-            raise _error(f"{name}: no such file") from None
-        except OSError as exc:
-            raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
-        if b"\x00" in data:
-            raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise _error(f"{name}:{line}: not UTF-8 text") from None
+    except TranscriptError as exc:
+        raise _error(str(exc)) from None
+    except FileNotFoundError:
+        raise _error(f"{name}: no such file") from None
+    except OSError as exc:
+        raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
+    # Standard input is checked as a file is (it used to be read as text in
+    # the locale's encoding, so undecodable bytes slipped through).
+    if b"\x00" in data:
+        raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _error(f"{name}:{line}: not UTF-8 text") from None
     lines = [x.strip() for x in text.splitlines()]
     lines = [x for x in lines if x and not x.startswith("#")]
     if not lines:
@@ -88,33 +92,34 @@ def _print_transcript(result, explain: bool = False) -> None:
     session = result.session
     sc = session.scenario
     b = sc.buyer
-    click.echo(f"{sc.title}  ({sc.id}, {sc.difficulty})")
-    click.echo(f"{b.name}, {b.role}, {b.company}; trust starts at {b.trust.start:g}")
-    click.echo("")
-    click.echo(f"{b.name}: {session.opening.text}")
+    name = cell(b.name)
+    echo(f"{cell(sc.title)}  ({sc.id}, {sc.difficulty})")
+    echo(f"{name}, {cell(b.role)}, {cell(b.company)}; trust starts at {b.trust.start:g}")
+    echo("")
+    echo(f"{name}: {session.opening.text}")
     for e in result.exchanges:
-        click.echo("")
-        click.echo(f"Rep [{e.index + 1}]: {e.rep_text}")
+        echo("")
+        echo(f"Rep [{e.index + 1}]: {e.rep_text}")
         labels = ", ".join(human(x) for x in e.analysed.labels) or "(no labels)"
-        click.echo(f"    labels: {labels}")
+        echo(f"    labels: {labels}")
         for tip in e.analysed.tips[:1]:
-            click.echo(f"    tip: {tip}")
+            echo(f"    tip: {tip}")
         if explain:
             for line in explain_move(e):
-                click.echo(f"    {line}")
-        click.echo(f"{b.name}: {e.buyer.text}")
+                echo(f"    {line}")
+        echo(f"{name}: {e.buyer.text}")
         if e.buyer.voice != "rule":
-            click.echo(f"    voice: {e.buyer.voice}")
+            echo(f"    voice: {cell(e.buyer.voice)}")
         change = e.trust_after - e.trust_before
         line = f"    trust {e.trust_before:.0f} -> {e.trust_after:.0f} ({change:+.0f})"
         if e.revealed:
             line += "; discovered: " + ", ".join(e.revealed)
         elif e.buyer.kind == "hold" and e.buyer.asked_about:
             line += f"; held back: {e.buyer.asked_about[0]}"
-        click.echo(line)
+        echo(line)
     if result.unplayed:
-        click.echo("")
-        click.echo(f"({result.unplayed} script lines not played: the session had ended)")
+        echo("")
+        echo(f"({result.unplayed} script lines not played: the session had ended)")
     _print_scorecard(result.scorecard)
 
 
@@ -138,19 +143,19 @@ def explain_move(e) -> list[str]:
 def _print_scorecard(card) -> None:
     from coach.scoring import end_sentence
 
-    click.echo("")
-    click.echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    echo("")
+    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
     for p in card.parts:
-        click.echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
+        echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
         if p.best:
-            click.echo(f"    best  (turn {p.best.rep_turn}): \"{p.best.quote}\" - {p.best.why}")
+            echo(f"    best  (turn {p.best.rep_turn}): \"{p.best.quote}\" - {p.best.why}")
         if p.worst:
-            click.echo(f"    worst (turn {p.worst.rep_turn}): \"{p.worst.quote}\" - {p.worst.why}")
-        click.echo(f"    try next: {p.advice}")
+            echo(f"    worst (turn {p.worst.rep_turn}): \"{p.worst.quote}\" - {p.worst.why}")
+        echo(f"    try next: {p.advice}")
     found = ", ".join(card.discovered) or "none"
     missed = ", ".join(f"{i} ({card.topics[i]})" for i in card.missed) or "none"
-    click.echo(f"  Discovered: {found}")
-    click.echo(f"  Missed: {missed}")
+    echo(f"  Discovered: {found}")
+    echo(f"  Missed: {missed}")
 
 
 @click.command()
@@ -191,7 +196,7 @@ def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool, voi
 
     result = run_script(sc, _load_analyzer(), lines, seed=seed, voice=voice)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_transcript(result, explain=explain)
 
@@ -223,13 +228,13 @@ def test(files: tuple[Path, ...], verbose: bool, voice_url: str | None, voice_mo
         except ScenarioError as exc:
             broken += 1
             for line in exc.messages:
-                click.echo(line, err=True)
+                echo(line, err=True)
     analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
     passed = failed = 0
     for full, sc in scenarios:
         path = _shown(full)
         if not sc.tests:
-            click.echo(f"{path}: no tests")
+            echo(f"{path}: no tests")
             continue
         for t in sc.tests:
             result = run_script(sc, analyzer, t.script, seed=t.seed, voice=voice)
@@ -241,16 +246,16 @@ def test(files: tuple[Path, ...], verbose: bool, voice_url: str | None, voice_mo
             )
             if problems:
                 failed += 1
-                click.echo(f"FAIL {path}: {t.name}: {'; '.join(problems)} ({facts})")
+                echo(f"FAIL {path}: {cell(t.name)}: {'; '.join(problems)} ({facts})")
                 _print_transcript(result, explain=True)
-                click.echo("")
+                echo("")
             else:
                 passed += 1
-                click.echo(f"PASS {path}: {t.name} ({facts})")
+                echo(f"PASS {path}: {cell(t.name)} ({facts})")
                 if verbose:
                     _print_transcript(result, explain=True)
-                    click.echo("")
-    click.echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
+                    echo("")
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
     if broken:
         raise SystemExit(2)
     if failed:

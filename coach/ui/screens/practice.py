@@ -260,7 +260,7 @@ class PracticeScreen(Screen[None]):
         try:
             from coach.engine import PracticeSession
 
-            voice = getattr(self.app, "voice", None)
+            voice = self.app.voice
             if self.resume is not None:
                 session = PracticeSession.resume(self.resume, None, store=self.app.store, voice=voice)
             else:
