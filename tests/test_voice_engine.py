@@ -135,3 +135,33 @@ def test_scenario_test_plays_its_scripts_through_the_voice_and_still_passes(tmp_
     summary = [line for line in voiced.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
     assert summary == [line for line in rule.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
     assert f"voice: rule (fallback: cannot reach {url})" in voiced.stdout
+
+
+# -- the app ----------------------------------------------------------------------
+
+
+async def test_the_app_says_the_rule_line_and_warns_once_when_the_voice_fails():
+    from test_ui_support import GOOD_TURNS, memory_store, open_scenario, say, settle, shared_analyzer
+
+    from coach.ui.app import make_app
+    from coach.ui.screens.practice import BuyerLine
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    voice = LLMVoice(VoiceSettings(url=url, model="m", timeout=2, reply_timeout=5))
+    app = make_app(store=memory_store(), rep="alex", seed=0, cursor_blink=False, analyzer=shared_analyzer(),
+                   voice=voice)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        for turn in GOOD_TURNS[:2]:
+            await say(pilot, turn)
+            await settle(pilot)
+        screen = app.screen
+        exchanges = screen.session.exchanges
+        assert [e.buyer.voice for e in exchanges] == [f"rule (fallback: cannot reach {url})"] * 2
+        shown = [line.text for line in screen.query(BuyerLine)]
+        assert shown[1:] == [e.buyer.text for e in exchanges]  # after the opening: the rule lines
+        warnings = [n.message for n in app._notifications if "voice failed" in n.message]
+        assert warnings == [f"The buyer's voice failed (cannot reach {url}); using the scenario's own lines."]
