@@ -524,9 +524,8 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     # monologue marks, however short their turns.
     building_share = _clamp((follow_rate + reflect_ratio) / QUIET_NEEDS_BUILDING)
     quiet = max(QUIET_FLOOR, building_share)
-    parts["share"] *= quiet
-    parts["monologue"] *= quiet
-    score = sum(LISTENING_WEIGHTS[k] * v for k, v in parts.items())
+    talked_little = parts["share"]
+    score = sum(LISTENING_WEIGHTS[k] * v * (quiet if k in ("share", "monologue") else 1.0) for k, v in parts.items())
 
     def turn_value(e: ExchangeLike) -> float:
         labels = set(e.analysed.labels)
@@ -564,7 +563,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
             why = "the turn that built least on what they said"
         worst = _ref(ex, w, why)
     share_pct = round(100 * m["rep_share"])
-    if parts["share"] < 0.6:
+    if talked_little < 0.6:
         advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
     elif parts["follow"] < 0.6:
         advice = "Build on their last answer: take up their own words and ask about them before you change topic."

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# The suite writes nothing into the checkout: Hypothesis keeps its caches in a
+# temporary folder and no example database (a failing example is printed).
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="coach-hypothesis-"))
+settings.register_profile("coach", database=None)
+settings.load_profile("coach")
 
 
 @pytest.fixture(autouse=True)
