@@ -376,7 +376,7 @@ class PracticeSession:
         even if the store refuses the reply now: it is kept and written before
         the next turn (save_error says why)."""
         speech.finish()
-        reply = BuyerTurn(text=speech.text, move=decision.move, voice=speech.voice_name)
+        reply = BuyerTurn(text=speech.text, move=decision.move, voice=speech.voice_name, rule_line=decision.rule_line)
         self.transcript.append(("buyer", reply.text))
         if self.store is not None and self._writing:
             self._unsaved.append(reply)

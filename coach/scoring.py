@@ -490,7 +490,9 @@ def conversation_summary(opening: str | None, ex: Sequence[ExchangeLike]) -> dic
     turns: list[Turn] = [Turn("buyer", opening)] if opening else []
     analysed: list[AnalysedTurn | None] = [None] if opening else []
     for e in ex:
-        turns += [Turn("rep", e.rep_text), Turn("buyer", e.buyer.text)]
+        # The move's content as the rule voice says it: a score cannot depend
+        # on how long-winded the voice that phrased the move was.
+        turns += [Turn("rep", e.rep_text), Turn("buyer", e.buyer.canonical)]
         analysed += [e.analysed, None]
     return summarize(turns, analysed)
 

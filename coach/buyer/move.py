@@ -178,6 +178,14 @@ class BuyerTurn:
     move: BuyerMove
     #: "rule", "llm:MODEL", or "rule (fallback: REASON)".
     voice: str = "rule"
+    #: The rule voice's line for the move: what the analyser read as the
+    #: buyer's turn, and what the talk share counts, whichever voice spoke.
+    rule_line: str = ""
+
+    @property
+    def canonical(self) -> str:
+        """The move's content as the rule voice says it (the text itself when no other voice spoke)."""
+        return self.rule_line or self.text
 
     # Shorthands the engine, scoring and the UI read.
     @property
