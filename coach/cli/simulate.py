@@ -116,7 +116,7 @@ def _print_transcript(result, explain: bool = False) -> None:
     if result.unplayed:
         echo("")
         echo(f"({result.unplayed} script lines not played: the session had ended)")
-    _print_scorecard(result.scorecard)
+    _print_scorecard(result.scorecard, b.name)
 
 
 def explain_move(e) -> list[str]:
@@ -136,11 +136,11 @@ def explain_move(e) -> list[str]:
     return lines
 
 
-def _print_scorecard(card) -> None:
+def _print_scorecard(card, buyer: str = "the buyer") -> None:
     from coach.scoring import end_sentence
 
     echo("")
-    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason, buyer)}; final trust {card.final_trust:.0f}; hints {card.hints})")
     for p in card.parts:
         echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
         if p.best:
