@@ -510,7 +510,7 @@ def test_warnings_point_at_weak_spots():
     from coach.scenario import scenario_warnings
 
     path = VALID / "minimal.yaml"
-    labels = ", ".join(LABELS)
+    labels = ", ".join(x for x in LABELS if x not in ("closed_question", "curiosity"))
     assert scenario_warnings(load_scenario(path)) == [
         f"{path}:2:1: tests: warning: no tests: add a consultative and a pushy script under tests:",
         f"{path}:18:5: discoveries[0].examples: warning: only one example: add 2-3 phrasings so paraphrases are recognised",
@@ -518,6 +518,22 @@ def test_warnings_point_at_weak_spots():
         f"{path}:22:3: reactions.fallback: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
         f"{path}:23:3: reactions.curt: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
     ]
+
+
+def test_no_warning_for_reaction_keys_the_rule_buyer_never_says():
+    """closed_question and curiosity lines are never said by the rule buyer
+    (a closed question is answered by its topic; curiosity earns trust), so
+    --strict must not ask for them, nor for a second variant of them."""
+    from coach.scenario import lint
+
+    text = (VALID / "small.yaml").read_text()
+    said = [x for x in LABELS if x not in ("closed_question", "curiosity")] + ["fallback", "curt", "walkout"]
+    reactions = "reactions:\n" + "".join(f'  {x}: ["{x} one.", "{x} two."]\n' for x in said)
+    reactions += '  curiosity: ["Only one."]\n'
+    start = text.index("reactions:\n")
+    end = text.index("\n", text.index("  walkout:", start)) + 1
+    found = [loc for loc, _ in lint(load_scenario_text(text[:start] + reactions + text[end:], "t.yaml"))]
+    assert not [loc for loc in found if loc[0] == "reactions"], found
 
 
 def test_warnings_for_short_sessions_and_tests_that_cannot_fail():

@@ -9,7 +9,7 @@ from typing import Any
 
 from coach.labels import LABELS
 from coach.text import escape_controls
-from coach.scenario.models import Scenario
+from coach.scenario.models import UNSAID_REACTIONS, Scenario
 
 Loc = tuple[Any, ...]
 
@@ -139,12 +139,13 @@ def _test_checks(s: Scenario, first_index: dict[str, int], unknown) -> list[tupl
 def lint(s: Scenario) -> list[tuple[Loc, str]]:
     """Things that are valid but make a weaker role-play: (location, message) pairs."""
     out: list[tuple[Loc, str]] = []
-    empty = [key for key in LABELS if not s.reactions.lines(key)]
+    said = [key for key in LABELS if key not in UNSAID_REACTIONS]  # no point asking for lines never said
+    empty = [key for key in said if not s.reactions.lines(key)]
     if empty:
         out.append(
             (("reactions",), f"no lines for {', '.join(empty)}: the buyer answers {'these' if len(empty) > 1 else 'it'} with fallback lines")
         )
-    for key in LABELS:
+    for key in said:
         if len(s.reactions.lines(key)) == 1:
             out.append((("reactions", key), "only one line: add a variant, or the buyer falls back after using it once"))
     for key in ("fallback", "curt"):  # walkout is said once: one line is enough
