@@ -447,6 +447,24 @@ def test_odd_values_get_specific_messages(old, new, expected):
     assert info.value.messages[-1] == expected
 
 
+def test_format_2_in_a_version_1_file_names_what_came_in_format_2():
+    """A conditional line is a format-2 form of a line, not a format-2 field:
+    the message must not claim `reveal` itself is new."""
+    text = (VALID / "small.yaml").read_text()
+    old = 'reveal: ["Knowing two days ahead when the big orders land."]'
+    new = 'reveal: ["Two days ahead.", {say: "Like I said, head office.", if_revealed: [bad-history]}]'
+    assert old in text
+    text = text.replace(old, new).replace("reactions:\n", "facts: []\nreactions:\n  unknown: [\"No idea.\"]\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "t.yaml")
+    assert info.value.messages == [
+        "t.yaml:33:33: discoveries[1].reveal[1]: a line as {say, if_revealed} came in format 2: "
+        "set `version: 2` at the top of the file to use it",
+        "t.yaml:40:12: reactions.unknown: 'unknown' came in format 2: set `version: 2` at the top of the file to use it",
+    ]
+    assert load_scenario_text(text.replace("version: 1", "version: 2"), "t.yaml").version == 2
+
+
 # -- property: any input gives a Scenario or a ScenarioError, never a traceback
 
 

@@ -180,20 +180,21 @@ FORMAT2_FIELDS = (
 def _format2_checks(s: Scenario, known_ids: dict[str, int], unknown) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if s.version == 1:
-        used: list[Loc] = []
+        used: list[tuple[Loc, str]] = []  # (where, what came in format 2)
         for loc in FORMAT2_FIELDS:
             obj: Any = s
             for part in loc:
                 obj = getattr(obj, part, None) if obj is not None else None
             if obj:
-                used.append(loc)
+                used.append((loc, f"'{loc[-1]}'"))
         for i, d in enumerate(s.discoveries):
-            used += [("discoveries", i, f) for f in ("surface", "more") if getattr(d, f)]
+            used += [(("discoveries", i, f), f"'{f}'") for f in ("surface", "more") if getattr(d, f)]
             for f in ("reveal", "guarded"):
-                used += [("discoveries", i, f, j) for j, line in enumerate(getattr(d, f)) if line.if_revealed]
-        for loc in used:
-            problems.append((loc, f"'{loc[-1] if isinstance(loc[-1], str) else loc[-2]}' came in format 2: "
-                                  "set `version: 2` at the top of the file to use it"))
+                # The field is format 1; the conditional form of a line is what is new.
+                used += [(("discoveries", i, f, j), "a line as {say, if_revealed}")
+                         for j, line in enumerate(getattr(d, f)) if line.if_revealed]
+        for loc, what in used:
+            problems.append((loc, f"{what} came in format 2: set `version: 2` at the top of the file to use it"))
     for kind, items in (("facts", s.facts), ("objections", s.objections)):
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
