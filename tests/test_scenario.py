@@ -49,9 +49,9 @@ EXPECTED = {
         "63:31: tests[0].expect.revealed[1]: unknown discovery id 'budget' (known: bad-history, real-need)"
     ],
     "empty-line": ["41:21: reactions.fallback[1]: empty line: write what is said, or remove the entry"],
-    "trust-out-of-range": ["19:12: buyer.trust.start: must be less than or equal to 100 (got 130)"],
-    "speed-out-of-range": ["20:12: buyer.trust.speed: must be less than or equal to 3 (got 5)"],
-    "negative-weight": ["37:13: discoveries[1].weight: must be greater than or equal to 0 (got -1)"],
+    "trust-out-of-range": ["19:12: buyer.trust.start: expected a number 0-100, got 130"],
+    "speed-out-of-range": ["20:12: buyer.trust.speed: expected a number 0.1-3, got 5"],
+    "negative-weight": ["37:13: discoveries[1].weight: expected a number 0-100, got -1"],
     "cycle": [
         "37:15: discoveries[1].requires.after[0]: cycle in requires.after: bad-history -> real-need -> bad-history"
     ],
@@ -423,9 +423,6 @@ def test_template_teaches_every_section():
          + ", ".join([*LABELS, *EXTRA_REACTIONS]) + ")"),
         ("id: small", "id: 3", "t.yaml:3:5: id: must be text, but YAML reads 3 as a number: put it in quotes"),
         ("  tone: blunt", "  tone:", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
-        ("max_turns: 12", "max_turns: 12.5",
-         "t.yaml:47:14: ending.max_turns: must be a valid integer, got a number with a fractional part"),
-        ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: must be less than or equal to 100 (got nan)"),
         ('    guarded: ["Fewer meetings."]', "    guarded:\n      - Fewer meetings: fewer problems.",
          "t.yaml:35:9: discoveries[1].guarded[0]: must be text, but YAML read a 'key: value' pair: "
          "put the line in quotes (it contains ': ')"),
@@ -463,6 +460,79 @@ def test_format_2_in_a_version_1_file_names_what_came_in_format_2():
         "t.yaml:40:12: reactions.unknown: 'unknown' came in format 2: set `version: 2` at the top of the file to use it",
     ]
     assert load_scenario_text(text.replace("version: 1", "version: 2"), "t.yaml").version == 2
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("start: 30", 'start: "thirty"', "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got 'thirty'"),
+        ("start: 30", "start: 130", "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got 130"),
+        ("start: 30", "start:", "t.yaml:19:11: buyer.trust.start: expected a number 0-100, but it is empty"),
+        ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got .nan"),
+        ("speed: 1.0", "speed: fast", "t.yaml:20:12: buyer.trust.speed: expected a number 0.1-3, got 'fast'"),
+        ("speed: 1.0", "speed: 1,5",
+         "t.yaml:20:12: buyer.trust.speed: expected a number 0.1-3, got '1,5': write decimals with a point (1.5)"),
+        ("max_turns: 12", "max_turns: 12.5", "t.yaml:47:14: ending.max_turns: expected a whole number 1-200, got 12.5"),
+        ("max_turns: 12", "max_turns: 0", "t.yaml:47:14: ending.max_turns: expected a whole number 1-200, got 0"),
+        ("pitching: -10", "pitching: -100", "t.yaml:45:13: trust.pitching: expected a number -50 to 50, got -100"),
+        ("      trust: {min: 30}", "      trust: {min: 30}\n    seed: abc",
+         "t.yaml:65:11: tests[0].seed: expected a whole number, got 'abc'"),
+    ],
+)
+def test_number_fields_say_what_they_expect_and_what_they_got(old, new, expected):
+    text = (VALID / "small.yaml").read_text()
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert info.value.messages == [expected]
+
+
+def _number_fields(model, loc=()):
+    """The location of every number field in the format, list items as [0]."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    from coach.scenario.loader import _unwrap
+
+    for name, field in model.model_fields.items():
+        tp = _unwrap(field.annotation)
+        if get_origin(tp) is list:
+            inner = _unwrap(get_args(tp)[0])
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield from _number_fields(inner, (*loc, name, 0))
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
+            yield from _number_fields(tp, (*loc, name))
+        elif tp in (int, float):
+            yield (*loc, name)
+
+
+NUMBER_FIELDS = list(_number_fields(Scenario))
+
+
+def test_the_format_has_the_number_fields_this_test_expects():
+    assert len(NUMBER_FIELDS) >= 30 and ("objections", 0, "turn") in NUMBER_FIELDS
+
+
+@pytest.mark.parametrize("loc", NUMBER_FIELDS, ids=lambda loc: ".".join(map(str, loc)))
+def test_every_number_field_given_text_says_what_it_expects(loc):
+    import yaml
+
+    from coach.scenario.checks import dotted
+
+    path = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
+    data = yaml.safe_load(path.read_text())
+    node = data
+    for part in loc[:-1]:
+        if not isinstance(part, int) and node.get(part) is None:
+            node[part] = {}  # an optional section the file leaves out
+        node = node[part]
+    node[loc[-1]] = "thirty"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(yaml.safe_dump(data, sort_keys=False), "t.yaml")
+    [message] = [m for m in info.value.messages if f" {dotted(loc)}: " in m]
+    assert re.fullmatch(rf"t\.yaml:\d+:\d+: {re.escape(dotted(loc))}: expected a (whole )?number"
+                        r"( -?[\d.]+(-| to )-?[\d.]+)?, got 'thirty'", message), message
 
 
 # -- property: any input gives a Scenario or a ScenarioError, never a traceback

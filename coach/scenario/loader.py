@@ -4,6 +4,7 @@ key and value, limits against hostile input, and pydantic's errors turned into
 
 from __future__ import annotations
 
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,42 @@ def _position(parsed: _Parsed, loc: Loc, *, key: bool = False) -> tuple[int, int
 
 _YAML_TYPES = {bool: "true/false", int: "a number", float: "a number"}
 
+#: pydantic error types that mean "not an acceptable number" on a number field.
+_NUMBER_ERRORS = frozenset({
+    "float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "finite_number",
+    "greater_than_equal", "less_than_equal", "greater_than", "less_than",
+})
+
+
+def _expected_number(loc: Loc) -> str | None:
+    """What a number field takes, from its type and bounds ("a number 0-100",
+    "a whole number 1-200"), or None if loc is not a number field."""
+    model = _model_at(loc[:-1]) if loc else None
+    field = model.model_fields.get(loc[-1]) if model is not None and isinstance(loc[-1], str) else None
+    if field is None or _unwrap(field.annotation) not in (int, float):
+        return None
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    kind = "a whole number" if _unwrap(field.annotation) is int else "a number"
+    if low is not None and high is not None:
+        return f"{kind} {low:g}{' to ' if low < 0 else '-'}{high:g}"
+    if low is not None:
+        return f"{kind}, at least {low:g}"
+    if high is not None:
+        return f"{kind}, at most {high:g}"
+    return kind
+
+
+def _number_message(expected: str, value: Any, written: str | None) -> str:
+    if value is None:
+        return f"expected {expected}, but it is empty"
+    if not isinstance(value, str):
+        return f"expected {expected}, got {written if written is not None else _describe(value)}"
+    message = f"expected {expected}, got {_describe(value)}"
+    if re.fullmatch(r"-?\d+,\d+", value.strip()):
+        message += f": write decimals with a point ({value.strip().replace(',', '.')})"
+    return message
+
 
 def _describe(value: Any) -> str:
     text = repr(value)
@@ -280,6 +317,9 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         allowed = list(model.model_fields) if model else []
         return loc, f"unknown field '{name}'{_suggest(name, allowed)}", True
     written = parsed.scalar_text.get(loc)
+    expected = _expected_number(loc) if typ in _NUMBER_ERRORS else None
+    if expected is not None:
+        return loc, _number_message(expected, value, written), False
     if typ == "string_type" and type(value) in _YAML_TYPES:
         shown = written if written is not None else _describe(value)
         return loc, f"must be text, but YAML reads {shown} as {_YAML_TYPES[type(value)]}: put it in quotes", False
