@@ -56,7 +56,8 @@ EXPECTED = {
         "37:15: discoveries[1].requires.after[0]: cycle in requires.after: bad-history -> real-need -> bad-history"
     ],
     "syntax-error": [
-        "7:6: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence at line 6)"
+        "6:7: YAML syntax error: the '[' opened here is not closed on this line, so YAML reads the lines below as "
+        "part of it: end it with ']' on this line"
     ],
     "unsupported-version": ["2:10: version: unsupported version 3: this coach reads version 1 or 2"],
     "unquoted-bool": ["16:9: buyer.tone: must be text, but YAML reads no as true/false: put it in quotes"],
@@ -224,7 +225,7 @@ def test_control_character_is_refused():
 
 def test_python_tags_are_not_constructed():
     err = _timed(lambda: load_scenario_text('a: !!python/object/apply:os.system ["true"]\n', "evil.yaml"))
-    assert err.messages[0].startswith("evil.yaml:1:4: YAML syntax error: could not determine a constructor")
+    assert err.messages[0].startswith("evil.yaml:1:4: YAML syntax error: a value that starts with '!' is a YAML tag")
 
 
 def test_missing_file_and_directory(tmp_path):
@@ -340,7 +341,7 @@ def test_discover_lists_builtin_and_user_scenarios(tmp_path, monkeypatch):
     assert (mine.id, mine.title, mine.difficulty, mine.tags, mine.buyer, mine.source, mine.error) == (
         "small", "Small but complete", "medium", ["test"], "Kim Park", "user", None,
     )
-    assert by_path["broken.yml"].error.startswith(f"{user / 'broken.yml'}:3:1: YAML syntax error")
+    assert by_path["broken.yml"].error.startswith(f"{user / 'broken.yml'}:2:5: YAML syntax error")
     assert "notes.txt" not in by_path
     assert "already used by" in by_path["zz-dup.yaml"].error
     assert json.loads(json.dumps([r.to_dict() for r in refs]))
@@ -426,14 +427,13 @@ def test_template_teaches_every_section():
         ('    guarded: ["Fewer meetings."]', "    guarded:\n      - Fewer meetings: fewer problems.",
          "t.yaml:35:9: discoveries[1].guarded[0]: must be text, but YAML read a 'key: value' pair: "
          "put the line in quotes (it contains ': ')"),
-        ("  tone: blunt", "\ttone: blunt",
-         "t.yaml:16:1: YAML syntax error: found character '\\t' that cannot start any token; "
-         "indent with spaces, not tabs"),
-        ("  tone: blunt", "  tone: blunt: really",
-         "t.yaml:16:14: YAML syntax error: mapping values are not allowed here; "
-         "a line containing ': ' needs quotes around it"),
         ("discoveries:\n", "discoveries:\n  - 5\n",
          "t.yaml:22:5: discoveries[0]: must be a mapping of fields (key: value lines), not 5"),
+        ("  role: Warehouse Manager", "  role:\n    - Warehouse Manager",
+         "t.yaml:14:5: buyer.role: must be text, not a list (['Warehouse Manager'])"),
+        ("  trust:\n    start: 30\n    speed: 1.0", "  trust:",
+         "t.yaml:18:9: buyer.trust: must be a mapping of fields (key: value lines), but it is empty: "
+         "indent its fields under it"),
     ],
 )
 def test_odd_values_get_specific_messages(old, new, expected):
@@ -533,6 +533,121 @@ def test_every_number_field_given_text_says_what_it_expects(loc):
     [message] = [m for m in info.value.messages if f" {dotted(loc)}: " in m]
     assert re.fullmatch(rf"t\.yaml:\d+:\d+: {re.escape(dotted(loc))}: expected a (whole )?number"
                         r"( -?[\d.]+(-| to )-?[\d.]+)?, got 'thirty'", message), message
+
+
+# -- YAML mistakes in plain words ---------------------------------------------
+
+_OPENING = """  opening: "I've got ten minutes before the trucks come in.\""""
+
+LAYOUT_MISTAKES = {
+    "field indented less than its siblings": (
+        "  role: Warehouse Manager", " role: Warehouse Manager",
+        "13:2: YAML syntax error: 'role' is indented 1 space, which lines up with nothing above it ('name' on "
+        "line 12 has 2, 'buyer' on line 11 has 0): the fields of one mapping must start in the same column"),
+    "nested field indented more than the next": (
+        "      open_question: true", "        open_question: true",
+        "29:7: YAML syntax error: 'min_trust' is indented 6 spaces, which lines up with nothing above it "
+        "('open_question' on line 28 has 8, 'requires' on line 27 has 4): the fields of one mapping must start "
+        "in the same column"),
+    "field indented under one that has a value": (
+        "  role: Warehouse Manager", "    role: Warehouse Manager",
+        "13:5: YAML syntax error: 'role' is indented more than 'name' on line 12, which already has a value, so "
+        "YAML reads this line as more of that value: line it up with 'name' (2 spaces in), or, if it belongs "
+        "under it, take the value off line 12"),
+    "field of a list item lined up with its dash": (
+        "    topic: what would actually help the warehouse", "  topic: what would actually help the warehouse",
+        "31:3: YAML syntax error: 'topic' lines up with the '- ' of the list item on line 30, so it is outside "
+        "that item: indent it 4 spaces to line up with 'id', or, if line 30 is not meant to be a list item, "
+        "remove its '- '"),
+    "list item among fields": (
+        "  role: Warehouse Manager", "  - role: Warehouse Manager",
+        "13:3: YAML syntax error: a list item ('- ') among fields: 'name' on line 12 is a field at the same "
+        "indentation; remove the '- ', or put the list under a field that ends with ':'"),
+    "list item swallowed into the text above": (
+        '    examples: ["What would make your week easier?"]',
+        "    examples:\n    - What would make your week easier?\n      - What would help most on a Monday?",
+        "34:7: discoveries[1].examples[0]: YAML reads this '- ' line as more of the text that begins on line 33, "
+        "not as a list item: start every '- ' of a list in the same column, under a field with nothing after "
+        "its ':'"),
+    "list item without its dash": (
+        '    script:\n      - "What happened the last time you did forecasts?"',
+        "    script:\n      - What happened the last time?\n      So what went wrong?",
+        "62:7: YAML syntax error: this line is neither a field nor a list item: if it is another item of the "
+        "list above, start it with '- ' like line 61"),
+    "tab": (
+        "  tone: blunt", "\ttone: blunt",
+        "16:1: YAML syntax error: a tab character: YAML allows only spaces to indent and after ':' or '-'; "
+        "replace the tab with spaces"),
+    "second colon in a value": (
+        "  tone: blunt", "  tone: blunt: really",
+        "16:14: YAML syntax error: a second ': ' on this line: YAML cannot tell where the field ends and the text "
+        'begins; put the text in quotes (tone: "blunt: really")'),
+    "no space after a colon": (
+        "  name: Kim Park", "  name:Kim Park",
+        "12:8: YAML syntax error: no space after the ':' of 'name': write a space between a field's ':' and its "
+        "value"),
+    "no colon after a field": (
+        "  role: Warehouse Manager", "  role Warehouse Manager",
+        "13:3: YAML syntax error: 'role' needs a ':' after it (role: ...)"),
+    "unclosed double quote": (
+        _OPENING, _OPENING[:-1],
+        "17:12: YAML syntax error: the quote (\") opened here is not closed on this line, so YAML reads on to the "
+        "next \" (line 24): close it on this line"),
+    "apostrophe inside single quotes": (
+        _OPENING, "  opening: 'I've got ten minutes.'",
+        "17:15: YAML syntax error: text after a closing quote: YAML reads the quoted text as 'I' and cannot "
+        "place what follows; write an apostrophe inside '...' as two ('I''ve'), or put the text in double quotes"),
+    "text after a closing quote": (
+        _OPENING, "  opening: \"I've got ten minutes,\" she says.",
+        "17:36: YAML syntax error: text after a closing quote: YAML reads the quoted text as \"I've got ten "
+        "minutes,\" and cannot place what follows; write a quote inside \"...\" as \\\", or put text with \" in "
+        "it in single quotes"),
+    "unclosed brace": (
+        "      trust: {min: 30}", "      trust: {min: 30",
+        "64:14: YAML syntax error: the '{' opened here is not closed on this line, so YAML reads the lines below "
+        "as part of it: end it with '}' on this line"),
+    "closing bracket with nothing open": (
+        '    examples: ["What would make your week easier?"]', '    examples: "What would make your week easier?"]',
+        "32:50: YAML syntax error: a ']' that closes no '[': remove it, or add the '[' it belongs to"),
+    "value starting with a reserved character": (
+        "  company: Park Logistics", "  company: @park",
+        "14:12: YAML syntax error: a value cannot start with '@' unless it is in quotes (YAML reserves it): put "
+        'the whole value in quotes (company: "@park")'),
+    "value starting with a bracket": (
+        _OPENING, "  opening: [sighs] Ten minutes.",
+        "17:20: YAML syntax error: a value that starts with '[' is read as a list up to its closing bracket, and "
+        'the text after it is left over: put the whole value in quotes (opening: "[sighs] Ten minutes.")'),
+    "text after >-": (
+        "  situation: A warehouse manager who does not do forecasts.",
+        "  situation: >- A warehouse manager who does not do forecasts.",
+        "8:17: YAML syntax error: text cannot follow '>-' or '|' on the same line: start the text on the next "
+        "line, indented further than the field"),
+    "folded text not indented": (
+        "  situation: A warehouse manager who does not do forecasts.",
+        "  situation: >-\n  A warehouse manager who does not do forecasts.",
+        "9:3: YAML syntax error: the text of 'situation' (line 8, after '>-') must be indented more than the "
+        "field: indent it 4 spaces"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LAYOUT_MISTAKES))
+def test_yaml_mistakes_are_explained_in_plain_words_at_the_line_to_fix(mistake):
+    old, new, expected = LAYOUT_MISTAKES[mistake]
+    text = (VALID / "small.yaml").read_text()
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert info.value.messages == [f"t.yaml:{expected}"]
+
+
+def test_no_parser_words_reach_the_trainer_for_common_mistakes():
+    """Whatever the mistake above, none of PyYAML's vocabulary is shown."""
+    text = (VALID / "small.yaml").read_text()
+    for old, new, _ in LAYOUT_MISTAKES.values():
+        with pytest.raises(ScenarioError) as info:
+            load_scenario_text(text.replace(old, new, 1), "t.yaml")
+        for jargon in ("<block", "token", "simple key", "scanning", "while parsing", "<scalar>"):
+            assert jargon not in str(info.value), (jargon, str(info.value))
 
 
 # -- property: any input gives a Scenario or a ScenarioError, never a traceback

@@ -17,6 +17,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.scenario.checks import Loc, cross_check, did_you_mean, dotted, lint
 from coach.scenario.errors import ScenarioError
+from coach.scenario.syntax import split_lines, swallowed_list_item
+from coach.scenario.syntax import explain as explain_syntax_error
 from coach.text import escape_controls
 from coach.scenario.models import FORMAT_VERSION, FORMAT_VERSIONS, Scenario
 
@@ -100,6 +102,7 @@ class _Parsed:
     key_text: dict[Loc, str]  # loc -> the key as written
     scalar_text: dict[Loc, str]  # loc -> a scalar value as written
     problems: list[tuple[Any, Loc, str]]  # (mark, loc, message) found while reading
+    lines: list[str]  # the text's lines, to look at how a value was written
 
 
 def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
@@ -133,23 +136,16 @@ def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
             _walk(loader, child, loc + (i,), parsed)
     elif isinstance(node, ScalarNode):
         parsed.scalar_text[loc] = str(node.value)
+        swallowed = swallowed_list_item(node, parsed.lines)
+        if swallowed is not None:
+            line, col, message = swallowed
+            parsed.problems.append((yaml.error.Mark("", 0, line, col, None, None), loc, message))
 
 
 def _line_col_of(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
-
-
-def _syntax_hint(problem: str) -> str:
-    """A hint for the YAML mistakes trainers make most."""
-    if "'\\t'" in problem or "'\t'" in problem:
-        return "; indent with spaces, not tabs"
-    if "expected <block end>" in problem or "could not find expected ':'" in problem:
-        return "; check the indentation and quotes here and on the line before"
-    if "mapping values are not allowed" in problem:
-        return "; a line containing ': ' needs quotes around it"
-    return ""
 
 
 def _parse(text: str, name: str) -> _Parsed:
@@ -161,20 +157,15 @@ def _parse(text: str, name: str) -> _Parsed:
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{name}:1:1: the file is empty; start from `coach scenario new TITLE`"])
-        parsed = _Parsed(None, {}, {}, {}, {}, [])
+        parsed = _Parsed(None, {}, {}, {}, {}, [], split_lines(text))
         _walk(loader, node, (), parsed)
         parsed.data = loader.construct_document(node)
         return parsed
     except _Refused as exc:
         raise ScenarioError([f"{name}:{exc.mark.line + 1}:{exc.mark.column + 1}: {exc.message}"]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        problem += _syntax_hint(exc.problem or "")
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
-        raise ScenarioError([f"{name}:{where}: YAML syntax error: {problem}"]) from None
+        line, col, problem = explain_syntax_error(exc, text)
+        raise ScenarioError([f"{name}:{line}:{col}: YAML syntax error: {problem}"]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col_of(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else 0
@@ -331,7 +322,11 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         if isinstance(value, str):
             return loc, "must be a list: write each item on its own line starting with '- ', or [\"a\", \"b\"]", False
         return loc, f"must be a list, not {_describe(value)}", False
+    if typ == "string_type" and isinstance(value, list):
+        return loc, f"must be text, not a list ({_describe(value)})", False
     if typ in ("model_type", "model_attributes_type", "dict_type"):
+        if value is None:
+            return loc, "must be a mapping of fields (key: value lines), but it is empty: indent its fields under it", False
         return loc, f"must be a mapping of fields (key: value lines), not {_describe(value)}", False
     if typ == "string_pattern_mismatch":
         return loc, f"{_describe(value)} is not an id: use lowercase letters and digits, words joined by '-'", False
@@ -403,8 +398,11 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
                     close = did_you_mean(written, model.model_fields)
                     if close and parent + (close,) in missing:
                         explained.add(parent + (close,))
+        # A value already reported while reading (a swallowed list item) is
+        # usually invalid too; its first message says why.
+        explained |= {loc for _, loc, _ in parsed.problems}
         for err in errors:
-            if err["type"] == "missing" and tuple(err["loc"]) in explained:
+            if tuple(err["loc"]) in explained:
                 continue
             loc, msg, at_key = _friendly(err, parsed)
             if err["type"] == "missing":
