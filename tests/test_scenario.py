@@ -14,6 +14,7 @@ from coach.labels import LABELS
 from coach.scenario import (
     DEFAULT_TRUST_CHANGES,
     EXTRA_REACTIONS,
+    FORMAT_VERSION,
     MAX_BYTES,
     Reactions,
     Scenario,
@@ -395,6 +396,13 @@ def test_template_validates(title):
     assert s.title == " ".join(title.split())
     assert s.id == (s.id.strip("-")) and len(s.id) <= 64
     assert len(s.discoveries) >= 2 and s.tests
+    # New files start in the current format and show its parts in use.
+    assert s.version == FORMAT_VERSION == 2
+    assert s.facts and s.objections
+    assert any(d.surface for d in s.discoveries) and any(d.more for d in s.discoveries)
+    assert any(line.if_revealed for d in s.discoveries for line in d.reveal)
+    assert s.reactions.small_talk and s.reactions.unknown and s.reactions.repeat
+    assert s.ending.next_step is not None and s.ending.next_step.after
     from coach.scenario import scenario_warnings
 
     assert scenario_warnings(s) == [], "the template should model a complete scenario"
@@ -403,7 +411,9 @@ def test_template_validates(title):
 def test_template_teaches_every_section():
     text = template("Teach me")
     for key in ["version", "id", "title", "difficulty", "tags", "brief", "buyer", "discoveries", "reactions",
-                "trust", "ending", "scoring", "tests", "requires", "after", "volunteer", "next_step", "expect"]:
+                "trust", "ending", "scoring", "tests", "requires", "after", "volunteer", "next_step", "expect",
+                "facts", "answer", "objections", "when", "lines", "press", "handled_by", "concede", "surface", "more",
+                "if_revealed", "small_talk", "unknown", "repeat"]:
         assert f"{key}:" in text, key
     for label in LABELS:
         assert f"  {label}:" in text, label
