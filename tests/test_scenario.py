@@ -434,6 +434,10 @@ def test_template_teaches_every_section():
          + ", ".join([*LABELS, *EXTRA_REACTIONS]) + ")"),
         ("id: small", "id: 3", "t.yaml:3:5: id: must be text, but YAML reads 3 as a number: put it in quotes"),
         ("  tone: blunt", "  tone:", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
+        ("  company: Park Logistics", "  company: #1 Logistics",
+         "t.yaml:14:11: buyer.company: must be text, but it is empty; a '#' after a space starts a comment, so "
+         'YAML sees no value here: put the value in quotes (company: "#1 Logistics")'),
+        ("  tone: blunt", "  tone: # blunt, say", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
         ('    guarded: ["Fewer meetings."]', "    guarded:\n      - Fewer meetings: fewer problems.",
          "t.yaml:35:9: discoveries[1].guarded[0]: must be text, but YAML read a 'key: value' pair: "
          "put the line in quotes (it contains ': ')"),

@@ -4,6 +4,7 @@ key and value, limits against hostile input, and pydantic's errors turned into
 
 from __future__ import annotations
 
+import json
 import re
 import types
 from dataclasses import dataclass
@@ -285,6 +286,21 @@ def _suggest(name: str, allowed: list[str]) -> str:
     return f" (allowed: {', '.join(allowed)})" if allowed else ""
 
 
+def _comment_hint(parsed: _Parsed, loc: Loc) -> str:
+    """Why a text written on its key's line came out empty: a ' #' there
+    starts a comment, so `company: #1 Physio` has no value. ('# words', with a
+    space, reads as a comment the trainer meant.)"""
+    mark = parsed.keys.get(loc)
+    if mark is None or mark.line >= len(parsed.lines):
+        return ""
+    m = re.match(r"\s*(?:-\s+)?([^\s:#][^:#]*):\s+(#\S(?:.*\S)?)\s*$", parsed.lines[mark.line])
+    if m is None or m.group(1).strip() != parsed.key_text.get(loc, str(loc[-1])):
+        return ""
+    value = json.dumps(m.group(2), ensure_ascii=False)
+    return escape_controls(f"; a '#' after a space starts a comment, so YAML sees no value here: "
+                           f"put the value in quotes ({m.group(1).strip()}: {value})", keep="")
+
+
 def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     """Turn one pydantic error into (loc, message, point_at_key)."""
     loc = tuple(err["loc"])
@@ -317,7 +333,7 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     if typ == "string_type" and isinstance(value, dict):
         return loc, "must be text, but YAML read a 'key: value' pair: put the line in quotes (it contains ': ')", False
     if typ == "string_type" and value is None:
-        return loc, "must be text, but it is empty", False
+        return loc, "must be text, but it is empty" + _comment_hint(parsed, loc), False
     if typ == "list_type":
         if isinstance(value, str):
             return loc, "must be a list: write each item on its own line starting with '- ', or [\"a\", \"b\"]", False
