@@ -623,6 +623,18 @@ LAYOUT_MISTAKES = {
     "closing bracket with nothing open": (
         '    examples: ["What would make your week easier?"]', '    examples: "What would make your week easier?"]',
         "32:50: YAML syntax error: a ']' that closes no '[': remove it, or add the '[' it belongs to"),
+    "second document": (
+        "tags: [test]", "tags: [test]\n---\nid: other",
+        "7:1: YAML syntax error: a '---' line here starts a second document, and a scenario file holds one: remove "
+        "the '---' (and move anything below it that is another scenario to its own file)"),
+    "list started on its field's line": (
+        '    examples: ["What would make your week easier?"]', "    examples:- What would make your week easier?",
+        "32:14: YAML syntax error: a list cannot start on the same line as its field: put each '- ' item on its own "
+        "line below 'examples:', indented further than it"),
+    "next list item indented like the fields of the one above": (
+        "  - id: real-need", "    - id: real-need",
+        "30:5: YAML syntax error: this '- ' item is indented 4 spaces, like the fields of the list item on line 22, "
+        "so YAML reads it inside that item: line it up with the '- ' on line 22 (2 spaces in) to start the next item"),
     "value starting with a reserved character": (
         "  company: Park Logistics", "  company: @park",
         "14:12: YAML syntax error: a value cannot start with '@' unless it is in quotes (YAML reserves it): put "
@@ -652,6 +664,25 @@ def test_yaml_mistakes_are_explained_in_plain_words_at_the_line_to_fix(mistake):
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text.replace(old, new, 1), "t.yaml")
     assert info.value.messages == [f"t.yaml:{expected}"]
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    # The item's first field again, without its '- ': the next item, most likely.
+    ("  - id: real-need", "    id: real-need",
+     "t.yaml:30:5: discoveries[0].id: duplicate key 'id' (first at line 22); if this line starts the next item of "
+     "the list, begin it with '- '"),
+    # A ',' in unquoted text inside {...} cuts the text into an unknown field.
+    ('    reveal: ["Knowing two days ahead when the big orders land."]',
+     "    reveal:\n      - Knowing two days ahead.\n      - {say: Like I said, two days, if_revealed: [bad-history]}",
+     "t.yaml:35:28: discoveries[1].reveal[1].two days: unknown field 'two days' (allowed: say, if_revealed); inside "
+     "{...} a ',' ends the text before it: put text with a ',' in quotes"),
+])
+def test_valid_yaml_that_reads_otherwise_than_meant_says_how_it_was_read(old, new, expected):
+    text = (VALID / "small.yaml").read_text().replace("version: 1", "version: 2")
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert expected in info.value.messages, info.value.messages
 
 
 def test_no_parser_words_reach_the_trainer_for_common_mistakes():

@@ -120,9 +120,11 @@ def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
                 continue
             sub = loc + (key,)
             if key in seen:
-                parsed.problems.append(
-                    (knode.start_mark, sub, f"duplicate key '{knode.value}' (first at line {seen[key].line + 1})")
-                )
+                message = f"duplicate key '{knode.value}' (first at line {seen[key].line + 1})"
+                if loc and isinstance(loc[-1], int) and seen[key] is node.value[0][0].start_mark:
+                    # The item's first field again: most likely the next item, its '- ' forgotten.
+                    message += "; if this line starts the next item of the list, begin it with '- '"
+                parsed.problems.append((knode.start_mark, sub, message))
                 continue
             seen[key] = knode.start_mark
             parsed.keys[sub] = knode.start_mark
@@ -301,6 +303,18 @@ def _comment_hint(parsed: _Parsed, loc: Loc) -> str:
                            f"put the value in quotes ({m.group(1).strip()}: {value})", keep="")
 
 
+def _flow_comma_hint(parsed: _Parsed, loc: Loc) -> str:
+    """An unknown field inside {...} that has a space in it is most likely the
+    rest of a text cut at a ',' ({say: Like I said, two salaries, ...})."""
+    mark = parsed.values.get(loc[:-1])
+    name = parsed.key_text.get(loc, "")
+    if mark is None or " " not in name.strip() or mark.line >= len(parsed.lines):
+        return ""
+    if parsed.lines[mark.line][mark.column:mark.column + 1] != "{":
+        return ""
+    return "; inside {...} a ',' ends the text before it: put text with a ',' in quotes"
+
+
 def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     """Turn one pydantic error into (loc, message, point_at_key)."""
     loc = tuple(err["loc"])
@@ -322,7 +336,7 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         name = escape_controls(parsed.key_text.get(loc, str(loc[-1])), keep="")
         model = _model_at(loc[:-1])
         allowed = list(model.model_fields) if model else []
-        return loc, f"unknown field '{name}'{_suggest(name, allowed)}", True
+        return loc, f"unknown field '{name}'{_suggest(name, allowed)}{_flow_comma_hint(parsed, loc)}", True
     written = parsed.scalar_text.get(loc)
     expected = _expected_number(loc) if typ in _NUMBER_ERRORS else None
     if expected is not None:

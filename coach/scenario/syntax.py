@@ -170,13 +170,20 @@ class _Explainer:
 
     def explain(self) -> tuple[int, int, str] | None:
         p, c = self.e.problem, self.e.context
-        for check in (self.tab, self.reserved_start, self.block_scalar_text, self.bad_escape, self.unclosed_quote,
+        for check in (self.second_document, self.tab, self.reserved_start, self.block_scalar_text, self.bad_escape, self.unclosed_quote,
                       self.after_quote, self.folded_text_dedent, self.flow, self.second_colon_or_indent,
                       self.misaligned, self.stray, self.list_on_the_field_line, self.top_level, self.not_a_field):
             found = check(p, c)
             if found is not None:
                 return found
         return None
+
+    def second_document(self, p: str, c: str) -> tuple[int, int, str] | None:
+        if not p.startswith("but found another document"):
+            return None
+        return (self.e.line, self.e.col,
+                "a '---' line here starts a second document, and a scenario file holds one: remove the '---' "
+                "(and move anything below it that is another scenario to its own file)")
 
     def tab(self, p: str, c: str) -> tuple[int, int, str] | None:
         if "'\\t'" not in p and "'\t'" not in p:
@@ -373,6 +380,9 @@ class _Explainer:
     def _no_space(self, n: int) -> tuple[int, int, str] | None:
         text = self.line(n)
         m = _NO_SPACE_AFTER_COLON.match(text)
+        if m and text[m.end():].startswith("- "):
+            return (n, m.end(), f"a list cannot start on the same line as its field: put each '- ' item on its own "
+                                f"line below {_show(m.group(1) + ':')}, indented further than it")
         if m:
             return (n, m.end(), f"no space after the ':' of {_show(m.group(1))}: write a space between a field's ':' "
                                 "and its value")
@@ -402,6 +412,15 @@ class _Explainer:
                         f"{what} lines up with the '- ' of the list item on line {same.line + 1}, so it is outside "
                         f"that item: {fix}, or, if line {same.line + 1} is not meant to be a list item, remove its '- '")
             if same.kind == "key" and dash:
+                item = next((e for e in reversed(above) if e.kind == "dash" and e.col < col and e.line <= same.line),
+                            None)
+                if item is not None and any(e.line == item.line and e.col == col for e in above):
+                    # The fields of the list item above start in this column:
+                    # this '- ' was meant as the next item of that list.
+                    return (n, col,
+                            f"this '- ' item is indented {_spaces(col)}, like the fields of the list item on line "
+                            f"{item.line + 1}, so YAML reads it inside that item: line it up with the '- ' on line "
+                            f"{item.line + 1} ({_spaces(item.col)} in) to start the next item")
                 return (n, col,
                         f"a list item ('- ') among fields: {_show(same.name)} on line {same.line + 1} is a field at "
                         f"the same indentation; remove the '- ', or put the list under a field that ends with ':'")
@@ -438,6 +457,9 @@ class _Explainer:
             return None
         n = self.e.context_line
         text = self.line(n).strip()
+        found = self._no_space(n)  # "examples:- x": a ':' there, but no space after it
+        if found is not None:
+            return found
         above = self.content_above(n)
         if above is not None:
             above_text = self.line(above)
