@@ -1,4 +1,4 @@
-"""Scenario format v1: the models, the loader's messages, hostile input, schema and template."""
+"""The scenario format (versions 1 and 2): the models, the loader's messages, hostile input, schema and template."""
 
 from __future__ import annotations
 

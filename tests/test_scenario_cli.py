@@ -84,8 +84,8 @@ def test_schema_prints_the_json_schema(run):
     result = run("scenario", "schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert schema["title"] == "coach scenario (format v1)"
-    assert "discoveries" in schema["properties"]
+    assert schema["title"] == "coach scenario (formats 1 and 2)"
+    assert {"discoveries", "facts", "objections"} <= set(schema["properties"])
 
 
 def test_new_prints_a_valid_template(run):

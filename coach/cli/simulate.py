@@ -256,7 +256,7 @@ def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | 
         for line in scenario_warnings(sc, path, behaviour_warnings(sc, analyzer, results)):
             warned += 1
             echo(line)
-    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else "")
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} file{'' if broken == 1 else 's'} could not be loaded" if broken else "")
          + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""))
     if broken:
         raise SystemExit(2)

@@ -13,9 +13,9 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://coach.invalid/schema/scenario-v1.json",
+        "$id": "https://coach.invalid/schema/scenario.json",
         **schema,
-        "title": "coach scenario (format v1)",
+        "title": "coach scenario (formats 1 and 2)",
     }
 
 
