@@ -473,3 +473,24 @@ def test_a_plain_fact_asked_for_the_sellers_sake_is_answered_after_the_reaction(
     assert ex.move.trust_change < 0
     pushed = s.play("[closed_question pressure] How many shops do you run, and can we sign today?")
     assert pushed.move.kind in ("react", "curt") and pushed.move.fact is None
+
+
+def test_a_real_question_about_their_situation_is_answered_while_a_concern_is_open(scenario):
+    """A buyer with a concern still explains their own world; the concern stays
+    open and still blocks the next step."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    ex = s.play("[open_question curiosity] How is hiring bakers going for the early shifts?")
+    assert ex.move.kind == "reveal" and ex.revealed == ("staffing",)
+    assert s.director.state.open_objection == "last-supplier"
+
+
+def test_an_offer_that_brushes_a_topic_is_an_offer(scenario):
+    """'Would it make sense to send you something about the ovens?' proposes;
+    it is not a question about the ovens to hold back on."""
+    s = fresh(scenario)
+    ex = s.play("[closed_question] Would it make sense to send you some information about the ovens?")
+    assert ex.move.kind in ("consider", "decline") and ex.revealed == ()
+    assert s.play("Shall we get started?").move.kind == "small_talk"

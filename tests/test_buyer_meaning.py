@@ -90,3 +90,14 @@ def test_a_proposal_that_is_not_the_next_step_is_neither_checked_nor_agreed(sess
 def test_a_question_asking_their_view_is_not_answered_with_i_would_have_to_check(session):
     ex = session.play("[closed_question] Do you think flour prices will settle?")
     assert ex.move.kind == "surface"
+
+
+def test_one_shared_word_does_not_make_a_far_question_ask_for_a_fact(encoder):
+    """'Did the closed rooms cost you more than the saving?' shares 'rooms'
+    with the hotels-and-rooms fact (0.38 in meaning) and asks something else."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "hotel-laundry-price")
+    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question follow_up] Did the closed rooms cost you more than the saving?")
+    assert ex.move.fact is None

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import Match, TopicMatcher
+from coach.buyer.topics import FACT_SIM, Match, TopicMatcher
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -165,7 +165,8 @@ _SMALL_TALK = re.compile(
     r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|sorry|apologies|"
     r"nice to|great to|good to|pleasure|can you hear|are you there|let me (share|pull|check|grab|find)|"
     r"one (sec|moment|minute)|bear with|no problem|no worries|sure|ok(ay)?|understood|got it|right|great|"
-    r"perfect|bye|speak soon|talk soon|see you|have a good|how are you|how's it going)\b",
+    r"perfect|bye|speak soon|talk soon|see you|have a good|how are you|how's it going|"
+    r"shall we (?:get started|start|begin|dive in|kick off))\b",
     re.I,
 )
 
@@ -437,8 +438,12 @@ class Director:
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
                 return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"handled the objection '{o.id}'"])
             worst = next((x for x in BAD_ORDER if x in t.labels), None)
-            if t.topic.kind == "fact" and t.asks and (not asked_badly or worst in ANSWERED_ANYWAY):
+            if t.asks and t.topic.kind == "fact" and (not asked_badly or worst in ANSWERED_ANYWAY):
                 return None  # a plain question is answered; the concern stays open (and blocks the next step)
+            if t.asks and t.topic.kind == "discovery" and t.substance and not asked_badly and not t.match.proposes:
+                # A real question about their situation is answered too (as the
+                # gates allow): a buyer explains their own case for the discount.
+                return None
             if s.presses < MAX_PRESSES:
                 s.presses += 1
                 s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
@@ -464,7 +469,8 @@ class Director:
         r = self.scenario.reactions
         label = next((x for x in BAD_ORDER if x in t.labels), None)
         lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
-        if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY:
+        if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY \
+                and (t.topic.similarity >= FACT_SIM or not self.matcher.has_meaning):
             # A plain fact asked for the seller's sake is still a plain fact:
             # the buyer says how they take the question, then answers it.
             f = self.scenario.fact(t.topic.id)
@@ -485,6 +491,12 @@ class Director:
         sc = self.scenario
         r = sc.reactions
         topic = t.topic
+        if t.small_talk:
+            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if t.match.proposes and topic.kind not in ("fact", "objection"):
+            # An offer is an offer, whatever topic it brushes: "Would it make
+            # sense to send you some information?" is not a question about success.
+            return self._proposal(t, why)
         if topic.kind == "discovery":
             return self._discovery(t, self._discoveries[topic.id], why)
         if topic.kind == "fact":
@@ -493,10 +505,6 @@ class Director:
         if topic.kind == "objection":
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
-        if t.small_talk:
-            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
-        if t.match.proposes:
-            return self._proposal(t, why)
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         return "surface", dict(lines=r.open_question or r.fallback,

@@ -72,6 +72,10 @@ NEXT_BELOW_TOPIC = 0.10
 #: topic is not enough: "How many customers come in?" is 0.59 from the
 #: shops-and-loaves fact, and clear of the rest.
 FACT_SIM = 0.60
+#: ... and shared words confirm a fact only from this similarity: "Did the
+#: closed rooms cost you more than the saving?" shares "rooms" with the
+#: hotels-and-rooms fact at 0.38, and is not asking how many rooms there are.
+FACT_SIM_WORDS = 0.45
 #: A closed question ("How many...?", "Do you...?") asks for a fact: within
 #: this of an untold discovery, the fact it is closest to wins the tie.
 FACT_TIE = 0.08
@@ -127,8 +131,8 @@ PROPOSAL = re.compile(
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
-    r"|would it help if\b|would it be (?:useful|helpful|worth)\b"
-    r"|(?:would|could|can|may|might) i (?:come|visit|send|set up|book|arrange|show|bring|put together|share|run|drop|join|spend|sit in|walk)\b"
+    r"|would it help if\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put together|share|run|drop|join|spend|sit in|walk)\b"
     r"|would you (?:be (?:open|up for|willing|interested)|like (?:me|us) to|consider|want (?:me|us) to)\b"
     r"|(?:are|would) you (?:be )?(?:free|available)\b|do you have (?:time|half an hour|an hour)\b"
     r"|(?:i|we)(?:'d| would)? (?:suggest|propose|recommend)\b|my (?:suggestion|proposal)\b"
@@ -369,7 +373,7 @@ class TopicMatcher:
                 if s < best_sim - SIM_MARGIN:
                     continue  # shared words do not outvote a clearly closer meaning
                 runner_up = max((sims[j] for j in topics if j != k), default=0.0)
-                if k.startswith("fact:") and s < FACT_SIM and kw[k] < KW_CONFIRM:
+                if k.startswith("fact:") and s < FACT_SIM and (kw[k] < KW_CONFIRM or s < FACT_SIM_WORDS):
                     continue
                 if (
                     s >= SIM_HIGH
