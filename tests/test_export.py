@@ -134,3 +134,24 @@ def test_a_failed_export_leaves_the_old_file_alone(db, tmp_path):
     assert r.exit_code == 2
     assert out.read_text() == "yesterday's export\n"
     assert [p.name for p in out.parent.iterdir()] == ["report.csv"]  # no temporary file left
+
+
+def test_an_export_file_gets_the_usual_mode_and_an_overwritten_one_keeps_its_own(db, tmp_path):
+    import os
+    import stat
+
+    def mode(p):
+        return stat.S_IMODE(p.stat().st_mode)
+
+    old = os.umask(0o027)
+    try:
+        new = tmp_path / "new.html"
+        assert run(db, "export", "--rep", "ana", "-o", str(new)).exit_code == 0
+        assert mode(new) == 0o640  # 0666 less the umask, as any program's new file
+        shared = tmp_path / "keep.html"
+        shared.write_text("last week's report\n")
+        shared.chmod(0o644)
+        assert run(db, "export", "--rep", "ana", "-o", str(shared)).exit_code == 0
+        assert mode(shared) == 0o644 and shared.read_text().startswith("<!DOCTYPE html>")
+    finally:
+        os.umask(old)

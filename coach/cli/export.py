@@ -64,6 +64,9 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
             # Written beside the target and renamed over it at the end: an
             # export that fails half-way leaves the old file as it was.
             fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+            # mkstemp makes the file 0600; the rename would carry that over,
+            # hiding a shared report from the colleagues who could read it.
+            os.chmod(fd, _mode_for(output))
             target = os.fdopen(fd, "w", encoding="utf-8", newline="")
         out = target or sys.stdout
         try:
@@ -100,6 +103,20 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
         if output is not None:
             raise CoachError(f"{output}: cannot write: {exc.strerror or exc}") from None
         output_failed(exc)  # standard output failed: a reader gone (quiet), a full disk (one line)
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits a file written to ``path`` should have: those of the
+    file it replaces, else what a plain ``open(path, "w")`` gives (0666 less the umask)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)  # the only way to read it; set straight back (the CLI is single-threaded here)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 COMMANDS = [export]
