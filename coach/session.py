@@ -22,6 +22,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from coach.scenario import Scenario
     from coach.scoring import Scorecard
 
+def name_key(name: str) -> str:
+    """What two people's names (reps, reviewers, comment authors) are compared
+    by: "Ana" and "ana" are one person, as the README and the login name may
+    spell them differently."""
+    return name.casefold()
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and name_key(a) == name_key(b)
+
+
 #: Practice sessions are played against a scenario; calls are real
 #: conversations imported from a transcript.
 SessionKind = Literal["practice", "call"]

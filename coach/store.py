@@ -41,6 +41,7 @@ from coach.session import (
     SessionSummary,
     TrendPoint,
     TurnRecord,
+    same_name,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -381,7 +382,7 @@ class Store:
         if not editor.strip():
             raise ValueError("an edit needs an editor's name")
         with self._write() as db:
-            row = self._live_comment(comment_id)
+            row = self._own_comment(comment_id, editor, "edit")
             now = self._now()
             db.execute(
                 "insert into comment_edits (comment_id, previous_text, edited_by, edited_at) values (?, ?, ?, ?)",
@@ -394,7 +395,7 @@ class Store:
     def delete_comment(self, comment_id: int, *, by: str) -> CommentRecord:
         """Hide a comment from every reader, saying who and when (the row stays)."""
         with self._write() as db:
-            self._live_comment(comment_id)
+            self._own_comment(comment_id, by, "delete")
             db.execute("update comments set deleted_at = ?, deleted_by = ? where id = ?", [self._now(), by, comment_id])
             return CommentRecord(**self._comment_row(comment_id))
 
@@ -405,9 +406,18 @@ class Store:
             return CommentRecord(**self._comment_row(comment_id))
 
     def _live_comment(self, comment_id: int) -> dict:
-        row = self._one("select text, deleted_at from comments where id = ?", [comment_id])
+        row = self._one("select text, author, deleted_at from comments where id = ?", [comment_id])
         if row is None or row["deleted_at"] is not None:
             raise StoreError(f"{self._name}: no comment {comment_id}" + (" (it was deleted)" if row else ""))
+        return row
+
+    def _own_comment(self, comment_id: int, who: str, verb: str) -> dict:
+        """The comment, if ``who`` wrote it: a reviewer's words are theirs to
+        change, nobody else's (ValueError naming the author otherwise)."""
+        row = self._live_comment(comment_id)
+        if not same_name(row["author"], who):
+            raise ValueError(f"comment {comment_id} was written by {row['author']}: only {row['author']} can {verb} it"
+                             f" (you are {who})")
         return row
 
     def _comment_row(self, comment_id: int) -> dict:

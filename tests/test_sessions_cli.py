@@ -117,15 +117,26 @@ def test_locked_database_for_writing(db, monkeypatch):
 
 def test_a_comment_is_edited_and_deleted_from_the_command_line(db):
     run("comment", "1", "Ask about the cost.", "--turn", "2", "--author", "maria", db=db)
-    r = run("comment-edit", "1", "Ask what the downtime cost.", "--author", "li", db=db)
+    r = run("comment-edit", "1", "Ask what the downtime cost.", "--author", "maria", db=db)
     assert (r.exit_code, r.output) == (0, "comment 1 on session 1 edited\n")
     shown = run("show", "1", db=db).output
-    assert "comment 1 by maria (" in shown and ", edited by li " in shown and "Ask what the downtime cost." in shown
+    assert "comment 1 by maria (" in shown and ", edited by maria " in shown and "Ask what the downtime cost." in shown
     assert "comment 1 by maria" in run("search", "downtime", db=db).output
-    assert run("comment-delete", "1", db=db).output == "comment 1 on session 1 deleted\n"
+    assert run("comment-delete", "1", db=db, env={"COACH_REP": "maria"}).output == "comment 1 on session 1 deleted\n"
     assert "comment 1" not in run("show", "1", db=db).output
     gone = run("comment-edit", "1", "x", db=db)
     assert gone.exit_code == 2 and "no comment 1 (it was deleted)" in gone.output
+
+
+def test_only_the_author_edits_or_deletes_a_comment_from_the_command_line(db):
+    run("comment", "1", "Ask about the cost.", "--author", "maria", db=db)
+    for args in (("comment-edit", "1", "hijack"), ("comment-delete", "1")):
+        r = run(*args, db=db, env={"COACH_REP": "otherboss"})
+        assert r.exit_code == 2
+        verb = "edit" if args[0] == "comment-edit" else "delete"
+        assert r.output == f"coach: comment 1 was written by maria: only maria can {verb} it (you are otherboss)\n"
+    assert "comment 1 by maria (" in run("show", "1", db=db).output
+    assert "Ask about the cost." in run("show", "1", db=db).output and "hijack" not in run("show", "1", db=db).output
 
 
 def test_a_manager_overrides_a_score_with_a_reason_and_withdraws_it(db):

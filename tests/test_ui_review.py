@@ -146,6 +146,31 @@ async def test_others_comments_are_shown():
         assert "jordan" in shown and "Nice open question." in shown
 
 
+async def test_only_my_own_comments_are_mine_to_edit_or_delete():
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    turn_id = store.session(sid).turns[1].id
+    store.add_comment(sid, author="jordan", text="Nice open question.", turn_id=turn_id)
+    app = _app(store, rep="Morgan")  # as the README spells names; the store has "morgan" below
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(sid)
+        await pilot.pause()
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)  # jordan's comment is not offered to Morgan
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        assert [c.text for c in store.session(sid).comments] == ["Nice open question."]
+        store.add_comment(sid, author="morgan", text="Good", turn_id=turn_id)
+        app.screen.focus_turn = turn_id
+        app.screen.load()
+        await pilot.pause()
+        await pilot.press("e")  # "morgan" is Morgan, whatever the case
+        await pilot.pause()
+        assert app.screen.query_one("#comment-input").value == "Good"
+
+
 async def test_unfinished_session_opens_as_unfinished():
     store, ids = _store_with_sessions()
     app = _app(store)
