@@ -57,6 +57,14 @@ def test_sessions_lists_scores_flags_and_unfinished(db):
     assert "ana" not in run("sessions", "--unfinished", db=db).output
 
 
+def test_sessions_cuts_a_long_title_at_a_word(db):
+    st = open_store(db)
+    st.start_session(rep="dev", scenario_id="retail", scenario_title="The range review that moved everything",
+                     scenario_yaml="id: retail")
+    row = next(l for l in run("sessions", db=db).output.splitlines() if " dev " in l)
+    assert " The range review that…   " in row and row.rstrip().endswith("open  -") and "move" not in row
+
+
 def test_show_prints_labels_evidence_and_tip(db):
     r = run("show", "1", db=db)
     assert r.exit_code == 0

@@ -41,6 +41,7 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
     buyer on the defensive, with the number of rep turns that got each.
     """
     from coach.labels import BAD
+    from coach.text import shorten
 
     store = open_db(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None,
@@ -56,8 +57,8 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
         flags = ", ".join(f"{k} {v}" for k, v in sorted(r.labels.items()) if k in BAD) or "-"
         score = score_words(r.final_score, r.score, r.overridden) if r.finished else "open"
         echo(
-            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {cell(r.rep)[:14]:<14}  "
-            f"{cell(r.title)[:26]:<26}  {score:>5}  {flags}"
+            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {shorten(cell(r.rep), 14):<14}  "
+            f"{shorten(cell(r.title), 26):<26}  {score:>5}  {flags}"
         )
     if any(r.overridden for r in rows):
         echo("* a manager's score; `coach show ID` has the machine's and the reason")

@@ -10,6 +10,7 @@ import click
 
 from coach.cli.common import open_db
 from coach.cli.output import cell, echo, use_color
+from coach.text import shorten
 
 
 def _period(since: str | None, days: int | None) -> str | None:
@@ -90,13 +91,13 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
             def rate(x):
                 return f"{human(x.label)} {x.rate:.0f} ({x.team_rate:.0f})" if x else "-"
 
-            echo(f"{cell(r.rep)[:18]:<18} {r.sessions:>4} {r.calls:>5} {_num(r.average):>4} "
+            echo(f"{shorten(cell(r.rep), 18):<18} {r.sessions:>4} {r.calls:>5} {_num(r.average):>4} "
                        f"{_num(r.latest):>4}  {trend:<14}  {rate(r.most):<34}  {rate(r.least)}")
     for b in boards:
         shown = b.rows if scenario_id else b.rows[:LEADERBOARD_SIZE]
         echo(f"\nLeaderboard: {cell(b.title)} ({cell(b.scenario_id)})")
         for row in shown:
-            echo(f"  {row.rank:>2}. {cell(row.rep)[:24]:<24} best {row.best:>3.0f}  latest {row.latest:>3.0f}"
+            echo(f"  {row.rank:>2}. {shorten(cell(row.rep), 24):<24} best {row.best:>3.0f}  latest {row.latest:>3.0f}"
                        f"  {row.attempts} attempt{'s' if row.attempts != 1 else ''}")
     if scenario_id is not None and not boards:
         echo(f"\nno finished practice of {scenario_id!r}")
@@ -104,7 +105,7 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
         echo("\nAssignments")
         for s in view.assignments:
             a = s.assignment
-            echo(f"  {cell(a.rep)[:18]:<18} {cell(a.scenario_id)[:26]:<26} pass {a.pass_mark:.0f} "
+            echo(f"  {shorten(cell(a.rep), 18):<18} {shorten(cell(a.scenario_id), 26):<26} pass {a.pass_mark:.0f} "
                        f"by {a.due_on}: {s.state}" + (f", best {s.best:.0f}" if s.best is not None else ""))
 
 
@@ -208,7 +209,7 @@ def assignments(ctx, rep, remove_id, as_json):
         a = s.assignment
         best = f"best {s.best:.0f} in {s.attempts}" if s.best is not None else "not tried"
         passed = f" (session {s.passed_session}, {s.passed_on[:10]})" if s.passed_session else ""
-        echo(f"{a.id:>4}  {cell(a.rep)[:18]:<18} {cell(a.scenario_id)[:26]:<26} pass {a.pass_mark:.0f} "
+        echo(f"{a.id:>4}  {shorten(cell(a.rep), 18):<18} {shorten(cell(a.scenario_id), 26):<26} pass {a.pass_mark:.0f} "
                    f"by {a.due_on}: {s.state}{passed}; {best}")
 
 
