@@ -41,6 +41,7 @@ from coach.session import (
     SessionSummary,
     TrendPoint,
     TurnRecord,
+    name_key,
     same_name,
 )
 
@@ -107,6 +108,9 @@ class Store:
         self._now = now
         self._lock = threading.RLock()
         self._name = name or ("database" if db.memory else _db_file(db))
+        # Rep names match without regard to case (session.name_key) wherever
+        # sessions are looked up by rep: SQLite's own NOCASE folds ASCII only.
+        db.conn.create_function("coach_name_key", 1, _sql_name_key, deterministic=True)
         with self._guard():
             newer = migrations.unknown(db)
             if newer:
@@ -211,7 +215,9 @@ class Store:
     # -- writing ------------------------------------------------------------
 
     def _rep_id(self, name: str) -> int:
-        row = self._one("select id from reps where name = ?", [name])
+        # "Ana" is the rep "ana" already stored: one person, one row, whatever the case.
+        row = self._one("select id from reps where coach_name_key(name) = ? order by name = ? desc, id limit 1",
+                        [name_key(name), name])
         if row:
             return row["id"]
         return self.db.execute(
@@ -481,8 +487,8 @@ class Store:
                " from assignments a join reps r on r.id = a.rep_id")
         params: list[Any] = []
         if rep is not None:
-            sql += " where r.name = ?"
-            params.append(rep)
+            sql += " where coach_name_key(r.name) = ?"
+            params.append(name_key(rep))
         with self._guard():
             return [Assignment(**row) for row in self.db.query(sql + " order by a.due_on, a.id", params)]
 
@@ -577,7 +583,10 @@ class Store:
         """The where clause (over _SESSION_SELECT's aliases) for the usual session filters."""
         where: list[str] = []
         params: list[Any] = []
-        for column, value in (("r.name", rep), ("sn.scenario_id", scenario_id), ("s.status", status), ("s.kind", kind)):
+        if rep is not None:
+            where.append("coach_name_key(r.name) = ?")
+            params.append(name_key(rep))
+        for column, value in (("sn.scenario_id", scenario_id), ("s.status", status), ("s.kind", kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -824,9 +833,9 @@ class Store:
             select s.id as session_id, sn.scenario_id, ss.score, s.started_at, s.ended_at, s.score as machine_score
             from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
             join session_scores ss on ss.session_id = s.id
-            where r.name = ? and s.status = 'finished' and ss.score is not null
+            where coach_name_key(r.name) = ? and s.status = 'finished' and ss.score is not null
         """
-        params: list[Any] = [rep]
+        params: list[Any] = [name_key(rep)]
         if scenario_id is not None:
             sql += " and sn.scenario_id = ?"
             params.append(scenario_id)
@@ -880,6 +889,17 @@ class Store:
     def reps(self) -> list[str]:
         with self._guard():
             return [r["name"] for r in self.db.query("select name from reps order by name")]
+
+    def rep_name(self, name: str) -> str | None:
+        """The rep's name as stored ("ana" for "Ana"), or None for a rep never seen."""
+        with self._guard():
+            row = self._one("select name from reps where coach_name_key(name) = ? order by name = ? desc, id limit 1",
+                            [name_key(name), name])
+        return row["name"] if row else None
+
+
+def _sql_name_key(value: object) -> object:
+    return name_key(value) if isinstance(value, str) else value
 
 
 def _load_snapshot(yaml_text: str, title: str) -> tuple[Scenario | None, str | None]:

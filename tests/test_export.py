@@ -123,7 +123,7 @@ def test_a_report_is_of_one_rep_and_bad_requests_are_one_line(db, tmp_path):
     missing = run(db, "export", "1", "99")
     assert missing.exit_code == 2 and missing.stderr.strip().endswith("no session 99")
     assert "not both" in run(db, "export", "1", "--rep", "ana").stderr
-    assert run(db, "export", "--rep", "zed", "--format", "md").stderr == "coach: no sessions match\n"
+    assert run(db, "export", "--rep", "zed", "--format", "md").stderr == "coach: no sessions by 'zed'\n"
 
 
 def test_a_failed_export_leaves_the_old_file_alone(db, tmp_path):

@@ -12,7 +12,7 @@ import json
 import click
 
 from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
-from coach.cli.common import open_db, parse_date
+from coach.cli.common import no_sessions_by, open_db, parse_date
 from coach.cli.output import cell, echo
 
 
@@ -25,7 +25,7 @@ def score_words(score: float | None, machine: float | None, overridden: bool) ->
 
 
 @click.command("sessions")
-@click.option("--rep", help="Only this rep's sessions.")
+@click.option("--rep", help="Only this rep's sessions (the name in any case: Ana is ana).")
 @click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
 @click.option("--kind", type=click.Choice(["practice", "call"]), help="Only practice sessions, or only imported calls.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only sessions started on or after this date.")
@@ -50,7 +50,7 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
         echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        echo("no sessions")
+        echo(no_sessions_by(store, rep))
         return
     echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario or call':<26}  {'score':>5}  flags")
     for r in rows:
