@@ -7,6 +7,7 @@ from test_ui_support import BAD_TURNS, GOOD_TURNS, memory_store, play_session, s
 
 from coach.ui.app import make_app
 from coach.ui.screens.review import ReviewScreen, SearchScreen
+from coach.ui.screens.scorecard import ScorecardScreen
 from coach.ui.screens.transcript import TranscriptScreen, TurnItem
 from coach.ui.widgets.sparkline import ScoreSparkline
 
@@ -348,3 +349,32 @@ async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(mo
         await pilot.press("f", *"alex")
         await pilot.pause()
         assert [r.id for r in screen.shown] == [ids["alex-open"], ids["alex-good"]]
+
+
+async def test_a_reviewed_scorecard_leads_with_the_score_in_force():
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    machine = store.session(sid).score
+    store.override_score(sid, score=75, reason="Hostile buyer; good recovery", author="maria")
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(sid)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, ScorecardScreen)
+        total = card.query_one("#score-total").render().plain
+        assert total.startswith("75 / 100") and f"maria's score (the machine's: {machine:.0f})" in total
+        assert "Hostile buyer; good recovery" in total
+        # The trend beside it counts the same score: this session's 75, not the machine's.
+        trend = card.query_one("#score-trend")
+        assert trend.scores[-1] == 75 and "last 75" in trend.render().plain
+        # A part override shows on its part, the machine's beside it.
+        part = store.session(sid).scorecard.parts[0]
+        store.override_score(sid, part=part.name, score=12, reason="No discovery at all", author="maria")
+        app.pop_screen()
+        await pilot.press("s")
+        await pilot.pause()
+        parts = "\n".join(w.render().plain for w in app.screen.query("#score-parts Static"))
+        assert f" 12  ×{part.weight:.0%}  ✎ maria's (the machine's: {part.score})" in parts

@@ -56,7 +56,7 @@ class ScorecardScreen(Screen[None]):
         self.record = r = self.app.store.session(self.session_id)
         self.sub_title = f"scorecard · {one_line(r.scenario_title, 40)}"
         self._total(r)
-        self._parts(r.scorecard)
+        self._parts(r)
         self._turns(r.scorecard)
         self._discoveries(r)
         self._trend(r)
@@ -69,29 +69,44 @@ class ScorecardScreen(Screen[None]):
     # -- sections ------------------------------------------------------------------
 
     def _total(self, r: SessionRecord) -> None:
+        # The score in force, as the trend line under it and every other view
+        # count it: a manager's word over the machine's, marked, the machine's beside it.
         text = Text(end="")
-        if r.score is None:
+        if r.final_score is None:
             text.append("No score: this session is unfinished.", style="bold yellow")
         else:
-            text.append_text(score_text(r.score, bold=True))
+            text.append_text(score_text(r.final_score, bold=True))
             text.append(" / 100", style="bold")
         if r.end_reason:
             text.append("   " + end_sentence(r.end_reason, visible(r.buyer_name)), style="dim")
+        if r.overridden:
+            total = r.overrides_in_force().get("total")
+            who = f"{one_line(total.author, 30)}'s score" if total else "a manager's part scores"
+            machine = "no machine score" if r.score is None else f"the machine's: {r.score:.0f}"
+            text.append(f"\n✎ {who} ({machine})", style="bold yellow")
+            if total:
+                text.append(": ")
+                text.append_text(literal(one_line(total.reason, 200), style="italic"))
         n = len(r.rep_turns)
         text.append(f"\n{n} turn{'s' if n != 1 else ''}", style="dim")
         if r.hints:
             text.append(f" · {r.hints} hint{'s' if r.hints != 1 else ''} taken (points off)", style="dim")
         self.query_one("#score-total", Static).update(text)
 
-    def _parts(self, card: Scorecard | None) -> None:
+    def _parts(self, r: SessionRecord) -> None:
+        card = r.scorecard
         parts = card.parts if card else ()
         lines: list[Static] = []
         width = max((len(p.title) for p in parts), default=10) + 1
         for part in parts:
+            score, override = r.part_score(part.name)
+            score = part.score if score is None else score
             text = Text(part.title.ljust(width), style="bold", end="")
-            text.append_text(_bar(part.score))
-            text.append(f" {part.score:3.0f}", style=score_style(part.score))
+            text.append_text(_bar(score))
+            text.append(f" {score:3.0f}", style=score_style(score))
             text.append(f"  ×{part.weight:.0%}", style="dim")
+            if override is not None:
+                text.append(f"  ✎ {one_line(override.author, 20)}'s (the machine's: {part.score})", style="yellow")
             lines.append(Static(text, classes="part-line"))
             if part.advice:
                 tip = Text("Try: ", style="bold", end="")
