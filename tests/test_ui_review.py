@@ -351,7 +351,7 @@ async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(mo
         assert [r.id for r in screen.shown] == [ids["alex-open"], ids["alex-good"]]
 
 
-async def test_a_reviewed_scorecard_leads_with_the_score_in_force():
+async def test_a_reviewed_scorecard_leads_with_the_score_in_force_and_offers_no_retry():
     store, ids = _store_with_sessions()
     sid = ids["alex-good"]
     machine = store.session(sid).score
@@ -378,3 +378,32 @@ async def test_a_reviewed_scorecard_leads_with_the_score_in_force():
         await pilot.pause()
         parts = "\n".join(w.render().plain for w in app.screen.query("#score-parts Static"))
         assert f" 12  ×{part.weight:.0%}  ✎ maria's (the machine's: {part.score})" in parts
+
+
+async def test_a_reviewer_is_not_offered_retry_on_a_scorecard():
+    store, ids = _store_with_sessions()
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(ids["alex-good"])
+        await pilot.pause()
+        card = app.screen
+        # r would start a practice session in the reviewer's name: not offered, and does nothing.
+        footer_keys = [b.key for (_, b, enabled, _) in app.active_bindings.values() if enabled and b.show]
+        assert "r" not in footer_keys and "t" in footer_keys
+        sessions_before = len(store.sessions())
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is card and len(store.sessions()) == sessions_before
+        assert all("Retry" not in c.title for c in card.screen_commands())
+
+
+async def test_a_rep_still_retries_from_their_scorecard():
+    from coach.ui.screens.practice import PracticeScreen
+
+    store, ids = _store_with_sessions()
+    app = make_app(store=store, rep="alex", analyzer=shared_analyzer(), cursor_blink=False)  # practice mode
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(ids["alex-good"])
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), what="a new practice session")

@@ -166,7 +166,19 @@ class ScorecardScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------
 
+    def _can_retry(self) -> bool:
+        # A reviewer reads a rep's scorecard; practising it would store a
+        # session under the reviewer's name. Retry is the rep's, after practice.
+        return self.app.mode != "review"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self._can_retry()
+        return True
+
     def action_retry(self) -> None:
+        if not self._can_retry():
+            return
         r = self.record
         if r is None or r.scenario is None:
             self.notify(markup=False, severity="error",
@@ -181,7 +193,8 @@ class ScorecardScreen(Screen[None]):
         self.app.open_transcript(self.session_id)
 
     def screen_commands(self):
-        yield SystemCommand("Retry this scenario", "Practise the same scenario again", self.action_retry)
+        if self._can_retry():
+            yield SystemCommand("Retry this scenario", "Practise the same scenario again", self.action_retry)
         yield SystemCommand("Read the transcript", "Every turn with its labels and evidence", self.action_transcript)
 
 
