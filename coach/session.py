@@ -90,12 +90,18 @@ class CallRecord:
     imported_at: str
 
 
+def turn_words(ref) -> str:
+    """A scorecard's pointer at a rep turn (a ``scoring.TurnRef``) as a manager
+    finds it in any transcript coach prints: "turn 3 (line 6)"."""
+    return f"turn {ref.rep_turn} (line {ref.turn + 1})"
+
+
 @dataclass(frozen=True)
 class TurnRecord:
     """One stored turn, the rep's or the buyer's."""
 
     id: int
-    #: 0-based position in the session; people see ``number`` (1-based).
+    #: 0-based position in the session; people see ``number`` (1-based), as "line N".
     index: int
     speaker: Literal["rep", "buyer"]
     text: str
@@ -115,10 +121,14 @@ class TurnRecord:
     comments: tuple[CommentRecord, ...] = ()
     #: Who spoke, as a call's transcript names them (None in practice).
     speaker_name: str | None = None
+    #: For a rep turn, which of the rep's turns it is (from 1): "turn 3" is the
+    #: rep's third turn, as the scorecard counts and quotes them. None for the buyer.
+    rep_turn: int | None = None
 
     @property
     def number(self) -> int:
-        """The turn's number as `coach show`, comments and the app show it (from 1)."""
+        """The line's place in the transcript (from 1): "line N" wherever people
+        read it (`coach show`, `comment --line`, search, exports, the app)."""
         return self.index + 1
 
     @property
@@ -231,11 +241,18 @@ class SessionRecord:
         return self.scenario.buyer.name if self.scenario is not None else "The buyer"
 
     def turn(self, number: int) -> TurnRecord:
-        """The turn with this 1-based number (KeyError if none)."""
+        """The transcript's line ``number`` (from 1; KeyError if none)."""
         for t in self.turns:
             if t.number == number:
                 return t
         raise KeyError(number)
+
+    def rep_turn(self, k: int) -> TurnRecord:
+        """The rep's ``k``-th turn (from 1; KeyError if none)."""
+        for t in self.turns:
+            if t.rep_turn == k:
+                return t
+        raise KeyError(k)
 
 
 @dataclass(frozen=True)
@@ -278,7 +295,7 @@ class SearchHit:
     #: The turn matched, or the turn a matching comment is on (None: a comment on the whole session).
     turn_id: int | None
     session_id: int
-    #: 0-based position of that turn in its session (``number`` is what people see).
+    #: 0-based position of that turn in its session (``number``, its line, is what people see).
     index: int | None
     #: "rep" or "buyer" for a turn; "comment" for a comment.
     speaker: str
@@ -291,6 +308,10 @@ class SearchHit:
     #: For a comment: its id and author.
     comment_id: int | None = None
     author: str | None = None
+    #: Who spoke the line, as a call's transcript names them (None in practice, and for a comment).
+    speaker_name: str | None = None
+    #: For a rep line, which of the rep's turns it is (from 1).
+    rep_turn: int | None = None
 
     @property
     def number(self) -> int | None:
@@ -347,11 +368,14 @@ class Assignment:
 
 def record_to_dict(record: SessionRecord) -> dict:
     """The JSON form of a session (``coach show --json``, JSONL export): what
-    ``coach analyze`` and ``coach import`` read back. Turn numbers count from 1,
-    as everywhere people read them."""
+    ``coach analyze`` and ``coach import`` read back. ``turn`` is the line's
+    place in the transcript (from 1, as ``coach analyze`` numbers them);
+    ``rep_turn``, on rep lines, counts the rep's turns as the scorecard does."""
 
     def turn(t: TurnRecord) -> dict:
         out: dict = {"id": t.id, "turn": t.number, "speaker": t.speaker, "text": t.text, "created_at": t.created_at}
+        if t.rep_turn is not None:
+            out["rep_turn"] = t.rep_turn
         if t.speaker_name:
             out["name"] = t.speaker_name
         a = t.analysed

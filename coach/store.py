@@ -719,10 +719,7 @@ class Store:
                 score=head["score"],
                 started_at=head["started_at"],
                 ended_at=head["ended_at"],
-                turns=tuple(
-                    _turn_record(t, rows.labels.get(t["id"], ()), rows.evidence.get(t["id"], ()), comments, types)
-                    for t in rows.turns[sid]
-                ),
+                turns=_turn_records(rows, sid, comments, types),
                 comments=tuple(comments),
                 scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
                 final_score=head["final_score"],
@@ -797,7 +794,10 @@ class Store:
                 select t.id as turn_id, t.session_id, t.idx as "index", t.speaker, t.text,
                        snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
                        r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
-                       null as comment_id, null as author, turns_fts.rank as rank
+                       null as comment_id, null as author, t.speaker_name,
+                       case when t.speaker = 'rep' then (select count(*) from turns p where p.session_id = t.session_id
+                            and p.speaker = 'rep' and p.idx <= t.idx) end as rep_turn,
+                       turns_fts.rank as rank
                 from turns_fts join turns t on t.rowid = turns_fts.rowid
                 join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
                 left join snapshots sn on sn.id = s.snapshot_id
@@ -806,7 +806,7 @@ class Store:
                 select c.turn_id, c.session_id, t.idx as "index", 'comment' as speaker, c.text,
                        snippet(comments_fts, 0, '[', ']', '…', 12) as snippet,
                        r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
-                       c.id as comment_id, c.author, comments_fts.rank as rank
+                       c.id as comment_id, c.author, null as speaker_name, null as rep_turn, comments_fts.rank as rank
                 from comments_fts join comments c on c.rowid = comments_fts.rowid
                 left join turns t on t.id = c.turn_id
                 join sessions s on s.id = c.session_id join reps r on r.id = s.rep_id
@@ -932,8 +932,19 @@ class _SessionRows(NamedTuple):
     calls: dict
 
 
+def _turn_records(rows: _SessionRows, sid: int, comments: list[CommentRecord], types: tuple) -> tuple[TurnRecord, ...]:
+    """A session's turns, in order, each rep turn numbered among the rep's turns."""
+    out = []
+    rep_turns = 0
+    for t in rows.turns[sid]:
+        rep_turns += t["speaker"] == "rep"
+        out.append(_turn_record(t, rows.labels.get(t["id"], ()), rows.evidence.get(t["id"], ()), comments, types,
+                                rep_turn=rep_turns if t["speaker"] == "rep" else None))
+    return tuple(out)
+
+
 def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord],
-                 types: tuple) -> TurnRecord:
+                 types: tuple, rep_turn: int | None = None) -> TurnRecord:
     AnalysedTurn, Uptake, BuyerMove, BuyerTurn = types
     analysed = reply = None
     speaker = row["speaker"]
@@ -950,7 +961,7 @@ def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], 
         id=turn_id, index=row["idx"], speaker=speaker, text=row["text"], created_at=row["created_at"],
         analysed=analysed, reply=reply, trust=row["trust"], revealed=_json_tuple(row["revealed"]),
         hint=bool(row["hint"]), comments=tuple(c for c in comments if c.turn_id == turn_id) if comments else (),
-        speaker_name=row["speaker_name"],
+        speaker_name=row["speaker_name"], rep_turn=rep_turn,
     )
 
 

@@ -69,7 +69,10 @@ def test_csv_one_row_per_turn_with_label_flags_evidence_tips_and_comments(db):
     rows = _csv(run(db, "export", "1", "--per", "turn").stdout)
     assert list(rows[0]) == list(TURN_COLUMNS)
     s = open_store(db).session(1)
-    assert [int(x["turn"]) for x in rows] == [t.number for t in s.turns]
+    assert [int(x["line"]) for x in rows] == [t.number for t in s.turns]
+    # The rep's turns are counted as the scorecard counts them; buyer lines have none.
+    assert [x["rep_turn"] for x in rows] == [str(t.rep_turn) if t.speaker == "rep" else "" for t in s.turns]
+    assert rows[1]["rep_turn"] == "1"
     rep = rows[1]
     assert rep["speaker"] == "rep" and rep["open_question"] == "1" and rep["pitching"] == "0"
     assert rep["labels"] == " ".join(s.turns[1].labels) and rep["tips"] and ":" in rep["evidence"]
@@ -104,6 +107,21 @@ def test_markdown_report_escapes_markup(db):
     assert "Great \\<b\\>work\\</b\\> \\[red\\]here\\[/red\\]" in md and "\x1b" not in md
     assert "**Score 35** (a manager's; the machine's: " in md
     assert "| Discovery |" in md and "### Transcript" in md
+
+
+def test_reports_number_lines_and_rep_turns_as_the_scorecard_does(db, tmp_path):
+    """The HTML's "Weakest turn" said "turn 2" for the rep's first turn (its
+    line): a turn is now the rep's K-th, as the scorecard counts them, with its
+    line beside it, and the transcript shows both."""
+    s = open_store(db).session(1)
+    worst = s.scorecard.part("listening").worst or s.scorecard.worst
+    out = tmp_path / "s1.html"
+    assert run(db, "export", "1", "-o", str(out)).exit_code == 0
+    html = out.read_text()
+    assert f'<a href="#s1-t{worst.turn + 1}">turn {worst.rep_turn} (line {worst.turn + 1})</a>' in html
+    assert '<span class="num-turn">line 2</span>' in html and "Rep, turn 1</span>" in html
+    md = run(db, "export", "1", "--format", "md").stdout
+    assert "**line 2, Rep (turn 1)**: " in md and "**line 1, Dana Okafor**: " in md
 
 
 def test_html_report_is_self_contained_and_escaped(db, tmp_path):

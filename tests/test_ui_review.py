@@ -407,3 +407,26 @@ async def test_a_rep_still_retries_from_their_scorecard():
         await pilot.pause()
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), what="a new practice session")
+
+
+async def test_a_scorecards_turns_are_found_by_the_same_numbers_in_the_transcript():
+    """The scorecard counts the rep's turns ("10 turns"); its best and weakest
+    turn name that number and the transcript line, and the transcript shows
+    each rep line's turn number beside its line number."""
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    card = store.session(sid).scorecard
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(sid)
+        await pilot.pause()
+        titles = [w.render().plain for w in app.screen.query("#score-turns .turn-title")]
+        assert titles == [f"Best turn  turn {card.best.rep_turn} (line {card.best.turn + 1})",
+                          f"Weakest turn  turn {card.worst.rep_turn} (line {card.worst.turn + 1})"]
+        await pilot.press("t")
+        await pilot.pause()
+        items = list(app.screen.query(TurnItem))
+        heads = [i.query_one(".turn-who").render().plain for i in items]
+        line = card.best.turn + 1
+        assert heads[line - 1] == f"{line:>3} Rep · turn {card.best.rep_turn}"
+        assert heads[0].strip() == "1 Dana Okafor"

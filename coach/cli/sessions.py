@@ -72,8 +72,10 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
 def show(ctx, session_id, as_json):
     """Print one session's transcript with labels, evidence, tips and comments.
 
-    Turns are numbered from 1 (as `coach comment --turn` takes them); comments
-    show their id (for `coach comment-edit` and `coach comment-delete`).
+    The transcript's lines are numbered [line N] (`coach comment --line N`);
+    "turn K" is the rep's K-th turn, as the scorecard counts and quotes them
+    (`coach comment --turn K`). Comments show their id (for `coach
+    comment-edit` and `coach comment-delete`).
     """
     from coach.cli import CoachError
     from coach.labels import human
@@ -104,9 +106,9 @@ def show(ctx, session_id, as_json):
         set_to = f"set the {what} to {o.score:.0f}" if o.score is not None else f"withdrew the {what} override"
         echo(f"  {cell(o.author)} {set_to} ({o.created_at[:16]}): {o.reason}")
     for t in s.turns:
-        who = "REP  " if t.speaker == "rep" else "BUYER"
-        name = f" {cell(t.speaker_name)}:" if t.speaker_name else ""
-        echo(f"\n[{t.number}] {who}{name} {t.text}")
+        who = f"REP (turn {t.rep_turn})" if t.speaker == "rep" else "BUYER"
+        name = f" {cell(t.speaker_name)}" if t.speaker_name else ""
+        echo(f"\n[line {t.number}] {who}{name}: {t.text}")
         a = t.analysed
         if a is not None and a.labels:
             echo("      labels: " + ", ".join(human(label) for label in a.labels))
@@ -132,30 +134,43 @@ def _comment_line(c) -> str:
 @click.command("comment")
 @click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=TURN_NUMBER, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
+@click.option("--line", "line_no", type=TURN_NUMBER,
+              help="The transcript line to comment on (from 1, as `coach show` and the review app print [line N]).")
+@click.option("--turn", "rep_turn", type=TURN_NUMBER,
+              help="The rep's turn to comment on (turn K: the rep's K-th, as the scorecard counts them).")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
-def comment(ctx, session_id, text, turn_idx, author):
-    """Add a manager's comment to a session or to one of its turns."""
+def comment(ctx, session_id, text, line_no, rep_turn, author):
+    """Add a manager's comment to a session, or to one of its lines (--line) or rep turns (--turn)."""
     import getpass
 
     from coach.cli import CoachError
     from coach.store import StoreError
 
+    if line_no is not None and rep_turn is not None:
+        raise CoachError("give --line or --turn, not both")
     store = open_db(ctx)
     try:
         s = store.session(session_id)
         turn_id = None
-        if turn_idx is not None:
-            # Turns are numbered from 1, as `coach show` and the review app show them.
-            try:
-                turn_id = s.turn(turn_idx).id
-            except KeyError:
-                raise CoachError(f"session {session_id} has no turn {turn_idx}") from None
+        where = ""
+        try:
+            if line_no is not None:
+                t = s.turn(line_no)
+            elif rep_turn is not None:
+                t = s.rep_turn(rep_turn)
+            else:
+                t = None
+        except KeyError:
+            what = f"line {line_no}" if line_no is not None else f"turn {rep_turn} (it has {len(s.rep_turns)} rep turns)"
+            raise CoachError(f"session {session_id} has no {what}") from None
+        if t is not None:
+            turn_id = t.id
+            where = f", line {t.number}" + (f" (turn {t.rep_turn})" if t.rep_turn is not None else "")
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
-    echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+    echo(f"comment added to session {session_id}{where}")
 
 
 @click.command("search")
@@ -180,9 +195,21 @@ def search(ctx, query, limit):
     if not hits:
         echo("no matches")
     for h in hits:
-        where = f"session {h.session_id}" + (f" turn {h.number}" if h.number is not None else "")
-        who = f"comment {h.comment_id} by {cell(h.author or '')}" if h.is_comment else h.speaker
-        echo(f"{where} ({cell(h.rep)}, {who}): {cell(h.snippet)}")
+        echo(f"{hit_where(h)}: {cell(h.snippet)}")
+
+
+def hit_where(h) -> str:
+    """Where a search hit is and who wrote it, the same shape for every kind:
+    "session 1 line 4 (rep ana, turn 2)", "session 1 line 5 (buyer Dana Okafor,
+    ana's session)", "session 1 line 4 (comment 3 by maria, ana's session)"."""
+    where = f"session {h.session_id}" + (f" line {h.number}" if h.number is not None else "")
+    if h.is_comment:
+        who = f"comment {h.comment_id} by {cell(h.author or '')}, {cell(h.rep)}'s session"
+    elif h.speaker == "rep":
+        who = f"rep {cell(h.speaker_name or h.rep)}" + (f", turn {h.rep_turn}" if h.rep_turn is not None else "")
+    else:
+        who = (f"buyer {cell(h.speaker_name)}" if h.speaker_name else "buyer") + f", {cell(h.rep)}'s session"
+    return f"{where} ({who})"
 
 
 COMMANDS = [sessions, show, comment, search]

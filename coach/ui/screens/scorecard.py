@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from coach.scoring import Scorecard, end_sentence
-from coach.session import SessionRecord
+from coach.session import SessionRecord, turn_words
 from coach.ui.safe import literal, one_line, visible
 from coach.ui.style import score_style, score_text
 from coach.ui.widgets.sparkline import ScoreSparkline
@@ -123,7 +123,9 @@ class ScorecardScreen(Screen[None]):
         for title, pick, style in (("Best turn", card and card.best, "green"), ("Weakest turn", card and card.worst, "red")):
             if not pick:
                 continue
-            lines.append(Static(Text(title, style=f"bold {style}"), classes="turn-title"))
+            head = Text(title, style=f"bold {style}", end="")
+            head.append(f"  {turn_words(pick)}", style="dim")
+            lines.append(Static(head, classes="turn-title"))
             quote = Text("“", end="")
             quote.append_text(literal(one_line(pick.quote, 300)))
             quote.append("”")

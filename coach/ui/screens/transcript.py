@@ -39,6 +39,8 @@ class TurnItem(ListItem):
                     who.append(" (rep)" if t.speaker == "rep" else "", style="dim")
                 else:
                     who.append("Rep" if t.speaker == "rep" else self.buyer_name, style="bold")
+                if t.rep_turn is not None:  # the scorecard's "turn 3": the rep's third
+                    who.append(f" · turn {t.rep_turn}", style="dim")
                 yield Static(who, classes="turn-who")
                 said = literal(t.text)
                 if t.hint:
