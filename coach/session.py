@@ -97,6 +97,15 @@ def turn_words(ref) -> str:
 
 
 @dataclass(frozen=True)
+class DiscoveryStatus:
+    """One of a practice scenario's discoveries, and whether the rep uncovered it."""
+
+    id: str
+    topic: str
+    found: bool
+
+
+@dataclass(frozen=True)
 class TurnRecord:
     """One stored turn, the rep's or the buyer's."""
 
@@ -234,6 +243,28 @@ class SessionRecord:
         for t in self.turns:
             out += [d for d in t.revealed if d not in out]
         return tuple(out)
+
+    def discoveries(self) -> tuple[DiscoveryStatus, ...]:
+        """What the rep uncovered, in the order it came out, then what they
+        missed, in the scenario's order: from the stored scorecard (its
+        discovered, missed and topics) and the buyer turns' ``revealed``,
+        else, for an unfinished session, from the scenario snapshot. Empty for
+        a call, or when neither says what there was to find."""
+        found = list(self.discovered)
+        card = self.scorecard
+        for d in card.discovered if card else ():
+            if d not in found:
+                found.append(d)
+        if card is not None and (card.topics or card.missed):
+            topics = dict(card.topics)
+            every = list(dict.fromkeys([*found, *card.missed, *topics]))
+        elif self.scenario is not None:
+            topics = {d.id: d.topic for d in self.scenario.discoveries}
+            every = list(dict.fromkeys([*found, *topics]))
+        else:
+            return tuple(DiscoveryStatus(d, d, True) for d in found)
+        return tuple(DiscoveryStatus(d, topics.get(d, d), d in found)
+                     for d in sorted(every, key=lambda d: (d not in found, found.index(d) if d in found else 0)))
 
     @property
     def buyer_name(self) -> str:

@@ -70,7 +70,7 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
 @click.pass_context
 def show(ctx, session_id, as_json):
-    """Print one session's transcript with labels, evidence, tips and comments.
+    """Print one session: its score, scorecard and discoveries, then the transcript with labels, evidence, tips and comments.
 
     The transcript's lines are numbered [line N] (`coach comment --line N`);
     "turn K" is the rep's K-th turn, as the scorecard counts and quotes them
@@ -105,6 +105,8 @@ def show(ctx, session_id, as_json):
         what = "score" if o.part == "total" else f"{o.part} score"
         set_to = f"set the {what} to {o.score:.0f}" if o.score is not None else f"withdrew the {what} override"
         echo(f"  {cell(o.author)} {set_to} ({o.created_at[:16]}): {o.reason}")
+    for line in _scorecard_lines(s):
+        echo(line)
     for t in s.turns:
         who = f"REP (turn {t.rep_turn})" if t.speaker == "rep" else "BUYER"
         name = f" {cell(t.speaker_name)}" if t.speaker_name else ""
@@ -124,6 +126,40 @@ def show(ctx, session_id, as_json):
         from coach.analysis.report import render_summary
 
         echo("\n" + render_summary(s.metrics()))
+
+
+def _scorecard_lines(s) -> list[str]:
+    """The stored scorecard as `coach show` prints it above the transcript: how
+    it ended, each part (the machine's score and a manager's beside it), the
+    best and weakest turn, and the discoveries found and missed."""
+    from coach.scoring import end_sentence
+    from coach.session import turn_words
+
+    card = s.scorecard
+    out: list[str] = []
+    if card is not None:
+        n = card.rep_turns or len(s.rep_turns)
+        ended = f"{cell(end_sentence(s.end_reason, s.buyer_name))}; " if s.end_reason else ""
+        hints = f"; {card.hints} hint{'s' if card.hints != 1 else ''} (-{card.hint_penalty})" if card.hints else ""
+        out.append(f"  {ended}{n} turn{'s' if n != 1 else ''}{hints}")
+        width = max((len(p.title) for p in card.parts), default=0)
+        for p in card.parts:
+            now, o = s.part_score(p.name)
+            manager = f"  {cell(o.author)}'s {now:.0f} (the machine's {p.score})" if o is not None else ""
+            out.append(f"  {cell(p.title):<{width}}  {p.score:>3}  x{p.weight:.0%}{manager}")
+            if p.advice:
+                out.append(f"      try: {p.advice}")
+        for what, ref in (("best", card.best), ("weakest", card.worst)):
+            if ref is not None:
+                why = f" - {ref.why}" if ref.why else ""
+                out.append(f"  {what} {turn_words(ref)}: \"{ref.quote}\"{why}")
+    found = s.discoveries()
+    if found:
+        n_found = sum(d.found for d in found)
+        out.append(f"  discoveries {n_found}/{len(found)}:")
+        # An unfinished session has not missed what it may still find.
+        out += [f"    {'found ' if d.found else 'missed' if s.finished else 'not yet'}  {cell(d.topic)}" for d in found]
+    return out
 
 
 def _comment_line(c) -> str:

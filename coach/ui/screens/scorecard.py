@@ -135,10 +135,7 @@ class ScorecardScreen(Screen[None]):
         self.query_one("#score-turns", Vertical).mount_all(lines)
 
     def _discoveries(self, r: SessionRecord) -> None:
-        found = list(r.discovered)
-        for d in r.scorecard.discovered if r.scorecard else ():
-            if d not in found:
-                found.append(d)
+        found = [d.id for d in r.discoveries() if d.found]
         box = self.query_one("#score-discoveries", Vertical)
         lines: list[Static] = []
         if r.scenario is None:
