@@ -11,7 +11,7 @@ import json
 
 import click
 
-from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
+from coach.cli import LIMIT, LINE_NUMBER, SESSION_ID, TURN_NUMBER
 from coach.cli.common import no_sessions_by, open_db, parse_date
 from coach.cli.output import cell, echo
 
@@ -170,8 +170,8 @@ def _comment_line(c) -> str:
 @click.command("comment")
 @click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--line", "line_no", type=TURN_NUMBER,
-              help="The transcript line to comment on (from 1, as `coach show` and the review app print [line N]).")
+@click.option("--line", "line_no", type=LINE_NUMBER,
+              help="The transcript line to comment on (from 1: `coach show` prints [line N], the review app numbers its lines the same).")
 @click.option("--turn", "rep_turn", type=TURN_NUMBER,
               help="The rep's turn to comment on (turn K: the rep's K-th, as the scorecard counts them).")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
