@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from coach.text import clean_text
+from coach.text import clean_text, shorten
 
 
 def visible(text: str) -> str:
@@ -26,6 +26,5 @@ def literal(text: str, style: str = "") -> Text:
 
 
 def one_line(text: str, width: int = 60) -> str:
-    """``text`` on one line, shortened to ``width`` characters with an ellipsis."""
-    flat = " ".join(visible(text).split())
-    return flat if len(flat) <= width else flat[: max(1, width - 1)].rstrip() + "…"
+    """``text`` on one line, shortened to ``width`` characters at a word, with an ellipsis."""
+    return shorten(" ".join(visible(text).split()), max(1, width))
