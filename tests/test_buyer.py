@@ -494,3 +494,15 @@ def test_an_offer_that_brushes_a_topic_is_an_offer(scenario):
     ex = s.play("[closed_question] Would it make sense to send you some information about the ovens?")
     assert ex.move.kind in ("consider", "decline") and ex.revealed == ()
     assert s.play("Shall we get started?").move.kind == "small_talk"
+
+
+def test_explain_says_why_the_buyer_went_curt(scenario):
+    """Curt after two bad turns in a row with trust still high: the reason says
+    'in a row', not 'trust is low'."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 90
+    s = fresh(warm)
+    s.play("[pressure] Sign this week and I'll knock ten percent off.")
+    ex = s.play("[pressure] Honestly, everyone signs in the first week.")
+    assert ex.move.kind == "curt" and ex.move.trust_before > 60
+    assert "2 bad turns in a row" in ex.move.reasons[-1]

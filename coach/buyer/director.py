@@ -481,10 +481,17 @@ class Director:
         if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks \
                 and (t.topic.similarity >= HOLD_SIM or not self.matcher.has_meaning):
             d = self._discoveries[t.topic.id]
-            how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
+            how = self._curt_why() if s.curt else f"asked with {label}" if label else "asked badly"
             return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
         return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
-                                                      reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
+                                                      reasons=[*why, self._curt_why() if s.curt else f"reacts to {label}"])
+
+    def _curt_why(self) -> str:
+        """Why the buyer is curt, as --explain says it: the run of bad turns or the low trust."""
+        s = self.state
+        if s.bad_streak >= CURT_STREAK:
+            return f"curt: {s.bad_streak} bad turns in a row"
+        return f"curt: trust {s.trust:.0f} is low after {s.bad_turns} bad turns"
 
     def _answer(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that asks: answered on its topic, else honestly on nothing."""
