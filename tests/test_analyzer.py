@@ -367,3 +367,21 @@ def test_batch_analysis_gives_embeddings_only_when_asked(analyzer):
     with_emb = analyzer.analyze_turns(turns, embeddings=True)[1]
     assert with_emb.embedding is not None
     assert np.allclose(with_emb.embedding, analyzer.encode(["A whole week?"])[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("text,claims", [
+    ("Our scheduler gives you 30% less downtime.", True),
+    ("Sites see 20% more throughput in the first month.", True),
+    ("It runs 3x faster than the old line.", True),
+    ("we've only got 4 refit slots left at the january price, after that its 15% more", False),
+    ("About 4% more per head than a standard plan.", False),
+    ("Annual is about 15% less.", False),
+])
+def test_a_percentage_claims_for_the_offer_only_with_what_it_improves(analyzer, text, claims):
+    """The numbers cue gives pitching on its own (rules.STRONG): a price rise or a
+    price difference ("15% more") is no claim about what the offer does."""
+    from coach.analysis import rules as R
+
+    p = analyzer._prepare([text])[0]
+    fired = any((c.label, c.why) == ("pitching", "claims numbers for the offer") for c in R.find_cues(p.clean, p.st))
+    assert fired is claims

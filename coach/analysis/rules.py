@@ -69,7 +69,11 @@ CUES: dict[str, list] = {
         (r"\bwe (offer|provide|deliver|guarantee|integrate|automate|built|build|specialize|specialise|have (a|an|the)|are (the|a)|'re (the|a)|can (cut|save|help|reduce|increase|fix|solve|handle|deliver)|help (companies|teams|businesses|clients|customers))\b", "promotes the seller's offer"),
         (r"\b(market[- ]leader|leading provider|industry[- ]leading|best[- ]in[- ]class|world[- ]class|state[- ]of[- ]the[- ]art|cutting[- ]edge|award[- ]winning|number one|#1|fortune 500|best on the market)\b", "superlatives"),
         (r"\bintegrates? with\b|\bout of the box\b|\bseamless(ly)?\b|\bone[- ]click\b|\bturnkey\b", "lists features"),
-        (r"\b\d+(\.\d+)?\s?(%|x|percent|times)\s*(faster|less|more|fewer|cheaper|better|reduction|increase|uptime|savings?|roi)\b", "claims numbers for the offer"),
+        # "20% less downtime" claims a result; a bare "15% more" is a price ("after
+        # that it's 15% more", "about 4% more per head"): as a cue of the offer it
+        # fired on 6 training turns of 38 that were not pitching (precision 0.84).
+        (r"\b\d+(\.\d+)?\s?(%|x|percent|times)\s*(faster|fewer|cheaper|better|reduction|increase|uptime|savings?|roi|"
+         r"(less|more)\s+(?!(per|than|and|a|an|for|on|if|to|of|in|at|each|every|so|but|or|now|then)\b)[a-z])", "claims numbers for the offer"),
         (r"\b(customers|clients|companies) (like|such as) (you|yours)\b|\bcase study\b|\bone of our (customers|clients)\b", "unprompted case study"),
         (r"\bthat'?s (exactly )?(why|what) (we|our)\b", "turns the buyer's point into a pitch"),
         (r"\bhalves?\b|\bslashes\b|\beliminates?\b", "claims for the offer"),
