@@ -382,6 +382,6 @@ def test_a_percentage_claims_for_the_offer_only_with_what_it_improves(analyzer, 
     price difference ("15% more") is no claim about what the offer does."""
     from coach.analysis import rules as R
 
-    p = analyzer._prepare([text])[0]
+    p = analyzer.prepare([text])[0]
     fired = any((c.label, c.why) == ("pitching", "claims numbers for the offer") for c in R.find_cues(p.clean, p.st))
     assert fired is claims

@@ -178,28 +178,28 @@ class Analyzer:
                 last_b = None  # a buyer turn two turns back does not count
             else:
                 last_b = i
-        prepared = self._prepare([turns[i].text for i in rep_idx],
+        prepared = self.prepare([turns[i].text for i in rep_idx],
                                  [turns[prev_buyer[i]].text if i in prev_buyer else None for i in rep_idx],
                                  general=embeddings)
         out: list[AnalysedTurn | None] = [None] * len(turns)
-        state = _RunState()
+        state = R.RunState()
         last_conv = object()
         pi = 0
         for i, t in enumerate(turns):
             conv = conversations[i] if conversations is not None else None
             if conv != last_conv:
-                state, last_conv = _RunState(), conv
+                state, last_conv = R.RunState(), conv
             if t.speaker != "rep":
                 continue
             j = prev_buyer.get(i)
-            out[i] = self._decide(prepared[pi], turns[j].text if j is not None else None, state)
+            out[i] = self.decide(prepared[pi], turns[j].text if j is not None else None, state)
             pi += 1
         return out
 
-    # -- internals ----------------------------------------------------------------
+    # -- the two steps (the trainer and the spaCy component call them too) ---------
 
-    def _prepare(self, texts: list[str], buyers: Sequence[str | None] | None = None, *,
-                 general: bool = False, chunk: int = 128) -> list[Prepared]:
+    def prepare(self, texts: list[str], buyers: Sequence[str | None] | None = None, *,
+                general: bool = False, chunk: int = 128) -> list[Prepared]:
         """Parse and encode rep turns (``buyers``: the buyer's turn before each, or
         None), a chunk at a time so memory stays flat on big files (no Doc outlives
         its chunk). The turn encoder runs when there are heads to read it; the
@@ -252,11 +252,11 @@ class Analyzer:
                 fut.result()
         return out
 
-    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState", *,
+    def analyse_one(self, text: str, buyer_last: str | None, state: R.RunState, *,
                     embedding: bool = True) -> AnalysedTurn:
-        p = self._prepare([text], [buyer_last], general=embedding)[0]
+        p = self.prepare([text], [buyer_last], general=embedding)[0]
         buyer_vec = self.vector(buyer_last) if embedding and buyer_last and p.vec is not None else None
-        return self._decide(p, buyer_last, state, buyer_vec)
+        return self.decide(p, buyer_last, state, buyer_vec)
 
     def vector(self, text: str) -> np.ndarray:
         """The general encoder's unit vector of one text, cached: the buyer's
@@ -271,8 +271,11 @@ class Analyzer:
                 self._vectors[text] = hit
         return hit
 
-    def _decide(self, p: Prepared, buyer: str | None, state: "_RunState",
-                buyer_vec: np.ndarray | None = None) -> AnalysedTurn:
+    def decide(self, p: Prepared, buyer: str | None, state: R.RunState,
+               buyer_vec: np.ndarray | None = None) -> AnalysedTurn:
+        """The analysis of one prepared rep turn: labels (the heads', or the rules'
+        without them), checklist by the conversation's ``state`` (updated), evidence,
+        tips, uptake. ``buyer``: the buyer's turn just before, or None."""
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -342,11 +345,6 @@ def _as_text(t) -> str:
     return "" if t is None else str(t)
 
 
-@dataclass
-class _RunState:
-    run: int = 0
-
-
 class ConversationAnalysis:
     """One conversation, turn by turn: keeps the buyer's last turn (for follow-up)
     and the run of question turns (for checklist)."""
@@ -355,7 +353,7 @@ class ConversationAnalysis:
         self.analyzer = analyzer
         self.turns: list[Turn] = []
         self.analysed: list[AnalysedTurn | None] = []
-        self._state = _RunState()
+        self._state = R.RunState()
         self._buyer_last: str | None = None
         self._lock = threading.Lock()
 
@@ -395,7 +393,7 @@ class ConversationAnalysis:
 # --------------------------------------------------------------------------- decisions
 
 
-def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure, state: "_RunState",
+def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure, state: R.RunState,
                     fu_thr: float | None = None) -> int:
     """Add ``checklist`` by the rule of LABELS.md; returns the turn's question count.
 
@@ -478,7 +476,7 @@ def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
         labels.add("mutual_success")
     if cv["cue_reflection"] and buyer:
         labels.add("reflection")
-    q_cur = any(c.label == "curiosity" and R._in_question(c, st) for c in p.cues)
+    q_cur = any(c.label == "curiosity" and R.in_question(c, st) for c in p.cues)
     if form == "open" and not labels & {"self_interested", "pitching"}:
         labels.add("curiosity")
     elif form == "closed" and q_cur and not labels & {"self_interested", "pitching"}:
@@ -544,10 +542,10 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
         cs = by_label.get(lab, [])
         if lab == "reflection":
             # a reflection is a whole statement: quote the sentence, not the opener
-            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R._in_question(c, st)
+            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R.in_question(c, st)
                   for s in st.sentences if s.start <= c.start < s.end]
         if lab == "curiosity":
-            cs = [c for c in cs if R._in_question(c, st)]
+            cs = [c for c in cs if R.in_question(c, st)]
         if cs:
             seen = set()
             for c in cs[:3]:

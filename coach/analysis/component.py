@@ -80,7 +80,7 @@ class CoachLabeller:
         return self._analyzer
 
     def __call__(self, doc: Doc) -> Doc:
-        from coach.analysis.analyzer import Prepared, _RunState, build_evidence, count_questions, rule_labels
+        from coach.analysis.analyzer import Prepared, build_evidence, count_questions, rule_labels
         from coach.analysis.tips import tips_for
 
         text = doc.text
@@ -91,7 +91,7 @@ class CoachLabeller:
             an = self._get_analyzer()
             if an.turn_encoder is not None:
                 p.emb = an.turn_encoder.encode([text[: F.MAX_CHARS]], [buyer])[0]
-            res = an._decide(p, buyer, _RunState())
+            res = an.decide(p, buyer, R.RunState())
             labels, evidence, tips, nq = set(res.labels), list(res.evidence), list(res.tips), res.questions
             doc._.coach_scores = res.scores
         else:

@@ -193,12 +193,13 @@ def cue_vector(cues: list[Cue], st: Structure) -> dict[str, float]:
         d[f"cue_{c.label}"] = 1.0
     # reflection cues count only in statements
     d["cue_reflection"] = float(any(
-        c.label == "reflection" and not _in_question(c, st) for c in cues
+        c.label == "reflection" and not in_question(c, st) for c in cues
     ))
     return d
 
 
-def _in_question(c: Cue, st: Structure) -> bool:
+def in_question(c: Cue, st: Structure) -> bool:
+    """Whether the cue lies in a sentence that asks."""
     return any(s.is_question and s.start <= c.start < s.end for s in st.sentences)
 
 
@@ -241,6 +242,14 @@ def shared_words(rep_text: str, buyer_text: str) -> list[tuple[int, int]]:
         if stem(m.group()) in b and (len(m.group()) > 2 or m.group()[0].isdigit()) and m.group().lower() not in stop:
             out.append((m.start(), m.end()))
     return out
+
+
+@dataclass
+class RunState:
+    """Where a conversation stands for the checklist rule: how many consecutive
+    question turns without a follow-up came just before the next rep turn."""
+
+    run: int = 0
 
 
 def checklist(questions: int, is_follow_up: bool, run_before: int) -> tuple[bool, int]:

@@ -36,13 +36,14 @@ from pathlib import Path
 import numpy as np
 
 from coach.analysis.analyzer import (
-    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, turn_vector,
+    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, apply_checklist, decide_from_scores, turn_vector,
 )
 from coach.paths import models_dir
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
 from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder, load_tokenizer, pair_ids
 from coach.analysis.evaluation import format_table, macro_f1, prf
 from coach.analysis.heads import Heads
+from coach.analysis.rules import RunState
 from coach.labels import LABELS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,10 +67,10 @@ def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: d
                     fu_thr: float | None = None):
     """Labels of every example, conversation by conversation (checklist included)."""
     out = []
-    state, conv = _RunState(), None
+    state, conv = RunState(), None
     for e, p, pr in zip(examples, prepared, probs):
         if e.conversation != conv:
-            state, conv = _RunState(), e.conversation
+            state, conv = RunState(), e.conversation
         scores = dict(zip(labels, pr.tolist()))
         labs = decide_from_scores(scores, thr, p.st, p.cues)
         apply_checklist(labs, scores, p.st, state, fu_thr)
@@ -349,7 +350,7 @@ def main(argv=None) -> int:
     nlp_only = Analyzer.load(encoder=False, heads=False)
     prepared = []
     for lo in range(0, len(examples), 256):
-        prepared += nlp_only._prepare([e.text for e in examples[lo : lo + 256]])
+        prepared += nlp_only.prepare([e.text for e in examples[lo : lo + 256]])
     S = np.stack([turn_vector(p, e.buyer)[DIM:] for p, e in zip(prepared, examples)]).astype(np.float32)
     tok = load_tokenizer()
     pairs = [pair_ids(tok, p.clean, e.buyer) for p, e in zip(prepared, examples)]
