@@ -286,7 +286,7 @@ class Analyzer:
         else:
             scores = {}
             labels = rule_labels(p, buyer)
-        n_q = apply_checklist(labels, scores, st, state,
+        n_q = R.apply_checklist(labels, scores, st, state,
                               self.heads.meta.get("checklist_follow_up_threshold") if self.heads else None)
         ordered = tuple(lab for lab in LABELS if lab in labels)
         evidence = build_evidence(p, set(ordered), buyer)
@@ -391,37 +391,6 @@ class ConversationAnalysis:
 
 
 # --------------------------------------------------------------------------- decisions
-
-
-def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure, state: R.RunState,
-                    fu_thr: float | None = None) -> int:
-    """Add ``checklist`` by the rule of LABELS.md; returns the turn's question count.
-
-    What ends a run is a follow-up. A wrongly given follow-up breaks a run that the
-    rep is really in, so with trained heads the run counts a turn as a follow-up
-    only when its probability clears ``fu_thr`` (tuned by cross-validation: it
-    lifts checklist F1 from 0.76 to 0.84); a turn that then lands in a checklist
-    run loses a doubtful follow_up, so the labels keep to the rule."""
-    n_q = count_questions(st, labels)
-    if fu_thr is not None and "follow_up" in scores:
-        fu = scores["follow_up"] >= fu_thr
-    else:
-        fu = "follow_up" in labels
-    ck, state.run = R.checklist(n_q, fu, state.run)
-    if ck:
-        labels.add("checklist")
-        if n_q < 3 and not fu:
-            labels.discard("follow_up")
-    return n_q
-
-
-def count_questions(st: F.Structure, labels: set[str]) -> int:
-    """Questions the turn asks, stacked ones included (the checklist rule's count)."""
-    n_q = st.question_count
-    if n_q == 0 and labels & {"open_question", "closed_question", "leading_question"}:
-        # the heads hear a question the structure did not ("whats ur erp, whos the approver")
-        n_q = max(1, sum(s.openers for s in st.sentences))
-    return n_q
 
 
 def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.Structure,
@@ -564,7 +533,7 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                     why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
             out.append(_ev(lab, text, span[0], span[1], why))
     if "checklist" in labels and st.sentences:
-        qs, n = st.questions or st.sentences, count_questions(st, labels)
+        qs, n = st.questions or st.sentences, R.count_questions(st, labels)
         if n >= 3:
             out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
                            f"stacks {n} questions in one turn"))

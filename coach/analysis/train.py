@@ -36,14 +36,14 @@ from pathlib import Path
 import numpy as np
 
 from coach.analysis.analyzer import (
-    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, apply_checklist, decide_from_scores, turn_vector,
+    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, decide_from_scores, turn_vector,
 )
 from coach.paths import models_dir
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
 from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder, load_tokenizer, pair_ids
 from coach.analysis.evaluation import format_table, macro_f1, prf
 from coach.analysis.heads import Heads
-from coach.analysis.rules import RunState
+from coach.analysis.rules import RunState, apply_checklist
 from coach.labels import LABELS
 
 REPO = Path(__file__).resolve().parents[2]
