@@ -481,11 +481,17 @@ def _ev(label: str, text: str, a: int, b: int, why: str) -> Evidence:
 
 
 def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
-    """The words behind each label, as spans of the original text."""
-    text = p.text
-    st = p.st
-    out: list[Evidence] = []
+    """The words behind each label, as spans of the original text: the question
+    forms, then the behaviours, then checklist."""
+    return [*_question_evidence(p, labels), *_behaviour_evidence(p, labels, buyer), *_checklist_evidence(p, labels)]
+
+
+def _question_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
+    """The question sentence of each form given (for a leading one its cue, and
+    the whole question when the cue is a small part of it)."""
+    text, st = p.text, p.st
     sents = st.sentences
+    out: list[Evidence] = []
     for lab, form in _FORM_OF.items():
         if lab not in labels:
             continue
@@ -501,6 +507,14 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                 out.append(_ev(lab, text, s.start, s.end, why))
         elif sents:
             out.append(_ev(lab, text, sents[0].start, sents[-1].end, _form_why(form)))
+    return out
+
+
+def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
+    """Each behaviour's cue phrases (up to three), else the sentence it most
+    plausibly comes from."""
+    text, st = p.text, p.st
+    out: list[Evidence] = []
     by_label: dict[str, list] = {}
     for c in p.cues:
         by_label.setdefault(c.label, []).append(c)
@@ -532,15 +546,18 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                 if words:
                     why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
             out.append(_ev(lab, text, span[0], span[1], why))
-    if "checklist" in labels and st.sentences:
-        qs, n = st.questions or st.sentences, R.count_questions(st, labels)
-        if n >= 3:
-            out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
-                           f"stacks {n} questions in one turn"))
-        else:
-            out.append(_ev("checklist", text, qs[0].start, qs[0].end,
-                           "another question in a run that does not build on the answers"))
     return out
+
+
+def _checklist_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
+    st = p.st
+    if "checklist" not in labels or not st.sentences:
+        return []
+    qs, n = st.questions or st.sentences, R.count_questions(st, labels)
+    if n >= 3:
+        return [_ev("checklist", p.text, qs[0].start, qs[-1].end, f"stacks {n} questions in one turn")]
+    return [_ev("checklist", p.text, qs[0].start, qs[0].end,
+                "another question in a run that does not build on the answers")]
 
 
 def _form_why(form: str) -> str:

@@ -360,17 +360,44 @@ def _stacked(norm: str, begin: int) -> int:
     return n
 
 
+_YOU = frozenset(("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur"))
+_WE = frozenset(("we", "our", "ours", "us", "we're", "we've", "we'd", "we'll"))
+_I = frozenset(("i", "my", "me", "i'm", "i've", "i'd", "i'll"))
+
+
 def classify_sentence(text: str, start: int = 0) -> Sentence:
-    """Question form of one sentence from its structure (see LABELS.md)."""
+    """Question form of one sentence from its structure (see LABELS.md): who it
+    speaks of, what it opens with once speech and preambles are set aside,
+    whether it asks at all, and then whether it leads, invites or asks for a
+    short answer."""
     s = Sentence(start=start, end=start + len(text), text=text)
     low = text.lower().replace("’", "'")
     toks = _tokens_lower(text)
     s.has_qmark = "?" in text.rstrip()[-3:] if text.strip() else False
-    s.you = sum(t in ("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur") for t in toks)
-    s.we = sum(t in ("we", "our", "ours", "us", "we're", "we've", "we'd", "we'll") for t in toks)
-    s.i = sum(t in ("i", "my", "me", "i'm", "i've", "i'd", "i'll") for t in toks)
+    s.you = sum(t in _YOU for t in toks)
+    s.we = sum(t in _WE for t in toks)
+    s.i = sum(t in _I for t in toks)
     if not toks:
         return s
+    toks, declarative = _opening(s, low, toks)
+    head, nxt = toks[0], (toks[1] if len(toks) > 1 else "")
+    s.wh = head if head in WH else ""
+    s.aux_initial = head in AUX
+    s.invite = bool(
+        (head in INVITE_VERBS and nxt in ("me", "us", "about", "more", "through", "on", "a", "your", "what", "how", "why"))
+        or _INVITE_POLITE.search(low)
+        or _INVITE_PHRASES.search(low)
+    )
+    if not _asks(s, low, toks):
+        return s
+    if not _leading(s, low, toks, declarative):
+        s.form, s.form_why = _neutral_form(s, low, toks)
+    return s
+
+
+def _opening(s: Sentence, low: str, toks: list[str]) -> tuple[list[str], bool]:
+    """The sentence's tokens from the word that decides its form, and whether it
+    opens as a statement. Sets ``s.openers``."""
     # first word after discourse markers ("So, what ...", "Okay and how many ..."),
     # once the fillers and stutters of speech are gone ("So, um, in-in what ways")
     norm = _normalize_speech(low)
@@ -389,32 +416,27 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
             if tail and (tail[0] in WH or (tail[0] in AUX and len(tail) > 1 and tail[1] in _SUBJ)):
                 ctoks = tail
                 break
-    k = 0
-    toks = ctoks
-    head = toks[k]
-    nxt = toks[k + 1] if k + 1 < len(toks) else ""
-    s.wh = head if head in WH else ""
-    s.aux_initial = head in AUX
-    s.invite = bool(
-        (head in INVITE_VERBS and nxt in ("me", "us", "about", "more", "through", "on", "a", "your", "what", "how", "why"))
-        or _INVITE_POLITE.search(low)
-        or _INVITE_PHRASES.search(low)
-    )
-    # asking or not
-    asks = s.has_qmark
-    if not asks:
-        if s.invite:
-            asks = True
-        elif s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2 \
-                and not _WH_STATEMENT.match(" ".join(toks)):
-            asks = True
-        elif s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
-            asks = True
-        elif _OPEN_PROMPTS.match(low):
-            asks = True
-    if not asks:
-        return s
-    # leading?
+    return ctoks, declarative
+
+
+def _asks(s: Sentence, low: str, toks: list[str]) -> bool:
+    """Whether the sentence asks: a question mark, an invitation, or the word
+    order of a question without its mark ("what are you using now")."""
+    if s.has_qmark or s.invite:
+        return True
+    nxt = toks[1] if len(toks) > 1 else ""
+    if s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2 \
+            and not _WH_STATEMENT.match(" ".join(toks)):
+        return True
+    if s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
+        return True
+    return bool(_OPEN_PROMPTS.match(low))
+
+
+def _leading(s: Sentence, low: str, toks: list[str], declarative: bool) -> bool:
+    """Mark the sentence leading if a leading pattern fits it (with the cue's
+    span, for evidence); whether one did."""
+    nxt = toks[1] if len(toks) > 1 else ""
     for rx, why in _LEADING_CUES:
         m = rx.search(low)
         if m:
@@ -425,47 +447,44 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
             if why == "a question that carries the pitch" and s.wh == "how" and nxt in ("do", "did", "does") and "our" not in toks:
                 continue
             s.form, s.form_why = "leading", why
-            s.cue = (start + m.start(), start + m.end())
+            s.cue = (s.start + m.start(), s.start + m.end())
             s.tag_question = "tag question" in why
-            return s
-    # neutral forms
+            return True
+    return False
+
+
+def _neutral_form(s: Sentence, low: str, toks: list[str]) -> tuple[str, str]:
+    """(form, why) of a question that does not lead: open when no short answer
+    fits, closed when one fact, a number, a name or yes/no does."""
+    head, nxt = toks[0], (toks[1] if len(toks) > 1 else "")
     if _OPEN_PROMPTS.match(low):
-        s.form, s.form_why = "open", "invites the buyer to go on"
-    elif s.invite:
+        return "open", "invites the buyer to go on"
+    if s.invite:
         # "Just tell me your headcount": an instruction asking one fact.
-        if head == "tell" and nxt in ("me", "us") and k + 2 < len(toks) and toks[k + 2] in ("your", "the") \
-                and (k + 3 >= len(toks) or toks[k + 3] in FACT_NOUNS or len(toks) - k <= 5):
-            s.form, s.form_why = "closed", "asks for one fact"
-        else:
-            s.form, s.form_why = "open", "invites the buyer to explain"
-    elif s.wh:
+        if head == "tell" and nxt in ("me", "us") and 2 < len(toks) and toks[2] in ("your", "the") \
+                and (3 >= len(toks) or toks[3] in FACT_NOUNS or len(toks) <= 5):
+            return "closed", "asks for one fact"
+        return "open", "invites the buyer to explain"
+    if s.wh:
         w = s.wh.split("'")[0]
-        if w in ("why",):
-            s.form, s.form_why = "open", "asks why"
-        elif w in ("how", "hows"):
-            if nxt in HOW_FACT:
-                s.form, s.form_why = "closed", "asks for a number"
-            else:
-                s.form, s.form_why = "open", "asks how"
-        elif w in ("what", "whats"):
-            rest = toks[k + 1 : k + 4]
+        if w == "why":
+            return "open", "asks why"
+        if w in ("how", "hows"):
+            return ("closed", "asks for a number") if nxt in HOW_FACT else ("open", "asks how")
+        if w in ("what", "whats"):
+            rest = toks[1:4]
             fact = any(t in FACT_NOUNS for t in rest[:3] if t not in ("your", "the", "is", "'s", "are"))
             if nxt in FACT_NOUNS or (nxt in ("is", "'s", "are", "was") and fact) or (head in ("what's", "whats") and fact):
-                s.form, s.form_why = "closed", "asks for one fact"
-            else:
-                s.form, s.form_why = "open", "asks what, inviting an explanation"
-        elif w in WH_CLOSED:
+                return "closed", "asks for one fact"
+            return "open", "asks what, inviting an explanation"
+        if w in WH_CLOSED:
             if head == "where" and nxt in ("do", "would") and "see" in toks:
-                s.form, s.form_why = "open", "asks where they see it going"
-            else:
-                s.form, s.form_why = "closed", "asks for a name, a time or a place"
-        else:
-            s.form, s.form_why = "closed", "asks for one fact"
-    elif s.aux_initial or " or " in low:
-        s.form, s.form_why = "closed", "can be answered yes or no, or with a choice"
-    else:
-        s.form, s.form_why = "closed", "a statement turned into a question"
-    return s
+                return "open", "asks where they see it going"
+            return "closed", "asks for a name, a time or a place"
+        return "closed", "asks for one fact"
+    if s.aux_initial or " or " in low:
+        return "closed", "can be answered yes or no, or with a choice"
+    return "closed", "a statement turned into a question"
 
 
 def structure(doc) -> Structure:

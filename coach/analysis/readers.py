@@ -184,54 +184,13 @@ def _decoded_lines(fh: IO[bytes], label: str) -> Iterator[tuple[int, str]]:
 
 
 def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Iterator[Conversation]:
-    default_name = label
     rep_key = rep.casefold() if rep else None
     current: Conversation | None = None
     seen: dict[str, int] = {}  # conversation name -> line where it started
     for number, line in lines:
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise TranscriptError(label, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
-        except RecursionError:
-            raise TranscriptError(label, number, "invalid JSON: nested too deeply") from None
-        if not isinstance(obj, dict):
-            raise TranscriptError(label, number, f"expected a JSON object, got {_json_type(obj)}")
-
-        name = obj.get("conversation", default_name)
-        if isinstance(name, (int, float)) and not isinstance(name, bool):
-            name = str(name)
-        if not isinstance(name, str):
-            raise TranscriptError(label, number, f'"conversation" must be a string, got {_json_type(name)}')
-        name = clean_text(name)
-
-        if "speaker" not in obj:
-            raise TranscriptError(label, number, 'missing "speaker" (expected "rep" or "buyer")')
-        raw_speaker = obj["speaker"]
-        if not isinstance(raw_speaker, str):
-            raise TranscriptError(
-                label, number, f'"speaker" must be "rep" or "buyer", got {_json_type(raw_speaker)}'
-            )
-        speaker_name = clean_text(raw_speaker).strip()
-        key = speaker_name.casefold()
-        if key in ("rep", "buyer"):
-            speaker: Speaker = key  # type: ignore[assignment]
-        elif rep_key is not None and speaker_name:
-            speaker = "rep" if key == rep_key else "buyer"
-        else:
-            hint = "" if rep_key is not None else ", or name the rep with --rep"
-            raise TranscriptError(
-                label, number, f'unknown speaker {raw_speaker!r} (expected "rep" or "buyer"{hint})'
-            )
-
-        if "text" not in obj:
-            raise TranscriptError(label, number, 'missing "text"')
-        text = obj["text"]
-        if not isinstance(text, str):
-            raise TranscriptError(label, number, f'"text" must be a string, got {_json_type(text)}')
-
+        name, speaker, speaker_name, text = _jsonl_turn(line, label, number, rep_key)
         if current is None or name != current.name:
             if current is not None:
                 yield current
@@ -248,6 +207,52 @@ def _read_jsonl(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -
     if current is None:
         raise TranscriptError(label, 1, "empty file")
     yield current
+
+
+def _jsonl_turn(line: str, label: str, number: int, rep_key: str | None) -> tuple[str, Speaker, str, str]:
+    """(conversation, speaker, the speaker as written, text) of one JSONL line,
+    or a TranscriptError naming the line and the field."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise TranscriptError(label, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise TranscriptError(label, number, "invalid JSON: nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise TranscriptError(label, number, f"expected a JSON object, got {_json_type(obj)}")
+
+    name = obj.get("conversation", label)
+    if isinstance(name, (int, float)) and not isinstance(name, bool):
+        name = str(name)
+    if not isinstance(name, str):
+        raise TranscriptError(label, number, f'"conversation" must be a string, got {_json_type(name)}')
+    name = clean_text(name)
+
+    if "speaker" not in obj:
+        raise TranscriptError(label, number, 'missing "speaker" (expected "rep" or "buyer")')
+    raw_speaker = obj["speaker"]
+    if not isinstance(raw_speaker, str):
+        raise TranscriptError(
+            label, number, f'"speaker" must be "rep" or "buyer", got {_json_type(raw_speaker)}'
+        )
+    speaker_name = clean_text(raw_speaker).strip()
+    key = speaker_name.casefold()
+    if key in ("rep", "buyer"):
+        speaker: Speaker = key  # type: ignore[assignment]
+    elif rep_key is not None and speaker_name:
+        speaker = "rep" if key == rep_key else "buyer"
+    else:
+        hint = "" if rep_key is not None else ", or name the rep with --rep"
+        raise TranscriptError(
+            label, number, f'unknown speaker {raw_speaker!r} (expected "rep" or "buyer"{hint})'
+        )
+
+    if "text" not in obj:
+        raise TranscriptError(label, number, 'missing "text"')
+    text = obj["text"]
+    if not isinstance(text, str):
+        raise TranscriptError(label, number, f'"text" must be a string, got {_json_type(text)}')
+    return name, speaker, speaker_name, text
 
 
 def _json_type(value: object) -> str:
