@@ -385,3 +385,44 @@ def test_a_percentage_claims_for_the_offer_only_with_what_it_improves(analyzer, 
     p = analyzer.prepare([text])[0]
     fired = any((c.label, c.why) == ("pitching", "claims numbers for the offer") for c in R.find_cues(p.clean, p.st))
     assert fired is claims
+
+
+# Issue 18: a question is open when no short answer fits, whatever its grammar.
+@pytest.mark.parametrize("text,form", [
+    ("Could you walk me through it?", "open_question"),
+    ("Would you mind telling me why you changed it?", "open_question"),
+    ("Do you want to share what's on your mind?", "open_question"),
+    ("Are you able to tell me what they say?", "open_question"),
+    ("Can you tell me more?", "open_question"),
+    ("Is there anything else that worries you?", "open_question"),
+    ("Walk me through last quarter's renewals.", "open_question"),
+    ("Can you tell me what your budget is?", "closed_question"),
+    ("Could you tell me who's on the evaluation panel?", "closed_question"),
+    ("Just tell me your headcount.", "closed_question"),
+    ("Is there anything about it that's not fine, or is this purely the GM's idea?", "closed_question"),
+])
+def test_an_invitation_in_yes_no_form_is_open(analyzer, text, form):
+    labels = rep_after(analyzer, "It's been a hard year for the team.", text).labels
+    assert [lab for lab in labels if lab.endswith("_question")] == [form]
+
+
+@pytest.mark.parametrize("text", [
+    "If the pricing works, is there any reason we couldn't start on the 1st?",
+    "What's there to think about, if it out-yields what you've got?",
+    "Do you really want to be back here in two years doing the rest at higher prices?",
+    "Have you factored in that we're the only one that includes implementation?",
+    "If we could get you live by the end of the month, would you be ready to sign this week?",
+])
+def test_trial_closes_and_rhetorical_questions_lead(analyzer, text):
+    assert "leading_question" in rep_after(analyzer, "We're still weighing it up.", text).labels
+
+
+@pytest.mark.parametrize("text,form", [
+    ("no worries, how about weds at 10?", "closed"),
+    ("How about Thursday?", "closed"),
+    ("How about your grades?", "open"),
+])
+def test_how_about_proposes_a_time_or_invites_a_topic(text, form):
+    from coach.analysis.features import classify_sentence
+
+    assert classify_sentence(text).form == form

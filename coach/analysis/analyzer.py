@@ -17,7 +17,6 @@ heads the rules decide alone. Checklist is the conversation rule of LABELS.md.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,15 +35,6 @@ from coach.labels import LABELS
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
 #: Texts whose general-encoder vectors Analyzer.vector() keeps (buyer lines).
 VECTOR_CACHE = 512
-#: An imperative that invites talk is an open question (LABELS.md); the head
-#: sometimes reads "Walk me through last quarter's renewals." as asking for facts.
-#: On the sales training turns this pattern was open 42 times of 42.
-_INVITING_IMPERATIVE = re.compile(
-    r"^\W*(?:(?:so|and|ok(?:ay)?|right|great|now),?\s+)?(?:please\s+)?"
-    r"(?:walk me through|talk me through|tell me (?:more|about|how|why|what (?:happened|went))|"
-    r"help me understand|describe)\b",
-    re.I,
-)
 _CUE_NAMES = tuple(f"cue_{lab}" for lab in R.CUES)
 _FU_NAMES = ("fu_has_buyer", "fu_overlap", "fu_overlap_frac", "fu_num", "fu_uptake",
              "fu_anaphor", "fu_ack_only", "fu_short", "fu_buyer_asked", "fu_buyer_objects",
@@ -410,7 +400,7 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     ratio = {f: scores.get(f, 0) / max(thr.get(f, 0.5), 1e-6) for f in forms}
     if st.form == "leading" and any(s.form == "leading" and s.cue for s in st.sentences):
         labels.add("leading_question")
-    elif st.form == "open" and any(s.form == "open" and _INVITING_IMPERATIVE.match(s.text) for s in st.sentences):
+    elif st.form == "open" and any(s.form == "open" and s.invite for s in st.sentences):
         labels.add("open_question")
     elif st.form is not None:
         labels.add(max(forms, key=lambda f: scores.get(f, 0)))
