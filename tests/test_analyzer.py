@@ -184,9 +184,10 @@ def test_evidence_quotes_the_text(analyzer):
 
 def test_a_sentence_opening_with_a_bracket_is_quoted_whole(analyzer):
     # spaCy's sentence recogniser splits an opening "[" off on its own; the
-    # evidence quoted "bold]Our range..." without it
+    # evidence quoted "bold]Our range..." without it (a sentence with no pitching
+    # cue phrase, so that the evidence is the sentence itself)
     t = rep_after(analyzer, "Margin per metre and waste.",
-                  "[bold]Our range[/bold] is the best in the market, trust me you need it.")
+                  "[bold]Our range[/bold] beats anything you stock now, trust me you need it.")
     assert "pitching" in t.labels
     quotes = [e.quote for e in t.evidence if e.label == "pitching"]
     assert quotes and all(not q.startswith("bold]") for q in quotes)
@@ -426,3 +427,53 @@ def test_how_about_proposes_a_time_or_invites_a_topic(text, form):
     from coach.analysis.features import classify_sentence
 
     assert classify_sentence(text).form == form
+
+
+def _cue_kinds(analyzer, text):
+    from coach.analysis import rules as R
+
+    p = analyzer.prepare([text])[0]
+    return {(c.label, c.why) for c in R.find_cues(p.clean, p.st)}
+
+
+@pytest.mark.parametrize("text,empathy", [
+    ("Sorry, that was a lot at once.", False),
+    ("I'm sorry we kept you waiting, that's on us.", False),
+    ("Sorry, I jumped ahead there.", False),
+    ("I'm sorry, that sounds like a hard week.", True),
+    ("Sorry, I can imagine.", True),
+    ("Oh no, I'm sorry.", True),
+])
+def test_an_apology_for_the_reps_own_conduct_is_no_empathy_cue(analyzer, text, empathy):
+    assert any(label == "empathy" for label, _ in _cue_kinds(analyzer, text)) is empathy
+
+
+@pytest.mark.parametrize("text,spend", [
+    ("Could I spend a shift with your engineers?", False),
+    ("Is it worth me spending a Saturday on the shop floor to see the queues for myself?", False),
+    ("Could we spend half an hour on your numbers before you decide anything?", False),
+    ("What's your annual freight spend?", True),
+    ("How much do you spend on ads?", True),
+])
+def test_spend_is_money_not_time(analyzer, text, spend):
+    assert (("self_interested", "qualifies spend") in _cue_kinds(analyzer, text)) is spend
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("so there's really nothing to worry about", ("pressure", "dismisses the buyer's concern")),
+    ("I know you said you want to wait, but really, waiting makes no sense here.",
+     ("pressure", "quotes the buyer only to dismiss them")),
+    ("Look, a forecast is really simple once you see it.", ("pressure", "talks down to the buyer")),
+    ("It usually saves customers around 40 grand in year one.", ("pitching", "claims numbers for the offer")),
+    ("fwiw customers see about 3x return in the first 2 years", ("pitching", "claims numbers for the offer")),
+    ("it only counts as a win for us if it passes on your terms", ("mutual_success", "a shared outcome")),
+    ("Then hold back 20% until it's proven on your floor. Our risk, not yours.", ("mutual_success", "shared risk")),
+])
+def test_issue_18s_missed_cues_are_found(analyzer, text, kind):
+    assert kind in _cue_kinds(analyzer, text)
+
+
+def test_together_alone_is_no_shared_outcome(analyzer):
+    """LABELS.md: the word "together" does not make mutual_success."""
+    assert not any(label == "mutual_success" for label, _ in _cue_kinds(analyzer, "together we can do amazing things 🚀"))
+    assert ("mutual_success", "explores together") in _cue_kinds(analyzer, "Let's figure it out together.")
