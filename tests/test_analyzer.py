@@ -477,3 +477,29 @@ def test_together_alone_is_no_shared_outcome(analyzer):
     """LABELS.md: the word "together" does not make mutual_success."""
     assert not any(label == "mutual_success" for label, _ in _cue_kinds(analyzer, "together we can do amazing things 🚀"))
     assert ("mutual_success", "explores together") in _cue_kinds(analyzer, "Let's figure it out together.")
+
+
+@pytest.mark.parametrize("buyer,text", [
+    ("So that's the whole process, start to finish.", "Understood."),
+    ("Come in, come in.", "Thanks for seeing me, Grace."),
+    ("Hang on, I hadn't finished.", "Sorry, I jumped ahead there."),
+    ("we run two shifts, 6 till 2 and 2 till 10", "great, thanks"),
+    ("Right, I've got to run to a meeting.", "Of course. Thanks for your time today, speak next week."),
+    ("Can you check what we paid last year?", "Let me pull that up."),
+])
+def test_small_talk_gets_no_label(analyzer, buyer, text):
+    """Issue 18: follow_up on pleasantries and acknowledgements cost the reps' trust."""
+    assert rep_after(analyzer, buyer, text).labels == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Understood. So the night shift carries the whole backlog.",
+    "Thanks. What made you look at this now?",
+    "cool, ill send u a 20% off code that expires friday",
+    "Sure. That sounds exhausting.",
+])
+def test_small_talk_with_something_more_is_not_small_talk(analyzer, text):
+    from coach.analysis.analyzer import _only_small_talk
+
+    p = analyzer.prepare([text])[0]
+    assert not _only_small_talk(p.st, p.cues)

@@ -395,6 +395,8 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
       through...", "Tell me about...") makes it open, as the contract says;
     - a strong cue phrase (rules.STRONG) gives its behaviour label.
     """
+    if _only_small_talk(st, cues):
+        return set()
     labels = {lab for lab in HEAD_LABELS[3:] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
     forms = HEAD_LABELS[:3]
     ratio = {f: scores.get(f, 0) / max(thr.get(f, 0.5), 1e-6) for f in forms}
@@ -414,10 +416,23 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     return labels
 
 
+def _only_small_talk(st: F.Structure, cues) -> bool:
+    """Thanks, greetings, acknowledgements, logistics and apologies for one's own
+    conduct get no label (LABELS.md; issue 18: reps lose trust in feedback that
+    credits "Understood." with a follow-up), unless a cue of a behaviour that
+    pushes or sells is in them ("ill send u a code that expires friday")."""
+    return R.small_talk(st) and not any(c.label in _SELLING for c in cues)
+
+
+_SELLING = frozenset({"pressure", "self_interested", "pitching", "mutual_success"})
+
+
 def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
     """The rules alone (used before heads are trained and as a baseline)."""
     st = p.st
     labels: set[str] = set()
+    if _only_small_talk(st, p.cues):
+        return labels
     form = st.form
     if form:
         labels.add(form + "_question")

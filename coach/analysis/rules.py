@@ -169,11 +169,32 @@ _FEELING = re.compile(
     re.I,
 )
 _ANAPHOR = re.compile(r"\b(that|this|it|those|these|there|then)\b", re.I)
-_ACK_ONLY = re.compile(
-    r"^\W*(ok(ay)?|sure|right|got it|i see|great|cool|fine|alright|thanks|thank you|"
-    r"understood|noted|mm+|mhm|uh huh|yes|yeah|perfect|fair enough|makes sense)\W*$",
-    re.I,
-)
+_NAME = r"(,?\s+[a-z][\w'-]*)?"
+#: One piece of small talk: an acknowledgement, thanks, a greeting or
+#: introduction, a sign-off, logistics. LABELS.md gives none of them a label
+#: ("a plain acknowledgement ("Okay."), logistics ... does not" follow up).
+_SMALL_TALK_PART = "(" + "|".join([
+    r"(ok(ay)?|sure|right|got it|i see|great|cool|fine|alright|all right|thanks|thank you|cheers|understood|noted|mm+|"
+    r"mhm|mm-hm+|uh[- ]huh|yes|yeah|yep|yup|perfect|fair enough|makes sense|of course|no worries|no problem|np|"
+    r"will do|sounds good|brilliant|lovely|excellent|absolutely|certainly|definitely|gotcha|nice|good|ha|haha|lol|"
+    r"oh|ah|hmm+|wow|got you|sure thing|great stuff|wonderful|appreciated|appreciate it)" + _NAME,
+    r"(thanks|thank you|cheers|many thanks)( so much)?\b.{0,30}?\bfor (your time|the time|picking up|seeing me|"
+    r"having me|the call|taking|getting back|the chat|coming|letting me|making time|the info|that|this|fitting me in|"
+    r"squeezing me in|your patience|waiting|the heads up|the intro)[^.?!,]{0,20}" + _NAME,
+    r"(hi|hello|hey|hiya|good (morning|afternoon|evening)|morning|afternoon|evening)( there| all| both| everyone)?"
+    + _NAME,
+    r"(it'?s|this is|i'?m) [a-z]+ (\w+ )?(from|at|with) [\w&' -]+",
+    r"((it'?s |it was |really |so )?(lovely|nice|great|good|a pleasure) to (finally )?(meet|see|speak|chat|talk|"
+    r"hear from|catch up)|pleasure to meet you|nice meeting you)\b[^.?!]*",
+    r"(speak|talk|chat) (soon|then|tomorrow|next week|on \w+|later)|have a (good|great|nice|lovely) (day|weekend|one|"
+    r"evening|week)|take care|bye|goodbye|see you (then|tomorrow|next week|on \w+|soon)|catch you later|all the best",
+    r"(let me|i'?ll|i will|i'?m going to) (just )?(pull|check|look|grab|find|send|get|dig|email|drop|pop|forward|"
+    r"share|note|jot|write|get back|come back|confirm|ping)\b[^.?!]{0,40}",
+    r"(sending|sent|done|noted|confirmed)( (it|that|now|over|it over|through|across|them))*( now)?",
+    r"one (sec|second|moment|minute)|bear with me|give me a (sec|second|moment|minute)|hang on|hold on",
+    r"you'?re on mute|can you hear me|i can hear you|you'?re breaking up|bad line",
+]) + ")"
+_SMALL_TALK = re.compile(r"^\W*" + _SMALL_TALK_PART + r"(\W+(and\s+)?" + _SMALL_TALK_PART + r")*\W*$", re.I)
 
 
 #: Cue kinds precise enough on the training data (precision >= 0.85 on the sales
@@ -250,11 +271,26 @@ def in_question(c: Cue, st: Structure) -> bool:
     return any(s.is_question and s.start <= c.start < s.end for s in st.sentences)
 
 
+def small_talk(st: Structure) -> bool:
+    """Whether the turn is small talk and nothing else: every sentence an
+    acknowledgement, thanks, greeting, sign-off, logistics or an apology for the
+    rep's own conduct ("Sorry, I jumped ahead there."), and none asks. On the
+    training turns 203 turns are, 199 of them unlabelled by their writers."""
+    sents = st.sentences
+    if not sents or st.form is not None:
+        return False
+    for s in sents:
+        text = s.text.strip()
+        if not (_SMALL_TALK.match(text) or (_OWN_APOLOGY.search(text) and len(text.split()) <= 12)):
+            return False
+    return True
+
+
 def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) -> dict[str, float]:
     """Features of how the rep turn relates to the buyer's last turn."""
     if not buyer_text or not buyer_text.strip():
         return {"fu_has_buyer": 0.0, "fu_overlap": 0.0, "fu_overlap_frac": 0.0, "fu_num": 0.0,
-                "fu_uptake": 0.0, "fu_anaphor": 0.0, "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
+                "fu_uptake": 0.0, "fu_anaphor": 0.0, "fu_ack_only": float(small_talk(rep_st)),
                 "fu_short": 0.0, "fu_buyer_asked": 0.0, "fu_buyer_objects": 0.0, "fu_buyer_feels": 0.0}
     b = content_stems(buyer_text)
     r = rep_st.content
@@ -269,7 +305,7 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
         "fu_num": float(bool(nums_b & nums_r)),
         "fu_uptake": float(bool(_UPTAKE.match(first))),
         "fu_anaphor": float(bool(_ANAPHOR.search(first)) and len(words(first)) <= 8),
-        "fu_ack_only": float(bool(_ACK_ONLY.match(rep_text))),
+        "fu_ack_only": float(small_talk(rep_st)),
         "fu_short": float(rep_st.words <= 6),
         # a brief answer to the buyer's own question is not a pitch
         "fu_buyer_asked": float("?" in buyer_text[-200:]),
