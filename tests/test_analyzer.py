@@ -503,3 +503,86 @@ def test_small_talk_with_something_more_is_not_small_talk(analyzer, text):
 
     p = analyzer.prepare([text])[0]
     assert not _only_small_talk(p.st, p.cues)
+
+
+# Issue 18: tips that read the conversation; evidence that says what was taken up.
+def _goal_asked_and_answered(analyzer):
+    conv = analyzer.conversation()
+    conv.add_buyer("Hi, thanks for coming in.")
+    conv.add_rep("What would a good outcome look like for you?")
+    conv.add_buyer("Honestly, cutting the weekend overtime on the packing line in half.")
+    return conv
+
+
+def test_a_tip_does_not_suggest_a_question_already_asked_and_answered(analyzer):
+    conv = _goal_asked_and_answered(analyzer)
+    t = conv.add_rep("Our platform is the market leader and integrates with 200 tools.")
+    assert "pitching" in t.labels
+    tip = t.tips[0]
+    assert "ask “What would a good outcome look like for you?”" not in tip
+    assert "cutting the weekend overtime" in tip  # it builds on the answer instead
+
+
+def test_the_same_tip_is_suggested_when_the_question_was_never_asked(analyzer):
+    t = rep_after(analyzer, "Hi, thanks for coming in.", "Our platform is the market leader and integrates with 200 tools.")
+    assert "ask “What would a good outcome look like for you?” first" in t.tips[0]
+
+
+def test_a_turn_taken_back_leaves_no_question_in_the_history(analyzer):
+    conv = analyzer.conversation()
+    conv.add_buyer("Hi, thanks for coming in.")
+    cp = conv.checkpoint()
+    conv.add_rep("What would a good outcome look like for you?")
+    conv.rollback(cp)
+    conv.add_buyer("Honestly, cutting the weekend overtime on the packing line in half.")
+    t = conv.add_rep("Our platform is the market leader and integrates with 200 tools.")
+    assert "cutting the weekend overtime" not in t.tips[0]
+
+
+def test_batch_analysis_reads_the_conversation_for_tips_too(analyzer):
+    turns = [Turn("buyer", "Hi, thanks for coming in."), Turn("rep", "What would a good outcome look like for you?"),
+             Turn("buyer", "Honestly, cutting the weekend overtime on the packing line in half."),
+             Turn("rep", "Our platform is the market leader and integrates with 200 tools.")]
+    batch = analyzer.analyze_turns(turns)
+    conv = _goal_asked_and_answered(analyzer)
+    assert batch[3].tips == conv.add_rep(turns[3].text).tips
+
+
+def _evidence_for(analyzer, label, buyer, rep):
+    from coach.analysis.analyzer import build_evidence
+
+    p = analyzer.prepare([rep])[0]
+    return [e for e in build_evidence(p, {label}, buyer) if e.label == label]
+
+
+def test_a_follow_up_says_what_it_took_up(analyzer):
+    ev = _evidence_for(analyzer, "follow_up", "Two of our retail accounts are on notice after the outage.",
+                       "So two retail accounts on notice. What did they tell you?")
+    assert "takes up: “two retail accounts on notice”" in ev[0].why
+
+
+@pytest.mark.parametrize("buyer,rep", [
+    ("I've only got twenty minutes, you've caught me between meetings.",
+     "What are your main goals for the next few minutes?"),
+    ("What's new with you? You've been busy.", "What's new in your world this quarter, then?"),
+])
+def test_stop_like_shared_words_are_no_evidence(analyzer, buyer, rep):
+    """Evidence as thin as "minutes", "you've" or "new" is not what a follow-up took up."""
+    ev = _evidence_for(analyzer, "follow_up", buyer, rep)
+    assert "takes up" not in ev[0].why
+
+
+def test_a_reflection_that_takes_up_nothing_says_so_and_gets_no_praise(analyzer):
+    buyer = "It has been really difficult since the merger, we lost 8 engineers in a quarter."
+    rep = "So what I'm hearing is that it has been difficult."
+    ev = _evidence_for(analyzer, "reflection", buyer, rep)
+    assert "takes up none of the buyer's words or numbers" in ev[0].why
+    from coach.analysis.tips import tips_for
+    from coach.analysis.uptake import measure
+
+    tips = tips_for({"reflection", "follow_up"}, ev, buyer_last=buyer, questions=0, uptake=measure(rep, buyer))
+    assert "restates nothing they said" in tips[0]
+    assert not any(tip.startswith("Good") for tip in tips)
+    # one that carries the buyer's content is credited with it
+    ev = _evidence_for(analyzer, "reflection", buyer, "So losing 8 engineers since the merger has left you short.")
+    assert "takes up: " in ev[0].why and "8 engineers" in ev[0].why

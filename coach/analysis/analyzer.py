@@ -27,9 +27,12 @@ import numpy as np
 from coach.analysis import features as F
 from coach.analysis import rules as R
 from coach.analysis.language import word_count
-from coach.analysis.tips import tips_for
+from coach.analysis.tips import History, tips_for
 from coach.analysis.types import AnalysedTurn, Evidence, SentenceForm, Turn
+from coach.analysis.types import Uptake
 from coach.analysis.uptake import measure as measure_uptake
+from coach.analysis.uptake import phrases as uptake_phrases
+from coach.analysis.uptake import spans as uptake_spans
 from coach.labels import LABELS
 
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
@@ -172,17 +175,18 @@ class Analyzer:
                                  [turns[prev_buyer[i]].text if i in prev_buyer else None for i in rep_idx],
                                  general=embeddings)
         out: list[AnalysedTurn | None] = [None] * len(turns)
-        state = R.RunState()
+        state, history = R.RunState(), History()
         last_conv = object()
         pi = 0
         for i, t in enumerate(turns):
             conv = conversations[i] if conversations is not None else None
             if conv != last_conv:
-                state, last_conv = R.RunState(), conv
+                state, history, last_conv = R.RunState(), History(), conv
             if t.speaker != "rep":
+                history.heard(t.text)
                 continue
             j = prev_buyer.get(i)
-            out[i] = self.decide(prepared[pi], turns[j].text if j is not None else None, state)
+            out[i] = self.decide(prepared[pi], turns[j].text if j is not None else None, state, history=history)
             pi += 1
         return out
 
@@ -243,10 +247,10 @@ class Analyzer:
         return out
 
     def analyse_one(self, text: str, buyer_last: str | None, state: R.RunState, *,
-                    embedding: bool = True) -> AnalysedTurn:
+                    embedding: bool = True, history: History | None = None) -> AnalysedTurn:
         p = self.prepare([text], [buyer_last], general=embedding)[0]
         buyer_vec = self.vector(buyer_last) if embedding and buyer_last and p.vec is not None else None
-        return self.decide(p, buyer_last, state, buyer_vec)
+        return self.decide(p, buyer_last, state, buyer_vec, history)
 
     def vector(self, text: str) -> np.ndarray:
         """The general encoder's unit vector of one text, cached: the buyer's
@@ -262,10 +266,12 @@ class Analyzer:
         return hit
 
     def decide(self, p: Prepared, buyer: str | None, state: R.RunState,
-               buyer_vec: np.ndarray | None = None) -> AnalysedTurn:
+               buyer_vec: np.ndarray | None = None, history: History | None = None) -> AnalysedTurn:
         """The analysis of one prepared rep turn: labels (the heads', or the rules'
         without them), checklist by the conversation's ``state`` (updated), evidence,
-        tips, uptake. ``buyer``: the buyer's turn just before, or None."""
+        tips, uptake. ``buyer``: the buyer's turn just before, or None;
+        ``history``: what the rep asked before and the buyer answered (the tips
+        read it, and this turn's questions are added to it)."""
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -279,13 +285,15 @@ class Analyzer:
         n_q = R.apply_checklist(labels, scores, st, state,
                               self.heads.meta.get("checklist_follow_up_threshold") if self.heads else None)
         ordered = tuple(lab for lab in LABELS if lab in labels)
-        evidence = build_evidence(p, set(ordered), buyer)
-        tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q)
+        uptake = measure_uptake(p.clean, buyer, p.vec, buyer_vec)
+        evidence = build_evidence(p, set(ordered), buyer, uptake)
+        tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q, uptake=uptake, history=history)
+        if history is not None:
+            history.asked([s.text for s in st.sentences if s.is_question])
         return AnalysedTurn(
             text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
             questions=n_q, words=word_count(p.text) if len(p.text) < 200_000 else st.words,
-            embedding=p.vec, scores=scores,
-            uptake=measure_uptake(p.clean, buyer, p.vec, buyer_vec),
+            embedding=p.vec, scores=scores, uptake=uptake,
             sentences=tuple(SentenceForm(s.start, s.end, s.form, s.clauses) for s in st.sentences),
         )
 
@@ -344,6 +352,7 @@ class ConversationAnalysis:
         self.turns: list[Turn] = []
         self.analysed: list[AnalysedTurn | None] = []
         self._state = R.RunState()
+        self._history = History()
         self._buyer_last: str | None = None
         self._lock = threading.Lock()
 
@@ -351,6 +360,7 @@ class ConversationAnalysis:
         with self._lock:
             self.turns.append(Turn("buyer", text))
             self.analysed.append(None)
+            self._history.heard(text)
             self._buyer_last = text
 
     def add_rep(self, text: str, *, embedding: bool = True) -> AnalysedTurn:
@@ -358,7 +368,8 @@ class ConversationAnalysis:
         general sentence embedding (``AnalysedTurn.embedding``, which the
         simulated buyer matches with); the labels do not depend on it."""
         with self._lock:
-            res = self.analyzer.analyse_one(text, self._buyer_last, self._state, embedding=embedding)
+            res = self.analyzer.analyse_one(text, self._buyer_last, self._state, embedding=embedding,
+                                            history=self._history)
             self.turns.append(Turn("rep", text))
             self.analysed.append(res)
             self._buyer_last = None
@@ -367,15 +378,16 @@ class ConversationAnalysis:
     def checkpoint(self) -> tuple:
         """The conversation as it stands, for :meth:`rollback`."""
         with self._lock:
-            return (len(self.turns), self._state.run, self._buyer_last)
+            return (len(self.turns), self._state.run, self._buyer_last, len(self._history.questions))
 
     def rollback(self, checkpoint: tuple) -> None:
         """Forget every turn added since ``checkpoint`` (a turn that could not be
         stored is taken back, so sending it again does not count it twice)."""
-        n, run, last = checkpoint
+        n, run, last, asked = checkpoint
         with self._lock:
             del self.turns[n:]
             del self.analysed[n:]
+            del self._history.questions[asked:]
             self._state.run = run
             self._buyer_last = last
 
@@ -457,7 +469,7 @@ def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
         labels.add("curiosity")
     fu = R.follow_features(p.clean, st, buyer)
     if buyer and not fu["fu_ack_only"] and (
-        fu["fu_overlap"] > 0 or fu["fu_uptake"] or fu["fu_num"]
+        measure_uptake(p.clean, buyer).carried or fu["fu_uptake"] or fu["fu_num"]
         or (fu["fu_anaphor"] and st.questions and st.words <= 4) or "reflection" in labels
     ):
         labels.add("follow_up")
@@ -485,10 +497,15 @@ def _ev(label: str, text: str, a: int, b: int, why: str) -> Evidence:
     return Evidence(label=label, start=a, end=b, quote=text[a:b], why=why)
 
 
-def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
+def build_evidence(p: Prepared, labels: set[str], buyer: str | None, uptake: Uptake | None = None) -> list[Evidence]:
     """The words behind each label, as spans of the original text: the question
-    forms, then the behaviours, then checklist."""
-    return [*_question_evidence(p, labels), *_behaviour_evidence(p, labels, buyer), *_checklist_evidence(p, labels)]
+    forms, then the behaviours, then checklist. ``uptake``: what the turn took up
+    from ``buyer`` (measured when not given), which a follow-up's and a
+    reflection's evidence name."""
+    if uptake is None:
+        uptake = measure_uptake(p.clean, buyer)
+    return [*_question_evidence(p, labels), *_behaviour_evidence(p, labels, buyer, uptake),
+            *_checklist_evidence(p, labels)]
 
 
 def _question_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
@@ -515,9 +532,9 @@ def _question_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
     return out
 
 
-def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
+def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None, uptake: Uptake) -> list[Evidence]:
     """Each behaviour's cue phrases (up to three), else the sentence it most
-    plausibly comes from."""
+    plausibly comes from; a follow-up and a reflection say what they took up."""
     text, st = p.text, p.st
     out: list[Evidence] = []
     by_label: dict[str, list] = {}
@@ -540,18 +557,35 @@ def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None) -> lis
                 if (c.start, c.end) in seen:
                     continue
                 seen.add((c.start, c.end))
-                out.append(_ev(lab, text, c.start, c.end, c.why))
+                why = _took_up(c.why, p, uptake, buyer) if lab == "reflection" else c.why
+                out.append(_ev(lab, text, c.start, c.end, why))
             continue
-        span = _fallback_span(lab, p, buyer)
+        span = _fallback_span(lab, p, uptake)
         if span:
             why = _HEAD_WHY[lab]
-            if lab == "follow_up" and buyer:
-                words = list(dict.fromkeys(p.clean[a:b].lower() for a, b in R.shared_words(p.clean, buyer)
-                                           if span[0] <= a < span[1]))
-                if words:
-                    why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
+            if lab in ("follow_up", "reflection"):
+                why = _took_up(why, p, uptake, buyer)
             out.append(_ev(lab, text, span[0], span[1], why))
     return out
+
+
+def _took_up(why: str, p: Prepared, uptake: Uptake, buyer: str | None) -> str:
+    """A follow-up's or a reflection's reason with what it carried of the buyer's
+    last turn ("takes up: “two retail accounts on notice”"), or, for a reflection
+    that carried none of it, that it did not: a restatement is only as good as
+    what it keeps of the buyer's (issue 18)."""
+    if not buyer:
+        return why
+    said = uptake_phrases(p.clean, uptake)
+    if said:
+        return f"{why}; takes up: " + ", ".join(f"“{s}”" for s in said[:3])
+    if uptake.carried:  # by meaning alone
+        return f"{why}; takes up the buyer's point in other words"
+    if why == _HEAD_WHY["follow_up"]:
+        return why
+    if uptake.meaning is None:
+        return "restates, but takes up none of the buyer's words or numbers"
+    return "restates, but takes up nothing the buyer said (none of their words, numbers or meaning)"
 
 
 def _checklist_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
@@ -570,18 +604,17 @@ def _form_why(form: str) -> str:
             "leading": "steers to the answer the seller wants"}[form]
 
 
-def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int] | None:
+def _fallback_span(label: str, p: Prepared, uptake: Uptake) -> tuple[int, int] | None:
     st = p.st
     sents = st.sentences
     if not sents:
         return None
-    if label == "follow_up" and buyer:
-        shared = R.shared_words(p.clean, buyer)
-        if shared:
-            a, b = shared[0]
-            for s in sents:
-                if s.start <= a < s.end:
-                    return (s.start, s.end)
+    taken = [a for a, _ in uptake_spans(p.clean, uptake)]
+    if label == "follow_up":
+        # the sentence that carries what was taken up, else the first
+        for s in sents:
+            if any(s.start <= a < s.end for a in taken):
+                return (s.start, s.end)
         return (sents[0].start, sents[0].end)
     if label in ("curiosity", "self_interested") and st.questions:
         return (st.questions[0].start, st.questions[0].end)
@@ -589,8 +622,7 @@ def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int
         # the statement that takes up most of the buyer's words, else the
         # longest one (not an apology or "okay" before it)
         stm = [s for s in sents if not s.is_question] or sents
-        shared = [a for a, _ in R.shared_words(p.clean, buyer)] if buyer and len(stm) > 1 else []
-        s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in shared), len(s.text.split()), -s.start))
+        s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in taken), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label == "pitching":
         s = max(sents, key=lambda s: (s.we, -s.start))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from coach.analysis.features import Structure
-from coach.analysis.language import WORD, content_stems, stem, stopwords, words
+from coach.analysis.language import content_stems, words
 
 _F = re.I
 
@@ -314,17 +314,6 @@ def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) ->
         # feelings in the buyer's turn invite empathy
         "fu_buyer_feels": float(bool(_FEELING.search(buyer_text[:2000]))),
     }
-
-
-def shared_words(rep_text: str, buyer_text: str) -> list[tuple[int, int]]:
-    """Spans of rep words whose stems occur among the buyer's content words."""
-    b = content_stems(buyer_text or "")
-    out = []
-    stop = stopwords()
-    for m in WORD.finditer(rep_text):
-        if stem(m.group()) in b and (len(m.group()) > 2 or m.group()[0].isdigit()) and m.group().lower() not in stop:
-            out.append((m.start(), m.end()))
-    return out
 
 
 @dataclass
