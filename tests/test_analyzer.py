@@ -586,3 +586,11 @@ def test_a_reflection_that_takes_up_nothing_says_so_and_gets_no_praise(analyzer)
     # one that carries the buyer's content is credited with it
     ev = _evidence_for(analyzer, "reflection", buyer, "So losing 8 engineers since the merger has left you short.")
     assert "takes up: " in ev[0].why and "8 engineers" in ev[0].why
+
+
+def test_a_number_taken_up_in_words_counts():
+    from coach.analysis.uptake import measure, phrases
+
+    u = measure("so two hours of every rep's day goes on notes", "our reps spend like 2 hrs a day typing up notes")
+    assert u.numbers == ("2",)
+    assert "two" in phrases("so two hours of every rep's day goes on notes", u)
