@@ -1,31 +1,33 @@
 """The analyser against the classes of error reps found when testing it turn by
 turn (tests/fixtures/error_classes.jsonl: hand-written examples, not training
 data, each a buyer turn and a rep turn with the labels that must and must not be
-there by ../shared/LABELS.md).
+there by ../shared/LABELS.md; the examples marked "source": "issue 18" are the
+issue's own words).
 
 Per class, the share of examples whose `must` labels are all given and whose
-`must_not` labels are all absent must reach the class's threshold. Every
-threshold is 0.8 for now; the lead may adjust them once the heads have been
-retrained with data/sales/train_q.jsonl.
+`must_not` labels are all absent must reach 0.9: issue 18 counted about 8 clear
+errors in 50 turns (0.84 right), and a rep who is to trust the feedback on every
+turn needs fewer than one in ten wrong in every class. The writer started at 0.8.
 
-Share per class on the shipped model (models/heads.npz as of commit 7fd3927,
-before any retraining on train_q), measured when this test was written, with
-the share of the class's positives and near misses:
+Share per class on the heads shipped before train_q and train_r (trained
+2026-11-23), with the code of this branch before the retrain (its new rules for
+invitations, trial closes, apologies, spend, small talk and cues):
 
-    small_talk                        0.93  (14 of 15; positives 11/12, near misses 3/3)
-    product_question_not_pitch        0.80  (12 of 15; 7/10, 5/5)
-    apology_not_empathy               0.87  (13 of 15; 8/10, 5/5)
-    helpful_offer_not_self_interest   0.80  (12 of 15; 7/10, 5/5)
-    missed_pressure                   0.93  (14 of 15; 10/10, 4/5)
-    missed_pitching                   0.93  (14 of 15; 9/10, 5/5)
-    missed_mutual_success             0.80  (12 of 15; 8/10, 4/5)
-    leading_closes_and_rhetorical     0.80  (12 of 15; 7/10, 5/5)
-    pressure_where_none               0.73  (11 of 15; 7/10, 4/5)   fails today
-    yes_no_invitation_open            0.73  (11 of 15; 6/10, 5/5)   fails today
-    reflection_content                1.00  (20 of 20; content 10/10, content-free 10/10)
+    small_talk                        0.94  (16 of 17)
+    product_question_not_pitch        0.75  (12 of 16)   fails
+    apology_not_empathy               1.00  (15 of 15)
+    helpful_offer_not_self_interest   0.94  (15 of 16)
+    missed_pressure                   0.93  (14 of 15)
+    missed_pitching                   1.00  (15 of 15)
+    missed_mutual_success             1.00  (15 of 15)
+    leading_closes_and_rhetorical     0.89  (16 of 18)   fails
+    pressure_where_none               0.93  (14 of 15)
+    yes_no_invitation_open            0.94  (15 of 16)
+    reflection_content                1.00  (20 of 20)
 
-Two classes fail today and four sit exactly on the threshold, so one more miss
-fails them: the test guards the retraining in both directions.
+and with the code before this branch (the writer's measurement, 15 examples a
+class then): 0.93, 0.80, 0.87, 0.80, 0.93, 0.93, 0.80, 0.80, 0.73, 0.73, 1.00,
+so at 0.9 seven classes failed.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from coach.labels import LABELS, QUESTION_FORMS
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "error_classes.jsonl"
 EXAMPLES = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
 CLASSES = list(dict.fromkeys(e["class"] for e in EXAMPLES))
-THRESHOLD = {cls: 0.8 for cls in CLASSES}
+THRESHOLD = {cls: 0.9 for cls in CLASSES}
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +105,23 @@ def test_the_analyser_handles_the_error_class(analyzer, cls):
     assert share >= THRESHOLD[cls], (
         f"{cls}: {share:.2f} of {len(examples)} hold (threshold {THRESHOLD[cls]}); misses:\n" + "\n".join(misses)
     )
+
+
+def test_a_reflection_with_content_takes_up_more_than_one_without():
+    """Each content reflection carries more of the buyer's words and numbers
+    than its content-free twin (AnalysedTurn.uptake, which the buyer and the
+    scorecard read)."""
+    from coach.analysis.uptake import measure
+
+    pairs: dict[int, dict[str, dict]] = {}
+    for e in EXAMPLES:
+        if e["class"] == "reflection_content":
+            pairs.setdefault(e["pair"], {})[e["kind"]] = e
+
+    def carried(e):
+        u = measure(e["rep"], e["buyer"])
+        return len(u.words) + len(u.numbers)
+
+    assert pairs
+    for pair in pairs.values():
+        assert carried(pair["content"]) > carried(pair["content-free"]), pair["content"]["rep"]
