@@ -30,7 +30,7 @@ from coach.scenario import DEFAULT_SCORING_WEIGHTS
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.analysis.types import AnalysedTurn
-    from coach.buyer.base import BuyerTurn
+    from coach.buyer.move import BuyerTurn
     from coach.scenario import Scenario
 
 #: Points taken off the total for each hint the rep asked for.
@@ -51,6 +51,8 @@ QUESTION_OTHER = 0.6
 QUESTION_CURIOSITY = 0.15
 QUESTION_SELF_INTERESTED = 0.4
 QUESTION_CHECKLIST = 0.25
+#: A question that would fit any buyer is worth this share of its value.
+QUESTION_GENERIC = 0.5
 
 # -- listening ----------------------------------------------------------------
 #: Rep share of the words at or below which listening gets full marks for talk share, and at or above which none.
@@ -64,6 +66,10 @@ MONOLOGUE_OK, MONOLOGUE_BAD = 45, 120
 #: Talk share weighs less than building on answers: in a simulation the buyer's
 #: line lengths are the scenario author's, not earned by the rep.
 LISTENING_WEIGHTS = {"share": 0.25, "follow": 0.4, "reflect": 0.2, "monologue": 0.15}
+#: Building on the buyer (follow-up rate plus reflection ratio) that earns the
+#: talk-share and monologue marks in full; with none, QUIET_FLOOR of them.
+QUIET_NEEDS_BUILDING = 0.3
+QUIET_FLOOR = 0.3
 #: A turn is quoted as a part's best only if it earns at least this (0-1): a
 #: pushy rep's least bad question is not "best".
 BEST_AT_LEAST = 0.5
@@ -71,8 +77,9 @@ BEST_AT_LEAST = 0.5
 # -- relationship -------------------------------------------------------------
 #: Final trust at or below which the trust share is 0, and at or above which it is full.
 TRUST_LOW, TRUST_HIGH = 20.0, 70.0
-#: A walkout caps the relationship part; an agreed next step adds a bonus.
-WALKOUT_CAP = 20
+#: A walkout caps every part at this (a session the buyer walked out of
+#: cannot score well on anything); an agreed next step adds a bonus.
+WALKOUT_CAP = 30
 NEXT_STEP_BONUS = 10
 
 QUOTE_CHARS = 160
@@ -280,15 +287,6 @@ def _ref(exchanges: Sequence[ExchangeLike], k: int, why: str) -> TurnRef:
     return TurnRef(turn=2 * k + 1, rep_turn=k + 1, quote=_quote(exchanges[k].rep_text), why=why)
 
 
-def _best_worst(values: list[tuple[int, float]]) -> tuple[int | None, int | None]:
-    """Index of the highest and the lowest value (earliest on ties)."""
-    if not values:
-        return None, None
-    best = max(values, key=lambda kv: (kv[1], -kv[0]))[0]
-    worst = min(values, key=lambda kv: (kv[1], kv[0]))[0]
-    return best, worst
-
-
 def _clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     return max(lo, min(hi, x))
 
@@ -301,6 +299,47 @@ def _ramp(x: float, good: float, bad: float) -> float:
 
 
 # ---------------------------------------------------------------------------
+# Turns: which ones a part may hold up as best or worst
+# ---------------------------------------------------------------------------
+
+
+def _picks(ex: Sequence[ExchangeLike], values: list[tuple[int, float]]) -> tuple[int | None, int | None]:
+    """A part's best and worst turn from per-turn values (index, 0-1).
+
+    The best must earn at least BEST_AT_LEAST, must not have cost trust or ended
+    the meeting badly: a pushy rep's least bad question is not "best", nor is
+    the turn the buyer walked out on. The worst is the lowest value; the two
+    are never the same turn."""
+    if not values:
+        return None, None
+    worst = min(values, key=lambda kv: (kv[1], kv[0]))[0]
+    eligible = [
+        (k, v) for k, v in values
+        if v >= BEST_AT_LEAST and k != worst and ex[k].trust_after >= ex[k].trust_before
+        and ex[k].buyer.end_reason != "walkout"
+    ]
+    best = max(eligible, key=lambda kv: (kv[1], -kv[0]))[0] if eligible else None
+    return best, worst
+
+
+def _substance(e: ExchangeLike) -> bool:
+    """The turn carried something of this buyer (see BuyerMove.specific)."""
+    return e.buyer.move.specific
+
+
+#: What parroting the buyer's words back earns of a real restatement, in listening.
+PARROT_CREDIT = 0.2
+
+
+def _took_up(e: ExchangeLike) -> float:
+    """How much the turn built on what the buyer had told: 1 in the rep's own
+    words, PARROT_CREDIT parroted back, 0 nothing (from the director's
+    judgement, BuyerMove.took_up)."""
+    t = e.buyer.move.took_up
+    return 1.0 if t >= 1 else PARROT_CREDIT if t > 0 else 0.0
+
+
+# ---------------------------------------------------------------------------
 # The parts
 # ---------------------------------------------------------------------------
 
@@ -310,29 +349,30 @@ def _discovery(scenario: Scenario, ex: Sequence[ExchangeLike]) -> tuple[float, T
     total = sum(weights.values()) or 1.0
     found: list[str] = []
     gained: list[tuple[int, float]] = []
-    guarded: list[tuple[int, str]] = []
+    held: list[int] = []
     for k, e in enumerate(ex):
         new = [i for i in e.revealed if i in weights and i not in found]
         found.extend(new)
         if new:
             gained.append((k, sum(weights[i] for i in new)))
-        elif e.buyer.kind == "guarded" and e.buyer.asked_about:
-            guarded.append((k, e.buyer.asked_about[0]))
+        elif e.buyer.kind in ("hold", "surface") and e.buyer.asked_about:
+            held.append(k)
     share = sum(weights[i] for i in found) / total
     best = worst = None
     if gained:
         k = max(gained, key=lambda kv: (kv[1], -kv[0]))[0]
         topics = ", ".join(scenario.discovery(i).topic for i in ex[k].revealed if i in weights)
         best = _ref(ex, k, f"uncovered {topics}")
-    if guarded:
-        k, i = guarded[0]
-        worst = _ref(ex, k, f"asked about {scenario.discovery(i).topic}, but {_why_guarded(scenario, ex[k], i)}")
+    if held:
+        k = held[0]
+        d = scenario.discovery(ex[k].buyer.asked_about[0])
+        worst = _ref(ex, k, f"asked about {d.topic}, but {_why_held(ex[k])}")
     missed = [d for d in scenario.discoveries if d.id not in found]
     if missed:
         m = max(missed, key=lambda d: d.weight)
         advice = (
-            f"You never heard about {m.topic}. Ask about it with an open question once they trust you, "
-            f"for example: \"{m.examples[0]}\""
+            f"You never heard about {m.topic}. Ask about it once they trust you, building on what they have "
+            f"told you, for example: \"{m.examples[0]}\""
         )
     else:
         advice = "You uncovered everything: next time, get there in fewer turns by following up on each answer."
@@ -340,9 +380,10 @@ def _discovery(scenario: Scenario, ex: Sequence[ExchangeLike]) -> tuple[float, T
     return share, best, worst, advice, details
 
 
-def _why_guarded(scenario: Scenario, e: ExchangeLike, discovery_id: str) -> str:
+def _why_held(e: ExchangeLike) -> str:
+    """Why the buyer held a fact back, in the rep's terms, from the director's reasons."""
+    reasons = " ".join(e.buyer.move.reasons)
     labels = set(e.analysed.labels)
-    d = scenario.discovery(discovery_id)
     for label, why in (
         ("leading_question", "the question led them to your answer"),
         ("pressure", "you pushed instead of asking"),
@@ -350,22 +391,31 @@ def _why_guarded(scenario: Scenario, e: ExchangeLike, discovery_id: str) -> str:
         ("self_interested", "the question served your agenda"),
         ("checklist", "it came as one more item on a checklist"),
     ):
-        if label in labels:
+        if label in labels and f"with {label}" in reasons:
             return why
-    if d.requires.open_question and "open_question" not in labels:
+    if "curt" in reasons:
+        return "they had stopped trusting you by then"
+    if "generic prompt" in reasons:
+        return "the question would fit any buyer: ask about their situation, in their words"
+    if "open question" in reasons:
         return "it was a closed question: they answered without telling you anything"
-    if e.trust_after < d.requires.min_trust:
+    if "trust" in reasons:
         return "they did not trust you enough yet to tell you"
-    if d.requires.after:
+    if "first" in reasons:
         return "they needed to tell you something else first"
     return "they kept it to themselves"
 
 
-def _question_value(a: AnalysedTurn) -> float | None:
+def _question_value(e: ExchangeLike) -> float | None:
+    """The value of a turn's question, 0-1 (None for a turn without one).
+    A question that would fit any buyer is worth half; one asked again, nothing."""
+    a = e.analysed
     labels = set(a.labels)
     form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
     if form is None and not a.questions:
         return None
+    if e.buyer.kind == "repeat":
+        return 0.0
     v = QUESTION_FORM_VALUE[form] if form else QUESTION_OTHER
     if "curiosity" in labels:
         v += QUESTION_CURIOSITY
@@ -373,45 +423,55 @@ def _question_value(a: AnalysedTurn) -> float | None:
         v -= QUESTION_SELF_INTERESTED
     if "checklist" in labels:
         v -= QUESTION_CHECKLIST
+    if not _substance(e):
+        v *= QUESTION_GENERIC
     return _clamp(v)
 
 
-def _question_why(a: AnalysedTurn, good: bool) -> str:
-    labels = set(a.labels)
+def _question_why(e: ExchangeLike, good: bool) -> str:
+    labels = set(e.analysed.labels)
     if good:
         if "open_question" in labels and "curiosity" in labels:
-            return "an open question that explores their world"
+            return "an open question about their world, in their terms"
         if "open_question" in labels:
             return "an open question: it invites them to explain"
         return "the strongest question you asked"
+    if e.buyer.kind == "repeat":
+        return "the same question again: it told you nothing new"
     for label, why in (
         ("leading_question", "a leading question: it steers them to your answer"),
         ("self_interested", "a question that serves your agenda, not their understanding"),
         ("checklist", "interrogation: question after question without building on the answers"),
-        ("closed_question", "a closed question: it gets a yes, a no or a number"),
     ):
         if label in labels:
             return why
+    if not _substance(e):
+        return "a question that would fit any buyer: nothing of theirs in it"
+    if "closed_question" in labels:
+        return "a closed question: it gets a yes, a no or a number"
     return "the weakest question you asked"
 
 
 def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
-    values = [(k, v) for k, e in enumerate(ex) if (v := _question_value(e.analysed)) is not None]
+    values = [(k, v) for k, e in enumerate(ex) if (v := _question_value(e)) is not None]
     counts = {label: sum(1 for e in ex if label in e.analysed.labels) for label in (
         "open_question", "closed_question", "leading_question", "curiosity", "self_interested", "checklist")}
-    details = {"question_turns": len(values), **counts}
+    generic = sum(1 for k, _ in values if not _substance(ex[k]))
+    details = {"question_turns": len(values), "generic": generic, **counts}
     if not values:
-        return 0.0, None, None, "Ask questions: an open one such as \"What are you hoping to achieve?\" gets them talking.", details
+        return 0.0, None, None, "Ask questions: an open one about what they told you gets them talking.", details
     score = sum(v for _, v in values) / len(values)
-    b, w = _best_worst(values)
-    best = _ref(ex, b, _question_why(ex[b].analysed, True)) if dict(values)[b] >= BEST_AT_LEAST else None
-    worst = _ref(ex, w, _question_why(ex[w].analysed, False))
+    b, w = _picks(ex, values)
+    best = _ref(ex, b, _question_why(ex[b], True)) if b is not None else None
+    worst = _ref(ex, w, _question_why(ex[w], False)) if w is not None and dict(values)[w] < 1.0 else None
     if counts["leading_question"]:
         advice = "Drop the leading questions: ask what they think (\"What did that cost you?\") rather than steering (\"That must be expensive, right?\")."
     elif counts["self_interested"]:
         advice = "Hold budget, authority and signature questions until they have told you what they hope to achieve and why it matters now."
     elif counts["checklist"]:
         advice = "Stop working down a list: take up their last answer before you ask something new."
+    elif generic * 2 >= len(values):
+        advice = "Make your questions about them: use their words and their situation, not questions that fit any buyer."
     elif counts["closed_question"] > counts["open_question"]:
         advice = "Open your questions up: start with \"how\", \"what happened\" or \"tell me about\" instead of \"is\", \"do\" or \"how many\"."
     elif not counts["curiosity"]:
@@ -421,40 +481,37 @@ def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnR
     return score, best, worst, advice, details
 
 
-def _listening_metrics(opening: str | None, ex: Sequence[ExchangeLike]) -> dict[str, float]:
-    """Talk share, follow-up rate and longest rep turn, from the analyser's summary."""
+def conversation_summary(opening: str | None, ex: Sequence[ExchangeLike]) -> dict:
+    """The analyser's conversation metrics (coach.analysis.metrics.summarize) of
+    a practice session: the one place its transcript is laid out as turns."""
+    from coach.analysis.metrics import summarize
     from coach.analysis.types import Turn
 
-    turns: list[Turn] = []
-    analysed: list[AnalysedTurn | None] = []
-    if opening:
-        turns.append(Turn("buyer", opening))
-        analysed.append(None)
+    turns: list[Turn] = [Turn("buyer", opening)] if opening else []
+    analysed: list[AnalysedTurn | None] = [None] if opening else []
     for e in ex:
-        turns.append(Turn("rep", e.rep_text))
-        analysed.append(e.analysed)
-        turns.append(Turn("buyer", e.buyer.text))
-        analysed.append(None)
-    return _summary(turns, analysed)
+        # The move's content as the rule voice says it: a score cannot depend
+        # on how long-winded the voice that phrased the move was.
+        turns += [Turn("rep", e.rep_text), Turn("buyer", e.buyer.canonical)]
+        analysed += [e.analysed, None]
+    return summarize(turns, analysed)
 
 
-def _summary(turns: list, analysed: list) -> dict[str, float]:
-    from coach.analysis.metrics import summarize
-
-    s = summarize(turns, analysed)
-    return {
-        "rep_share": float(s.get("rep_talk_share") or 0.0),
-        "longest_rep": float(s.get("longest_rep_monologue") or 0),
-    }
+def _listening_metrics(opening: str | None, ex: Sequence[ExchangeLike]) -> dict[str, float]:
+    """Talk share and longest rep turn."""
+    s = conversation_summary(opening, ex)
+    return {"rep_share": float(s.get("rep_talk_share") or 0.0), "longest_rep": float(s.get("longest_rep_monologue") or 0)}
 
 
 def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
     m = _listening_metrics(opening, ex)
     later = ex[1:]
-    building = sum(1 for e in later if {"follow_up", "reflection"} & set(e.analysed.labels))
+    # Building on what they said counts by what the turn took up of theirs,
+    # not by the label alone: a reflection that restates nothing is not listening.
+    building = sum(_took_up(e) for e in later if {"follow_up", "reflection"} & set(e.analysed.labels))
     follow_rate = building / len(later) if later else 0.0
-    reflections = sum(1 for e in ex if "reflection" in e.analysed.labels)
-    question_turns = sum(1 for e in ex if _question_value(e.analysed) is not None)
+    reflections = sum(_took_up(e) for e in ex if "reflection" in e.analysed.labels)
+    question_turns = sum(1 for e in ex if _question_value(e) is not None)
     reflect_ratio = reflections / max(1, question_turns)
     parts = {
         "share": _ramp(m["rep_share"], SHARE_GOOD, SHARE_BAD),
@@ -464,38 +521,51 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     }
     if not ex:
         parts = dict.fromkeys(parts, 0.0)
-    score = sum(LISTENING_WEIGHTS[k] * v for k, v in parts.items())
+    # Saying little is listening only when what is said builds on theirs: a
+    # rep who never takes anything up earns a fraction of the talk-share and
+    # monologue marks, however short their turns.
+    building_share = _clamp((follow_rate + reflect_ratio) / QUIET_NEEDS_BUILDING)
+    quiet = max(QUIET_FLOOR, building_share)
+    talked_little = parts["share"]
+    score = sum(LISTENING_WEIGHTS[k] * v * (quiet if k in ("share", "monologue") else 1.0) for k, v in parts.items())
 
     def turn_value(e: ExchangeLike) -> float:
         labels = set(e.analysed.labels)
-        words = e.analysed.words or len(e.rep_text.split())
-        v = 0.4 + 0.35 * ("follow_up" in labels) + 0.35 * ("reflection" in labels) + 0.1 * ("empathy" in labels)
-        v -= 0.3 * ("pitching" in labels) + 0.3 * (words > MONOLOGUE_OK)
+        up = _took_up(e)
+        v = 0.4 + 0.35 * up * ("follow_up" in labels) + 0.35 * up * ("reflection" in labels) + 0.1 * up * ("empathy" in labels)
+        v -= 0.3 * ("pitching" in labels) + 0.3 * (e.analysed.words > MONOLOGUE_OK)
+        v -= 0.2 * (e.buyer.kind == "repeat")
         return _clamp(v)
 
     values = [(k, turn_value(e)) for k, e in enumerate(ex)]
-    b, w = _best_worst(values)
+    b, w = _picks(ex, values)
     best = worst = None
-    if b is not None and dict(values)[b] >= BEST_AT_LEAST:
+    if b is not None:
         lb = set(ex[b].analysed.labels)
-        why = (
-            "you reflected what they said back to them" if "reflection" in lb
-            else "you built on what they had just said" if "follow_up" in lb
-            else "the turn that listened best"
-        )
+        why = ("you reflected what they said back to them, in your words" if "reflection" in lb
+               else "you built on what they had just said")
         best = _ref(ex, b, why)
     if w is not None:
-        lw = set(ex[w].analysed.labels)
-        words = ex[w].analysed.words or len(ex[w].rep_text.split())
-        why = (
-            f"a {words}-word turn: a monologue leaves them nothing to say" if words > MONOLOGUE_OK
-            else "talking about your offer instead of listening" if "pitching" in lw
-            else "a new topic that ignored what they had just said" if w > 0
-            else "an opener that did not build on anything yet"
-        )
+        e = ex[w]
+        lw = set(e.analysed.labels)
+        words = e.analysed.words
+        if words > MONOLOGUE_OK:
+            why = f"a {words}-word turn: a monologue leaves them nothing to say"
+        elif "pitching" in lw:
+            why = "talking about your offer instead of listening"
+        elif e.buyer.kind == "repeat":
+            why = "you said it again instead of building on their answer"
+        elif lw & {"reflection", "empathy"} and not _took_up(e):
+            why = "an acknowledgement that carried nothing they had said"
+        elif 0 < e.buyer.move.took_up < 1:
+            why = "you repeated their words back instead of restating them in yours"
+        elif "follow_up" not in lw and w > 0:
+            why = "a new topic that ignored what they had just said"
+        else:
+            why = "the turn that built least on what they said"
         worst = _ref(ex, w, why)
     share_pct = round(100 * m["rep_share"])
-    if parts["share"] < 0.6:
+    if talked_little < 0.6:
         advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
     elif parts["follow"] < 0.6:
         advice = "Build on their last answer: take up their own words and ask about them before you change topic."
@@ -508,7 +578,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     details = {
         "rep_share": round(m["rep_share"], 3),
         "follow_rate": round(follow_rate, 3),
-        "reflections": reflections,
+        "reflections": round(reflections, 1),
         "longest_rep_words": int(m["longest_rep"]),
     }
     return score, best, worst, advice, details
@@ -520,30 +590,40 @@ def _relationship(
     start = float(scenario.buyer.trust.start)
     final = ex[-1].trust_after if ex else start
     trust_part = _clamp((final - TRUST_LOW) / (TRUST_HIGH - TRUST_LOW))
+    shared_seen = 0
 
     def behaviour(e: ExchangeLike) -> float:
+        nonlocal shared_seen
         labels = set(e.analysed.labels)
-        v = 0.5 + 0.25 * ("empathy" in labels) + 0.25 * ("mutual_success" in labels) + 0.15 * ("reflection" in labels)
+        real = _substance(e)
+        v = 0.5 + 0.25 * real * ("empathy" in labels) + 0.15 * _took_up(e) * ("reflection" in labels)
+        if "mutual_success" in labels:
+            v += 0.25 / (1 + shared_seen)  # said once it counts; said again it is a slogan
+            shared_seen += 1
         v -= 0.4 * ("pressure" in labels) + 0.3 * ("pitching" in labels) + 0.3 * ("self_interested" in labels)
-        v -= 0.15 * ("leading_question" in labels)
+        v -= 0.15 * ("leading_question" in labels) + 0.2 * (e.buyer.kind == "repeat")
         return _clamp(v)
 
     manner = sum(behaviour(e) for e in ex) / len(ex) if ex else 0.0
     score = 0.6 * trust_part + 0.4 * manner
-    if end_reason == "walkout":
-        score = min(score, WALKOUT_CAP / 100)
-    elif end_reason == "next_step":
+    if end_reason == "next_step":
         score = min(1.0, score + NEXT_STEP_BONUS / 100)
 
     changes = [(k, e.trust_after - e.trust_before) for k, e in enumerate(ex)]
-    b, w = _best_worst(changes)
+    worst_k = min(changes, key=lambda kv: (kv[1], kv[0]))[0] if changes else None
     best = worst = None
-    if b is not None and changes[b][1] > 0:
-        best = _ref(ex, b, f"raised their trust by {changes[b][1]:.0f}")
-    if w is not None and changes[w][1] < 0:
-        worst = _ref(ex, w, f"lowered their trust by {-changes[w][1]:.0f}")
-    elif w is not None and w != b:
-        worst = _ref(ex, w, "the turn that did least for their trust")
+    ups = [(k, c) for k, c in changes if c > 0 and k != worst_k and ex[k].buyer.end_reason != "walkout"]
+    if ups:
+        k, c = max(ups, key=lambda kv: (kv[1], -kv[0]))
+        best = _ref(ex, k, f"raised their trust by {c:.0f}")
+    if worst_k is not None:
+        c = changes[worst_k][1]
+        if ex[worst_k].buyer.end_reason == "walkout":
+            worst = _ref(ex, worst_k, "the turn that ended the meeting")
+        elif c < 0:
+            worst = _ref(ex, worst_k, f"lowered their trust by {-c:.0f}")
+        elif best is not None and worst_k != (best.rep_turn - 1):
+            worst = _ref(ex, worst_k, "the turn that did least for their trust")
     labels = [label for e in ex for label in e.analysed.labels]
     if end_reason == "walkout":
         advice = "They walked out: when the buyer goes quiet or curt, stop pushing and ask what matters to them."
@@ -554,7 +634,7 @@ def _relationship(
     elif "mutual_success" not in labels:
         advice = "Frame it as shared: say you would rather both of you know early if it is not a fit."
     elif final < TRUST_HIGH:
-        advice = "Show you understood before you ask for more: reflect their situation and how it feels."
+        advice = "Show you understood before you ask for more: reflect their situation, in their words."
     else:
         advice = "Trust is high: use it to agree a concrete next step that is worth their time."
     details = {"final_trust": round(final, 1), "start_trust": start, "end_reason": end_reason}
@@ -571,7 +651,8 @@ def score(
 ) -> Scorecard:
     """Score a session. ``opening`` is the buyer's first line (it counts in the
     talk share; default: the scenario's); ``end_reason`` defaults to the last
-    buyer turn's."""
+    buyer turn's. A session the buyer walked out of scores at most
+    WALKOUT_CAP on every part."""
     ex = list(exchanges)
     if opening is None:
         opening = scenario.buyer.opening
@@ -584,6 +665,8 @@ def score(
         "listening": _listening(opening, ex),
         "relationship": _relationship(scenario, ex, end_reason),
     }
+    if end_reason == "walkout":
+        results = {k: (min(v[0], WALKOUT_CAP / 100), *v[1:]) for k, v in results.items()}
     parts = tuple(
         Part(
             name=name,

@@ -12,6 +12,7 @@ No Textual, no heavy imports.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -38,6 +39,44 @@ class CommentRecord:
     author: str
     text: str
     created_at: str
+    #: Who last edited the text, and when (None if never edited).
+    edited_at: str | None = None
+    edited_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreOverride:
+    """A manager's score for a session (``part`` "total") or one part of its
+    scorecard, with the reason; stored beside the machine's score, never over it.
+    ``score`` None withdraws an earlier override (the machine's score stands)."""
+
+    id: int
+    session_id: int
+    part: str
+    score: float | None
+    reason: str
+    author: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """Where an imported call came from."""
+
+    #: The file as it was named on import, and the conversation in it.
+    source: str
+    conversation: str
+    #: "txt", "vtt", "srt", "jsonl" or "json".
+    format: str
+    #: Identifies the call's content (speakers and words): the same call is imported once.
+    sha256: str
+    #: The speaker taken as the rep, and how: "option" (--rep), "role" (a name
+    #: such as "Sales"), "first_speaker" (the guess), "file" (the file says).
+    rep_speaker: str
+    rep_chosen_by: str
+    #: The conversation summary (coach.analysis.metrics.summarize) at import.
+    summary: dict
+    imported_at: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +102,8 @@ class TurnRecord:
     #: Whether the rep asked for a hint before this turn.
     hint: bool = False
     comments: tuple[CommentRecord, ...] = ()
+    #: Who spoke, as a call's transcript names them (None in practice).
+    speaker_name: str | None = None
 
     @property
     def number(self) -> int:
@@ -98,13 +139,59 @@ class SessionRecord:
     started_at: str
     ended_at: str | None
     turns: tuple[TurnRecord, ...] = ()
-    #: Every comment, on the session or on a turn, oldest first.
+    #: Every comment, on the session or on a turn, oldest first (deleted ones left out).
     comments: tuple[CommentRecord, ...] = ()
     scorecard: Scorecard | None = None
+    #: The score in force: a manager's override, else the machine's ``score``
+    #: (the database's session_scores view decides, the one place that does).
+    final_score: float | None = None
+    #: Every override ever made on this session, oldest first.
+    overrides: tuple[ScoreOverride, ...] = ()
+    #: Where a call came from (None for practice).
+    call: CallRecord | None = None
 
     @property
     def finished(self) -> bool:
         return self.status == "finished"
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.overrides_in_force())
+
+    def overrides_in_force(self) -> dict[str, ScoreOverride]:
+        """Part ("total" or a part's name) -> the latest override that still stands."""
+        latest: dict[str, ScoreOverride] = {}
+        for o in self.overrides:
+            latest[o.part] = o
+        return {part: o for part, o in latest.items() if o.score is not None}
+
+    def part_score(self, name: str) -> tuple[float | None, ScoreOverride | None]:
+        """A scorecard part's score in force and the override behind it, if any."""
+        o = self.overrides_in_force().get(name)
+        if o is not None:
+            return o.score, o
+        if self.scorecard is not None:
+            for p in self.scorecard.parts:
+                if p.name == name:
+                    return float(p.score), None
+        return None, None
+
+    @property
+    def title(self) -> str:
+        """What the session was: the scenario's title, or the call's name."""
+        if self.call is not None:
+            return f"call: {self.call.conversation}"
+        return self.scenario_title
+
+    def metrics(self) -> dict:
+        """The conversation summary (talk share, question mix, ...): a call's as
+        stored on import, else computed from the turns the same way."""
+        if self.call is not None:
+            return self.call.summary
+        from coach.analysis.metrics import summarize
+        from coach.analysis.types import Turn
+
+        return summarize([Turn(t.speaker, t.text) for t in self.turns], [t.analysed for t in self.turns])
 
     @property
     def rep_turns(self) -> tuple[TurnRecord, ...]:
@@ -159,20 +246,30 @@ class SessionSummary:
     comment_count: int
     #: Label -> the number of rep turns that carry it.
     labels: dict[str, int]
+    #: The score in force (a manager's override, else ``score``, the machine's).
+    final_score: float | None = None
+    overridden: bool = False
 
     @property
     def finished(self) -> bool:
         return self.status == "finished"
 
+    @property
+    def title(self) -> str:
+        """The scenario's title, or "call: NAME" for an imported call."""
+        return f"call: {self.scenario_title}" if self.kind == "call" else self.scenario_title
+
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A stored turn that matches a search, with the matching words marked in ``snippet``."""
+    """A stored turn or comment that matches a search, the matching words marked in ``snippet``."""
 
-    turn_id: int
+    #: The turn matched, or the turn a matching comment is on (None: a comment on the whole session).
+    turn_id: int | None
     session_id: int
-    #: 0-based position in its session (``number`` is what people see).
-    index: int
+    #: 0-based position of that turn in its session (``number`` is what people see).
+    index: int | None
+    #: "rep" or "buyer" for a turn; "comment" for a comment.
     speaker: str
     text: str
     #: The text around the match, the matched words between [ and ].
@@ -180,10 +277,17 @@ class SearchHit:
     rep: str
     scenario_id: str
     started_at: str
+    #: For a comment: its id and author.
+    comment_id: int | None = None
+    author: str | None = None
 
     @property
-    def number(self) -> int:
-        return self.index + 1
+    def number(self) -> int | None:
+        return None if self.index is None else self.index + 1
+
+    @property
+    def is_comment(self) -> bool:
+        return self.comment_id is not None
 
 
 @dataclass(frozen=True)
@@ -192,17 +296,53 @@ class TrendPoint:
 
     session_id: int
     scenario_id: str
+    #: The score in force (a manager's override, else the machine's).
     score: float
+    started_at: str
+    ended_at: str | None
+    machine_score: float | None = None
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One finished session's score in force, for team statistics."""
+
+    session_id: int
+    rep: str
+    kind: SessionKind
+    scenario_id: str
+    scenario_title: str
+    #: The score in force (None: a call nobody scored).
+    score: float | None
+    machine_score: float | None
+    overridden: bool
     started_at: str
     ended_at: str | None
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """A scenario a manager gave a rep to pass (``pass_mark``) by ``due_on`` (a date)."""
+
+    id: int
+    rep: str
+    scenario_id: str
+    pass_mark: float
+    due_on: str
+    assigned_by: str
+    note: str | None
+    created_at: str
+
+
 def record_to_dict(record: SessionRecord) -> dict:
     """The JSON form of a session (``coach show --json``, JSONL export): what
-    ``coach analyze`` and ``coach import`` read back."""
+    ``coach analyze`` and ``coach import`` read back. Turn numbers count from 1,
+    as everywhere people read them."""
 
     def turn(t: TurnRecord) -> dict:
-        out: dict = {"id": t.id, "turn": t.index, "speaker": t.speaker, "text": t.text, "created_at": t.created_at}
+        out: dict = {"id": t.id, "turn": t.number, "speaker": t.speaker, "text": t.text, "created_at": t.created_at}
+        if t.speaker_name:
+            out["name"] = t.speaker_name
         a = t.analysed
         if t.speaker == "rep":
             out.update(
@@ -231,8 +371,11 @@ def record_to_dict(record: SessionRecord) -> dict:
         "status": record.status,
         "end_reason": record.end_reason,
         "score": record.score,
+        "final_score": record.final_score,
+        "overrides": [dataclasses.asdict(o) for o in record.overrides],
         "started_at": record.started_at,
         "ended_at": record.ended_at,
+        "call": dataclasses.asdict(record.call) if record.call else None,
         "turns": [turn(t) for t in record.turns],
         "comments": [comment_to_dict(c) for c in record.session_comments],
         "scorecard": record.scorecard.to_dict() if record.scorecard else None,
@@ -240,4 +383,5 @@ def record_to_dict(record: SessionRecord) -> dict:
 
 
 def comment_to_dict(c: CommentRecord) -> dict:
-    return {"id": c.id, "turn_id": c.turn_id, "author": c.author, "text": c.text, "created_at": c.created_at}
+    return {"id": c.id, "turn_id": c.turn_id, "author": c.author, "text": c.text, "created_at": c.created_at,
+            "edited_at": c.edited_at, "edited_by": c.edited_by}

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,11 +30,22 @@ from sqlite_utils import Database
 from coach import migrations
 from coach.analysis.language import word_count
 from coach.analysis.types import Evidence
-from coach.scoring import Scorecard
-from coach.session import CommentRecord, SearchHit, SessionRecord, SessionSummary, TrendPoint, TurnRecord
+from coach.session import (
+    Assignment,
+    CallRecord,
+    CommentRecord,
+    ScoreOverride,
+    SearchHit,
+    SessionRecord,
+    ScoreRow,
+    SessionSummary,
+    TrendPoint,
+    TurnRecord,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.analysis.types import AnalysedTurn
+    from coach.scoring import Scorecard
     from coach.buyer.move import BuyerTurn
     from coach.scenario import Scenario
 
@@ -42,6 +55,10 @@ BUSY_TIMEOUT_S = 5.0
 
 class StoreError(Exception):
     """A database problem the user can act on, as one line."""
+
+
+class SearchError(StoreError):
+    """A search query that full-text search cannot read, as one line."""
 
 
 def utcnow() -> str:
@@ -59,17 +76,36 @@ def _describe(path: object, exc: sqlite3.Error) -> str:
         return f"{path}: not a coach database or corrupt ({msg}); nothing was changed"
     if "unable to open" in low:
         return f"{path}: cannot open database file (does its folder exist and is it writable?)"
+    # A full disk shows as SQLITE_FULL, or as a plain I/O error when the write
+    # that failed was the journal's: the free space tells them apart.
+    if "disk is full" in low or ("disk i/o error" in low and _free_bytes(path) < _FULL_BELOW):
+        return f"{path}: the disk is full; free some space and try again (the last change was not saved)"
+    if "disk i/o error" in low:
+        return f"{path}: the disk failed to read or write the database (disk I/O error); is it still attached?"
     return f"{path}: database error: {msg}"
+
+
+#: Less free space than this beside the database counts as a full disk.
+_FULL_BELOW = 1 << 20
+
+
+def _free_bytes(path: object) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(str(path)).parent).free
+    except (OSError, ValueError):
+        return _FULL_BELOW
 
 
 class Store:
     """The coach database: hand it a ``sqlite_utils.Database``; it migrates on init."""
 
-    def __init__(self, db: Database, *, now=utcnow, migrate: bool = True) -> None:
+    def __init__(self, db: Database, *, now=utcnow, migrate: bool = True, name: str | None = None) -> None:
         self.db = db
         self._now = now
         self._lock = threading.RLock()
-        self._name = "database" if db.memory else _db_file(db)
+        self._name = name or ("database" if db.memory else _db_file(db))
         with self._guard():
             newer = migrations.unknown(db)
             if newer:
@@ -77,8 +113,16 @@ class Store:
                     f"{self._name}: written by a newer version of coach (schema {newer[-1]}); "
                     "upgrade coach to open it; nothing was changed"
                 )
-            if migrate:
-                migrations.migrate(db, self._now())
+            if migrate and migrations.pending(db):
+                # Under the write lock, where migrate() looks again at what is
+                # pending: two programs opening a new file together would
+                # otherwise both run the first migration. Foreign keys go off
+                # first, outside the transaction (SQLite ignores the pragma
+                # inside one): a migration may rebuild a table others point at,
+                # and migrate() checks every key before it commits.
+                db.execute("pragma foreign_keys = off")
+                with self._write():
+                    migrations.migrate(db, self._now())
             elif migrations.pending(db):
                 raise StoreError(
                     f"{self._name}: needs a schema upgrade but is opened read-only; nothing was changed"
@@ -95,11 +139,69 @@ class Store:
                 yield
             except sqlite3.Error as exc:
                 raise StoreError(_describe(self._name, exc)) from exc
+            except OverflowError as exc:  # sqlite3 refuses ints past 64 bits before SQLite sees them
+                raise StoreError(f"{self._name}: a number is too large for the database ({exc})") from exc
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
-        with self._guard(), self.db.atomic():
-            yield self.db
+        """One write transaction, begun with BEGIN IMMEDIATE.
+
+        sqlite-utils' ``atomic()`` begins with a deferred BEGIN: every write
+        here reads first (the next turn number, the rep's id), so the
+        transaction starts as a reader and must then upgrade to a writer. If
+        another process wrote in between, SQLite fails that upgrade at once
+        with SQLITE_BUSY (its snapshot is stale) and the busy timeout never
+        applies: two practising reps failed 30 of 40 sessions that way.
+        IMMEDIATE takes the write lock first, waiting up to the busy timeout
+        for it, so the reads see the latest data and the writes cannot fail
+        for being late. A nested call becomes a savepoint.
+        """
+        with self._guard():
+            conn = self.db.conn
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[Database]:
+        """A read of several statements from one snapshot: a session and its
+        turns, counts and comments as they were at one moment, not with a turn
+        another process added between two of the queries."""
+        with self._guard():
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            conn.execute("BEGIN")
+            try:
+                yield self.db
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows read by column name without a dict per row (sqlite3.Row is C):
+        what reading 200,000 turns for an export needs."""
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        try:
+            return cursor.execute(sql, list(params)).fetchall()
+        finally:
+            cursor.close()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict | None:
         rows = list(self.db.query(sql, params))
@@ -272,15 +374,213 @@ class Store:
                 [session_id, turn_id, author, text, self._now()],
             ).lastrowid
 
+    def edit_comment(self, comment_id: int, *, text: str, editor: str) -> CommentRecord:
+        """Change a comment's text, saying who and when; the old text is kept in comment_edits."""
+        if not text.strip():
+            raise ValueError("a comment needs some text (to remove it, delete it)")
+        if not editor.strip():
+            raise ValueError("an edit needs an editor's name")
+        with self._write() as db:
+            row = self._live_comment(comment_id)
+            now = self._now()
+            db.execute(
+                "insert into comment_edits (comment_id, previous_text, edited_by, edited_at) values (?, ?, ?, ?)",
+                [comment_id, row["text"], editor, now],
+            )
+            db.execute("update comments set text = ?, edited_at = ?, edited_by = ? where id = ?",
+                       [text, now, editor, comment_id])
+            return CommentRecord(**{**self._comment_row(comment_id)})
+
+    def delete_comment(self, comment_id: int, *, by: str) -> CommentRecord:
+        """Hide a comment from every reader, saying who and when (the row stays)."""
+        with self._write() as db:
+            self._live_comment(comment_id)
+            db.execute("update comments set deleted_at = ?, deleted_by = ? where id = ?", [self._now(), by, comment_id])
+            return CommentRecord(**self._comment_row(comment_id))
+
+    def comment(self, comment_id: int) -> CommentRecord:
+        """One comment that has not been deleted (StoreError if none)."""
+        with self._guard():
+            self._live_comment(comment_id)
+            return CommentRecord(**self._comment_row(comment_id))
+
+    def _live_comment(self, comment_id: int) -> dict:
+        row = self._one("select text, deleted_at from comments where id = ?", [comment_id])
+        if row is None or row["deleted_at"] is not None:
+            raise StoreError(f"{self._name}: no comment {comment_id}" + (" (it was deleted)" if row else ""))
+        return row
+
+    def _comment_row(self, comment_id: int) -> dict:
+        return self._one(
+            "select id, session_id, turn_id, author, text, created_at, edited_at, edited_by from comments where id = ?",
+            [comment_id],
+        )
+
+    def override_score(self, session_id: int, *, part: str = "total", score: float | None, reason: str,
+                       author: str) -> ScoreOverride:
+        """Record a manager's score for a session (``part`` "total") or one part
+        of its scorecard, beside the machine's; ``score`` None withdraws the
+        override in force. Raises ValueError for a part the session has not."""
+        if not reason.strip():
+            raise ValueError("an override needs a reason (reps see it beside the score)")
+        if not author.strip():
+            raise ValueError("an override needs an author")
+        if score is not None and not 0 <= score <= 100:
+            raise ValueError(f"a score is 0-100, not {score:g}")
+        with self._write() as db:
+            row = self._one("select status, scorecard from sessions where id = ?", [session_id])
+            if row is None:
+                raise StoreError(f"{self._name}: no session {session_id}")
+            if part != "total":
+                parts = [r["part"] for r in db.query("select part from scores where session_id = ? order by rowid",
+                                                     [session_id])]
+                if part not in parts:
+                    have = ", ".join(["total", *parts])
+                    raise ValueError(f"session {session_id} has no score part {part!r} (it has: {have})")
+            elif row["status"] != "finished":
+                raise ValueError(f"session {session_id} is unfinished: score it when it is over")
+            oid = db.execute(
+                "insert into score_overrides (session_id, part, score, reason, author, created_at)"
+                " values (?, ?, ?, ?, ?, ?)",
+                [session_id, part, score, reason, author, self._now()],
+            ).lastrowid
+            return ScoreOverride(**self._one(
+                "select id, session_id, part, score, reason, author, created_at from score_overrides where id = ?",
+                [oid]))
+
+    def add_assignment(self, *, rep: str, scenario_id: str, pass_mark: float, due_on: str, assigned_by: str,
+                       note: str | None = None) -> int:
+        """Give a rep a scenario to pass with ``pass_mark`` by ``due_on`` (YYYY-MM-DD); returns its id."""
+        if not 0 <= pass_mark <= 100:
+            raise ValueError(f"a pass mark is 0-100, not {pass_mark:g}")
+        with self._write() as db:
+            return db.execute(
+                "insert into assignments (rep_id, scenario_id, pass_mark, due_on, assigned_by, note, created_at)"
+                " values (?, ?, ?, ?, ?, ?, ?)",
+                [self._rep_id(rep), scenario_id, pass_mark, due_on, assigned_by, note, self._now()],
+            ).lastrowid
+
+    def remove_assignment(self, assignment_id: int) -> None:
+        with self._write() as db:
+            if db.execute("delete from assignments where id = ?", [assignment_id]).rowcount == 0:
+                raise StoreError(f"{self._name}: no assignment {assignment_id}")
+
+    def assignments(self, rep: str | None = None) -> list[Assignment]:
+        """Assignments, soonest due first."""
+        sql = ("select a.id, r.name as rep, a.scenario_id, a.pass_mark, a.due_on, a.assigned_by, a.note, a.created_at"
+               " from assignments a join reps r on r.id = a.rep_id")
+        params: list[Any] = []
+        if rep is not None:
+            sql += " where r.name = ?"
+            params.append(rep)
+        with self._guard():
+            return [Assignment(**row) for row in self.db.query(sql + " order by a.due_on, a.id", params)]
+
+    def call_session_id(self, sha256: str) -> tuple[int, str] | None:
+        """The session holding the call with this content hash, and the speaker
+        taken as its rep; None if it was never imported."""
+        with self._guard():
+            row = self._one("select session_id, rep_speaker from calls where sha256 = ?", [sha256])
+        return (row["session_id"], row["rep_speaker"]) if row else None
+
+    def relabel_call(
+        self,
+        session_id: int,
+        *,
+        rep: str,
+        turns: Sequence[tuple[str, str, str | None, AnalysedTurn | None]],
+        call: CallRecord,
+    ) -> None:
+        """A stored call read again with another speaker as the rep (the buyer
+        spoke first and --rep says so): the same turns, so their ids and the
+        comments on them stay; sides, labels, the rep and the summary change."""
+        with self._write() as db:
+            stored = [r["id"] for r in db.query("select id from turns where session_id = ? order by idx", [session_id])]
+            if len(stored) != len(turns):
+                raise StoreError(f"{self._name}: session {session_id} does not hold this call's {len(turns)} turns")
+            for turn_id, (speaker, _text, _name, analysed) in zip(stored, turns):
+                db.execute("delete from turn_labels where turn_id = ?", [turn_id])
+                db.execute("delete from evidence where turn_id = ?", [turn_id])
+                db.execute("update turns set speaker = ?, tips = '[]', questions = null, uptake = null, analysed = ?"
+                           " where id = ?", [speaker, int(speaker == "buyer"), turn_id])
+                if analysed is not None:
+                    self._label(db, turn_id, analysed)
+            db.execute("update sessions set rep_id = ? where id = ?", [self._rep_id(rep), session_id])
+            db.execute("update calls set rep_speaker = ?, rep_chosen_by = ?, summary = ? where session_id = ?",
+                       [call.rep_speaker, call.rep_chosen_by, json.dumps(call.summary), session_id])
+
+    def import_call(
+        self,
+        *,
+        rep: str,
+        turns: Sequence[tuple[str, str, str | None, AnalysedTurn | None]],
+        call: CallRecord,
+        started_at: str | None = None,
+    ) -> tuple[int, bool]:
+        """Store an analysed call as a finished session of kind "call", in one
+        transaction. ``turns`` are (speaker, text, name as the transcript says,
+        analysis of a rep turn). Returns (session id, True), or the id of the
+        session already holding a call with the same ``call.sha256`` and False."""
+        with self._write() as db:
+            row = self._one("select session_id from calls where sha256 = ?", [call.sha256])
+            if row is not None:
+                return row["session_id"], False
+            now = self._now()
+            sid = db.execute(
+                "insert into sessions (rep_id, snapshot_id, kind, status, started_at, ended_at)"
+                " values (?, null, 'call', 'finished', ?, ?)",
+                [self._rep_id(rep), started_at or now, started_at or now],
+            ).lastrowid
+            for idx, (speaker, text, name, analysed) in enumerate(turns):
+                turn_id = db.execute(
+                    "insert into turns (session_id, idx, speaker, text, speaker_name, words, created_at, analysed)"
+                    " values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [sid, idx, speaker, text, name, word_count(text), now, int(speaker == "buyer")],
+                ).lastrowid
+                if analysed is not None:
+                    self._label(db, turn_id, analysed)
+            db.execute(
+                "insert into calls (session_id, source, conversation, format, sha256, rep_speaker, rep_chosen_by,"
+                " summary, imported_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [sid, call.source, call.conversation, call.format, call.sha256, call.rep_speaker, call.rep_chosen_by,
+                 json.dumps(call.summary), now],
+            )
+            return sid, True
+
     # -- reading ------------------------------------------------------------
 
     _SESSION_SELECT = """
-        select s.id, r.name as rep, s.kind, sn.scenario_id, sn.title as scenario_title, s.seed,
+        select s.id, r.name as rep, s.kind, coalesce(sn.scenario_id, '') as scenario_id,
+               coalesce(sn.title, c.conversation, '') as scenario_title, s.seed,
                s.status, s.end_reason, s.score, s.started_at, s.ended_at,
                (select count(*) from turns t where t.session_id = s.id and t.speaker = 'rep') as rep_turns,
-               (select count(*) from comments c where c.session_id = s.id) as comment_count
-        from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
+               (select count(*) from comments c where c.session_id = s.id and c.deleted_at is null) as comment_count,
+               ss.score as final_score, ss.overridden
+        from sessions s join reps r on r.id = s.rep_id left join snapshots sn on sn.id = s.snapshot_id
+        left join calls c on c.session_id = s.id join session_scores ss on ss.session_id = s.id
     """
+
+    @staticmethod
+    def _filters(rep: str | None = None, scenario_id: str | None = None, status: str | None = None,
+                 kind: str | None = None, since: str | None = None, until: str | None = None,
+                 ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
+        """The where clause (over _SESSION_SELECT's aliases) for the usual session filters."""
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("r.name", rep), ("sn.scenario_id", scenario_id), ("s.status", status), ("s.kind", kind)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            where.append("s.started_at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("s.started_at < ?")
+            params.append(until)
+        if ids is not None:
+            where.append(f"s.id in ({','.join('?' * len(ids))})")
+            params += list(ids)
+        return (" where " + " and ".join(where) if where else ""), params
 
     def sessions(
         self,
@@ -289,124 +589,223 @@ class Store:
         scenario_id: str | None = None,
         status: str | None = None,
         limit: int | None = None,
+        kind: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> list[SessionSummary]:
-        """Sessions, newest first, each with its flag counts (label -> number of rep turns)."""
-        where, params = [], []
-        if rep is not None:
-            where.append("r.name = ?")
-            params.append(rep)
-        if scenario_id is not None:
-            where.append("sn.scenario_id = ?")
-            params.append(scenario_id)
-        if status is not None:
-            where.append("s.status = ?")
-            params.append(status)
-        sql = self._SESSION_SELECT + (" where " + " and ".join(where) if where else "") + " order by s.started_at desc, s.id desc"
+        """Sessions, newest first, each with its flag counts (label -> number of rep turns).
+        ``since``/``until``: ISO dates or times bounding when they started."""
+        where, params = self._filters(rep, scenario_id, status, kind, since, until)
+        sql = self._SESSION_SELECT + where + " order by s.started_at desc, s.id desc"
         if limit is not None:
             sql += " limit ?"
             params.append(int(limit))
-        with self._guard():
-            rows = list(self.db.query(sql, params))
+        with self._read():
+            rows = self._rows(sql, params)
             counts: dict[int, dict[str, int]] = {r["id"]: {} for r in rows}
-            if rows:
-                ids = list(counts)
-                marks = ",".join("?" * len(ids))
-                for c in self.db.query(
-                    f"select t.session_id, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
-                    f" where t.session_id in ({marks}) group by t.session_id, l.label",
-                    ids,
-                ):
-                    counts[c["session_id"]][c["label"]] = c["n"]
-        return [SessionSummary(**r, labels=counts[r["id"]]) for r in rows]
+            if limit is None and not where:  # every session: one pass, no list of ids
+                label_rows = self.db.execute(
+                    "select t.session_id, l.label, count(*) from turn_labels l join turns t on t.id = l.turn_id"
+                    " group by t.session_id, l.label").fetchall()
+            else:
+                label_rows = []
+                for chunk in _chunked(list(counts), 900):
+                    label_rows += self.db.execute(
+                        "select t.session_id, l.label, count(*) from turn_labels l join turns t on t.id = l.turn_id"
+                        f" where t.session_id in ({','.join('?' * len(chunk))}) group by t.session_id, l.label",
+                        chunk).fetchall()
+            for session_id, label, n in label_rows:
+                counts[session_id][label] = n
+        return [SessionSummary(**{**dict(r), "overridden": bool(r["overridden"])}, labels=counts[r["id"]])
+                for r in rows]
 
     def session(self, session_id: int) -> SessionRecord:
         """One session, typed: its turns (analysed rep turns, buyer moves), comments,
-        scorecard and the scenario snapshot it was played on, loaded."""
-        with self._guard():
-            head = self._one(self._SESSION_SELECT + " where s.id = ?", [session_id])
-            if head is None:
-                raise StoreError(f"{self._name}: no session {session_id}")
-            extra = self._one(
-                "select sn.yaml, sn.source, s.scorecard from sessions s join snapshots sn on sn.id = s.snapshot_id"
-                " where s.id = ?",
-                [session_id],
-            )
-            turns = list(self.db.query("select * from turns where session_id = ? order by idx", [session_id]))
-            ids = [t["id"] for t in turns]
-            marks = ",".join("?" * len(ids))
-            labels: dict[int, list[str]] = {i: [] for i in ids}
-            evidence: dict[int, list[Evidence]] = {i: [] for i in ids}
-            if ids:
-                for row in self.db.query(
-                    f"select turn_id, label from turn_labels where turn_id in ({marks}) order by rowid", ids
-                ):
-                    labels[row["turn_id"]].append(row["label"])
-                for row in self.db.query(
-                    f'select turn_id, label, start, "end", quote, why from evidence where turn_id in ({marks}) order by id',
-                    ids,
-                ):
-                    evidence[row.pop("turn_id")].append(Evidence(**row))
-            comments = [
-                CommentRecord(**c)
-                for c in self.db.query(
-                    "select id, session_id, turn_id, author, text, created_at from comments where session_id = ?"
-                    " order by created_at, id",
-                    [session_id],
+        scorecard, overrides and the scenario snapshot it was played on, loaded."""
+        records = self._records([session_id])
+        if not records:
+            raise StoreError(f"{self._name}: no session {session_id}")
+        return records[0]
+
+    def records(
+        self,
+        session_ids: Sequence[int] | None = None,
+        *,
+        rep: str | None = None,
+        scenario_id: str | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        batch: int = 200,
+    ) -> Iterator[SessionRecord]:
+        """Whole sessions, oldest first (or in ``session_ids``' order), built
+        ``batch`` at a time with a few queries per batch, each scenario
+        snapshot loaded once: what exports of many sessions read."""
+        if session_ids is not None:
+            wanted = list(dict.fromkeys(int(i) for i in session_ids))
+            with self._guard():
+                found = {r["id"] for chunk in _chunked(wanted, 900) for r in self.db.query(
+                    f"select id from sessions where id in ({','.join('?' * len(chunk))})", chunk)}
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise StoreError(f"{self._name}: no session {', '.join(map(str, missing))}")
+            ids = wanted
+        else:
+            where, params = self._filters(rep, scenario_id, status, kind, since, until)
+            with self._guard():
+                ids = [r["id"] for r in self.db.query(
+                    "select s.id from sessions s join reps r on r.id = s.rep_id left join snapshots sn"
+                    f" on sn.id = s.snapshot_id{where} order by s.started_at, s.id", params)]
+        snapshots: dict[str, tuple[Scenario | None, str | None]] = {}
+        for chunk in _chunked(ids, batch):
+            yield from self._records(chunk, snapshots)
+
+    def _records(self, ids: Sequence[int], snapshots: dict | None = None) -> list[SessionRecord]:
+        # Scoring pulls in the scenario models (pydantic): only readers of whole
+        # sessions pay for it, not `coach team` or `coach sessions`.
+        from coach.analysis.types import AnalysedTurn, Uptake
+        from coach.buyer.move import BuyerMove, BuyerTurn
+        from coach.scoring import Scorecard
+
+        types = (AnalysedTurn, Uptake, BuyerMove, BuyerTurn)
+        snapshots = {} if snapshots is None else snapshots
+        marks = ",".join("?" * len(ids))
+        with self._read():  # one snapshot: a session and its turns, counts and comments from one moment
+            heads = {h["id"]: h for h in self.db.query(self._SESSION_SELECT + f" where s.id in ({marks})", list(ids))}
+            extras = {
+                e["id"]: e
+                for e in self.db.query(
+                    "select s.id, sn.yaml, sn.source, sn.sha256, s.scorecard from sessions s"
+                    f" left join snapshots sn on sn.id = s.snapshot_id where s.id in ({marks})",
+                    list(ids),
                 )
-            ]
-        scenario, error = _load_snapshot(extra["yaml"], head["scenario_title"])
-        card = json.loads(extra["scorecard"]) if extra["scorecard"] else None
-        return SessionRecord(
-            id=head["id"],
-            rep=head["rep"],
-            kind=head["kind"],
-            scenario_id=head["scenario_id"],
-            scenario_title=head["scenario_title"],
-            scenario_source=extra["source"],
-            scenario_yaml=extra["yaml"],
-            scenario=scenario,
-            scenario_error=error,
-            seed=head["seed"],
-            status=head["status"],
-            end_reason=head["end_reason"],
-            score=head["score"],
-            started_at=head["started_at"],
-            ended_at=head["ended_at"],
-            turns=tuple(_turn_record(t, labels[t["id"]], evidence[t["id"]], comments) for t in turns),
-            comments=tuple(comments),
-            scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
-        )
+            }
+            turns: dict[int, list[sqlite3.Row]] = {i: [] for i in heads}
+            for t in self._rows(f"select * from turns where session_id in ({marks}) order by session_id, idx", ids):
+                turns[t["session_id"]].append(t)
+            labels: dict[int, list[str]] = {}
+            evidence: dict[int, list[Evidence]] = {}
+            for turn_id, label in self.db.execute(
+                f"select l.turn_id, l.label from turn_labels l join turns t on t.id = l.turn_id"
+                f" where t.session_id in ({marks}) order by l.rowid", list(ids)
+            ).fetchall():
+                labels.setdefault(turn_id, []).append(label)
+            for turn_id, *ev in self.db.execute(
+                f'select e.turn_id, e.label, e.start, e."end", e.quote, e.why from evidence e join turns t on t.id = e.turn_id'
+                f" where t.session_id in ({marks}) order by e.id", list(ids)
+            ).fetchall():
+                evidence.setdefault(turn_id, []).append(Evidence(*ev))
+            comments: dict[int, list[CommentRecord]] = {i: [] for i in heads}
+            for c in self.db.query(
+                "select id, session_id, turn_id, author, text, created_at, edited_at, edited_by from comments"
+                f" where session_id in ({marks}) and deleted_at is null order by created_at, id", list(ids)
+            ):
+                comments[c["session_id"]].append(CommentRecord(**c))
+            overrides: dict[int, list[ScoreOverride]] = {i: [] for i in heads}
+            for o in self.db.query(
+                "select id, session_id, part, score, reason, author, created_at from score_overrides"
+                f" where session_id in ({marks}) order by id", list(ids)
+            ):
+                overrides[o["session_id"]].append(ScoreOverride(**o))
+            calls = {
+                c.pop("session_id"): CallRecord(**{**c, "summary": json.loads(c["summary"])})
+                for c in self.db.query(
+                    "select session_id, source, conversation, format, sha256, rep_speaker, rep_chosen_by, summary,"
+                    f" imported_at from calls where session_id in ({marks})", list(ids)
+                )
+            }
+        out = []
+        for sid in ids:
+            head, extra = heads.get(sid), extras.get(sid)
+            if head is None:
+                continue
+            if extra["sha256"] is None:  # a call: no scenario
+                scenario, error = None, None
+            else:
+                if extra["sha256"] not in snapshots:
+                    snapshots[extra["sha256"]] = _load_snapshot(extra["yaml"], head["scenario_title"])
+                scenario, error = snapshots[extra["sha256"]]
+            card = json.loads(extra["scorecard"]) if extra["scorecard"] else None
+            out.append(SessionRecord(
+                id=head["id"],
+                rep=head["rep"],
+                kind=head["kind"],
+                scenario_id=head["scenario_id"],
+                scenario_title=head["scenario_title"],
+                scenario_source=extra["source"] or "",
+                scenario_yaml=extra["yaml"] or "",
+                scenario=scenario,
+                scenario_error=error,
+                seed=head["seed"],
+                status=head["status"],
+                end_reason=head["end_reason"],
+                score=head["score"],
+                started_at=head["started_at"],
+                ended_at=head["ended_at"],
+                turns=tuple(_turn_record(t, labels.get(t["id"], ()), evidence.get(t["id"], ()), comments[sid], types)
+                            for t in turns[sid]),
+                comments=tuple(comments[sid]),
+                scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
+                final_score=head["final_score"],
+                overrides=tuple(overrides[sid]),
+                call=calls.get(sid),
+            ))
+        return out
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Turns whose text matches ``query`` (words, not FTS syntax), best first, with a snippet."""
-        words = [w for w in query.split() if w.strip()]
-        if not words:
+        """Turns and comments matching ``query``, best first, with a snippet.
+
+        ``query`` is what people type into a search box, read as SQLite FTS5
+        does: words (all must occur), ``OR``, ``AND``, ``NOT``, "a phrase",
+        prefix* and parentheses; other punctuation inside a word ("don't",
+        "24/7") is taken literally. A query FTS5 cannot read raises SearchError
+        (one line)."""
+        fts = fts_query(query)
+        if not fts:
             return []
-        # Quote every word so punctuation in what a user types is never FTS syntax.
-        fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        with self._guard():
-            return [
-                SearchHit(**row)
-                for row in self.db.query(
-                    """
-                    select t.id as turn_id, t.session_id, t.idx as "index", t.speaker, t.text,
-                           snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
-                           r.name as rep, sn.scenario_id, s.started_at
-                    from turns_fts join turns t on t.rowid = turns_fts.rowid
-                    join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
-                    join snapshots sn on sn.id = s.snapshot_id
-                    where turns_fts match ? order by rank limit ?
-                    """,
-                    [fts, int(limit)],
-                )
-            ]
+        sql = """
+            select * from (
+                select t.id as turn_id, t.session_id, t.idx as "index", t.speaker, t.text,
+                       snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
+                       r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
+                       null as comment_id, null as author, turns_fts.rank as rank
+                from turns_fts join turns t on t.rowid = turns_fts.rowid
+                join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
+                left join snapshots sn on sn.id = s.snapshot_id
+                where turns_fts match :q
+                union all
+                select c.turn_id, c.session_id, t.idx as "index", 'comment' as speaker, c.text,
+                       snippet(comments_fts, 0, '[', ']', '…', 12) as snippet,
+                       r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
+                       c.id as comment_id, c.author, comments_fts.rank as rank
+                from comments_fts join comments c on c.rowid = comments_fts.rowid
+                left join turns t on t.id = c.turn_id
+                join sessions s on s.id = c.session_id join reps r on r.id = s.rep_id
+                left join snapshots sn on sn.id = s.snapshot_id
+                where comments_fts match :q and c.deleted_at is null
+            ) order by rank limit :limit
+        """
+        with self._lock:
+            try:
+                rows = list(self.db.query(sql, {"q": fts, "limit": int(limit)}))
+            except sqlite3.OperationalError as exc:
+                if "fts5" in str(exc) or "syntax error" in str(exc) or "unterminated" in str(exc):
+                    raise SearchError(f"cannot search for {query.strip()!r}: {exc}; put a phrase in double quotes, "
+                                      "and give OR, AND and NOT a word on each side") from exc
+                raise StoreError(_describe(self._name, exc)) from exc
+            except sqlite3.Error as exc:
+                raise StoreError(_describe(self._name, exc)) from exc
+        return [SearchHit(**{k: v for k, v in row.items() if k != "rank"}) for row in rows]
 
     def trend(self, rep: str, scenario_id: str | None = None) -> list[TrendPoint]:
-        """A rep's finished sessions, oldest first: when, which scenario, what score."""
+        """A rep's finished practice sessions, oldest first: when, which scenario,
+        the score in force (a manager's override, else the machine's)."""
         sql = """
-            select s.id as session_id, sn.scenario_id, s.score, s.started_at, s.ended_at
+            select s.id as session_id, sn.scenario_id, ss.score, s.started_at, s.ended_at, s.score as machine_score
             from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
-            where r.name = ? and s.status = 'finished' and s.score is not null
+            join session_scores ss on ss.session_id = s.id
+            where r.name = ? and s.status = 'finished' and ss.score is not null
         """
         params: list[Any] = [rep]
         if scenario_id is not None:
@@ -425,6 +824,40 @@ class Store:
             entry["attempts"] += 1
         return out
 
+    def score_rows(self, *, since: str | None = None, until: str | None = None,
+                   kind: str | None = None, rep: str | None = None) -> list[ScoreRow]:
+        """Every finished session's score in force, oldest first (team statistics read these)."""
+        where, params = self._filters(rep=rep, status="finished", kind=kind, since=since, until=until)
+        sql = f"""
+            select s.id as session_id, r.name as rep, s.kind, coalesce(sn.scenario_id, '') as scenario_id,
+                   coalesce(sn.title, c.conversation, '') as scenario_title, ss.score,
+                   s.score as machine_score, ss.overridden, s.started_at, s.ended_at
+            from sessions s join reps r on r.id = s.rep_id left join snapshots sn on sn.id = s.snapshot_id
+            left join calls c on c.session_id = s.id join session_scores ss on ss.session_id = s.id
+            {where} order by s.started_at, s.id
+        """
+        with self._guard():
+            return [ScoreRow(**{**row, "overridden": bool(row["overridden"])}) for row in self.db.query(sql, params)]
+
+    def label_counts_by_rep(self, *, since: str | None = None, until: str | None = None,
+                            kind: str | None = None) -> dict[str, tuple[int, dict[str, int]]]:
+        """Per rep: how many analysed rep turns they had, and how many carry each label."""
+        where, params = self._filters(kind=kind, since=since, until=until)
+        scope = f"from sessions s join reps r on r.id = s.rep_id left join snapshots sn on sn.id = s.snapshot_id{where}"
+        out: dict[str, tuple[int, dict[str, int]]] = {}
+        with self._guard():
+            for row in self.db.query(
+                f"select x.name as rep, count(*) as n from turns t join ({'select s.id, r.name ' + scope}) x"
+                " on x.id = t.session_id where t.speaker = 'rep' and t.analysed = 1 group by x.name", params
+            ):
+                out[row["rep"]] = (row["n"], {})
+            for row in self.db.query(
+                f"select x.name as rep, l.label, count(*) as n from turn_labels l join turns t on t.id = l.turn_id"
+                f" join ({'select s.id, r.name ' + scope}) x on x.id = t.session_id group by x.name, l.label", params
+            ):
+                out.setdefault(row["rep"], (0, {}))[1][row["label"]] = row["n"]
+        return out
+
     def reps(self) -> list[str]:
         with self._guard():
             return [r["name"] for r in self.db.query("select name from reps order by name")]
@@ -441,24 +874,66 @@ def _load_snapshot(yaml_text: str, title: str) -> tuple[Scenario | None, str | N
         return None, exc.messages[0] if exc.messages else "the stored scenario does not load"
 
 
-def _turn_record(row: dict, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord]) -> TurnRecord:
-    from coach.analysis.types import AnalysedTurn, Uptake
-    from coach.buyer.move import BuyerMove, BuyerTurn
+def _json_tuple(text: str | None) -> tuple:
+    # Most stored lists are empty: skip the JSON parser for them (measured on
+    # 200,000 turns, benchmarks/bench_review.py).
+    return () if not text or text == "[]" else tuple(json.loads(text))
 
+
+def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord],
+                 types: tuple) -> TurnRecord:
+    AnalysedTurn, Uptake, BuyerMove, BuyerTurn = types
     analysed = reply = None
-    if row["speaker"] == "rep" and row["analysed"]:
+    speaker = row["speaker"]
+    if speaker == "rep" and row["analysed"]:
         analysed = AnalysedTurn(
-            text=row["text"], labels=tuple(labels), evidence=tuple(evidence), tips=tuple(json.loads(row["tips"])),
+            text=row["text"], labels=tuple(labels), evidence=tuple(evidence), tips=_json_tuple(row["tips"]),
             questions=row["questions"] or 0, words=row["words"] or 0,
-            uptake=Uptake.from_dict(json.loads(row["uptake"]) if row["uptake"] else None),
+            uptake=Uptake.from_dict(json.loads(row["uptake"])) if row["uptake"] else Uptake(),
         )
-    if row["speaker"] == "buyer" and row["move"]:
+    elif speaker == "buyer" and row["move"]:
         reply = BuyerTurn(text=row["text"], move=BuyerMove.from_dict(json.loads(row["move"])), voice=row["voice"] or "rule")
+    turn_id = row["id"]
     return TurnRecord(
-        id=row["id"], index=row["idx"], speaker=row["speaker"], text=row["text"], created_at=row["created_at"],
-        analysed=analysed, reply=reply, trust=row["trust"], revealed=tuple(json.loads(row["revealed"])),
-        hint=bool(row["hint"]), comments=tuple(c for c in comments if c.turn_id == row["id"]),
+        id=turn_id, index=row["idx"], speaker=speaker, text=row["text"], created_at=row["created_at"],
+        analysed=analysed, reply=reply, trust=row["trust"], revealed=_json_tuple(row["revealed"]),
+        hint=bool(row["hint"]), comments=tuple(c for c in comments if c.turn_id == turn_id) if comments else (),
+        speaker_name=row["speaker_name"],
     )
+
+
+def _chunked(items: Sequence, size: int) -> Iterator[list]:
+    # SQLite allows at most 999 host parameters in a statement on older builds.
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+#: FTS5 operators people type, kept as operators; any other word is quoted.
+_FTS_OPERATORS = {"AND", "OR", "NOT"}
+_FTS_TOKEN = re.compile(r'"[^"]*"\*?|"[^"]*$|[()]|[^\s()"]+')
+
+
+def fts_query(query: str) -> str:
+    """What a person typed, as an FTS5 query: phrases in double quotes, OR, AND,
+    NOT (upper case) and parentheses stay operators, a trailing * is a prefix
+    search, and every other word is quoted so its punctuation ("don't",
+    "24/7", "co-op") is never read as syntax. An unclosed quote is left as
+    typed for FTS5 to reject."""
+    out: list[str] = []
+    for token in _FTS_TOKEN.findall(query):
+        if token.startswith('"') or token in ("(", ")") or token in _FTS_OPERATORS:
+            term = token
+        elif token.endswith("*") and token.strip("*"):
+            term = '"' + token.rstrip("*").replace('"', '""') + '"*'
+        elif token.strip("*"):
+            term = '"' + token.replace('"', '""') + '"'
+        else:
+            continue
+        # FTS5 takes "a b" as a AND b, but not "(a OR b) c": say AND where it is meant.
+        if out and out[-1] not in _FTS_OPERATORS and out[-1] != "(" and term not in _FTS_OPERATORS and term != ")":
+            out.append("AND")
+        out.append(term)
+    return " ".join(out)
 
 
 def _db_file(db: Database) -> str:
@@ -469,37 +944,190 @@ def _db_file(db: Database) -> str:
         return "database"
 
 
-def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not an ordinary file"
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _wal_mode(path: Path) -> bool:
+    """Whether the file's header says WAL (bytes 18 and 19 are 2)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+
+
+def _uri(path: Path, **params: str) -> str:
+    # as_uri() percent-encodes, so a file name holding "?" or "#" stays a file name.
+    return path.absolute().as_uri() + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def _inspect(path: Path, *, adopt: bool) -> None:
+    """Look at an existing database before opening it for real, creating
+    nothing beside it: refuse, in one line, a file that is not a database, a
+    SQLite database that is not coach's (unless ``adopt``), and a coach
+    database missing a table or column. Reads the schema only (~1 ms).
+
+    A WAL database with no -wal file has all its data in the main file and no
+    connection open, so it is read as immutable: otherwise SQLite would leave
+    empty -wal and -shm files beside a file it then refuses."""
+    params = {"mode": "ro"}
+    if _wal_mode(path) and not _sidecar(path, "-wal").exists():
+        params["immutable"] = "1"
+    conn = None
+    try:
+        conn = sqlite3.connect(_uri(path, **params), uri=True, timeout=BUSY_TIMEOUT_S)
+        names = {r[0] for r in conn.execute("select name from sqlite_master")}
+        if not names:
+            return  # an empty database: coach makes its tables
+        if "_coach_migrations" not in names:
+            if adopt:
+                return
+            raise StoreError(
+                f"{path}: a SQLite database, but not coach's (it has no coach tables); nothing was changed. "
+                "Pass another --db, or --adopt-db to add coach's tables to this one"
+            )
+        applied = [r[0] for r in conn.execute("select name from _coach_migrations order by rowid")]
+        if set(applied) - set(migrations.known_names()):
+            return  # written by a newer coach: Store says so
+        problem = migrations.schema_problem(conn, applied)
+        if problem:
+            raise StoreError(f"{path}: the coach database is damaged ({problem}); nothing was changed")
+    except sqlite3.Error as exc:
+        raise StoreError(_describe(path, exc)) from exc
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """Read every page (PRAGMA quick_check) before writing to a file: damage
+    past the schema is found before coach adds to it (and before the app's
+    first screen, not half-way through a session). The README gives the cost."""
+    rows = [r[0] for r in conn.execute("pragma quick_check")]
+    if rows != ["ok"]:
+        more = f" and {len(rows) - 1} more problems" if len(rows) > 1 else ""
+        raise StoreError(f"{path}: the database is damaged ({rows[0]}{more}); nothing was changed")
+
+
+def _connect_for_reading(path: Path) -> sqlite3.Connection:
+    """A connection that never changes the database.
+
+    Where coach may write, it is a read-write connection held to reads by
+    ``query_only``: SQLite removes the -wal and -shm files a reader made when
+    the last connection closes, which a read-only connection cannot do (they
+    were left beside the file, damaged or not, after every read command).
+    Elsewhere it is read-only, and in a folder coach cannot write to, where
+    SQLite could not make the -shm file a WAL reader needs, immutable.
+    """
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if writable:
+        params = {"mode": "rw"}
+    elif _wal_mode(path) and not _sidecar(path, "-shm").exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        params = {"mode": "ro", "immutable": "1"}
+    else:
+        params = {"mode": "ro"}
+    conn = sqlite3.connect(_uri(path, **params), uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    if writable:
+        conn.execute("pragma query_only = on")
+    return conn
+
+
+def open_store(path: str | os.PathLike[str], *, readonly: bool = False, adopt: bool = False) -> Store:
     """Open (creating if need be) the coach database at ``path``.
 
-    Raises StoreError with one line for a newer, corrupt, read-only or locked file.
+    Raises StoreError with one line for anything but an ordinary file, a
+    newer, corrupt, incomplete, read-only or locked database, or a SQLite
+    database that is not coach's (``adopt=True`` adds coach's tables to it).
+    Opened for writing, every page is read first, so coach never adds to a
+    damaged file; opened ``readonly``, only the schema is checked, and damage
+    further in is reported (in one line) if a read reaches it.
     """
     path = Path(path)
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file")
+    try:
+        mode = path.stat().st_mode  # through symlinks: a link to /dev/null is /dev/null
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open database file ({exc.strerror or exc})") from None
+    # SQLite would write a -journal beside a device, block forever on a FIFO,
+    # and fail vaguely on a folder: only an ordinary file (or none yet) will do.
+    if mode is not None and not stat.S_ISREG(mode):
+        raise StoreError(f"{path}: is {_file_kind(mode)}, not a database file; pass --db with an ordinary file")
     # The permission bits, not just access(): root may write anywhere, but a
     # file its owner marked read-only is not one to write to.
-    if path.exists() and not readonly and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+    if mode is not None and not readonly and (not os.access(path, os.W_OK) or not mode & 0o222):
         raise StoreError(f"{path}: database is read-only; check the file's permissions or pass --db with a writable file")
-    if not path.exists():
+    if mode is None:
         if readonly:
             raise StoreError(f"{path}: no such database")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+    else:
+        _inspect(path, adopt=adopt)
+    try:
+        return _open(path, readonly=readonly, check=mode is not None)
+    except StoreError:
+        if mode is None:
+            _remove_if_empty(path)  # a failed creation (a full disk) leaves no empty database behind
+        raise
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the database file this process just failed to set up, if it
+    still holds no table (another coach may have made it meanwhile)."""
+    try:
+        conn = sqlite3.connect(_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            empty = conn.execute("select count(*) from sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+        if empty:
+            for suffix in ("-wal", "-shm", "-journal"):
+                _sidecar(path, suffix).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+    except (sqlite3.Error, OSError):
+        pass
+
+
+def _open(path: Path, *, readonly: bool, check: bool) -> Store:
+    conn = None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            conn = _connect_for_reading(path)
         else:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         # Reading the schema is the first thing that fails on a corrupt file.
         conn.execute("select count(*) from sqlite_master").fetchone()
+        if not readonly and check:
+            _check_pages(conn, path)  # before the first write, WAL mode included
         db = Database(conn)
         if not readonly and db.journal_mode != "wal":
             db.enable_wal()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
+        if conn is not None:
+            conn.close()  # the last connection to close removes the -wal and -shm it made
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(_describe(path, exc)) from exc
-    store = Store(db, migrate=not readonly)
-    store._name = str(path)
+    try:
+        store = Store(db, migrate=not readonly, name=str(path))
+    except StoreError:
+        conn.close()
+        raise
     return store

@@ -8,6 +8,12 @@ uniform, and the length can be capped. Rich/Textual markup such as ``[bold]`` is
 *not* touched here: it is ordinary text, and whoever renders it must render it
 literally (``rich.text.Text(s)``, never ``Console.print(s)`` with markup on).
 
+Text on its way *out* (the CLI's output, JSON documents, error messages that
+quote a file) goes through :func:`escape_controls` instead, which removes
+nothing: each control character is written as its ``\\uXXXX`` escape, so a
+reader sees exactly what the file holds and JSON stays valid and unchanged in
+meaning.
+
 Pure Python, no imports beyond ``re``: safe to call from anywhere, cheap enough
 to call on every turn.
 """
@@ -16,20 +22,26 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text", "ELLIPSIS"]
+__all__ = ["clean_text", "escape_controls", "ELLIPSIS"]
 
 #: Appended when :func:`clean_text` cuts a text short.
 ELLIPSIS = "…"
 
-# ECMA-48 escape sequences, both the 7-bit (ESC ...) and the 8-bit C1 forms.
-# Strings (OSC, DCS, SOS, PM, APC) run to their terminator, or to the end of the
-# text when unterminated, so no payload is left behind to be shown as text.
+# ECMA-48 escape sequences in their 7-bit form (ESC ...). A string (OSC, DCS,
+# SOS, PM, APC: a window title, a hyperlink) goes whole, payload included,
+# when it is terminated (BEL or ST); an unterminated one loses only its
+# introducer, so a stray ESC ] cannot take the rest of the text with it.
+# The 8-bit C1 forms (U+009B CSI, U+009D OSC ...) are removed as single
+# characters, never as sequences: in real text they come from mojibake (UTF-8
+# read as Latin-1 turns a closing quote into "â\x80\x9d" and an opening one into
+# "â\x80\x9c", an OSC and an ST), and reading them as sequences dropped the
+# words between them. Once the C1 character is gone the rest is plain text.
 _ESCAPES = re.compile(
     r"""
-      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                 # CSI: colours, cursor moves
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])              # OSC, DCS, SOS, PM, APC ...
-      [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?               # ... up to BEL or ST
-    | \x1b [ -/]* [0-~]?                                   # any other ESC sequence
+      \x1b\[ [0-?]* [ -/]* [@-~]?                          # CSI: colours, cursor moves
+    | \x1b[\]PX^_] [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)      # OSC, DCS, SOS, PM, APC up to BEL or ST
+    | \x1b [ -/]* [0-~]?                                   # any other ESC sequence (and a lone
+                                                          # string introducer, payload kept)
     """,
     re.VERBOSE,
 )
@@ -48,7 +60,9 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
     """Return ``s`` safe to analyse, store and print.
 
     - ANSI/ECMA-48 escape sequences (colours, cursor moves, window titles,
-      hyperlinks) are removed whole, payload included;
+      hyperlinks) are removed whole, payload included; an unterminated
+      string loses only its introducer, and C1 controls go one by one, so no
+      printable text after them is lost;
     - ``\\r\\n``, ``\\r`` and the other line-break characters become ``\\n``;
     - every other control character is removed, except ``\\t`` and ``\\n``;
     - lone surrogates become U+FFFD;
@@ -61,7 +75,7 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
     if not isinstance(s, str):
         raise TypeError(f"clean_text() needs a str, not {type(s).__name__}")
     if _UNSAFE.search(s):
-        if "\x1b" in s or _has_c1_intro(s):
+        if "\x1b" in s:
             s = _ESCAPES.sub("", s)
         s = _NEWLINES.sub("\n", s)
         s = _CONTROLS.sub("", s)
@@ -74,6 +88,32 @@ def clean_text(s: str, max_chars: int | None = None) -> str:
     return s
 
 
-def _has_c1_intro(s: str) -> bool:
-    # The 8-bit introducers (CSI, OSC, DCS, ...) start sequences in their own right.
-    return any(c in s for c in "\x90\x98\x9b\x9d\x9e\x9f")
+# What a terminal may act on rather than show: C0 controls (\t and \n are
+# kept unless asked), DEL, the C1 controls (U+0080-U+009F: UTF-8 encoded, some
+# terminals still obey U+009B as CSI and U+009D as OSC), the Unicode line and
+# paragraph separators, the bidirectional embeddings, overrides and isolates
+# (they reorder what is shown: "Trojan Source"), and lone surrogates (which
+# cannot be encoded for output at all).
+_SHOWN_RAW = "\t\n"
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def escape_controls(s: str, *, keep: str = _SHOWN_RAW) -> str:
+    """Return ``s`` with every control character written out as ``\\uXXXX``.
+
+    Nothing is removed, so nothing the user wrote disappears: ``"\\x1b]0;x\\x07"``
+    becomes the visible ``\\u001b]0;x\\u0007``. The characters in ``keep``
+    (by default tab and newline) pass through. The escape is JSON's, so a JSON
+    document run through this is still valid and decodes to the same values
+    (JSON text outside strings is printable ASCII, which is never touched).
+    """
+    if not isinstance(s, str):
+        raise TypeError(f"escape_controls() needs a str, not {type(s).__name__}")
+    if not _ESCAPED.search(s):
+        return s
+
+    def show(m: re.Match[str]) -> str:
+        c = m.group()
+        return c if c in keep else f"\\u{ord(c):04x}"
+
+    return _ESCAPED.sub(show, s)

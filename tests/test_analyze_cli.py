@@ -79,7 +79,7 @@ def test_jsonl_records_shape_and_order():
     conv, analysed, summary = _hand_built()
     records = [json.loads(line) for line in jsonl_lines(conv, analysed, summary).splitlines()]
     assert records[0] == {
-        "type": "turn", "conversation": "demo", "turn": 0, "speaker": "buyer", "name": "Dana",
+        "type": "turn", "conversation": "demo", "turn": 1, "speaker": "buyer", "name": "Dana",
         "text": BUYER, "labels": [], "evidence": [], "tips": [],
     }
     assert records[1]["labels"] == ["leading_question", "pitching"]
@@ -88,6 +88,12 @@ def test_jsonl_records_shape_and_order():
         "quote": "would you be interested?", "why": "a hypothetical close",
     }]
     assert records[2] == {"type": "summary", "conversation": "demo", **summary}
+    assert records[1]["turn"] == 2  # turns count from 1, as in `coach show` and comments
+
+
+def test_text_report_numbers_turns_from_1():
+    out = render_text(*_hand_built(), color=False)
+    assert "   1  Dana:" in out and "   2  Sam (rep):" in out
 
 
 # -- bad input: one line on stderr, exit 2, no traceback -------------------------
@@ -102,7 +108,7 @@ def test_jsonl_records_shape_and_order():
          "bad.jsonl:1: unknown speaker 'manager' (expected \"rep\" or \"buyer\", or name the rep with --rep)"),
         ("bad.txt", b"Rep: caf\xe9\n", "bad.txt:1: not valid UTF-8 (byte 0xe9 at column 9)"),
         ("bad.vtt", "", "bad.vtt:1: empty file"),
-        ("bad.docx", "x", "bad.docx: unknown file extension '.docx' (expected one of .jsonl, .ndjson, .txt, .vtt, .srt)"),
+        ("bad.docx", "x", "bad.docx: unknown file extension '.docx' (expected one of .jsonl, .ndjson, .json, .txt, .vtt, .srt)"),
     ],
 )
 def test_bad_input_exits_2_with_file_line_message(tmp_path, monkeypatch, name, content, message):
@@ -165,9 +171,9 @@ def test_jsonl_one_line_per_turn_in_input_order_then_summary(analyzer):
     assert result.exit_code == 0, result.output
     records = _records(result.stdout)
     assert [(r["type"], r["conversation"], r.get("turn")) for r in records] == [
-        ("turn", "renewal-1", 0), ("turn", "renewal-1", 1), ("turn", "renewal-1", 2),
+        ("turn", "renewal-1", 1), ("turn", "renewal-1", 2), ("turn", "renewal-1", 3),
         ("summary", "renewal-1", None),
-        ("turn", "renewal-2", 0), ("turn", "renewal-2", 1), ("summary", "renewal-2", None),
+        ("turn", "renewal-2", 1), ("turn", "renewal-2", 2), ("summary", "renewal-2", None),
     ]
     assert (records[3]["turns"], records[6]["turns"]) == (3, 2)
     turns = [r for r in records if r["type"] == "turn"]
@@ -345,3 +351,34 @@ def test_a_100_kb_turn_with_markup_and_escapes(analyzer, tmp_path):
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "rep: [bold red]Why[/] now? [bold red]Why[/] now?" in result.stdout
+
+
+def test_a_buyer_first_transcript_warns_on_stderr_and_rep_fixes_it(analyzer):
+    result = run(str(FIXTURES / "buyer_first.vtt"))
+    assert result.exit_code == 0
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("coach: warning: ") and "--rep 'Sam Patel'" in result.stderr
+    assert "Dana Okafor (rep):" in result.stdout
+    fixed = run(str(FIXTURES / "buyer_first.vtt"), "--rep", "Sam Patel")
+    assert fixed.stderr == "" and "Sam Patel (rep):" in fixed.stdout
+
+
+def test_what_coach_show_json_prints_is_analysed_again(analyzer, tmp_path):
+    """Issue 17: `coach show 1 --json > s1.json; coach analyze s1.json` said
+    "unknown file extension '.json'"."""
+    from coach.store import open_store
+
+    db = tmp_path / "coach.db"
+    st = open_store(db)
+    sid = st.start_session(rep="ana", scenario_id="x", scenario_title="After the outage", scenario_yaml="id: x")
+    st.add_turn(sid, speaker="buyer", text="We lost two days of orders.")
+    st.add_turn(sid, speaker="rep", text="Two days. What did that do to your retail accounts?")
+    shown = CliRunner().invoke(cli, ["--db", str(db), "show", str(sid), "--json"])
+    (tmp_path / "s1.json").write_text(shown.stdout)
+    result = run("--format", "jsonl", str(tmp_path / "s1.json"))
+    assert result.exit_code == 0, result.output
+    records = _records(result.stdout)
+    assert [(r["type"], r.get("speaker"), r.get("turn")) for r in records] == [
+        ("turn", "buyer", 1), ("turn", "rep", 2), ("summary", None, None)]
+    assert {"follow_up", "open_question"} <= set(records[1]["labels"])
+    assert records[0]["conversation"] == f"session {sid} (ana, After the outage)"

@@ -1,20 +1,25 @@
-"""The rule buyer's mechanics, with prescribed labels and no models (word matching).
+"""The buyer's director and rule voice, with prescribed labels and no models (word matching).
 
 Labels come from a ``[label ...]`` tag on each rep line (coach.buyer.testing),
-so these tests pin the buyer's behaviour independently of the analyser.
+so these tests pin the buyer's decisions independently of the analyser. The
+turns go through the engine (PracticeSession) so that the buyer's lines reach
+the conversation and what the rep takes up of them is measured.
 """
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from coach.buyer import Buyer, BuyerState, RuleBuyer
-from coach.buyer.rule import CURT_STREAK, GENERIC_LINES, VOLUNTEER_TRUST
+from coach.buyer.director import CURT_STREAK, GENERIC_CREDIT, TURN_CAP, VOLUNTEER_TRUST
 from coach.buyer.testing import ScriptedAnalyzer
+from coach.buyer.voice import GENERIC_LINES
+from coach.engine import PracticeSession
 from coach.scenario import DEFAULT_TRUST_CHANGES, load_scenario_text
 
 SCENARIO = """
-version: 1
+version: 2
 id: test-buyer
 title: Test buyer
 difficulty: easy
@@ -32,6 +37,8 @@ discoveries:
     examples: ["What happens when the ovens break down?", "How reliable are the ovens?"]
     reveal: ["Oven three died on a Saturday and we binned two hundred loaves."]
     guarded: ["Ovens are ovens.", "They work, mostly."]
+    surface: ["Ovens are the heart of the place, you know."]
+    more: ["Saturday is our biggest day, so it hurt twice."]
     requires: {open_question: true}
   - id: staffing
     topic: bakers leaving and hiring staff
@@ -41,8 +48,10 @@ discoveries:
     requires: {min_trust: 55}
   - id: expansion
     topic: plans to open a second shop
-    examples: ["What are your plans for a second shop?", "Where do you want the business in two years?"]
-    reveal: ["I've signed a lease on a second shop across town. Opens in March."]
+    examples: ["What are your plans for a second shop?", "Where do you want the bakery in two years?"]
+    reveal:
+      - "I've signed a lease on a second shop across town. Opens in March."
+      - {say: "With the ovens how they are, the second shop across town scares me. It opens in March.", if_revealed: [ovens]}
     guarded: ["We'll see."]
     requires: {after: [ovens]}
   - id: family
@@ -52,6 +61,19 @@ discoveries:
     guarded: ["That's private."]
     requires: {min_trust: 50}
     volunteer: false
+facts:
+  - id: shops
+    topic: how many shops and loaves
+    examples: ["How many shops do you run?", "How many loaves a day?"]
+    answer: ["One shop, about eight hundred loaves a day."]
+objections:
+  - id: last-supplier
+    topic: the last equipment supplier who let them down
+    when: pitch
+    lines: ["The last supplier who talked like that left me with a dead oven for a week."]
+    press: ["You still haven't said what happens when yours breaks."]
+    handled_by: ["What happened with the last supplier when the oven died?", "That week without an oven sounds awful."]
+    concede: ["Fair. At least you asked."]
 reactions:
   curiosity: ["Good question.", "Nobody asks that."]
   empathy: ["Thanks, it's been hard."]
@@ -80,263 +102,259 @@ ending:
     declined: ["Not yet."]
 """
 
+OVENS = "[open_question curiosity] What happens when the ovens break down?"
+
 
 @pytest.fixture
 def scenario():
     return load_scenario_text(SCENARIO, "test.yaml")
 
 
-def play(buyer: RuleBuyer, state: BuyerState, line: str):
-    conv = ScriptedAnalyzer().conversation()
-    return buyer.reply(state, conv.add_rep(line))
+def fresh(scenario, seed: int = 0) -> PracticeSession:
+    return PracticeSession(scenario, ScriptedAnalyzer(), seed=seed)
 
 
-def fresh(scenario, seed: int = 0) -> tuple[RuleBuyer, BuyerState]:
-    buyer = RuleBuyer(scenario, ScriptedAnalyzer(), seed)
-    state = buyer.new_state()
-    buyer.opening(state)
-    return buyer, state
-
-
-def test_rule_buyer_implements_the_buyer_protocol(scenario):
-    buyer, state = fresh(scenario)
-    assert isinstance(buyer, Buyer)
-    assert state.said == ["Morning. What can I do for you?"]
-
-
-def test_good_labels_raise_trust_by_the_defaults(scenario):
-    buyer, state = fresh(scenario)
-    turn = play(buyer, state, "[open_question curiosity] What matters most to you this year?")
+def test_good_labels_on_their_world_raise_trust_by_the_defaults(scenario):
+    s = fresh(scenario)
+    ex = s.play("[open_question curiosity] What happens to the loaves on a busy Saturday?")
     expected = DEFAULT_TRUST_CHANGES["open_question"] + DEFAULT_TRUST_CHANGES["curiosity"]
-    assert turn.trust_change == pytest.approx(expected)
-    assert state.trust == pytest.approx(40 + expected)
+    assert ex.move.specific
+    assert ex.move.trust_change == pytest.approx(expected)
+
+
+def test_a_generic_question_earns_a_fraction_and_less_each_time(scenario):
+    s = fresh(scenario)
+    full = DEFAULT_TRUST_CHANGES["open_question"] + DEFAULT_TRUST_CHANGES["curiosity"]
+    first = s.play("[open_question curiosity] What are your goals this year?")
+    second = s.play("[open_question curiosity] What keeps you up at night?")
+    assert not first.move.specific and first.move.kind == "surface"
+    assert first.move.trust_change == pytest.approx(full * GENERIC_CREDIT)
+    assert 0 < second.move.trust_change < first.move.trust_change
+    assert s.state.discovered == []
 
 
 def test_the_scenarios_trust_override_and_speed_apply(scenario):
-    buyer, state = fresh(scenario)
-    play(buyer, state, "[pitching] Our ovens are the best in Europe.")
-    assert state.trust == pytest.approx(30)  # the scenario's -10, not the default -7
-
+    s = fresh(scenario)
+    s.play("[pitching] Our ovens are the best in Europe.")
+    assert s.state.trust == pytest.approx(30)  # the scenario's -10, not the default -7
     fast = scenario.model_copy(deep=True)
     fast.buyer.trust.speed = 2.0
-    buyer, state = fresh(fast)
-    play(buyer, state, "[pitching] Our ovens are the best in Europe.")
-    assert state.trust == pytest.approx(20)
+    s = fresh(fast)
+    s.play("[pitching] Our ovens are the best in Europe.")
+    assert s.state.trust == pytest.approx(20)
+
+
+def test_speed_follows_difficulty_when_the_file_does_not_set_it(scenario):
+    hard = scenario.model_copy(deep=True)
+    hard.buyer.trust.speed = None
+    hard.difficulty = "hard"
+    s = fresh(hard)
+    s.play("[pitching] Our ovens are the best in Europe.")
+    assert s.state.trust == pytest.approx(40 - 10 * 0.8)
 
 
 def test_one_turn_moves_trust_by_at_most_the_cap(scenario):
-    buyer, state = fresh(scenario)
-    turn = play(
-        buyer,
-        state,
-        "[open_question curiosity follow_up reflection empathy mutual_success] So it has been hard. What would help?",
-    )
-    assert turn.trust_change == pytest.approx(15)
+    s = fresh(scenario)
+    ex = s.play("[open_question curiosity follow_up reflection empathy mutual_success] "
+                "What do your bakers think of the four o'clock start?")
+    assert ex.move.trust_change == pytest.approx(TURN_CAP)
 
 
-def test_an_open_question_on_the_topic_reveals_and_a_closed_one_is_guarded(scenario):
-    buyer, state = fresh(scenario)
-    closed = play(buyer, state, "[closed_question] Do the ovens break down much?")
-    assert closed.kind == "guarded" and closed.asked_about == ("ovens",)
-    assert closed.text in ("Ovens are ovens.", "They work, mostly.")
-    assert state.discovered == []
-    opened = play(buyer, state, "[open_question curiosity] What happens when the ovens break down?")
-    assert opened.kind == "reveal" and opened.revealed == ("ovens",)
-    assert "two hundred loaves" in opened.text
-    assert state.discovered == ["ovens"]
+def test_an_open_specific_question_reveals_a_closed_one_is_held_and_says_why(scenario):
+    s = fresh(scenario)
+    closed = s.play("[closed_question] Do the ovens break down much?")
+    assert closed.move.kind == "hold" and closed.move.asked_about == ("ovens",)
+    assert closed.buyer.text in ("Ovens are ovens.", "They work, mostly.")
+    assert "needs an open question" in closed.move.reasons
+    opened = s.play(OVENS)
+    assert opened.move.kind == "reveal" and opened.revealed == ("ovens",)
+    assert "two hundred loaves" in opened.buyer.text
+    more = s.play("[open_question curiosity follow_up] What did losing those loaves on a Saturday do to you?")
+    assert more.move.kind == "elaborate" and "Saturday is our biggest day" in more.buyer.text
 
 
-def test_min_trust_and_after_gate_a_reveal(scenario):
-    buyer, state = fresh(scenario)
-    early = play(buyer, state, "[open_question] How is hiring bakers going?")
-    assert early.kind == "guarded"  # trust 42 < 55
-    blocked = play(buyer, state, "[open_question curiosity] What are your plans for a second shop?")
-    assert blocked.kind == "guarded"  # ovens not revealed yet
-    play(buyer, state, "[open_question curiosity] What happens when the ovens break down?")
-    later = play(buyer, state, "[open_question curiosity follow_up] So where do you want the business in two years?")
+def test_a_generic_prompt_on_a_topic_gets_a_surface_answer_never_the_fact(scenario):
+    s = fresh(scenario)
+    s.play("[closed_question] Do the ovens break down much?")  # the buyer's last topic: the ovens
+    for line in ("[open_question curiosity follow_up] Tell me more.", "[open_question curiosity] How so?"):
+        ex = s.play(line)
+        assert ex.move.kind in ("surface", "hold") and ex.revealed == ()
+    assert s.state.discovered == []
+
+
+def test_min_trust_and_after_gate_a_reveal_and_lines_can_wait_for_a_discovery(scenario):
+    s = fresh(scenario)
+    early = s.play("[open_question] How is hiring bakers going?")
+    assert early.move.kind == "hold" and any("trust" in r for r in early.move.reasons)
+    blocked = s.play("[open_question curiosity] What are your plans for a second shop?")
+    assert blocked.move.kind == "hold" and "needs ovens first" in blocked.move.reasons
+    s.play(OVENS)
+    later = s.play("[open_question curiosity follow_up] So what are your plans for a second shop?")
     assert later.revealed == ("expansion",)
-    assert state.trust >= 55
-    staff = play(buyer, state, "[open_question curiosity] And how is hiring bakers going?")
-    assert staff.revealed == ("staffing",)
+    # both reveal lines are allowed once the ovens are out; before, only the plain one
+    assert later.buyer.text in [x.say for x in scenario.discovery("expansion").reveal]
 
 
-def test_a_leading_question_on_the_topic_gets_the_guarded_reply_and_the_reaction(scenario):
-    buyer, state = fresh(scenario)
-    turn = play(buyer, state, "[leading_question] The ovens break down all the time, don't they?")
-    assert turn.kind == "guarded"
-    assert turn.text.startswith("You want me to say yes.")
-    assert state.discovered == []
+def test_a_leading_question_on_the_topic_is_held_with_a_reaction(scenario):
+    s = fresh(scenario)
+    ex = s.play("[leading_question] The ovens break down all the time, don't they?")
+    assert ex.move.kind == "hold" and ex.move.reacting_to == "leading_question"
+    assert ex.buyer.text.startswith("You want me to say yes.")
+    assert s.state.discovered == []
 
 
 def test_self_interest_blocks_a_reveal_only_when_it_outweighs_the_good(scenario):
-    buyer, state = fresh(scenario)
-    pushy = play(buyer, state, "[closed_question self_interested] What's the budget for fixing the ovens?")
-    assert pushy.kind == "guarded"
-    buyer, state = fresh(scenario)
-    mixed = play(
-        buyer, state, "[open_question curiosity follow_up self_interested] What happens when the ovens break down?"
-    )
+    s = fresh(scenario)
+    assert s.play("[closed_question self_interested] What's the budget for when the ovens break down?").move.kind == "hold"
+    s = fresh(scenario)
+    mixed = s.play("[open_question curiosity self_interested] What happens when the ovens break down?")
     assert mixed.revealed == ("ovens",)
 
 
-def test_a_pitch_blocks_a_reveal_when_it_outweighs_the_curiosity(scenario):
-    buyer, state = fresh(scenario)
-    pitched = play(buyer, state, "[open_question pitching] What happens when the ovens break down? Ours never do.")
-    assert pitched.kind == "guarded" and pitched.text.startswith("I've seen the leaflet.")
-    buyer, state = fresh(scenario)
-    curious = play(
-        buyer, state, "[open_question curiosity follow_up empathy pitching] That sounds rough. What happens when the ovens break down?"
-    )
-    assert curious.revealed == ("ovens",)
-
-
 def test_repeated_bad_behaviour_makes_the_buyer_curt_then_walk_out(scenario):
-    buyer, state = fresh(scenario)
-    first = play(buyer, state, "[pitching] We sell the best kit in Europe.")
-    assert first.kind == "reaction" and first.text == "I've seen the leaflet."
-    kinds = [first.kind]
-    for line in [
-        "[pressure] You need new kit, trust me.",
-        "[self_interested closed_question] Who signs the cheques?",
-        "[pressure pitching] Sign today, the price goes up on Friday.",
-    ]:
-        kinds.append(play(buyer, state, line).kind)
-        if state.ended:
+    s = fresh(scenario)
+    first = s.play("[pressure] You need new kit, trust me.")
+    assert first.move.kind == "react" and first.buyer.text == "Don't push me."
+    kinds = [first.move.kind]
+    for line in ["[pressure] Honestly, you need this today.", "[pitching] Our ovens never fail.",
+                 "[pressure] Sign now, the price goes up.", "[pitching] We are the market leader."]:
+        if s.ended:
             break
-    assert CURT_STREAK == 2 and kinds[1] == "curt"
-    assert kinds[-1] == "walkout"
-    assert state.ended and state.end_reason == "walkout"
-    assert state.trust <= 10
-    with pytest.raises(RuntimeError):
-        play(buyer, state, "[empathy] Sorry.")
+        kinds.append(s.play(line).move.kind)
+    assert kinds[1] == "curt" and CURT_STREAK == 2
+    assert kinds[-1] == "walkout" and s.state.end_reason == "walkout"
 
 
-def test_a_good_turn_after_bad_ones_ends_the_curt_streak(scenario):
-    buyer, state = fresh(scenario)
-    play(buyer, state, "[pitching] We sell the best kit in Europe.")
-    play(buyer, state, "[pitching] Really, the best.")
-    assert state.curt
-    play(buyer, state, "[empathy reflection open_question] Sorry, that was a pitch. What's been hardest this year?")
-    assert state.bad_streak == 0 and not state.curt
-
-
-def test_a_trusting_buyer_volunteers_a_related_fact_but_never_a_private_one(scenario):
-    buyer, state = fresh(scenario)
-    play(buyer, state, "[open_question curiosity empathy] What happens when the ovens break down?")
-    turns = []
-    for _ in range(8):
-        before = state.trust
-        turns.append((before, play(buyer, state, "[reflection empathy] That sounds like a rough weekend.")))
-    offered = [t for before, t in turns if t.kind == "volunteer"]
-    assert offered, "a trusting buyer answering good turns should volunteer something"
-    assert all(t.trust >= VOLUNTEER_TRUST for t in offered)
-    assert {t.revealed[0] for t in offered} == {"staffing", "expansion"}
-    assert "family" not in state.discovered  # volunteer: false
-
-
-def test_tell_me_more_goes_on_with_the_last_topic(scenario):
-    buyer, state = fresh(scenario)
-    play(buyer, state, "[closed_question] Do the ovens break down?")
-    more = play(buyer, state, "[open_question follow_up curiosity] Tell me more about that.")
-    assert more.revealed == ("ovens",)
-
-
-def test_a_next_step_too_early_is_declined_and_later_agreed(scenario):
-    buyer, state = fresh(scenario)
-    early = play(buyer, state, "[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")
-    assert early.kind == "declined" and early.text == "Not yet." and not state.ended
+def test_a_real_reflection_is_confirmed_and_a_trusting_buyer_volunteers_a_related_fact(scenario):
+    trusting = scenario.model_copy(deep=True)
+    trusting.buyer.trust.start = VOLUNTEER_TRUST
+    s = fresh(trusting)
+    s.play(OVENS)
+    ex = s.play("[reflection follow_up empathy] So a dead oven on a Saturday cost you two hundred loaves.")
+    assert ex.analysed.uptake.carried
+    assert ex.move.kind == "volunteer" and ex.revealed == ("expansion",)  # waits for ovens: most related
+    # never a private one (family: volunteer false)
     for _ in range(3):
-        play(buyer, state, "[open_question curiosity reflection] So what would make this year a good one?")
-    assert state.trust >= 60
-    agreed = play(buyer, state, "[closed_question mutual_success] Could we visit the bakery next week and look at the ovens together?")
-    assert agreed.kind == "next_step" and agreed.ended and state.end_reason == "next_step"
+        ex = s.play("[reflection follow_up] So the second shop across town opens in March.")
+        assert "family" not in ex.revealed
+
+
+def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
+    s = fresh(scenario)
+    s.play(OVENS)
+    empty = s.play("[reflection follow_up] So what I'm hearing is that it has been difficult.")
+    real = fresh(scenario)
+    real.play(OVENS)
+    full = real.play("[reflection follow_up] So one dead oven on a Saturday cost you two hundred loaves.")
+    assert not empty.analysed.uptake.carried and full.analysed.uptake.carried
+    assert empty.move.trust_change < 1.5 < full.move.trust_change
+    assert empty.move.kind == "surface" and full.move.kind == "confirm"
+
+
+def test_saying_the_same_thing_again_is_noticed_and_costs(scenario):
+    s = fresh(scenario)
+    s.play("[open_question curiosity empathy] That sounds hard. What else?")
+    again = s.play("[open_question curiosity empathy] That sounds hard. What else?")
+    assert again.move.kind == "repeat" and again.move.trust_change < 0
+    assert again.buyer.text in ("You asked me that a minute ago.", "We've been over that.", "You said that already.",
+                                "Same question again?")
+
+
+def test_plain_facts_are_answered_and_unknown_facts_get_an_honest_answer(scenario):
+    s = fresh(scenario)
+    ex = s.play("[closed_question] How many shops do you run?")
+    assert ex.move.kind == "answer" and ex.move.fact == "shops" and "eight hundred loaves" in ex.buyer.text
+    unknown = s.play("[closed_question] What year was the building's roof replaced?")
+    assert unknown.move.kind == "unknown" and unknown.revealed == ()
+
+
+def test_small_talk_gets_a_short_reply_and_no_trust(scenario):
+    s = fresh(scenario)
+    ex = s.play("Thanks for seeing me this morning.")
+    assert ex.move.kind == "small_talk" and ex.move.trust_change == 0
+
+
+def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_next_step(scenario):
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    raised = s.play("[pitching] Our ovens come with a five-year guarantee.")
+    assert raised.move.kind == "object" and raised.move.objection == "last-supplier"
+    press = s.play("[closed_question] How many shops do you run?")
+    assert press.move.kind == "press"
+    blocked = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert blocked.move.kind == "press" and not s.ended
+    handled = s.play("[open_question curiosity empathy follow_up] A week without an oven: what happened with the last supplier?")
+    assert handled.move.kind == "concede"
+    agreed = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert agreed.move.kind == "accept" and s.state.end_reason == "next_step"
+
+
+def test_a_next_step_too_early_is_declined(scenario):
+    s = fresh(scenario)
+    ex = s.play("[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert ex.move.kind == "decline" and ex.buyer.text == "Not yet." and not s.ended
 
 
 def test_the_session_ends_at_max_turns(scenario):
     short = scenario.model_copy(deep=True)
     short.ending.max_turns = 2
-    buyer, state = fresh(short)
-    assert not play(buyer, state, "Okay.").ended
-    last = play(buyer, state, "Okay.")
-    assert last.ended and state.end_reason == "max_turns"
+    s = fresh(short)
+    s.play("[open_question] What is a normal morning like?")
+    ex = s.play("[open_question] And the afternoon?")
+    assert ex.ended and ex.end_reason == "max_turns" and s.ended
 
 
-def test_replies_never_repeat_within_a_session(scenario):
-    buyer, state = fresh(scenario)
-    for i in range(59):
-        play(buyer, state, "[closed_question] Is that right?" if i % 2 else "Okay.")
-    assert len(state.said) == 60
-    assert len(set(state.said)) == 60
-    # Past the scenario's lines the buyer uses short neutral ones, not another persona.
-    assert any(line in GENERIC_LINES for line in state.said)
-
-
-def test_same_seed_same_replies_and_seeds_vary_the_lines(scenario):
-    script = [
-        "[closed_question] Is that right?",
-        "Okay.",
-        "[reflection] So it's been busy.",
-        "[curiosity open_question] What matters most to you?",
-        "[closed_question] Really?",
-        "Okay then.",
-    ]
-
-    def run(seed: int) -> list[str]:
-        buyer, state = fresh(scenario, seed)
-        return [play(buyer, state, line).text for line in script]
-
-    assert run(7) == run(7)
-    assert len({tuple(run(seed)) for seed in range(8)}) > 1
+def test_replies_never_repeat_within_a_session_and_seeds_vary_the_lines(scenario):
+    s = fresh(scenario)
+    said = [s.play(f"[open_question] Question number {i} about nothing?").buyer.text for i in range(12)]
+    assert len(said) == len(set(said))
+    a = [fresh(scenario, seed=1).play("[closed_question] Do the ovens break down much?").buyer.text for _ in range(2)]
+    assert a[0] == a[1]
+    texts = {fresh(scenario, seed=k).play("[closed_question] Do the ovens break down much?").buyer.text for k in range(12)}
+    assert len(texts) == 2
 
 
 def test_without_an_encoder_words_decide_and_unrelated_turns_match_nothing(scenario):
-    buyer, state = fresh(scenario)
-    turn = play(buyer, state, "[open_question curiosity] What's the weather been like?")
-    assert turn.asked_about == () and turn.kind == "reaction"
-    assert buyer.similarities(ScriptedAnalyzer().conversation().add_rep("Hello")) == {}
+    s = fresh(scenario)
+    ex = s.play("[open_question curiosity] What's the weather been like?")
+    assert ex.move.asked_about == () and ex.move.topic.kind in ("none", "generic")
 
 
-# -- properties ------------------------------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from coach.labels import LABELS  # noqa: E402
-
-_turns = st.lists(
-    st.tuples(st.lists(st.sampled_from(LABELS), max_size=4, unique=True), st.text(min_size=1, max_size=200)),
-    min_size=1,
-    max_size=40,
-)
+LINES = st.sampled_from([
+    OVENS, "[closed_question] Do the ovens break down much?", "[pitching] Our ovens are the best.",
+    "[pressure] You need this.", "[open_question curiosity] Tell me more.", "[reflection follow_up] So the ovens died.",
+    "[empathy] That sounds hard.", "[closed_question] How many shops do you run?", "Thanks.",
+    "[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?",
+    "[leading_question] Downtime is expensive, right?", "[open_question curiosity] How is hiring bakers going?",
+])
 
 
-@settings(max_examples=60, deadline=None)
-@given(turns=_turns, seed=st.integers(0, 2**31))
-def test_any_conversation_keeps_the_buyers_invariants(turns, seed):
-    scenario = load_scenario_text(SCENARIO, "test.yaml")
-    buyer, state = fresh(scenario, seed)
-    conv = ScriptedAnalyzer().conversation()
-    for labels, text in turns:
-        if state.ended:
-            with pytest.raises(RuntimeError):
-                buyer.reply(state, conv.add_rep(text))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(turns=st.lists(LINES, min_size=1, max_size=25), seed=st.integers(0, 5))
+def test_any_conversation_keeps_the_buyers_invariants(scenario, turns, seed):
+    s = fresh(scenario, seed)
+    said = [s.opening.text]
+    for line in turns:
+        if s.ended:
             break
-        before = state.trust
-        turn = buyer.reply(state, conv.add_rep((f"[{' '.join(labels)}] " if labels else "") + text))
-        assert turn.text.strip()
-        assert 0 <= state.trust <= 100 and turn.trust == state.trust
-        assert abs(state.trust - before) <= 15 + 1e-9
-        assert set(turn.revealed) <= {d.id for d in scenario.discoveries}
-        assert len(state.discovered) == len(set(state.discovered))
-        if "family" in turn.revealed:
-            assert turn.kind == "reveal"  # volunteer: false is never offered unasked
-    assert len(set(state.said)) == len(state.said)
+        ex = s.play(line)
+        m = ex.move
+        assert 0 <= m.trust_after <= 100
+        assert abs(m.trust_change) <= TURN_CAP * 1.0 + 4.0 + 1e-9  # the cap, plus an objection handled
+        assert set(m.revealed) <= {d.id for d in scenario.discoveries}
+        assert ex.buyer.text and ex.buyer.text not in said or ex.buyer.text.startswith("As I said")
+        said.append(ex.buyer.text)
+        for d in m.revealed:
+            disc = scenario.discovery(d)
+            assert all(a in s.state.discovered[: s.state.discovered.index(d)] for a in disc.requires.after)
+    assert len(s.state.discovered) == len(set(s.state.discovered))
 
 
-def test_acknowledging_a_guarded_answer_brings_the_buyer_back_to_it(scenario):
-    buyer, state = fresh(scenario)
-    assert play(buyer, state, "[open_question] How is hiring bakers going?").kind == "guarded"  # trust 42 < 55
-    still = play(buyer, state, "[empathy] Sounds like a sore point.")
-    assert still.kind == "guarded" and still.asked_about == ("staffing",)  # trust 47
-    opened = play(buyer, state, "[empathy reflection follow_up] So it wears you down.")
-    assert opened.kind == "reveal" and opened.revealed == ("staffing",)
+def test_generic_lines_are_the_last_resort(scenario):
+    s = fresh(scenario)
+    for i in range(len(GENERIC_LINES) + 5):
+        s.play(f"[pitching] Our ovens are great, part {i}.")
+        if s.ended:
+            break
+    assert s.state.end_reason == "walkout"

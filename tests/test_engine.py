@@ -271,3 +271,38 @@ def test_finishing_after_a_store_error_retries_and_stores_the_unsaved_reply(scen
     final = store.session(session.session_id)
     assert final.finished and final.score == card.total
     assert [t.speaker for t in final.turns] == ["buyer", "rep", "buyer"]
+
+
+def test_the_reps_words_are_stored_before_any_analysis(tmp_path, scenario):
+    """Nothing typed is lost: say() commits the words at once, so another
+    connection (or the app after kill -9) sees them before the analyser ran."""
+    import sqlite3
+
+    from coach.store import open_store
+
+    path = tmp_path / "coach.db"
+    session = PracticeSession(scenario, None, store=open_store(path))  # the analyser is still loading
+    session.say("What happens when the ovens break down?")
+    other = sqlite3.connect(path)
+    rows = other.execute("select speaker, text, analysed from turns order by idx").fetchall()
+    assert rows[-1] == ("rep", "What happens when the ovens break down?", 0)
+
+
+def test_a_session_resumes_and_answers_the_turns_typed_before_it_closed(scenario, store):
+    first = PracticeSession(scenario, ScriptedAnalyzer(), store=store, seed=3)
+    played = first.play("[open_question curiosity] What happens when the ovens break down?")
+    first.say("[open_question curiosity] And how is hiring bakers going?")  # stored; the app closed before the reply
+    record = store.session(first.session_id)
+    assert [t.speaker for t in record.turns] == ["buyer", "rep", "buyer", "rep"]
+    assert record.turns[-1].analysed is None
+
+    again = PracticeSession.resume(record, None, store=store)
+    late = again.say("[reflection] So Saturdays are the worst.")  # typed while the analyser loads
+    unanswered = again.attach(ScriptedAnalyzer())
+    assert [p.text for p in unanswered] == ["[open_question curiosity] And how is hiring bakers going?"]
+    assert again.exchanges[0].buyer.move == played.buyer.move  # the replay is the same buyer
+    for pending in [*unanswered, late]:
+        again.complete(d := again.respond(pending), again.speak(d))
+    turns = store.session(first.session_id).turns
+    assert [t.speaker for t in turns] == ["buyer", "rep", "buyer", "rep", "rep", "buyer", "buyer"]
+    assert all(t.analysed is not None for t in turns if t.speaker == "rep")

@@ -4,6 +4,7 @@ installed coach (outside the checkout) lists and validates them."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,14 +15,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: What is not part of a source tree: a wheel is built from a copy without them,
+#: so building writes nothing (build/, coach.egg-info/) into the checkout.
+NOT_SOURCE = (".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".pytest_cache", "data",
+              "benchmarks", "tests")
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True,
+    src = out / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*NOT_SOURCE))
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(src)],
         capture_output=True,
+        text=True,
     )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def installed(built):
+    out, _ = built
     wheel = next(out.glob("coach-*.whl"))
     target = out / "site"
     subprocess.run(
@@ -66,3 +82,9 @@ def test_installed_coach_lists_and_validates_builtins(installed, tmp_path):
         [sys.executable, "-c", code, "scenario", "validate", *files], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+def test_the_wheel_builds_without_setuptools_warnings(built):
+    _, log = built
+    assert "absent from the `packages` configuration" not in log
+    assert "Package would be ignored" not in log

@@ -335,7 +335,7 @@ def test_file_level_errors(tmp_path):
         _read(tmp_path / "notes.docx")
     assert str(info.value) == (
         f"{tmp_path / 'notes.docx'}: unknown file extension '.docx' "
-        "(expected one of .jsonl, .ndjson, .txt, .vtt, .srt)"
+        "(expected one of .jsonl, .ndjson, .json, .txt, .vtt, .srt)"
     )
     with pytest.raises(TranscriptError) as info:
         _read(tmp_path / "missing.vtt")
@@ -404,3 +404,72 @@ def test_a_long_pathological_line_reads_in_bounded_time(tmp_path, ext):
     (conv,) = _read(f)
     assert time.perf_counter() - t < 2.0
     assert conv.names == ["Rep"]
+
+
+# -- the rep guessed backwards, and what coach writes, read back -----------------
+
+
+def test_a_buyer_who_speaks_first_is_taken_as_the_rep_with_a_warning_naming_rep():
+    [conv] = _read(FIXTURES / "buyer_first.vtt")
+    assert (conv.rep_name, conv.rep_chosen_by) == ("Dana Okafor", "first_speaker")
+    [warning] = conv.warnings
+    assert "took the first speaker, 'Dana Okafor', as the rep" in warning
+    assert "they ask 0 questions and 'Sam Patel' asks 5" in warning
+    assert warning.endswith("run again with --rep 'Sam Patel'")
+    [named] = _read(FIXTURES / "buyer_first.vtt", rep="Sam Patel")
+    assert (named.warnings, named.rep_chosen_by, named.turns[1].speaker) == ([], "option", "rep")
+
+
+def test_a_rep_who_asks_questions_gets_no_warning():
+    for path in (FIXTURES / "teams.vtt", FIXTURES / "call.txt", FIXTURES / "zoom.vtt"):
+        assert all(not c.warnings for c in _read(path)), path
+
+
+def _session_json(**extra):
+    return {"id": 12, "rep": "ana", "kind": "practice", "scenario_title": "After the outage",
+            "started_at": "2026-03-02T09:00:00+00:00", **extra,
+            "turns": [{"id": 1, "turn": 1, "speaker": "buyer", "text": "We lost two days."},
+                      {"id": 2, "turn": 2, "speaker": "rep", "text": "What did that cost you?", "labels": []}]}
+
+
+def test_a_session_as_coach_show_json_prints_it_reads_as_one_conversation(tmp_path):
+    f = tmp_path / "s12.json"
+    f.write_text(json.dumps(_session_json(), indent=2))
+    [conv] = _read(f)
+    assert conv.name == "session 12 (ana, After the outage)"
+    assert _pairs(conv) == [("buyer", "buyer", "We lost two days."), ("rep", "ana", "What did that cost you?")]
+    assert (conv.rep_name, conv.rep_chosen_by, conv.format, conv.started_at) == (
+        "ana", "file", "json", "2026-03-02T09:00:00+00:00")
+    f.write_text(json.dumps([_session_json(), {**_session_json(), "id": 13}]))
+    assert [c.name for c in _read(f)] == ["session 12 (ana, After the outage)", "session 13 (ana, After the outage)"]
+
+
+def test_jsonl_of_whole_sessions_and_analyze_output_read_back(tmp_path):
+    f = tmp_path / "export.jsonl"
+    f.write_text(json.dumps(_session_json()) + "\n" + json.dumps({**_session_json(), "id": 13}) + "\n")
+    assert [len(c.turns) for c in _read(f)] == [2, 2]
+    g = tmp_path / "analyzed.jsonl"
+    g.write_text(
+        json.dumps({"type": "turn", "conversation": "c", "turn": 1, "speaker": "buyer", "name": "Dana", "text": "Hi."})
+        + "\n" + json.dumps({"type": "turn", "conversation": "c", "turn": 2, "speaker": "rep", "name": "Sam",
+                             "text": "Why now?", "labels": ["open_question"]})
+        + "\n" + json.dumps({"type": "summary", "conversation": "c", "turns": 2}) + "\n")
+    [conv] = _read(g)
+    assert _pairs(conv) == [("buyer", "Dana", "Hi."), ("rep", "Sam", "Why now?")]
+    assert conv.rep_name == "Sam"
+
+
+@pytest.mark.parametrize("content,expected", [
+    ('{"turns": [', "s.json:1: invalid JSON: Expecting value (column 12)"),
+    ('{"a": 1}', "s.json: expected a session as `coach show --json` prints it, a list of them, "
+                 "or `coach analyze --format json` output, got an object"),
+    ('{"id": 1, "turns": [{"speaker": "boss", "text": "x"}]}',
+     "s.json: turn 1 of the session: unknown speaker 'boss' (expected \"rep\" or \"buyer\", or name the rep with --rep)"),
+    ('{"id": 1, "turns": []}', "s.json: session 1: the session has no turns"),
+])
+def test_json_errors(tmp_path, content, expected):
+    f = tmp_path / "s.json"
+    f.write_text(content)
+    with pytest.raises(TranscriptError) as err:
+        _read(f)
+    assert str(err.value) == expected.replace("s.json", str(f))

@@ -72,7 +72,21 @@ def test_paraphrases_use_other_words(path):
                 assert not any(e in line for e in examples), line
 
 
-@pytest.mark.parametrize(("path", "name"), CASES)
+#: Paraphrased scripts written for the buyer before the director (they leaned on
+#: a trusting buyer volunteering facts to any polite turn); the scenarios are
+#: being rewritten for format 2 with scripts for the buyer that answers what
+#: was asked. Strict: a pass is news.
+REWRITE_PENDING = {
+    "paraphrased consultative rep follows the thread in other words",
+    "paraphrased consultative rep explores the plant in other words",
+    "paraphrased consultative rep gets the same story in other words",
+    "paraphrased consultative rep gets there in other words",
+}
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    pytest.param(*c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="scenario rewrite for the director pending")]
+                 if c.values[1] in REWRITE_PENDING else []) for c in CASES])
 def test_built_in_script(analyzer, path, name):
     sc = load_scenario(path)
     t = next(t for t in sc.tests if t.name == name)

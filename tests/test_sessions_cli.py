@@ -70,7 +70,7 @@ def test_comment_is_stored_with_author_and_turn(db):
     assert r.exit_code == 0, r.output
     s = open_store(db).session(1)
     assert s.turns[1].comments[0].author == "maria"
-    assert "comment by maria" in run("show", "1", db=db).output
+    assert "comment 1 by maria" in run("show", "1", db=db).output
     bad = run("comment", "1", "x", "--turn", "99", db=db)
     assert bad.exit_code == 2 and "session 1 has no turn 99" in bad.output
 
@@ -113,3 +113,42 @@ def test_locked_database_for_writing(db, monkeypatch):
         holder.execute("rollback")
     assert r.exit_code == 2
     assert "locked by another program" in r.output
+
+
+def test_a_comment_is_edited_and_deleted_from_the_command_line(db):
+    run("comment", "1", "Ask about the cost.", "--turn", "2", "--author", "maria", db=db)
+    r = run("comment-edit", "1", "Ask what the downtime cost.", "--author", "li", db=db)
+    assert (r.exit_code, r.output) == (0, "comment 1 on session 1 edited\n")
+    shown = run("show", "1", db=db).output
+    assert "comment 1 by maria (" in shown and ", edited by li " in shown and "Ask what the downtime cost." in shown
+    assert "comment 1 by maria" in run("search", "downtime", db=db).output
+    assert run("comment-delete", "1", db=db).output == "comment 1 on session 1 deleted\n"
+    assert "comment 1" not in run("show", "1", db=db).output
+    gone = run("comment-edit", "1", "x", db=db)
+    assert gone.exit_code == 2 and "no comment 1 (it was deleted)" in gone.output
+
+
+def test_a_manager_overrides_a_score_with_a_reason_and_withdraws_it(db):
+    r = run("override", "1", "55", "--reason", "The buyer was hostile from the start", "--author", "maria", db=db)
+    assert (r.exit_code, r.output) == (0, "session 1: score in force 55 (machine's 31)\n")
+    shown = run("show", "1", db=db).output
+    assert shown.splitlines()[0].endswith("score 55, a manager's (machine 31))")
+    assert "maria set the score to 55" in shown and "The buyer was hostile from the start" in shown
+    listed = run("sessions", db=db).output
+    assert any("ana" in l and " 55* " in l for l in listed.splitlines()) and "* a manager's score" in listed
+    assert run("override", "1", "--withdraw", "--reason", "talked it through", db=db).output == (
+        "session 1: score in force 31 (machine's 31)\n")
+    assert run("override", "1", db=db, ).exit_code == 2  # --reason is required
+    both = run("override", "1", "40", "--withdraw", "--reason", "x", db=db)
+    assert both.exit_code == 2 and "not both" in both.output
+    part = run("override", "1", "40", "--part", "talk", "--reason", "x", db=db)
+    assert part.exit_code == 2 and "session 1 has no score part 'talk' (it has: total)" in part.output
+    unfinished = run("override", "2", "40", "--reason", "x", db=db)
+    assert unfinished.exit_code == 2 and "session 2 is unfinished" in unfinished.output
+    assert run("override", "1", "140", "--reason", "x", db=db).exit_code == 2
+
+
+def test_search_takes_or_and_reports_a_bad_query_in_one_line(db):
+    assert "session 1 turn 1" in run("search", "ransomware OR orders", db=db).output
+    bad = run("search", '"two days', db=db)
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "cannot search for" in bad.output

@@ -101,16 +101,35 @@ def test_sessions_filter_and_count_flags(store):
     assert store.db["snapshots"].count == 2
 
 
-def test_search_finds_turns_and_ignores_fts_syntax(store):
+def test_search_reads_the_fts5_syntax_people_type(store):
     sid = _session(store)
-    store.add_turn(sid, speaker="buyer", text="The outage cost us two retail accounts.")
+    store.add_turn(sid, speaker="buyer", text="The outage cost us two retail accounts; budget is tight.")
     store.add_turn(sid, speaker="rep", text="What did losing those accounts mean for you?")
+    store.add_turn(sid, speaker="buyer", text="Ransomware hit us in March, and we don't have 24/7 cover.")
     hits = store.search("accounts")
     assert {h.speaker for h in hits} == {"buyer", "rep"}
-    # What a manager types is words, never query syntax: no error, no surprise.
-    assert [h.speaker for h in store.search('outage (')] == ["buyer"]
-    assert store.search('NEAR(outage" OR') == []
+    # OR finds either word (issue 17: this found nothing when every word was quoted).
+    assert {h.number for h in store.search("budget OR ransomware")} == {1, 3}
+    assert store.search("budget ransomware") == []  # both words: no one turn has both
+    assert [h.number for h in store.search('"retail accounts"')] == [1]
+    assert [h.number for h in store.search('"accounts retail"')] == []
+    assert [h.number for h in store.search("ransom*")] == [3]
+    assert [h.number for h in store.search("accounts NOT budget")] == [2]
+    assert [h.number for h in store.search("(budget OR march) cover")] == [3]
+    # Punctuation inside a word is a word, not syntax.
+    assert [h.number for h in store.search("don't 24/7")] == [3]
+    assert "[Ransomware]" in store.search("ransomware")[0].snippet
     assert store.search("   ") == []
+
+
+@pytest.mark.parametrize("query", ['outage (', '"retail accounts', "budget OR", "AND budget"])
+def test_a_search_fts5_cannot_read_is_one_line(store, query):
+    from coach.store import SearchError
+
+    _session(store)
+    with pytest.raises(SearchError) as err:
+        store.search(query)
+    assert "\n" not in str(err.value) and "cannot search for" in str(err.value)
 
 
 def test_trend_and_best_and_last(store):
@@ -219,3 +238,119 @@ def test_only_a_session_nobody_spoke_in_is_discarded():
     assert store.discard_if_unused(silent) is False  # already gone
     assert sorted(r.id for r in store.sessions()) == sorted([spoken, commented])
     assert store.search("Hello") and all(r.session_id != silent for r in store.search("Hello"))
+
+
+# -- review: comments edited and deleted, overrides, assignments, calls ------------
+
+
+def test_a_comment_is_edited_and_deleted_saying_who_and_when_and_nothing_is_lost(store):
+    sid = _session(store)
+    tid = store.add_turn(sid, speaker="rep", text="What's your budget?")
+    cid = store.add_comment(sid, author="maria", text="Too early for budget.", turn_id=tid)
+    edited = store.edit_comment(cid, text="Too early for the budget question.", editor="li")
+    assert (edited.text, edited.edited_by, edited.author) == ("Too early for the budget question.", "li", "maria")
+    assert edited.edited_at is not None
+    s = store.session(sid)
+    assert [c.text for c in s.turns[0].comments] == ["Too early for the budget question."]
+    # Search sees the new text, not the old.
+    assert [h.comment_id for h in store.search("question")] == [cid]
+    assert store.search("early budget") and not store.search('"early for budget"')
+    store.delete_comment(cid, by="maria")
+    assert store.session(sid).comments == () and store.session(sid).turns[0].comments == ()
+    assert store.search("question") == []
+    assert store.sessions()[0].comment_count == 0
+    with pytest.raises(StoreError, match="no comment .* deleted"):
+        store.edit_comment(cid, text="again", editor="li")
+    # The row and the text the edit replaced are still in the database.
+    row = store.db["comments"].get(cid)
+    assert (row["deleted_by"], row["text"]) == ("maria", "Too early for the budget question.")
+    assert [r["previous_text"] for r in store.db["comment_edits"].rows] == ["Too early for budget."]
+
+
+def _finished_with_parts(store, total=60):
+    sid = _session(store)
+    card = _card(total, [
+        Part("discovery", "Discovery", 50, 0.5, None, None, "a"),
+        Part("listening", "Listening", 70, 0.5, None, None, "b"),
+    ])
+    store.finish_session(sid, scorecard=card, end_reason="max_turns")
+    return sid
+
+
+def test_an_override_sits_beside_the_machines_score_and_the_latest_stands(store):
+    sid = _finished_with_parts(store)
+    o = store.override_score(sid, part="listening", score=90, reason="The buyer was talkative", author="maria")
+    s = store.session(sid)
+    # A part override moves the total by the part's weight: 60 + 0.5 * (90 - 70).
+    assert (s.score, s.final_score, s.overridden) == (60, 70, True)
+    assert s.part_score("listening") == (90, o) and s.part_score("discovery") == (50, None)
+    assert s.scorecard.part("listening").score == 70  # the machine's, untouched
+    store.override_score(sid, score=45, reason="Ignored the budget owner", author="li")
+    assert store.session(sid).final_score == 45  # a total override wins over part overrides
+    assert [(r.score, r.final_score, r.overridden) for r in store.sessions()] == [(60, 45, True)]
+    assert [p.score for p in store.trend("ana")] == [45] and store.trend("ana")[0].machine_score == 60
+    store.override_score(sid, score=None, reason="Withdrawn after a talk", author="li")
+    assert store.session(sid).final_score == 70  # back to the part override
+    store.override_score(sid, part="listening", score=None, reason="Withdrawn", author="maria")
+    s = store.session(sid)
+    assert (s.final_score, s.overridden, len(s.overrides)) == (60, False, 4)
+
+
+def test_overrides_are_checked(store):
+    sid = _finished_with_parts(store)
+    with pytest.raises(ValueError, match="no score part 'talk'.*total, discovery, listening"):
+        store.override_score(sid, part="talk", score=50, reason="x", author="m")
+    with pytest.raises(ValueError, match="0-100"):
+        store.override_score(sid, score=101, reason="x", author="m")
+    with pytest.raises(ValueError, match="reason"):
+        store.override_score(sid, score=50, reason=" ", author="m")
+    with pytest.raises(ValueError, match="unfinished"):
+        store.override_score(_session(store), score=50, reason="x", author="m")
+    with pytest.raises(StoreError, match="no session 99"):
+        store.override_score(99, score=50, reason="x", author="m")
+
+
+def test_a_part_override_keeps_the_total_within_0_to_100(store):
+    sid = _finished_with_parts(store, total=95)
+    store.override_score(sid, part="discovery", score=100, reason="found it all", author="m")
+    assert store.session(sid).final_score == 100
+
+
+def test_assignments(store):
+    a = store.add_assignment(rep="ana", scenario_id="outage", pass_mark=70, due_on="2026-03-09", assigned_by="maria")
+    store.add_assignment(rep="ben", scenario_id="outage", pass_mark=60, due_on="2026-03-01", assigned_by="maria",
+                         note="before the QBR")
+    assert [(x.rep, x.due_on) for x in store.assignments()] == [("ben", "2026-03-01"), ("ana", "2026-03-09")]
+    assert [x.id for x in store.assignments(rep="ana")] == [a]
+    store.remove_assignment(a)
+    assert [x.rep for x in store.assignments()] == ["ben"]
+    with pytest.raises(StoreError):
+        store.remove_assignment(a)
+
+
+def test_a_call_is_a_session_of_its_own_kind_stored_once(store):
+    from coach.session import CallRecord
+
+    call = CallRecord(source="call.vtt", conversation="call.vtt", format="vtt", sha256="ab" * 32,
+                      rep_speaker="Sam", rep_chosen_by="option", summary={"turns": 2}, imported_at="")
+    text = "What did that cost you?"
+    turns = [("buyer", "We lost a week.", "Dana", None),
+             ("rep", text, "Sam", _rep_turn(text, ("open_question", "follow_up")))]
+    sid, created = store.import_call(rep="Sam", turns=turns, call=call)
+    assert created and store.import_call(rep="Sam", turns=turns, call=call) == (sid, False)
+    s = store.session(sid)
+    assert (s.kind, s.status, s.scenario, s.score, s.title) == ("call", "finished", None, None, "call: call.vtt")
+    assert [(t.speaker, t.speaker_name) for t in s.turns] == [("buyer", "Dana"), ("rep", "Sam")]
+    assert s.turns[1].labels == ("open_question", "follow_up") and s.call.summary == {"turns": 2}
+    [row] = store.sessions(kind="call")
+    assert (row.title, row.rep_turns, row.labels) == ("call: call.vtt", 1, {"open_question": 1, "follow_up": 1})
+    assert [h.session_id for h in store.search("week")] == [sid]
+    assert store.trend("Sam") == []  # calls have no machine score
+
+
+def test_records_reads_many_sessions_in_batches_in_order(store):
+    ids = [_finished_with_parts(store) for _ in range(7)]
+    assert [r.id for r in store.records(batch=3)] == ids
+    assert [r.id for r in store.records([ids[4], ids[1]])] == [ids[4], ids[1]]
+    with pytest.raises(StoreError, match="no session 999"):
+        list(store.records([ids[0], 999]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,12 @@ from coach.text import ELLIPSIS, clean_text
         ("\x1b]0;evil title\x07after", "after"),  # window title, BEL-terminated
         ("\x1b]8;;http://x.example\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
         ("\x1bPdevice control\x1b\\ok", "ok"),  # DCS string
-        ("\x9b31mC1 CSI", "C1 CSI"),  # 8-bit CSI
+        # 8-bit (C1) introducers go one by one: in real text they are mojibake.
+        ("\x9b31mC1 CSI", "31mC1 CSI"),
+        ("\u00e2\u0080\u009cnext week\u00e2\u0080\u009d and it never came",
+         "\u00e2next week\u00e2 and it never came"),  # UTF-8 quotes read as Latin-1 (issue 19)
+        ("\u00c3\u009bBER", "\u00c3BER"),  # Û read as Latin-1: \x9b must not eat the B
+        ("x \x1b]0;unterminated rest", "x 0;unterminated rest"),  # only the introducer goes
         ("save\x1b7restore\x1b8", "saverestore"),
         ("unterminated \x1b[31", "unterminated "),
         ("trailing escape\x1b", "trailing escape"),
@@ -72,3 +79,15 @@ def test_a_large_text_is_cleaned_quickly():
     out = clean_text(raw)
     assert time.perf_counter() - t < 1.0
     assert "\x1b" not in out and "\r" not in out
+
+
+_DROPPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_characters="\x1b")))
+def test_without_an_escape_nothing_printable_is_dropped(raw):
+    """Issue 19: a stray C1 control must not cut a turn. Text with no ESC
+    loses its control characters and nothing else (a lone surrogate becomes U+FFFD)."""
+    out = clean_text(raw)
+    assert _DROPPED.sub("", out) == re.sub("[\ud800-\udfff]", "\ufffd", _DROPPED.sub("", raw))

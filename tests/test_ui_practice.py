@@ -177,15 +177,18 @@ async def test_typing_is_possible_while_the_analyser_loads():
         await open_scenario(pilot)
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
-        assert screen.session is None
+        assert not screen.engine_ready
         # The buyer's opening is on screen before the analyser is ready...
         assert screen.query_one(BuyerLine).render().plain.endswith(screen.scenario.buyer.opening)
-        # ...and the rep can type and send: the turn waits in line, visibly.
+        # ...and the rep can type and send: the turn waits in line, visibly...
         await pilot.press(*"Hi Dana", "enter")
         await pilot.pause()
         assert screen.query_one("#rep-input").value == ""
         view = screen.query_one(RepLine)
         assert view.query_one(Chips).pending == "waiting for the analyser…"
+        # ...and is already stored: quitting or a crash now loses nothing.
+        stored = store.session(screen.session.session_id).turns[-1]
+        assert (stored.speaker, stored.text, stored.analysed) == ("rep", "Hi Dana", None)
         assert "Loading the analyser" in screen.query_one("#thinking").render().plain
         release.set()
         await settle(pilot)

@@ -232,3 +232,94 @@ async def test_empty_database_says_so():
         await pilot.press("enter")  # nothing to open: nothing happens
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
+    store, ids = _store_with_sessions()
+    sid = ids["sam-bad"]
+    machine = store.session(sid).score
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(sid)
+        await pilot.pause()
+        transcript = app.screen
+        await pilot.press("down", "c", *"Pitch later", "enter")
+        await pilot.pause()
+        # e edits my latest comment on the highlighted turn: the old text is offered, the edit stored.
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#comment-input")
+        assert box.value == "Pitch later"
+        box.value = ""
+        await pilot.press(*"Ask before you pitch", "enter")
+        await pilot.pause()
+        [c] = store.session(sid).comments
+        assert (c.text, c.edited_by) == ("Ask before you pitch", "morgan")
+        shown = transcript.query(TurnItem)[1].query_one(".turn-comments").render().plain
+        assert "edited by morgan" in shown and "Ask before you pitch" in shown
+        # o: the manager's score, with a reason, beside the machine's.
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*"140", "enter", *"x", "enter")
+        await pilot.pause()
+        assert "0 to 100" in app.screen.query_one("#override-error").render().plain
+        app.screen.query_one("#override-score").value = "48"
+        app.screen.query_one("#override-reason").value = "Fair given the hostile buyer"
+        await pilot.press("enter", "enter")  # the score (focused after the error), then the reason
+        await pilot.pause()
+        s = store.session(sid)
+        assert (s.final_score, s.score, s.overrides[-1].reason) == (48, machine, "Fair given the hostile buyer")
+        info = transcript.query_one("#transcript-info").render().plain
+        assert "score 48" in info and f"(the machine's: {machine:.0f})" in info
+        assert transcript.query_one("#turns").index == 1  # still on the turn
+        # d deletes my comment after asking.
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.session(sid).comments == ()
+        await pilot.press("escape")
+        await pilot.pause()
+        row = next(r for r in app.screen.shown if r.id == sid)
+        assert row.final_score == 48 and row.overridden
+        table = app.screen.query_one("#sessions")
+        index = app.screen.shown.index(row)
+        assert str(table.get_cell_at((index, 3))).strip() == "48*"
+
+
+async def test_flags_say_what_they_count_and_are_not_cut():
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        table = screen.query_one("#sessions")
+        assert str(table.columns["flags"].label).startswith("Flags: rep turns")
+        sam = screen.shown.index(next(r for r in screen.shown if r.id == ids["sam-bad"]))
+        cell = str(table.get_cell_at((sam, 5)))
+        row = screen.shown[sam]
+        # Every flag the session has, each with its count of rep turns; no unexplained total.
+        for label, n in row.labels.items():
+            if label in ("pitching", "leading_question", "self_interested", "pressure", "checklist"):
+                assert f" {n}" in cell
+        assert not cell[0].isdigit()
+        assert table.columns["flags"].width >= len(cell)
+    narrow = _app(store)
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        table = narrow.screen.query_one("#sessions")
+        assert table.columns["flags"].width >= 10
+
+
+async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(monkeypatch):
+    from coach.ui.screens import review
+
+    monkeypatch.setattr(review, "MAX_ROWS", 2)
+    store, ids = _store_with_sessions()
+    app = _app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert [r.id for r in screen.shown] == [ids["alex-open"], ids["sam-bad"]]
+        assert screen.query_one("#sessions").row_count == 2
+        assert "first 2 of 3 matching" in screen.sub_title
+        await pilot.press("f", *"alex")
+        await pilot.pause()
+        assert [r.id for r in screen.shown] == [ids["alex-open"], ids["alex-good"]]

@@ -249,8 +249,15 @@ class Analyzer:
     def analyse_one(self, text: str, buyer_last: str | None, state: R.RunState, *,
                     embedding: bool = True, history: History | None = None) -> AnalysedTurn:
         p = self.prepare([text], [buyer_last], general=embedding)[0]
-        buyer_vec = self.vector(buyer_last) if embedding and buyer_last and p.vec is not None else None
-        return self.decide(p, buyer_last, state, buyer_vec, history)
+        buyer_vec = statement_vec = None
+        if embedding and buyer_last and p.vec is not None:
+            buyer_vec = self.vector(buyer_last)
+            # A reflect-then-ask turn restates in its statements: measure those
+            # against the buyer's turn, not the whole turn the question dilutes.
+            said = [p.clean[x.start : x.end] for x in p.st.sentences if not x.is_question]
+            if said and len(said) < len(p.st.sentences):
+                statement_vec = self.encode([" ".join(said)])[0]
+        return self.decide(p, buyer_last, state, buyer_vec, history, statement_vec)
 
     def vector(self, text: str) -> np.ndarray:
         """The general encoder's unit vector of one text, cached: the buyer's
@@ -266,12 +273,15 @@ class Analyzer:
         return hit
 
     def decide(self, p: Prepared, buyer: str | None, state: R.RunState,
-               buyer_vec: np.ndarray | None = None, history: History | None = None) -> AnalysedTurn:
+               buyer_vec: np.ndarray | None = None, history: History | None = None,
+               statement_vec: np.ndarray | None = None) -> AnalysedTurn:
         """The analysis of one prepared rep turn: labels (the heads', or the rules'
         without them), checklist by the conversation's ``state`` (updated), evidence,
         tips, uptake. ``buyer``: the buyer's turn just before, or None;
         ``history``: what the rep asked before and the buyer answered (the tips
-        read it, and this turn's questions are added to it)."""
+        read it, and this turn's questions are added to it); ``buyer_vec``,
+        ``statement_vec``: the general encoder's vectors of the buyer's turn and of
+        this turn's statements, for the meaning part of the uptake."""
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -285,7 +295,7 @@ class Analyzer:
         n_q = R.apply_checklist(labels, scores, st, state,
                               self.heads.meta.get("checklist_follow_up_threshold") if self.heads else None)
         ordered = tuple(lab for lab in LABELS if lab in labels)
-        uptake = measure_uptake(p.clean, buyer, p.vec, buyer_vec)
+        uptake = measure_uptake(p.clean, buyer, p.vec if statement_vec is None else statement_vec, buyer_vec)
         evidence = build_evidence(p, set(ordered), buyer, uptake)
         tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q, uptake=uptake, history=history)
         if history is not None:

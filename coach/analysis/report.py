@@ -24,6 +24,7 @@ __all__ = [
     "conversation_document",
     "jsonl_lines",
     "render_text",
+    "render_summary",
 ]
 
 
@@ -31,16 +32,16 @@ def _evidence(e: Evidence) -> dict:
     return {"label": e.label, "start": e.start, "end": e.end, "quote": e.quote, "why": e.why}
 
 
-def turn_record(conversation: str, index: int, speaker: str, text: str, analysed: AnalysedTurn | None,
+def turn_record(conversation: str, number: int, speaker: str, text: str, analysed: AnalysedTurn | None,
                 name: str | None = None) -> dict:
     """One turn as `coach analyze --format jsonl` prints it (labels, evidence
-    and tips empty for buyer turns). ``name`` is the speaker as the
+    and tips empty for buyer turns); ``number`` counts from 1. ``name`` is the speaker as the
     transcript names them, added as ``"name"`` when it says more than
     rep/buyer."""
     record = {
         "type": "turn",
         "conversation": conversation,
-        "turn": index,
+        "turn": number,
         "speaker": speaker,
         "text": text,
         "labels": list(analysed.labels) if analysed else [],
@@ -60,7 +61,8 @@ def summary_record(conversation: str, summary: dict) -> dict:
 def conversation_records(conv: Conversation, analysed: Sequence[AnalysedTurn | None], summary: dict) -> Iterator[dict]:
     """The turn records of a conversation in input order, then its summary."""
     names = conv.names if len(conv.names) == len(conv.turns) else [None] * len(conv.turns)
-    for i, (turn, result, name) in enumerate(zip(conv.turns, analysed, names)):
+    # Turns count from 1 here as in `coach show`, comments and the app.
+    for i, (turn, result, name) in enumerate(zip(conv.turns, analysed, names), 1):
         yield turn_record(conv.name, i, turn.speaker, turn.text, result, name)
     yield summary_record(conv.name, summary)
 
@@ -132,7 +134,7 @@ def render_text(conv: Conversation, analysed: Sequence[AnalysedTurn | None], sum
     title = _one_line(conv.name, 200)
     out.append(st(f"== {title} ==", bold=True))
     names = conv.names if len(conv.names) == len(conv.turns) else [t.speaker for t in conv.turns]
-    for i, (turn, result, name) in enumerate(zip(conv.turns, analysed, names)):
+    for i, (turn, result, name) in enumerate(zip(conv.turns, analysed, names), 1):
         who = _one_line(name or turn.speaker, 60)
         text = clean_text(turn.text)
         if turn.speaker != "rep":
@@ -163,6 +165,11 @@ def render_text(conv: Conversation, analysed: Sequence[AnalysedTurn | None], sum
     out.extend(_summary_lines(summary, st))
     out.append("")
     return "\n".join(out)
+
+
+def render_summary(summary: dict, *, color: bool = False) -> str:
+    """The summary block alone (what `coach show` prints under a call)."""
+    return "\n".join(_summary_lines(summary, _Style(color)))
 
 
 def _n(count: int, noun: str) -> str:

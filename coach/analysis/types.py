@@ -85,7 +85,11 @@ class Uptake:
 
 
 #: Meaning similarity at or above which a turn restates the buyer's turn even
-#: with none of their words (a paraphrase).
+#: with none of their words (a paraphrase). Measured on the 141 reflections
+#: after a buyer turn in train_q/train_r, 32 of them marked content-free by
+#: their writers: with this threshold and the shared words, 83% of the
+#: reflections with content take something up, 9% of the content-free ones
+#: (0.45 would give 83% and 12%).
 UPTAKE_MEANING = 0.55
 
 

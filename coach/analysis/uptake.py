@@ -18,13 +18,17 @@ import numpy as np
 from coach.analysis.language import WORD, content_stems, generic_stems, stem, stopwords
 from coach.analysis.types import Uptake
 
-#: Number words a restatement may carry instead of digits.
+#: Number words a restatement may carry instead of digits ("one" is left out:
+#: "the one who", "one of them" say no number).
 _NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
     "hundred thousand million half quarter dozen double twice".split()
 )
 #: Runs of at least this many words copied verbatim count as echo.
 ECHO_RUN = 4
+#: At or above this echo a restatement is parroting: the buyer's words handed
+#: back, not restated (a verbatim copy of a buyer turn measured 0.90).
+PARROT_ECHO = 0.7
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,15 +52,33 @@ def _numbers(text: str) -> dict[str, str]:
     return out
 
 
+#: Pronouns as the other speaker says them: "keeps me up" echoed is "keeps you up".
+_SWAP = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "i've": "you've",
+         "i'd": "you'd", "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
+         "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll"}
+#: Openers a restatement starts with, not part of what it restates.
+_OPENERS = ("so", "okay", "ok", "right", "it", "sounds", "like", "what", "i'm", "hearing", "is", "that", "you're",
+            "saying", "yeah", "yes", "oh")
+
+
 def _echo(rep: list[str], buyer: list[str]) -> float:
-    """Share of the rep's words inside runs of ECHO_RUN+ words copied from the buyer."""
-    if len(rep) < ECHO_RUN or len(buyer) < ECHO_RUN:
+    """Share of the rep's words (after an opener such as "so" or "what I'm
+    hearing is") inside runs of ECHO_RUN+ words copied from the buyer, their
+    pronouns turned round ("keeps me up" -> "keeps you up"); short turns count
+    runs of three."""
+    buyer = [_SWAP.get(w, w) for w in buyer]
+    i = 0
+    while i < len(rep) - 1 and rep[i] in _OPENERS:
+        i += 1
+    rep = rep[i:]
+    run = ECHO_RUN if len(rep) > 6 else 3
+    if len(rep) < run or len(buyer) < run:
         return 0.0
-    grams = {tuple(buyer[i : i + ECHO_RUN]) for i in range(len(buyer) - ECHO_RUN + 1)}
+    grams = {tuple(buyer[j : j + run]) for j in range(len(buyer) - run + 1)}
     covered = [False] * len(rep)
-    for i in range(len(rep) - ECHO_RUN + 1):
-        if tuple(rep[i : i + ECHO_RUN]) in grams:
-            for k in range(i, i + ECHO_RUN):
+    for j in range(len(rep) - run + 1):
+        if tuple(rep[j : j + run]) in grams:
+            for k in range(j, j + run):
                 covered[k] = True
     return sum(covered) / len(rep)
 
@@ -75,6 +97,9 @@ def measure(rep_text: str, buyer_text: str | None, rep_vec: np.ndarray | None = 
     for w in WORD.findall(buyer_text):
         lw = w.lower().replace("’", "'")
         s = stem(lw)
+        # "you've", "we'd": a stop word with a contraction is still a stop word
+        if lw.split("'")[0] in stop:
+            continue
         if s in shared and lw not in stop and not w[0].isdigit() and lw not in _NUMBER_WORDS:
             surface.setdefault(s, lw)
     b_nums, r_nums = _numbers(buyer_text), _numbers(rep_text)

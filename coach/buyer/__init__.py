@@ -1,10 +1,16 @@
-"""The simulated buyer: reads the scenario, reacts to the analysed rep turn.
+"""The simulated buyer: a director decides each move, a voice phrases it.
 
-``Buyer`` is the protocol any buyer implements (``opening``, ``reply``);
-``RuleBuyer`` is the embedded, deterministic default.
+- ``Director`` (director.py): the buyer's decisions, deterministic given the
+  scenario and the analysed rep turns: trust, what to reveal, hold back,
+  answer, object to, and when to end;
+- ``BuyerMove`` (move.py): one decision, as data;
+- ``RuleVoice`` (voice.py): the embedded voice, the scenario's own lines; any
+  ``Voice`` may phrase the same moves (coach/buyer/llm.py, optional).
 """
 
-from coach.buyer.base import Buyer, BuyerState, BuyerTurn, EndReason, ReplyKind
-from coach.buyer.rule import RuleBuyer
+from coach.buyer.director import BuyerState, Director
+from coach.buyer.move import BuyerMove, BuyerTurn, TopicMatch, Voice, VoiceContext, VoiceError
+from coach.buyer.voice import RuleVoice
 
-__all__ = ["Buyer", "BuyerState", "BuyerTurn", "EndReason", "ReplyKind", "RuleBuyer"]
+__all__ = ["BuyerMove", "BuyerState", "BuyerTurn", "Director", "RuleVoice", "TopicMatch", "Voice", "VoiceContext",
+           "VoiceError"]

@@ -92,15 +92,28 @@ class BuyerMove:
     #: Whether this turn ends the meeting, and why: walkout, next_step, max_turns.
     ended: bool = False
     end_reason: str | None = None
-    #: The scenario's lines for this move, in the order the rule voice would
-    #: use them (the first unused one is said). Everything the buyer may say.
+    #: The scenario's lines for this move: the rule voice says one not used
+    #: yet in the session. Everything the buyer may say.
     lines: tuple[str, ...] = ()
+    #: A short lead-in said first (how the buyer takes the way the rep put it:
+    #: "That's a question with your product already inside it."), may be empty.
+    lead: tuple[str, ...] = ()
     #: Plain facts the buyer may draw on while saying it (the answer to a
     #: factual question, what an objection is about). Never an unearned discovery.
     facts: tuple[str, ...] = ()
     #: Why the director decided this, one short clause each: for
     #: `coach simulate --explain` and failing scenario tests.
     reasons: tuple[str, ...] = ()
+    #: Whether the rep's turn carried something of this buyer (their words, or
+    #: words of their world) rather than a prompt that fits any buyer.
+    specific: bool = True
+    #: How much of what the buyer had just told the rep's turn took up: 1 in
+    #: the rep's own words, 0.5 parroted back, 0 nothing (or nothing to take
+    #: up: a reaction, an acknowledgement).
+    took_up: float = 0.0
+    #: Whether the rep's turn asked something (a question, an invitation to
+    #: talk): only a turn that asks is about a topic the buyer answers.
+    asked: bool = True
 
     @property
     def trust_change(self) -> float:
@@ -108,8 +121,8 @@ class BuyerMove:
 
     @property
     def asked_about(self) -> tuple[str, ...]:
-        """The discovery the rep's turn was about, if it was about one."""
-        if self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
+        """The discovery the rep's turn asked about, if it asked about one."""
+        if self.asked and self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
             return (self.topic.id,)
         return ()
 
@@ -129,6 +142,9 @@ class BuyerMove:
             "ended": self.ended,
             "end_reason": self.end_reason,
             "reasons": list(self.reasons),
+            "specific": self.specific,
+            "took_up": self.took_up,
+            "asked": self.asked,
         }
 
     @classmethod
@@ -148,6 +164,9 @@ class BuyerMove:
             ended=bool(d.get("ended")),
             end_reason=d.get("end_reason"),
             reasons=tuple(d.get("reasons") or ()),
+            specific=bool(d.get("specific", True)),
+            took_up=float(d.get("took_up") or 0.0),
+            asked=bool(d.get("asked", True)),
         )
 
 
@@ -159,6 +178,14 @@ class BuyerTurn:
     move: BuyerMove
     #: "rule", "llm:MODEL", or "rule (fallback: REASON)".
     voice: str = "rule"
+    #: The rule voice's line for the move: what the analyser read as the
+    #: buyer's turn, and what the talk share counts, whichever voice spoke.
+    rule_line: str = ""
+
+    @property
+    def canonical(self) -> str:
+        """The move's content as the rule voice says it (the text itself when no other voice spoke)."""
+        return self.rule_line or self.text
 
     # Shorthands the engine, scoring and the UI read.
     @property

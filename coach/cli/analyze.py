@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import click
 
+from coach.cli.output import echo
+
 FORMATS = ("text", "json", "jsonl")
 
 
@@ -49,7 +51,8 @@ def _use_color() -> bool:
     metavar="NAME",
     help="Who the rep is in transcripts that name their speakers (.txt, .vtt, .srt, or JSONL "
     "with names as speakers). Default: a speaker called Rep, Seller, Sales..., else the first "
-    "speaker; everyone else is the buyer side.",
+    "speaker (with a warning when that speaker asks almost no questions and another asks many); "
+    "everyone else is the buyer side.",
 )
 def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     """Label every rep turn in FILE... and summarise each conversation.
@@ -64,8 +67,13 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     FILE is .jsonl ({"conversation", "speaker": "rep"|"buyer", "text"} per
     line), .txt ("Name: text" lines), .vtt (Teams, Zoom) or .srt; "-" reads
     JSONL from standard input. In .txt, "Note:", "Date:", "Action items:" and
-    such field lines are skipped. Bad input stops with FILE:LINE: message and
-    exit status 2.
+    such field lines are skipped. What coach writes reads back: `coach show
+    --json` (.json), `coach export --format jsonl` and this command's own
+    --format json/jsonl. Bad input stops with FILE:LINE: message and exit
+    status 2. When the rep is guessed as the first speaker but asks almost no
+    questions while another speaker asks many, a warning names --rep.
+
+    Turns are numbered from 1, as in `coach show`.
     """
     from coach.cli import CoachError
 
@@ -79,8 +87,6 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
         _run(files, fmt, rep)
     except TranscriptError as e:
         raise CoachError(str(e)) from None
-    except BrokenPipeError:
-        _quiet_broken_pipe()
 
 
 #: Conversations are analysed together until they hold this many turns: the
@@ -100,6 +106,7 @@ def _chunks(files: tuple[str, ...], rep: str | None):
     try:
         for path in files:
             for conv in read_conversations(path, rep=rep):
+                warn(conv)
                 pending.append(conv)
                 size += len(conv.turns)
                 if size >= CHUNK_TURNS:
@@ -113,9 +120,14 @@ def _chunks(files: tuple[str, ...], rep: str | None):
         yield pending
 
 
+def warn(conv) -> None:
+    """A reader's doubts about a conversation (a rep guess that looks backwards), on stderr."""
+    for line in conv.warnings:
+        echo(f"coach: warning: {line}", err=True)
+
+
 def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     import json
-    import sys
 
     from coach.analysis.metrics import summarize
     from coach.analysis.report import conversation_document, jsonl_lines, render_text
@@ -123,7 +135,6 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     analyzer = None
     color = fmt == "text" and _use_color()
     documents: list[dict] = []
-    out = sys.stdout
     for chunk in _chunks(files, rep):
         if analyzer is None:  # only once the input has read cleanly
             try:
@@ -144,28 +155,14 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
             at += len(conv.turns)
             summary = summarize(conv.turns, analysed)
             if fmt == "jsonl":
-                out.write(jsonl_lines(conv, analysed, summary))
+                echo(jsonl_lines(conv, analysed, summary), nl=False)
             elif fmt == "json":
                 documents.append(conversation_document(conv, analysed, summary))
             else:
-                click.echo(render_text(conv, analysed, summary, color=color), color=color)
-        out.flush()
+                # render_text escapes the transcript's text before it adds colour.
+                echo(render_text(conv, analysed, summary, color=color), styled=color)
     if fmt == "json":
-        out.write(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2) + "\n")
-        out.flush()
-
-
-def _quiet_broken_pipe() -> None:
-    """`coach analyze big.jsonl | head`: stop quietly when the reader goes away."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    sys.exit(141)
+        echo(json.dumps({"conversations": documents}, ensure_ascii=False, indent=2))
 
 
 COMMANDS = [analyze]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from coach.cli.output import cell, echo
+
 
 def _expand(files: tuple[Path, ...]) -> list[Path]:
     """Files as given; a directory stands for the *.yaml and *.yml files in it."""
@@ -50,7 +52,7 @@ def validate(files: tuple[Path, ...], quiet: bool, strict: bool) -> None:
 
     paths = _expand(files)
     if not paths:
-        click.echo("coach: no scenario files found in " + ", ".join(str(f) for f in files), err=True)
+        echo("coach: no scenario files found in " + ", ".join(str(f) for f in files), err=True)
         raise SystemExit(1)
     bad = 0
     for path in paths:
@@ -59,18 +61,18 @@ def validate(files: tuple[Path, ...], quiet: bool, strict: bool) -> None:
         except ScenarioError as exc:
             bad += 1
             for line in exc.messages:
-                click.echo(line)
+                echo(line)
             continue
         warnings = scenario_warnings(scenario, str(path)) if strict else []
         if warnings:
             bad += 1
             for line in warnings:
-                click.echo(line)
+                echo(line)
         elif not quiet:
-            click.echo(f"{path}: ok")
+            echo(f"{path}: ok")
     if bad:
         if len(paths) > 1:
-            click.echo(f"coach: {bad} of {len(paths)} files have problems", err=True)
+            echo(f"coach: {bad} of {len(paths)} files have problems", err=True)
         raise SystemExit(1)
 
 
@@ -86,7 +88,7 @@ def schema(indent: int) -> None:
     """
     from coach.scenario import scenario_json_schema
 
-    click.echo(json.dumps(scenario_json_schema(), indent=indent or None, ensure_ascii=False))
+    echo(json.dumps(scenario_json_schema(), indent=indent or None, ensure_ascii=False))
 
 
 @scenario_group.command("new")
@@ -109,7 +111,7 @@ def new(title: str, output: Path | None) -> None:
     if not title.strip():
         raise CoachError("the title is empty")
     if output is None:
-        click.echo(template(title), nl=False)
+        echo(template(title), nl=False)
         return
     text = template(title, filename=str(output))
     try:
@@ -119,7 +121,7 @@ def new(title: str, output: Path | None) -> None:
         raise CoachError(f"{output} already exists; not overwriting it") from None
     except OSError as exc:
         raise CoachError(f"{output}: cannot write: {exc.strerror or exc}") from None
-    click.echo(f"wrote {output}; check it with: coach scenario validate {output}", err=True)
+    echo(f"wrote {output}; check it with: coach scenario validate {output}", err=True)
 
 
 @click.command("scenarios")
@@ -136,22 +138,23 @@ def scenarios(as_json: bool) -> None:
 
     refs = discover_scenarios()
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in refs], indent=2, ensure_ascii=False))
+        echo(json.dumps([r.to_dict() for r in refs], indent=2, ensure_ascii=False))
         return
     if not refs:
-        click.echo("no scenarios found")
+        echo("no scenarios found")
         return
     rows = [("ID", "TITLE", "DIFFICULTY", "SOURCE", "FILE")]
     for r in refs:
         title = r.title if not r.error else "(error) " + r.title
-        rows.append((r.id, title, r.difficulty or "-", r.source, str(r.path)))
+        # Escaped before the widths are measured, so the columns line up as printed.
+        rows.append((cell(r.id), cell(title), cell(r.difficulty or "-"), cell(r.source), cell(r.path)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        echo("  ".join(text.ljust(widths[i]) for i, text in enumerate(row[:4])) + "  " + row[4])
     errors = [r for r in refs if r.error]
     for r in errors:
-        click.echo(f"coach: {r.error}", err=True)
-    click.echo(f"\nyour scenarios directory: {user_scenarios_dir()}", err=True)
+        echo(f"coach: {r.error}", err=True)
+    echo(f"\nyour scenarios directory: {user_scenarios_dir()}", err=True)
 
 
 COMMANDS = [scenario_group, scenarios]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import click
 
+from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
+from coach.cli.output import cell, echo
+
 
 def _store(ctx: click.Context, *, readonly: bool = False):
     from coach.cli import CoachError
@@ -21,54 +24,80 @@ def _store(ctx: click.Context, *, readonly: bool = False):
     if readonly and not path.exists():
         raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
     try:
-        return open_store(path, readonly=readonly)
+        return open_store(path, readonly=readonly, adopt=ctx.obj.get("adopt_db", False))
     except StoreError as exc:
         raise CoachError(str(exc)) from exc
 
 
-def _plain(text: str) -> str:
-    from coach.text import clean_text
-
-    return clean_text(text)
+def score_words(score: float | None, machine: float | None, overridden: bool) -> str:
+    """A score as the manager's commands print it: "64", "70*" (a manager's), "-"."""
+    if score is None:
+        return "-"
+    return f"{score:.0f}*" if overridden else f"{score:.0f}"
 
 
 @click.command("sessions")
 @click.option("--rep", help="Only this rep's sessions.")
 @click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
+@click.option("--kind", type=click.Choice(["practice", "call"]), help="Only practice sessions, or only imported calls.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only sessions started on or after this date.")
 @click.option("--unfinished", is_flag=True, help="Only sessions that never reached a scorecard.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many, newest first.")
+@click.option("--limit", type=LIMIT, default=50, show_default=True, help="At most this many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def sessions(ctx, rep, scenario_id, unfinished, limit, as_json):
-    """List stored practice sessions: rep, scenario, date, score and flag counts."""
+def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
+    """List stored sessions (practice and imported calls): rep, what, date, score and flag counts.
+
+    A score marked * is a manager's override (`coach show ID` gives the
+    machine's beside it and the reason). Flags are the labels that put a
+    buyer on the defensive, with the number of rep turns that got each.
+    """
     from coach.labels import BAD
 
     store = _store(ctx, readonly=True)
-    rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None, limit=limit)
+    rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None,
+                          limit=limit, kind=kind, since=_since(since))
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        click.echo("no sessions")
+        echo("no sessions")
         return
-    click.echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario':<26}  {'score':>5}  flags")
+    echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario or call':<26}  {'score':>5}  flags")
     for r in rows:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(r.labels.items()) if k in BAD) or "-"
-        score = "-" if r.score is None else f"{r.score:.0f}"
-        if not r.finished:
-            score = "open"
-        click.echo(
-            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {_plain(r.rep)[:14]:<14}  "
-            f"{_plain(r.scenario_id)[:26]:<26}  {score:>5}  {flags}"
+        score = score_words(r.final_score, r.score, r.overridden) if r.finished else "open"
+        echo(
+            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {cell(r.rep)[:14]:<14}  "
+            f"{cell(r.title)[:26]:<26}  {score:>5}  {flags}"
         )
+    if any(r.overridden for r in rows):
+        echo("* a manager's score; `coach show ID` has the machine's and the reason")
+
+
+def _since(value: str | None) -> str | None:
+    from datetime import date
+
+    from coach.cli import CoachError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise CoachError(f"--since {value!r}: expected a date as YYYY-MM-DD") from None
 
 
 @click.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
 @click.pass_context
 def show(ctx, session_id, as_json):
-    """Print one session's transcript with labels, evidence, tips and comments."""
+    """Print one session's transcript with labels, evidence, tips and comments.
+
+    Turns are numbered from 1 (as `coach comment --turn` takes them); comments
+    show their id (for `coach comment-edit` and `coach comment-delete`).
+    """
     from coach.cli import CoachError
     from coach.labels import human
     from coach.store import StoreError
@@ -81,30 +110,52 @@ def show(ctx, session_id, as_json):
     if as_json:
         from coach.session import record_to_dict
 
-        click.echo(json.dumps(record_to_dict(s), indent=2, ensure_ascii=False))
+        echo(json.dumps(record_to_dict(s), indent=2, ensure_ascii=False))
         return
-    score = "unfinished" if not s.finished else f"score {s.score:.0f}" if s.score is not None else "no score"
-    click.echo(f"session {s.id}: {_plain(s.rep)} on {_plain(s.scenario_title)} ({s.started_at[:16]}, {score})")
+    if not s.finished:
+        score = "unfinished"
+    elif s.final_score is None:
+        score = "not scored" if s.kind == "call" else "no score"
+    elif s.overridden:
+        machine = f"machine {s.score:.0f}" if s.score is not None else "no machine score"
+        score = f"score {s.final_score:.0f}, a manager's ({machine})"
+    else:
+        score = f"score {s.final_score:.0f}"
+    echo(f"session {s.id}: {cell(s.rep)} on {cell(s.title)} ({s.started_at[:16]}, {score})")
+    for o in s.overrides:
+        what = "score" if o.part == "total" else f"{o.part} score"
+        set_to = f"set the {what} to {o.score:.0f}" if o.score is not None else f"withdrew the {what} override"
+        echo(f"  {cell(o.author)} {set_to} ({o.created_at[:16]}): {o.reason}")
     for t in s.turns:
         who = "REP  " if t.speaker == "rep" else "BUYER"
-        click.echo(f"\n[{t.number}] {who} {_plain(t.text)}")
+        name = f" {cell(t.speaker_name)}:" if t.speaker_name else ""
+        echo(f"\n[{t.number}] {who}{name} {t.text}")
         a = t.analysed
         if a is not None and a.labels:
-            click.echo("      labels: " + ", ".join(human(label) for label in a.labels))
+            echo("      labels: " + ", ".join(human(label) for label in a.labels))
         for ev in a.evidence if a else ():
-            click.echo(f"      {human(ev.label)}: \"{_plain(ev.quote)}\" ({_plain(ev.why)})")
+            echo(f"      {human(ev.label)}: \"{ev.quote}\" ({ev.why})")
         for tip in a.tips if a else ():
-            click.echo(f"      tip: {_plain(tip)}")
+            echo(f"      tip: {tip}")
         for c in t.comments:
-            click.echo(f"      comment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
+            echo(f"      {_comment_line(c)}")
     for c in s.session_comments:
-        click.echo(f"\ncomment by {_plain(c.author)} ({c.created_at[:16]}): {_plain(c.text)}")
+        echo(f"\n{_comment_line(c)}")
+    if s.kind == "call":
+        from coach.analysis.report import render_summary
+
+        echo("\n" + render_summary(s.metrics()))
+
+
+def _comment_line(c) -> str:
+    edited = f", edited by {cell(c.edited_by)} {c.edited_at[:16]}" if c.edited_at else ""
+    return f"comment {c.id} by {cell(c.author)} ({c.created_at[:16]}{edited}): {c.text}"
 
 
 @click.command("comment")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=int, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
+@click.option("--turn", "turn_idx", type=TURN_NUMBER, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def comment(ctx, session_id, text, turn_idx, author):
@@ -127,21 +178,34 @@ def comment(ctx, session_id, text, turn_idx, author):
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
-    click.echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+    echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
 
 
 @click.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many turns.")
+@click.option("--limit", type=LIMIT, default=20, show_default=True, help="At most this many matches.")
 @click.pass_context
 def search(ctx, query, limit):
-    """Full-text search across all stored transcripts."""
+    """Full-text search across every stored transcript and comment.
+
+    QUERY is read as SQLite full-text search reads it: words (every one must
+    occur), OR, AND, NOT, "a phrase", prefix* and parentheses, e.g.
+    'budget OR ransomware', '"retail accounts"', 'renew*'.
+    """
+    from coach.cli import CoachError
+    from coach.store import StoreError
+
     store = _store(ctx, readonly=True)
-    hits = store.search(query, limit=limit)
+    try:
+        hits = store.search(query, limit=limit)
+    except StoreError as exc:
+        raise CoachError(str(exc)) from None
     if not hits:
-        click.echo("no matches")
+        echo("no matches")
     for h in hits:
-        click.echo(f"session {h.session_id} turn {h.number} ({_plain(h.rep)}, {h.speaker}): {_plain(h.snippet)}")
+        where = f"session {h.session_id}" + (f" turn {h.number}" if h.number is not None else "")
+        who = f"comment {h.comment_id} by {cell(h.author or '')}" if h.is_comment else h.speaker
+        echo(f"{where} ({cell(h.rep)}, {who}): {cell(h.snippet)}")
 
 
 COMMANDS = [sessions, show, comment, search]

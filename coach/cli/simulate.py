@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from coach.cli import load_voice, voice_options
+from coach.cli.output import cell, echo
 from coach.cli.scenario import scenario_group
 
 
@@ -51,29 +53,32 @@ def _resolve_scenario(name: str):
 
 def _read_script(script: str) -> list[str]:
     """Rep lines from FILE ('-' for stdin): one per line; blank lines and # comments skipped."""
-    import sys
+    from coach.analysis.readers import STDIN, TranscriptError, stdin_bytes
 
-    if script == "-":
-        text = sys.stdin.read()
-        name = "<stdin>"
-    else:
-        name = script
-        p = Path(script)
-        if p.is_dir():
-            raise _error(f"{name}: is a directory, not a script file")
-        try:
+    name = STDIN if script == "-" else script
+    try:
+        if script == "-":
+            data = stdin_bytes().read()
+        else:
+            p = Path(script)
+            if p.is_dir():
+                raise _error(f"{name}: is a directory, not a script file")
             data = p.read_bytes()
-        except FileNotFoundError:
-            raise _error(f"{name}: no such file") from None
-        except OSError as exc:
-            raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
-        if b"\x00" in data:
-            raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise _error(f"{name}:{line}: not UTF-8 text") from None
+    except TranscriptError as exc:
+        raise _error(str(exc)) from None
+    except FileNotFoundError:
+        raise _error(f"{name}: no such file") from None
+    except OSError as exc:
+        raise _error(f"{name}: cannot read: {exc.strerror or exc}") from None
+    # Standard input is checked as a file is (it used to be read as text in
+    # the locale's encoding, so undecodable bytes slipped through).
+    if b"\x00" in data:
+        raise _error(f"{name}: binary data (a NUL byte): not a text file of rep lines")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _error(f"{name}:{line}: not UTF-8 text") from None
     lines = [x.strip() for x in text.splitlines()]
     lines = [x for x in lines if x and not x.startswith("#")]
     if not lines:
@@ -81,57 +86,76 @@ def _read_script(script: str) -> list[str]:
     return lines
 
 
-def _print_transcript(result) -> None:
+def _print_transcript(result, explain: bool = False) -> None:
     from coach.labels import human
 
     session = result.session
     sc = session.scenario
     b = sc.buyer
-    click.echo(f"{sc.title}  ({sc.id}, {sc.difficulty})")
-    click.echo(f"{b.name}, {b.role}, {b.company}; trust starts at {b.trust.start:g}")
-    click.echo("")
-    click.echo(f"{b.name}: {session.opening.text}")
+    name = cell(b.name)
+    echo(f"{cell(sc.title)}  ({sc.id}, {sc.difficulty})")
+    echo(f"{name}, {cell(b.role)}, {cell(b.company)}; trust starts at {b.trust.start:g}")
+    echo("")
+    echo(f"{name}: {session.opening.text}")
     for e in result.exchanges:
-        click.echo("")
-        click.echo(f"Rep [{e.index + 1}]: {e.rep_text}")
+        echo("")
+        echo(f"Rep [{e.index + 1}]: {e.rep_text}")
         labels = ", ".join(human(x) for x in e.analysed.labels) or "(no labels)"
-        click.echo(f"    labels: {labels}")
+        echo(f"    labels: {labels}")
         for tip in e.analysed.tips[:1]:
-            click.echo(f"    tip: {tip}")
-        click.echo(f"{b.name}: {e.buyer.text}")
+            echo(f"    tip: {tip}")
+        if explain:
+            for line in explain_move(e):
+                echo(f"    {line}")
+        echo(f"{name}: {e.buyer.text}")
+        if e.buyer.voice != "rule":
+            echo(f"    voice: {cell(e.buyer.voice)}")
         change = e.trust_after - e.trust_before
         line = f"    trust {e.trust_before:.0f} -> {e.trust_after:.0f} ({change:+.0f})"
         if e.revealed:
             line += "; discovered: " + ", ".join(e.revealed)
-        elif e.buyer.kind == "guarded" and e.buyer.asked_about:
-            line += f"; guarded about: {e.buyer.asked_about[0]}"
-        click.echo(line)
+        elif e.buyer.kind == "hold" and e.buyer.asked_about:
+            line += f"; held back: {e.buyer.asked_about[0]}"
+        echo(line)
     if result.unplayed:
-        click.echo("")
-        click.echo(f"({result.unplayed} script lines not played: the session had ended)")
+        echo("")
+        echo(f"({result.unplayed} script lines not played: the session had ended)")
     _print_scorecard(result.scorecard)
 
 
+def explain_move(e) -> list[str]:
+    """What the buyer decided for one exchange and why, as lines for --explain."""
+    m = e.move
+    t = m.topic
+    about = "nothing in particular" if t is None else (
+        f"{t.kind} '{t.id}'" if t.id else {"generic": "a generic prompt", "none": "nothing the buyer knows",
+                                             "next_step": "the next step"}.get(t.kind, t.kind))
+    how = f" ({t.how})" if t is not None and t.how else ""
+    specific = "specific to this buyer" if m.specific else "nothing specific to this buyer"
+    lines = [f"buyer decided: {m.kind}; about {about}{how}; {specific}"]
+    if e.analysed.uptake.carried:
+        lines.append(f"took up: {e.analysed.uptake.describe() or 'their meaning'}")
+    if m.reasons:
+        lines.append("why: " + "; ".join(m.reasons))
+    return lines
+
+
 def _print_scorecard(card) -> None:
-    ended = {
-        "walkout": "the buyer walked out",
-        "next_step": "a next step was agreed",
-        "max_turns": "out of time",
-        "finished": "the rep ended it",
-    }.get(card.end_reason or "", card.end_reason or "")
-    click.echo("")
-    click.echo(f"Score: {card.total}/100   (ended: {ended}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    from coach.scoring import end_sentence
+
+    echo("")
+    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
     for p in card.parts:
-        click.echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
+        echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
         if p.best:
-            click.echo(f"    best  (turn {p.best.rep_turn}): \"{p.best.quote}\" - {p.best.why}")
+            echo(f"    best  (turn {p.best.rep_turn}): \"{p.best.quote}\" - {p.best.why}")
         if p.worst:
-            click.echo(f"    worst (turn {p.worst.rep_turn}): \"{p.worst.quote}\" - {p.worst.why}")
-        click.echo(f"    try next: {p.advice}")
+            echo(f"    worst (turn {p.worst.rep_turn}): \"{p.worst.quote}\" - {p.worst.why}")
+        echo(f"    try next: {p.advice}")
     found = ", ".join(card.discovered) or "none"
     missed = ", ".join(f"{i} ({card.topics[i]})" for i in card.missed) or "none"
-    click.echo(f"  Discovered: {found}")
-    click.echo(f"  Missed: {missed}")
+    echo(f"  Discovered: {found}")
+    echo(f"  Missed: {missed}")
 
 
 @click.command()
@@ -153,7 +177,11 @@ def _print_scorecard(card) -> None:
     "json: one object with score, discovered, turns and scorecard.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the buyer's choice of lines.")
-def simulate(scenario: str, script: str, fmt: str, seed: int) -> None:
+@click.option("--explain", is_flag=True, help="Under each line, what the buyer decided and why: the topic matched and "
+              "how closely, the trust change, the gate that held.")
+@voice_options
+def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool, voice_url: str | None,
+             voice_model: str | None) -> None:
     """Play a script of rep lines against SCENARIO (a built-in id or a YAML file).
 
     Prints each rep line with its labels, the buyer's reply, the trust after
@@ -163,28 +191,34 @@ def simulate(scenario: str, script: str, fmt: str, seed: int) -> None:
 
     sc = _resolve_scenario(scenario)
     lines = _read_script(script)
+    voice = load_voice(voice_url, voice_model)
     from coach.engine import run_script
 
-    result = run_script(sc, _load_analyzer(), lines, seed=seed)
+    result = run_script(sc, _load_analyzer(), lines, seed=seed, voice=voice)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_transcript(result)
+        _print_transcript(result, explain=explain)
 
 
 @scenario_group.command("test")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE...]")
-@click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of each failing test.")
-def test(files: tuple[Path, ...], verbose: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of passing tests, with what the buyer decided and why.")
+@click.option("--strict", is_flag=True, help="Fail on the behaviour warnings too (a buyer that warms too fast, "
+              "examples the analyser reads otherwise than requires needs).")
+@voice_options
+def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | None, voice_model: str | None) -> None:
     """Run the `tests:` section of scenario FILES (default: every built-in scenario).
 
-    Prints PASS or FAIL per test with the reason. Exit status 1 if any test
-    fails, 2 if a file cannot be loaded.
+    Prints PASS or FAIL per test with the reason; a failing test's transcript
+    follows, with what the buyer decided on every line and why. Exit status 1
+    if any test fails, 2 if a file cannot be loaded.
     """
     from coach.cli.scenario import _expand
-    from coach.engine import check_test, run_script
-    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario
+    from coach.engine import behaviour_warnings, check_test, run_script
+    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario, scenario_warnings
 
+    voice = load_voice(voice_url, voice_model)
     paths = _expand(files) if files else builtin_scenarios()
     if not paths:
         raise _error("no scenario files found" + (" in " + ", ".join(map(str, files)) if files else ""))
@@ -196,16 +230,17 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
         except ScenarioError as exc:
             broken += 1
             for line in exc.messages:
-                click.echo(line, err=True)
+                echo(line, err=True)
     analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
-    passed = failed = 0
+    passed = failed = warned = 0
     for full, sc in scenarios:
         path = _shown(full)
         if not sc.tests:
-            click.echo(f"{path}: no tests")
+            echo(f"{path}: no tests")
             continue
+        results = {}
         for t in sc.tests:
-            result = run_script(sc, analyzer, t.script, seed=t.seed)
+            result = results[t.name] = run_script(sc, analyzer, t.script, seed=t.seed, voice=voice)
             problems = check_test(t, result)
             n = len(sc.discoveries)
             facts = (
@@ -214,17 +249,23 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
             )
             if problems:
                 failed += 1
-                click.echo(f"FAIL {path}: {t.name}: {'; '.join(problems)} ({facts})")
-                if verbose:
-                    _print_transcript(result)
-                    click.echo("")
+                echo(f"FAIL {path}: {cell(t.name)}: {'; '.join(problems)} ({facts})")
+                _print_transcript(result, explain=True)
+                echo("")
             else:
                 passed += 1
-                click.echo(f"PASS {path}: {t.name} ({facts})")
-    click.echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
+                echo(f"PASS {path}: {cell(t.name)} ({facts})")
+                if verbose:
+                    _print_transcript(result, explain=True)
+                    echo("")
+        for line in scenario_warnings(sc, path, behaviour_warnings(sc, analyzer, results)):
+            warned += 1
+            echo(line)
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else "")
+         + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""))
     if broken:
         raise SystemExit(2)
-    if failed:
+    if failed or (strict and warned):
         raise SystemExit(1)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coach.labels import LABELS
+from coach.text import escape_controls
 from coach.scenario.models import Scenario
 
 Loc = tuple[Any, ...]
@@ -25,7 +26,8 @@ def dotted(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            # A key is as the file wrote it: show its control characters, never obey them.
+            out += ("." if out else "") + escape_controls(str(part), keep="")
     return out or "(top level)"
 
 

@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.scenario.checks import Loc, cross_check, did_you_mean, dotted, lint
 from coach.scenario.errors import ScenarioError
+from coach.text import escape_controls
 from coach.scenario.models import FORMAT_VERSION, FORMAT_VERSIONS, Scenario
 
 
@@ -272,9 +273,9 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         name = parsed.key_text.get(loc, str(loc[-1]) if loc else "?")
         model = _model_at(loc[:-1])
         allowed = list(model.model_fields) if model else []
-        return loc[:-1] + (name,), f"unknown field '{name}'{_suggest(name, allowed)}", True
+        return loc[:-1] + (name,), f"unknown field '{escape_controls(name, keep='')}'{_suggest(name, allowed)}", True
     if typ == "extra_forbidden":
-        name = parsed.key_text.get(loc, str(loc[-1]))
+        name = escape_controls(parsed.key_text.get(loc, str(loc[-1])), keep="")
         model = _model_at(loc[:-1])
         allowed = list(model.model_fields) if model else []
         return loc, f"unknown field '{name}'{_suggest(name, allowed)}", True
@@ -448,10 +449,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 
-def scenario_warnings(scenario: Scenario, name: str | None = None) -> list[str]:
-    """lint() as ``FILE:LINE:COL: field: warning: message`` lines, positioned in the source text."""
+def scenario_warnings(scenario: Scenario, name: str | None = None,
+                      problems: list[tuple[Loc, str]] | None = None) -> list[str]:
+    """lint() (or the given (location, message) pairs) as ``FILE:LINE:COL:
+    field: warning: message`` lines, positioned in the source text."""
     name = name or (str(scenario.source_path) if scenario.source_path else "<string>")
-    problems = lint(scenario)
+    problems = lint(scenario) if problems is None else problems
     if not problems:
         return []
     try:

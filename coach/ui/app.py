@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 if TYPE_CHECKING:  # pragma: no cover
+    from coach.buyer.move import Voice
     from coach.scenario import Scenario
     from coach.session import SessionRecord
     from coach.store import Store
@@ -58,6 +60,7 @@ class CoachApp(App[None]):
         "styles/practice.tcss",
         "styles/scorecard.tcss",
         "styles/review.tcss",
+        "styles/team.tcss",
     ]
     BINDINGS = [
         Binding("ctrl+r", "reload_scenario", "Reload file", show=True, priority=True),
@@ -72,25 +75,17 @@ class CoachApp(App[None]):
     #: True when the watched scenario file changed on disk since it was loaded.
     file_changed: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        rep: str,
-        mode: str = "practice",
-        scenario_file: Path | None = None,
-        analyzer: Any = None,
-        load_analyzer: Callable[[], Any] | None = None,
-        seed: int | None = None,
-        theme: str | None = None,
-        watch_interval: float = 1.0,
-        cursor_blink: bool = True,
-        save_theme: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, options: AppOptions) -> None:
         super().__init__()
-        #: Called with the theme's name when the rep toggles it (run.py saves it
-        #: in the config file; tests pass nothing, so nothing is written).
-        self._save_theme = save_theme
+        self.options = options
+        store, rep, analyzer, theme = options.store, options.rep, options.analyzer, options.theme
+        cursor_blink, mode, scenario_file, seed = options.cursor_blink, options.mode, options.scenario_file, options.seed
+        load_analyzer, watch_interval = options.load_analyzer, options.watch_interval
+        #: Called with the theme's name when the rep toggles it (the CLI saves
+        #: it in the config file; tests pass nothing, so nothing is written).
+        self._save_theme = options.save_theme
+        #: The buyer's voice for new sessions (None: the scenario's own lines).
+        self.voice = options.voice
         #: Read by coach.ui.widgets.inputs.make_input (snapshot tests turn it off).
         self.input_cursor_blink = cursor_blink
         self.store = store
@@ -110,8 +105,28 @@ class CoachApp(App[None]):
         self.first_frame_cpu: float | None = None
         self.analyzer_ready_at: float | None = None
         self.theme = theme if theme in self.available_themes else DARK_THEME
+        #: One line saying why the app stopped on a database error, for the CLI to print.
+        self.store_failure: str | None = None
+        #: SIGTERM came before the first frame: exit as soon as it is drawn.
+        self._exit_when_ready = False
         if analyzer is not None:
             self.set_reactive(CoachApp.analyzer_ready, True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an exception no screen or worker handled. A
+        # database that fails mid-run (damaged further in, locked past the
+        # busy timeout, a full disk) ends the app with its one-line message and
+        # exit status 2, as the CLI does, instead of a traceback.
+        from textual.worker import WorkerFailed
+
+        from coach.store import StoreError
+
+        cause = error.error if isinstance(error, WorkerFailed) else error  # a thread worker's, unwrapped
+        if isinstance(cause, StoreError):
+            self.store_failure = str(cause)
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     # -- start-up ------------------------------------------------------------
 
@@ -119,6 +134,27 @@ class CoachApp(App[None]):
         from coach.ui.screens.home import HomeScreen
 
         return HomeScreen()
+
+    def on_load(self) -> None:
+        # `kill PID` (SIGTERM) would end Python where it stands, leaving the
+        # terminal in the app's alternate screen with mouse reporting on.
+        # Exit the way `q` does instead, so the driver restores the terminal;
+        # 143 (128 + 15) is the status a shell expects after SIGTERM.
+        import asyncio
+        import signal
+
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self._terminated)
+        except (NotImplementedError, RuntimeError, AttributeError):  # no signals here (Windows, a thread)
+            pass
+
+    def _terminated(self) -> None:
+        # Exiting while the first screen is still being mounted trips Textual
+        # (widgets queried before they exist): before the first frame, wait for it.
+        if self.first_frame_at is None:
+            self._exit_when_ready = True
+        else:
+            self.exit(return_code=143)
 
     def on_mount(self) -> None:
         if self.mode == "review":
@@ -133,6 +169,9 @@ class CoachApp(App[None]):
         # Sent once the first screen has been painted: the benchmark reads it.
         self.first_frame_at = time.perf_counter()
         self.first_frame_cpu = time.process_time()
+        if self._exit_when_ready:
+            self.exit(return_code=143)
+            return
         # Only now start loading the models: their imports would otherwise
         # compete with the first frame for the interpreter.
         if self.analyzer is None:
@@ -217,6 +256,12 @@ class CoachApp(App[None]):
         if not isinstance(self.screen, ReviewScreen):
             self.push_screen(ReviewScreen())
 
+    def open_team(self) -> None:
+        from coach.ui.screens.team import TeamScreen
+
+        if not isinstance(self.screen, TeamScreen):
+            self.push_screen(TeamScreen())
+
     def open_transcript(self, session_id: int, turn_id: int | None = None) -> None:
         from coach.ui.screens.transcript import TranscriptScreen
 
@@ -236,6 +281,9 @@ class CoachApp(App[None]):
 
     def action_open_review(self) -> None:
         self.open_review()
+
+    def action_open_team(self) -> None:
+        self.open_team()
 
     def action_search(self) -> None:
         from coach.ui.screens.review import SearchScreen
@@ -313,7 +361,10 @@ class CoachApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Practise: choose a scenario", "Go to the list of scenarios", self.go_home)
         yield SystemCommand("Review sessions", "Open the manager's review of stored sessions", self.open_review)
-        yield SystemCommand("Search transcripts", "Full-text search across every stored turn", self.action_search)
+        yield SystemCommand("Team view", "Every rep's scores, trend and labels against the team; leaderboards",
+                            self.open_team)
+        yield SystemCommand("Search transcripts", "Full-text search across every stored turn and comment",
+                            self.action_search)
         yield from getattr(screen, "screen_commands", lambda: ())()
         if self.scenario_file is not None:
             yield SystemCommand(
@@ -331,44 +382,43 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def make_app(
-    *,
-    store: Store,
-    rep: str,
-    mode: str = "practice",
-    scenario_file: Path | str | None = None,
-    analyzer: Any = None,
-    load_analyzer: Callable[[], Any] | None = None,
-    seed: int | None = None,
-    theme: str | None = None,
-    watch_interval: float = 1.0,
-    cursor_blink: bool = True,
-    save_theme: Callable[[str], None] | None = None,
-) -> CoachApp:
-    """Build the app.
+@dataclass(frozen=True)
+class AppOptions:
+    """What the app is started with (the CLI and the tests build it through make_app).
 
     ``store``: an open coach Store. ``rep``: the rep's (or reviewer's) name.
     ``mode``: "practice" opens the scenario list (or ``scenario_file``'s brief);
     "review" opens the sessions table. ``analyzer``: an already loaded analyser
     (tests share one); otherwise ``load_analyzer()`` (default
     ``Analyzer.load``) runs in a worker thread at start-up. ``seed``: the
-    buyer's seed for every session (None: a fresh one each time).
-    ``watch_interval``: seconds between checks of ``scenario_file``'s mtime.
-    ``cursor_blink``: False keeps input cursors still (snapshot tests).
-    ``save_theme``: called with the theme's name when the rep toggles it.
+    buyer's seed for every session (None: a fresh one each time). ``voice``:
+    the buyer's voice (None: the scenario's own lines). ``watch_interval``:
+    seconds between checks of ``scenario_file``'s mtime. ``cursor_blink``:
+    False keeps input cursors still (snapshot tests). ``save_theme``: called
+    with the theme's name when the rep toggles it.
     """
-    if mode not in ("practice", "review"):
-        raise ValueError(f"mode must be 'practice' or 'review', not {mode!r}")
-    return CoachApp(
-        store=store,
-        rep=rep,
-        mode=mode,
-        scenario_file=Path(scenario_file) if scenario_file else None,
-        analyzer=analyzer,
-        load_analyzer=load_analyzer,
-        seed=seed,
-        theme=theme,
-        watch_interval=watch_interval,
-        cursor_blink=cursor_blink,
-        save_theme=save_theme,
-    )
+
+    store: Store
+    rep: str
+    mode: str = "practice"
+    scenario_file: Path | None = None
+    analyzer: Any = None
+    load_analyzer: Callable[[], Any] | None = None
+    seed: int | None = None
+    voice: Voice | None = None
+    theme: str | None = None
+    watch_interval: float = 1.0
+    cursor_blink: bool = True
+    save_theme: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("practice", "review"):
+            raise ValueError(f"mode must be 'practice' or 'review', not {self.mode!r}")
+        if self.scenario_file is not None and not isinstance(self.scenario_file, Path):
+            object.__setattr__(self, "scenario_file", Path(self.scenario_file))
+
+
+def make_app(**options: Any) -> CoachApp:
+    """The one app factory, for the CLI and the tests: ``make_app(store=..., rep=...)``
+    with the fields of :class:`AppOptions`."""
+    return CoachApp(AppOptions(**options))

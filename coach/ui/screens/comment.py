@@ -19,17 +19,21 @@ class CommentScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, about: str, author: str) -> None:
+    def __init__(self, about: str, author: str, value: str = "", verb: str = "Comment") -> None:
         super().__init__(classes="comment")
         self.about = about
         self.author = author
+        #: The text to start from (editing a comment).
+        self.value = value
+        self.verb = verb
 
     def compose(self) -> ComposeResult:
         with Vertical(id="comment-box"):
-            head = Text(f"Comment as {one_line(self.author, 30)} on:\n", style="bold", end="")
+            head = Text(f"{self.verb} as {one_line(self.author, 30)} on:\n", style="bold", end="")
             head.append(one_line(self.about, 200), style="italic")
             yield Static(head, id="comment-about")
-            yield make_input(self.app, placeholder="Your comment; Enter saves, escape cancels", id="comment-input")
+            yield make_input(self.app, value=self.value, placeholder="Your comment; Enter saves, escape cancels",
+                             id="comment-input")
 
     def on_mount(self) -> None:
         self.query_one("#comment-input", Input).focus()

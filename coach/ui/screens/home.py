@@ -21,10 +21,11 @@ _LEVEL_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 class ScenariosFound(Message):
     """The scenario files were read (in a worker)."""
 
-    def __init__(self, refs: list, scores: dict[str, dict]) -> None:
+    def __init__(self, refs: list, scores: dict[str, dict], assignments: list | None = None) -> None:
         super().__init__()
         self.refs = refs
         self.scores = scores
+        self.assignments = assignments or []
 
 
 class HomeScreen(Screen[None]):
@@ -48,10 +49,13 @@ class HomeScreen(Screen[None]):
         #: True once the scenario files have been read.
         self.loaded = False
         self._loaded: dict = {}
+        #: The rep's assignments (coach.team.AssignmentStatus), soonest due first.
+        self.assignments: list = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield make_input(self.app, placeholder="/ to filter by title, buyer, tag or difficulty", id="home-filter")
+        yield Static(id="home-assignments", classes="empty")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
         yield Static(id="scenario-preview")
         yield Footer()
@@ -81,10 +85,12 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="discover")
     def _discover(self) -> None:
         from coach.scenario import discover_scenarios
+        from coach.team import assignment_statuses
 
         try:
             refs = discover_scenarios()
             scores = self.app.store.best_and_last(self.app.rep)
+            assignments = assignment_statuses(self.app.store, self.app.rep)
             # The rep's latest unfinished session per scenario (the terminal was
             # closed mid-session, say), to offer to continue it.
             for row in self.app.store.sessions(rep=self.app.rep, status="in_progress"):
@@ -93,15 +99,47 @@ class HomeScreen(Screen[None]):
                     entry.setdefault("unfinished", row)
         finally:
             self.app.scenarios_listed.set()
-        self.post_message(ScenariosFound(refs, scores))
+        self.post_message(ScenariosFound(refs, scores, assignments))
 
     @on(ScenariosFound)
     def _found(self, message: ScenariosFound) -> None:
         self.refs = message.refs
         self.scores = message.scores
+        self.assignments = message.assignments
         self._loaded = {}
         self.loaded = True
+        self._show_assignments()
         self._fill()
+
+    def _show_assignments(self) -> None:
+        """The rep's assignments not yet passed (and the ones passed, counted), above the list."""
+        box = self.query_one("#home-assignments", Static)
+        todo = [s for s in self.assignments if not s.passed]
+        box.set_class(not self.assignments, "empty")
+        if not self.assignments:
+            box.update("")
+            return
+        titles = {ref.id: ref.title for ref in self.refs}
+        text = Text(end="")
+        for s in todo:
+            a = s.assignment
+            if text.plain:
+                text.append("\n")
+            text.append("Assigned: ", style="bold")
+            text.append(visible(titles.get(a.scenario_id, a.scenario_id)))
+            text.append(f" · pass {a.pass_mark:.0f} by {a.due_on}", style="")
+            style = "bold red" if s.state == "overdue" else "yellow"
+            text.append(f" · {s.state}", style=style)
+            text.append(f" (best {s.best:.0f})" if s.best is not None else " (not tried yet)", style="dim")
+            text.append(f" · from {visible(a.assigned_by)}", style="dim")
+            if a.note:
+                text.append(f": {visible(a.note)}", style="dim italic")
+        passed = len(self.assignments) - len(todo)
+        if passed:
+            if text.plain:
+                text.append("\n")
+            text.append(f"{passed} assignment{'s' if passed != 1 else ''} passed", style="green")
+        box.update(text)
 
     def _fill(self) -> None:
         table = self.query_one("#scenarios", DataTable)
@@ -158,6 +196,10 @@ class HomeScreen(Screen[None]):
             text.append(f"Your attempts: {score['attempts']} · best {score['best']:.0f} · last {score['last']:.0f}\n")
         else:
             text.append("Not attempted yet\n", style="italic")
+        for status in (s for s in self.assignments if s.assignment.scenario_id == ref.id):
+            a = status.assignment
+            text.append(f"Assigned by {visible(a.assigned_by)}: pass {a.pass_mark:.0f} by {a.due_on} · {status.state}\n",
+                        style="green" if status.passed else "bold yellow")
         unfinished = score.get("unfinished")
         if unfinished:
             n = unfinished.rep_turns

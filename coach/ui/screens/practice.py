@@ -1,11 +1,12 @@
 """Practice: talk to the simulated buyer; see each turn's labels, the latest tip,
 trust, discoveries and live metrics.
 
-The input is never blocked: the analyser and the buyer run in a thread worker
+The input is never blocked: the rep's words are stored the moment Enter is
+pressed; the analyser and the buyer run in a thread worker
 (``@work(thread=True, exclusive=True)``), one rep turn at a time, and their
 results come back as messages. Turns typed while a reply is being worked out,
-or while the analyser is still loading, wait in a queue and are shown at once.
-The engine writes every turn to the store as it happens.
+or while the analyser is still loading, are stored, shown at once and answered
+in order.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from coach.labels import BAD, human
+from coach.scoring import end_sentence
+from coach.session import SessionRecord
 from coach.ui.widgets.inputs import make_input
 from coach.ui.safe import literal, visible
 from coach.ui.widgets.chips import Chips
 from coach.ui.widgets.discoveries import DiscoveriesPanel
-from coach.ui.widgets.metrics import MetricsPanel
+from coach.ui.widgets.metrics import MetricsPanel, panel_values
 from coach.ui.widgets.trust import TrustMeter
 
 
@@ -35,20 +38,47 @@ from coach.ui.widgets.trust import TrustMeter
 
 
 class SessionReady(Message):
-    """The engine is set up (store session started, buyer ready)."""
+    """The session is started (or a stored one reopened): the rep's words can be stored."""
 
     def __init__(self, session: Any) -> None:
         super().__init__()
         self.session = session
 
 
-class TurnPlayed(Message):
-    """A rep turn was analysed and the buyer replied."""
+class AnalyzerAttached(Message):
+    """The session has its analyser; ``unanswered``: stored rep turns to answer first."""
 
-    def __init__(self, exchange: Any, view: RepLine) -> None:
+    def __init__(self, unanswered: list) -> None:
+        super().__init__()
+        self.unanswered = unanswered
+
+
+class TurnDecided(Message):
+    """A rep turn was analysed and the buyer's move decided (labels, trust and
+    discoveries show at once, before the words)."""
+
+    def __init__(self, decision: Any, view: RepLine) -> None:
+        super().__init__()
+        self.decision = decision
+        self.view = view
+
+
+class SpeechPiece(Message):
+    """A piece of the buyer's reply, as the voice gives it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class TurnPlayed(Message):
+    """The buyer's reply is complete and stored."""
+
+    def __init__(self, exchange: Any, view: RepLine, fallback: str | None) -> None:
         super().__init__()
         self.exchange = exchange
         self.view = view
+        self.fallback = fallback
 
 
 class HintReady(Message):
@@ -83,10 +113,16 @@ def buyer_text(name: str, text: str) -> Text:
 
 
 class BuyerLine(Static):
-    """One thing the buyer said."""
+    """One thing the buyer said (filled in piece by piece while a voice streams)."""
 
     def __init__(self, name: str, text: str, *, kind: str = "") -> None:
         super().__init__(buyer_text(name, text), classes=f"turn buyer {kind}".strip())
+        self.name_shown = name
+        self.text = text
+
+    def say(self, text: str) -> None:
+        self.text = text
+        self.update(buyer_text(self.name_shown, text))
 
 
 class RepLine(Vertical):
@@ -122,7 +158,13 @@ class NoteLine(Static):
 
 
 class PracticeScreen(Screen[None]):
-    """One practice session with the simulated buyer."""
+    """One practice session with the simulated buyer.
+
+    The rep's words are stored the moment Enter is pressed (PracticeSession.say,
+    on this thread: a few milliseconds), before any analysis; the analyser and
+    the buyer run in a thread worker, one turn at a time, and report back with
+    messages: the labels, trust and discoveries first, then the buyer's words
+    as the voice gives them."""
 
     BINDINGS = [
         Binding("ctrl+e", "end_session", "End session", priority=True),
@@ -131,20 +173,23 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "leave", "Leave", show=False),
     ]
 
-    def __init__(self, scenario, source: str = "builtin", *, resume=None) -> None:
-        """``resume``: a stored unfinished session (a SessionRecord) to continue."""
+    def __init__(self, scenario, source: str = "builtin", *, resume: SessionRecord | None = None) -> None:
+        """``resume``: a stored unfinished session to continue."""
         super().__init__()
         self.scenario = scenario
         self.source = source
         self.resume = resume
         self.session: Any = None
-        self.queue: deque[tuple[str, RepLine]] = deque()
+        self.engine_ready = False
+        #: Rep turns waiting for the buyer: (PendingTurn or None while the
+        #: session is starting, the text, the view).
+        self.queue: deque[tuple[Any, str, RepLine]] = deque()
         self.busy = False
         self.finish_requested = False
         self.scorecard: Any = None
-        self.turns: list = []  # coach.analysis.types.Turn, for live metrics
-        self.analysed: list = []  # AnalysedTurn or None, aligned with turns
         self.ended_note_shown = False
+        self._speaking: BuyerLine | None = None
+        self._voice_warned = False
 
     @property
     def buyer_name(self) -> str:
@@ -190,75 +235,72 @@ class PracticeScreen(Screen[None]):
         self.query_one("#tip", Static).update(
             Text("Tips on your latest turn show here, with the words that earned them.", style="dim italic")
         )
-        # The scenario's opening line shows at once; the engine's opening replaces
-        # it if it differs once the engine is ready.
         self.opening_line = BuyerLine(self.buyer_name, s.buyer.opening, kind="opening")
         self.query_one("#conversation", VerticalScroll).mount(self.opening_line)
         self.query_one("#rep-input", Input).focus()
-        if self.app.analyzer is not None:
-            self._start_session(self.app.analyzer)
-        else:
+        if self.app.analyzer is None:
             self._show_thinking("Loading the analyser… you can start typing.")
-            self.watch(self.app, "analyzer_ready", self._analyzer_ready, init=False)
+        self.watch(self.app, "analyzer_ready", self._analyzer_ready, init=False)
+        self._start_session()
 
     def _set_subtitle(self) -> None:
         turn = self.session.state.turns if self.session is not None else 0
         self.sub_title = f"{visible(self.scenario.title)} · turn {turn} of ~{self.scenario.brief.turns}"
 
     def _analyzer_ready(self, ready: bool) -> None:
-        if self.session is not None:
-            return
         if self.app.analyzer is not None:
-            self._start_session(self.app.analyzer)
+            self._attach_analyzer()
         elif self.app.analyzer_error:
             self._show_thinking(f"The analyser could not be loaded: {self.app.analyzer_error}")
 
     # -- workers -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="engine")
-    def _start_session(self, analyzer: Any) -> None:
+    def _start_session(self) -> None:
         try:
             from coach.engine import PracticeSession
 
+            voice = self.app.voice
             if self.resume is not None:
-                session = self._replay(PracticeSession, analyzer)
+                session = PracticeSession.resume(self.resume, None, store=self.app.store, voice=voice)
             else:
-                session = PracticeSession(
-                    self.scenario,
-                    analyzer,
-                    seed=self.app.seed if self.app.seed is not None else _fresh_seed(),
-                    store=self.app.store,
-                    rep=self.app.rep,
-                )
+                seed = self.app.seed if self.app.seed is not None else _fresh_seed()
+                session = PracticeSession(self.scenario, None, seed=seed, store=self.app.store, rep=self.app.rep,
+                                          voice=voice, scenario_source=self.source)
         except Exception as exc:
             self.post_message(WorkFailed("start the session", _one_line(exc)))
             return
         self.post_message(SessionReady(session))
 
-    def _replay(self, PracticeSession, analyzer: Any):
-        """Rebuild an unfinished session's state by playing its stored rep turns
-        again (same seed, so the same buyer), then attach it to the stored
-        session so new turns are added to it."""
-        stored = self.resume
-        session = PracticeSession(self.scenario, analyzer, seed=stored.seed or 0, store=None, rep=stored.rep)
-        for turn in stored.rep_turns:
-            if session.ended:
-                break
-            if turn.hint:
-                session.hint()
-            session.play(turn.text)
-        session.store = self.app.store
-        session.session_id = stored.id
-        return session
+    @work(thread=True, exclusive=True, group="engine")
+    def _attach_analyzer(self) -> None:
+        if self.session is None or self.engine_ready:
+            return
+        try:
+            unanswered = self.session.attach(self.app.analyzer)
+        except Exception as exc:
+            self.post_message(WorkFailed("start the session", _one_line(exc)))
+            return
+        self.post_message(AnalyzerAttached(unanswered))
 
     @work(thread=True, exclusive=True, group="engine")
-    def _play(self, text: str, view: RepLine) -> None:
+    def _play(self, pending: Any, view: RepLine) -> None:
+        session = self.session
         try:
-            exchange = self.session.play(text)
+            decision = session.respond(pending)
         except Exception as exc:
-            self.post_message(WorkFailed("play your turn", _one_line(exc), view))
+            self.post_message(WorkFailed("analyse your turn", _one_line(exc), view))
             return
-        self.post_message(TurnPlayed(exchange, view))
+        self.post_message(TurnDecided(decision, view))
+        try:
+            speech = session.speak(decision)
+            for piece in speech:
+                self.post_message(SpeechPiece(piece))
+            exchange = session.complete(decision, speech)
+        except Exception as exc:
+            self.post_message(WorkFailed("get the buyer's reply", _one_line(exc)))
+            return
+        self.post_message(TurnPlayed(exchange, view, speech.fallback))
 
     @work(thread=True, exclusive=True, group="engine")
     def _hint(self) -> None:
@@ -283,33 +325,43 @@ class PracticeScreen(Screen[None]):
     @on(SessionReady)
     def _session_ready(self, message: SessionReady) -> None:
         self.session = message.session
-        opening = getattr(self.session.opening, "text", None)
-        if opening and opening != self.scenario.buyer.opening:
-            self.opening_line.update(buyer_text(self.buyer_name, opening))
-        from coach.analysis.types import Turn
+        # Turns typed in the moment before the session existed are stored now, in order.
+        for i, (pending, text, view) in enumerate(list(self.queue)):
+            if pending is None:
+                try:
+                    self.queue[i] = (self.session.say(text), text, view)
+                except Exception as exc:  # noqa: BLE001 - shown, and the text handed back
+                    self._not_sent(view, _one_line(exc), text)
+        self.queue = deque(q for q in self.queue if q[0] is not None)
+        if self.app.analyzer is not None:
+            self._attach_analyzer()
 
-        self.turns = [Turn("buyer", opening or self.scenario.buyer.opening)]
-        self.analysed = [None]
+    @on(AnalyzerAttached)
+    def _attached(self, message: AnalyzerAttached) -> None:
+        self.engine_ready = True
         if self.resume is not None:
-            self._show_replayed()
+            self._show_replayed(message.unanswered)
         self._show_thinking(None)
         self._pump()
 
-    def _show_replayed(self) -> None:
-        """Show the turns of a resumed session, as the engine replayed them."""
-        from coach.analysis.types import Turn
-
+    def _show_replayed(self, unanswered: list) -> None:
+        """Show a resumed session's stored turns, then the ones still to answer."""
         conversation = self.query_one("#conversation", VerticalScroll)
+        stored = [t for t in self.resume.turns if t.speaker == "buyer"][1:]
         # Turns typed while the replay ran stay after the replayed ones.
         first_new = next(iter(conversation.query(RepLine)), None)
         widgets: list = []
-        for ex in self.session.exchanges:
+        for ex, said in zip(self.session.exchanges, stored):
             widgets.append(RepLine(ex.rep_text, labels=ex.analysed.labels))
-            widgets.append(BuyerLine(self.buyer_name, ex.buyer.text, kind=ex.buyer.kind))
-            self.turns += [Turn("rep", ex.rep_text), Turn("buyer", ex.buyer.text)]
-            self.analysed += [ex.analysed, None]
+            widgets.append(BuyerLine(self.buyer_name, said.text, kind=ex.buyer.kind))
         n = len(self.session.exchanges)
         widgets.append(NoteLine(f"Resumed after {n} earlier turn{'s' if n != 1 else ''}: carry on."))
+        waiting = []
+        for pending in unanswered:
+            view = RepLine(pending.text, pending="analysing…")
+            widgets.append(view)
+            waiting.append((pending, pending.text, view))
+        self.queue.extendleft(reversed(waiting))
         if first_new is not None:
             conversation.mount_all(widgets, before=first_new)
         else:
@@ -318,29 +370,41 @@ class PracticeScreen(Screen[None]):
         if self.session.exchanges:
             last = self.session.exchanges[-1]
             self._show_tip(last.analysed)
-            self._update_side(last.buyer)
+            self._update_side(last.move)
         self._set_subtitle()
         if self._ended():
             self._on_ended()
 
+    @on(TurnDecided)
+    def _turn_decided(self, message: TurnDecided) -> None:
+        decision = message.decision
+        message.view.set_labels(decision.analysed.labels)
+        self._show_tip(decision.analysed)
+        self._update_side(decision.move)
+        self._show_thinking(f"{self.first_name} is answering…")
+        self._speaking = BuyerLine(self.buyer_name, "", kind=decision.move.kind)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.mount(self._speaking)
+        conversation.scroll_end(animate=False)
+
+    @on(SpeechPiece)
+    def _speech_piece(self, message: SpeechPiece) -> None:
+        if self._speaking is not None:
+            self._speaking.say(self._speaking.text + message.text)
+            self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+
     @on(TurnPlayed)
     def _turn_played(self, message: TurnPlayed) -> None:
-        from coach.analysis.types import Turn
-
         ex = message.exchange
-        analysed = ex.analysed
-        buyer = ex.buyer
-        message.view.set_labels(analysed.labels if analysed is not None else ())
-        self.turns.append(Turn("rep", message.view.text))
-        self.analysed.append(analysed)
-        conversation = self.query_one("#conversation", VerticalScroll)
-        if buyer is not None and getattr(buyer, "text", ""):
-            conversation.mount(BuyerLine(self.buyer_name, buyer.text, kind=getattr(buyer, "kind", "")))
-            self.turns.append(Turn("buyer", buyer.text))
-            self.analysed.append(None)
-        conversation.scroll_end(animate=False)
-        self._show_tip(analysed)
-        self._update_side(buyer)
+        if self._speaking is not None:
+            self._speaking.say(ex.buyer.text)  # the voice's whole reply, or the rule line it fell back to
+            self._speaking = None
+        if message.fallback and not self._voice_warned:
+            self._voice_warned = True
+            self.notify(markup=False, severity="warning", timeout=10,
+                        message=f"The buyer's voice failed ({message.fallback}); using the scenario's own lines.")
+        self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+        self._update_metrics()
         error = getattr(self.session, "save_error", None)
         if error:
             self.notify(markup=False, severity="warning", timeout=15,
@@ -371,7 +435,7 @@ class PracticeScreen(Screen[None]):
         self.scorecard = message.scorecard
         self._show_thinking(None)
         if self.finish_requested:
-            self.app.open_scorecard(self._session_id(), replace=True)
+            self.app.open_scorecard(self.session.session_id, replace=True)
 
     @on(WorkFailed)
     def _failed(self, message: WorkFailed) -> None:
@@ -379,14 +443,21 @@ class PracticeScreen(Screen[None]):
         self._show_thinking(None)
         self.notify(markup=False, message=f"Could not {message.what}: {message.error}", severity="error", timeout=15)
         if message.view is not None:
-            # The turn did not happen: say so under it and offer it again in the input.
+            # Stored, but not answered: it will be answered when the session is continued.
             chips = message.view.query_one(Chips)
-            chips.pending = "not sent (see the error); it is back in the input"
+            chips.pending = "stored, not answered (see the error): continue the session later to get a reply"
             chips.refresh()
-            box = self.query_one("#rep-input", Input)
-            if not box.value:
-                box.value = message.view.text
         self._pump()
+
+    def _not_sent(self, view: RepLine | None, error: str, text: str) -> None:
+        """The store refused the rep's words: say so, and hand them back to the input."""
+        self.notify(markup=False, message=f"Could not save your turn: {error}", severity="error", timeout=15)
+        if view is not None:
+            view.query_one(Chips).pending = NOT_SENT
+            view.query_one(Chips).refresh()
+        box = self.query_one("#rep-input", Input)
+        if not box.value:
+            box.value = text
 
     # -- the flow ------------------------------------------------------------------------
 
@@ -401,33 +472,45 @@ class PracticeScreen(Screen[None]):
         if not text:
             return
         box.value = ""
-        view = RepLine(text, pending="analysing…" if self.session is not None else "waiting for the analyser…")
+        pending, error = None, None
+        if self.session is not None:
+            try:
+                pending = self.session.say(text)  # stored now: nothing typed is lost
+            except Exception as exc:  # noqa: BLE001 - shown in one line; the text goes back to the input
+                error = _one_line(exc)
+        if error:
+            view = RepLine(text, pending=NOT_SENT)
+        else:
+            view = RepLine(text, pending="analysing…" if self.engine_ready else "waiting for the analyser…")
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.mount(view)
         conversation.scroll_end(animate=False)
-        self.queue.append((text, view))
+        if error:
+            self._not_sent(None, error, text)
+            return
+        self.queue.append((pending, text, view))
         self._pump()
 
     def _pump(self) -> None:
         """Start the next piece of work if the engine is free."""
-        if self.session is None or self.busy:
+        if self.session is None or not self.engine_ready or self.busy:
             return
         if self.queue and not self._ended():
-            text, view = self.queue.popleft()
+            pending, _, view = self.queue.popleft()
             self.busy = True
             self._show_thinking(f"{self.first_name} is thinking…")
-            self._play(text, view)
+            self._play(pending, view)
             return
         while self.queue:  # the buyer ended the meeting: later turns go unanswered
-            _, view = self.queue.popleft()
-            view.query_one(Chips).pending = "not sent: the meeting was over"
+            _, _, view = self.queue.popleft()
+            view.query_one(Chips).pending = "not answered: the meeting was over"
             view.query_one(Chips).refresh()
         if self.finish_requested and self.scorecard is None:
             self.busy = True
             self._show_thinking("Scoring the session…")
             self._finish()
         elif self.finish_requested:
-            self.app.open_scorecard(self._session_id(), replace=True)
+            self.app.open_scorecard(self.session.session_id, replace=True)
 
     def _ended(self) -> bool:
         return self.session is not None and self.session.ended
@@ -436,20 +519,12 @@ class PracticeScreen(Screen[None]):
         if self.ended_note_shown:
             return
         self.ended_note_shown = True
-        reason = self.session.state.end_reason
-        note = {
-            "walkout": f"{self.first_name} ended the meeting.",
-            "next_step": f"You agreed a next step with {self.first_name}.",
-            "max_turns": "Time is up.",
-        }.get(reason or "", "The meeting is over.")
+        note = end_sentence(self.session.state.end_reason, self.buyer_name)
         conversation = self.query_one("#conversation", VerticalScroll)
-        conversation.mount(NoteLine(f"{note} Press Enter or ctrl+e for your scorecard."))
+        conversation.mount(NoteLine(f"{note[0].upper()}{note[1:]}. Press Enter or ctrl+e for your scorecard."))
         conversation.scroll_end(animate=False)
         box = self.query_one("#rep-input", Input)
         box.placeholder = "The meeting is over: press Enter for your scorecard"
-
-    def _session_id(self) -> int | None:
-        return self.session.session_id
 
     # -- display ---------------------------------------------------------------------------
 
@@ -505,19 +580,20 @@ class PracticeScreen(Screen[None]):
             text = Text("Nothing to flag on that turn.", style="dim italic")
         tip_box.update(text)
 
-    def _update_side(self, buyer) -> None:
+    def _update_side(self, move) -> None:
         state = self.session.state
         self.query_one("#trust", TrustMeter).set_trust(float(state.trust))
-        found = list(state.discovered)
         self.query_one("#discoveries", DiscoveriesPanel).set_discoveries(
-            [(d.id, d.topic) for d in self.scenario.discoveries], found, new=getattr(buyer, "revealed", ())
+            [(d.id, d.topic) for d in self.scenario.discoveries], list(state.discovered), new=move.revealed
         )
-        self.query_one("#metrics", MetricsPanel).set_metrics(live_metrics(self.turns, self.analysed))
+
+    def _update_metrics(self) -> None:
+        self.query_one("#metrics", MetricsPanel).set_metrics(panel_values(self.session.summary()))
 
     # -- actions ---------------------------------------------------------------------------
 
     def action_hint(self) -> None:
-        if self.session is None:
+        if self.session is None or not self.engine_ready:
             self.notify(markup=False, message="The analyser is still loading; a hint needs it.", severity="warning")
             return
         if self._ended():
@@ -579,12 +655,16 @@ class PracticeScreen(Screen[None]):
             pass  # still locked: nothing more can be done on the way out
 
     def _has_rep_turns(self) -> bool:
-        return any(getattr(t, "speaker", "") == "rep" for t in self.turns) or bool(self.queue)
+        return bool(self.session and (self.session.exchanges or self.session.unanswered)) or bool(self.queue) \
+            or bool(self.resume and self.resume.rep_turns)
 
     def screen_commands(self):
         yield SystemCommand("End session", "End the session and see your scorecard", self.action_end_session)
         yield SystemCommand("Hint", "What to try next (costs a few points)", self.action_hint)
 
+
+#: Under a rep turn the store refused.
+NOT_SENT = "not sent (see the error); it is back in the input"
 
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -595,30 +675,6 @@ _PRAISE_ORDER = {
         ["reflection", "empathy", "mutual_success", "follow_up", "curiosity", "open_question", "closed_question"]
     )
 }
-
-
-def live_metrics(turns: list, analysed: list) -> dict[str, float]:
-    """The side panel's numbers, from coach.analysis.metrics.summarize."""
-    if not any(a is not None for a in analysed):
-        return {}
-    from coach.analysis.metrics import summarize
-
-    summary = summarize(turns, analysed)
-    return _panel_values(summary)
-
-
-def _panel_values(summary: dict) -> dict[str, float]:
-    return {
-        "talk_share": summary.get("rep_talk_share"),
-        "questions": summary.get("questions", 0),
-        "open": summary.get("open_questions", 0),
-        "closed": summary.get("closed_questions", 0),
-        "leading": summary.get("leading_questions", 0),
-        # Turns that carry the chips, so the panel agrees with what the rep sees
-        # (summary["follow_ups"] counts follow-up *questions* only).
-        "follow_ups": (summary.get("labels") or {}).get("follow_up", summary.get("follow_ups", 0)),
-        "reflections": (summary.get("labels") or {}).get("reflection", summary.get("reflections", 0)),
-    }
 
 
 def _confirm(question: str):

@@ -31,36 +31,49 @@ SHORT: dict[str, str] = {
 COLUMNS: dict[str, tuple[str, object]] = {
     "when": ("When", lambda r: (r.started_at, r.id)),
     "rep": ("Rep", lambda r: r.rep.lower()),
-    "scenario": ("Scenario", lambda r: r.scenario_title.lower()),
-    "score": ("Score", lambda r: (r.score is not None, r.score or 0.0)),
+    "scenario": ("Scenario or call", lambda r: r.title.lower()),
+    "score": ("Score", lambda r: (r.final_score is not None, r.final_score or 0.0)),
     "turns": ("Turns", lambda r: r.rep_turns),
-    "flags": ("Flags", lambda r: flag_total(r)),
+    "flags": ("Flags: rep turns", lambda r: flag_total(r)),
     "notes": ("✎", lambda r: r.comment_count),
 }
 
 
-#: Column widths for terminals under 100 columns, and for wider ones.
-NARROW = {"when": 12, "rep": 8, "scenario": 16, "score": 10, "turns": 5, "flags": 10, "notes": 2}
-WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "flags": 26, "notes": 3}
+#: Column widths for terminals under 100 columns, and for wider ones; the
+#: flags column takes the room the others leave (at least FLAGS_MIN).
+NARROW = {"when": 12, "rep": 8, "scenario": 14, "score": 10, "turns": 5, "notes": 2}
+WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "notes": 3}
+FLAGS_MIN = 10
+#: Rows put in the table at most: the newest (or first in the chosen order)
+#: of those that match the filter. Filtering and sorting see every session;
+#: a DataTable of 10,000 rows took 8 s to fill (200 reps x 50 sessions,
+#: benchmarks/bench_review.py); 500 rows still cost 1.6 s of CPU in all, 200
+#: leave the table to the query.
+MAX_ROWS = 200
 
 
 def flag_total(row: SessionSummary) -> int:
     return sum(n for label, n in row.labels.items() if label in BAD)
 
 
-def flag_text(row: SessionSummary, width: int = 2) -> Text:
-    """``4 pitch 3 lead 1``: how many flags (bad labels) the rep turns got, most
-    frequent first; ``width`` names at most; with 1, only the top name, no count."""
-    counts = sorted(((n, l) for l, n in row.labels.items() if l in BAD), key=lambda c: (-c[0], c[1]))
-    total = sum(n for n, _ in counts)
-    if not total:
-        return Text("0", style="green")
-    text = Text(f"{total}", style="red", end="")
-    if width == 1:
-        parts = [SHORT.get(counts[0][1], human(counts[0][1]))]
-    else:
-        parts = [f"{SHORT.get(label, human(label))} {n}" for n, label in counts[:width]]
-    text.append(" " + " ".join(parts), style="dim")
+def flag_text(row: SessionSummary, width: int = 26) -> Text:
+    """``pitch 3 · lead 1``: each flag (a label that puts buyers on the
+    defensive) with the number of rep turns that got it, most frequent first,
+    as many as fit in ``width`` ("+2" says how many more there are)."""
+    counts = sorted(((n, l) for l, n in row.labels.items() if l in BAD and n), key=lambda c: (-c[0], c[1]))
+    if not counts:
+        return Text("none", style="green")
+    text = Text(end="", style="red")
+    for i, (n, label) in enumerate(counts):
+        piece = f"{SHORT.get(label, human(label))} {n}"
+        rest = len(counts) - i - 1
+        room = width - len(text.plain) - (3 if i else 0) - (len(f" +{rest}") if rest else 0)
+        if len(piece) > room and i:
+            text.append(f" +{len(counts) - i}", style="dim")
+            break
+        if i:
+            text.append(" · ", style="dim")
+        text.append(piece)
     return text
 
 
@@ -73,22 +86,27 @@ class ReviewScreen(Screen[None]):
         Binding("f", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("u", "toggle_unfinished", "Unfinished only"),
+        Binding("t", "app.open_team", "Team"),
         Binding("escape", "back", "Back"),
         Binding("f1", "app.show_help", "Help"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, filter_text: str = "") -> None:
         super().__init__()
+        #: What the filter box starts with (the team view opens a rep's sessions).
+        self.filter_text = filter_text
         self.rows: list[SessionSummary] = []
         self.shown: list[SessionSummary] = []
         self.sort_key = "when"
         self.sort_reverse = True
         self.unfinished_only = False
-        self._narrow: bool | None = None
+        self._narrow: tuple[bool, int] | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield make_input(self.app, placeholder="f to filter: rep, scenario, flag, 'unfinished'…", id="review-filter")
+        yield make_input(self.app, value=self.filter_text,
+                         placeholder="f to filter: rep, scenario, flag, 'call', 'unfinished'…", id="review-filter")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield ScoreSparkline(id="rep-trend", label="Trend")
         yield Footer()
@@ -104,9 +122,12 @@ class ReviewScreen(Screen[None]):
             self._fill()
 
     def on_screen_resume(self) -> None:
-        # Back from a transcript: comment counts may have changed.
-        if self.rows:
+        # Back from a transcript: comment counts and scores may have changed.
+        # (The first resume comes with the mount, which has just loaded them:
+        # loading twice cost 0.5 s on 10,000 sessions.)
+        if self._resumed and self.rows:
             self.reload()
+        self._resumed = True
 
     def reload(self) -> None:
         self.rows = self.app.store.sessions()
@@ -119,35 +140,43 @@ class ReviewScreen(Screen[None]):
         rows = [r for r in self.rows if not self.unfinished_only or not r.finished]
         rows = [r for r in rows if all(w in _haystack(r) for w in words)]
         rows.sort(key=COLUMNS[self.sort_key][1], reverse=self.sort_reverse)
-        self.shown = rows
+        self.shown = rows[:MAX_ROWS]
         narrow = bool(self.size.width) and self.size.width < 100
-        if narrow != self._narrow or not table.columns:
+        widths = dict(NARROW if narrow else WIDE)
+        # What the other columns leave (each column has 2 cells of padding, and the table a margin).
+        widths["flags"] = max(FLAGS_MIN, (self.size.width or 120) - sum(widths.values()) - 2 * len(COLUMNS) - 4)
+        if (narrow, widths["flags"]) != self._narrow or not table.columns:
             # Fixed widths per layout: a table that fits 80 columns, or uses 120.
-            self._narrow = narrow
+            self._narrow = (narrow, widths["flags"])
             table.clear(columns=True)
             for key, (header, _) in COLUMNS.items():
-                table.add_column(header, key=key, width=(NARROW if narrow else WIDE)[key])
+                table.add_column(header, key=key, width=widths[key])
         else:
             table.clear()
         for key, (header, _) in COLUMNS.items():
             arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_key else ""
+            if key == "flags" and widths["flags"] < len(header):
+                header = "Flags: turns"  # what the numbers count, in the room there is
             table.columns[key].label = Text(header + arrow)
-        for r in rows:
+        for r in rows[:MAX_ROWS]:
             table.add_row(
                 Text(when(r.started_at, short=bool(narrow))),
-                Text(one_line(r.rep, (NARROW if narrow else WIDE)["rep"])),
-                Text(one_line(r.scenario_title or r.scenario_id, (NARROW if narrow else WIDE)["scenario"])),
+                Text(one_line(r.rep, widths["rep"])),
+                Text(one_line(r.title, widths["scenario"]), style="italic" if r.kind == "call" else ""),
                 _score_cell(r),
                 Text(str(r.rep_turns), justify="right"),
-                flag_text(r, 1 if narrow else 3),
+                flag_text(r, widths["flags"]),
                 Text(str(r.comment_count or ""), justify="right"),
                 key=str(r.id),
             )
         if rows:
-            table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+            table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
         self._trend()
         total = len(self.rows)
-        self.sub_title = f"review sessions · {len(rows)} of {total} shown"
+        if len(rows) > MAX_ROWS:
+            self.sub_title = f"review sessions · first {MAX_ROWS} of {len(rows)} matching (filter to narrow)"
+        else:
+            self.sub_title = f"review sessions · {len(rows)} of {total} shown"
 
     def _current(self) -> SessionSummary | None:
         table = self.query_one("#sessions", DataTable)
@@ -240,14 +269,20 @@ def _haystack(row: SessionSummary) -> str:
     flags = " ".join(f"{label} {human(label)}" for label, n in row.labels.items() if n and label in BAD)
     status = "finished" if row.finished else "unfinished"
     return " ".join(
-        str(x) for x in (row.rep, row.scenario_title, row.scenario_id, status, flags, when(row.started_at)) if x
+        str(x) for x in (row.rep, row.title, row.scenario_id, row.kind, status, flags, when(row.started_at)) if x
     ).lower()
 
 
 def _score_cell(row: SessionSummary) -> Text:
     if not row.finished:
         return Text("unfinished", style="yellow italic", justify="right")
-    return score_text(row.score, justify="right")
+    if row.kind == "call" and row.final_score is None:
+        return Text("call", style="dim italic", justify="right")
+    text = score_text(row.final_score, justify="right")
+    if row.overridden:
+        # A manager's score; the machine's is in the transcript's header.
+        text.append("*", style="bold")
+    return text
 
 
 class SearchScreen(Screen[None]):
@@ -298,20 +333,23 @@ class SearchScreen(Screen[None]):
             self.notify(markup=False, message=str(exc), severity="error")
         table = self.query_one("#search-results", DataTable)
         table.clear()
-        words = [w for w in query.split() if w]
+        # Highlight the words searched for, not the operators or quotes around them.
+        words = [w.strip('"()*') for w in query.split() if w not in ("OR", "AND", "NOT") and w.strip('"()*')]
         width = max(30, self.size.width - 40)
-        for r in self.results:
+        for i, r in enumerate(self.results):
             said = Text(one_line(r.text, width))
             said.highlight_words(words, style="bold reverse", case_sensitive=False)
+            who = f"✎ {one_line(r.author or '', 12)}" if r.is_comment else r.speaker
             table.add_row(
                 Text(when(r.started_at)),
                 Text(one_line(r.rep, 14)),
-                Text("rep" if r.speaker == "rep" else "buyer"),
+                Text(who),
                 said,
-                key=str(r.turn_id),
+                key=str(i),
             )
         n = len(self.results)
-        status = f"{n} turn{'s' if n != 1 else ''} found" if query.strip() else "Type words and press Enter."
+        status = (f"{n} match{'es' if n != 1 else ''} in turns and comments" if query.strip() else
+                  "Type words and press Enter: OR, \"a phrase\", prefix* work as in full-text search.")
         self.query_one("#search-status", Static).update(Text(status, style="dim"))
 
     @on(DataTable.RowSelected, "#search-results")

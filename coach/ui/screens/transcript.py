@@ -34,7 +34,11 @@ class TurnItem(ListItem):
         with Vertical():
             with Horizontal(classes="turn-head"):
                 who = Text(f"{t.number:>3} ", style="dim", end="")
-                who.append("Rep" if t.speaker == "rep" else self.buyer_name, style="bold")
+                if t.speaker_name:  # an imported call names its speakers
+                    who.append(one_line(t.speaker_name, 24), style="bold")
+                    who.append(" (rep)" if t.speaker == "rep" else "", style="dim")
+                else:
+                    who.append("Rep" if t.speaker == "rep" else self.buyer_name, style="bold")
                 yield Static(who, classes="turn-who")
                 said = literal(t.text)
                 if t.hint:
@@ -89,7 +93,8 @@ def _comments_text(comments: Sequence[CommentRecord]) -> Text:
             text.append("\n")
         text.append("✎ ", style="bold")
         text.append(one_line(c.author, 30), style="bold")
-        text.append(f" {when(c.created_at)}: ", style="dim")
+        edited = f", edited by {one_line(c.edited_by or '', 30)} {when(c.edited_at)}" if c.edited_at else ""
+        text.append(f" {when(c.created_at)}{edited}: ", style="dim")
         text.append_text(literal(c.text))
     return text
 
@@ -99,6 +104,9 @@ class TranscriptScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "comment", "Comment"),
+        Binding("e", "edit_comment", "Edit my comment"),
+        Binding("d", "delete_comment", "Delete my comment"),
+        Binding("o", "override", "Override score"),
         Binding("s", "scorecard", "Scorecard"),
         Binding("r", "resume", "Continue session"),
         Binding("escape", "back", "Back"),
@@ -128,10 +136,14 @@ class TranscriptScreen(Screen[None]):
         info = Text(end="")
         info.append(one_line(d.rep, 30), style="bold")
         info.append(" · ")
-        info.append(one_line(d.scenario_title, 40))
+        info.append(one_line(d.title, 40))
         info.append(f" · {when(d.started_at)} · ")
-        if d.finished:
-            info.append(f"score {d.score:.0f}" if d.score is not None else "finished", style="bold")
+        if d.kind == "call":
+            info.append("imported call", style="italic")
+            if d.final_score is not None:
+                info.append(f" · score {d.final_score:.0f}", style="bold")
+        elif d.finished:
+            info.append(f"score {d.final_score:.0f}" if d.final_score is not None else "finished", style="bold")
             if d.end_reason:
                 info.append(f" ({end_sentence(d.end_reason, d.buyer_name)})", style="dim")
         else:
@@ -139,6 +151,16 @@ class TranscriptScreen(Screen[None]):
             info.append(f"unfinished after {n} rep turn{'s' if n != 1 else ''}", style="yellow")
             if d.rep == self.app.rep:
                 info.append(" · r continues it", style="dim")
+        for part, o in d.overrides_in_force().items():
+            what = "score" if part == "total" else f"{part} score"
+            info.append("\n")
+            info.append(f"✎ {one_line(o.author, 30)} set the {what} to {o.score:.0f}", style="bold yellow")
+            if part == "total" and d.score is not None:
+                info.append(f" (the machine's: {d.score:.0f})", style="dim")
+            elif part != "total" and d.scorecard is not None:
+                info.append(f" (the machine's: {d.scorecard.part(part).score})", style="dim")
+            info.append(": ")
+            info.append_text(literal(o.reason))
         if d.session_comments:
             info.append("\n")
             info.append_text(_comments_text(d.session_comments))
@@ -181,6 +203,80 @@ class TranscriptScreen(Screen[None]):
 
         self.app.push_screen(CommentScreen(turn.text, self.app.rep), save)
 
+    def _my_comment(self) -> CommentRecord | None:
+        """The reviewer's latest comment on the highlighted turn."""
+        item = self._current_item()
+        if item is None:
+            return None
+        mine = [c for c in item.turn.comments if c.author == self.app.rep]
+        return mine[-1] if mine else None
+
+    def _refresh_turn(self, turn_id: int) -> None:
+        self.data = fresh = self.app.store.session(self.session_id)
+        for item in self.query(TurnItem):
+            if item.turn.id == turn_id:
+                item.turn = next(t for t in fresh.turns if t.id == turn_id)
+                item.refresh_comments()
+
+    def action_edit_comment(self) -> None:
+        from coach.ui.screens.comment import CommentScreen
+
+        comment = self._my_comment()
+        if comment is None:
+            self.notify(markup=False, message="You have no comment on this turn to edit.", severity="warning")
+            return
+
+        def save(text: str | None) -> None:
+            if text and text != comment.text:
+                self.app.store.edit_comment(comment.id, text=text, editor=self.app.rep)
+                self._refresh_turn(comment.turn_id)
+                self.notify(markup=False, message="Comment edited.", timeout=3)
+
+        item = self._current_item()
+        self.app.push_screen(CommentScreen(item.turn.text, self.app.rep, value=comment.text, verb="Edit"), save)
+
+    def action_delete_comment(self) -> None:
+        from coach.ui.screens.confirm import ConfirmScreen
+
+        comment = self._my_comment()
+        if comment is None:
+            self.notify(markup=False, message="You have no comment on this turn to delete.", severity="warning")
+            return
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self.app.store.delete_comment(comment.id, by=self.app.rep)
+                self._refresh_turn(comment.turn_id)
+                self.notify(markup=False, message="Comment deleted.", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(f"Delete your comment “{one_line(comment.text, 60)}”?"), delete)
+
+    def action_override(self) -> None:
+        from coach.ui.screens.override import OverrideScreen
+
+        if self.data is None or not self.data.finished:
+            self.notify(markup=False, message="This session is unfinished: score it when it is over.",
+                        severity="warning")
+            return
+
+        def save(request) -> None:
+            if request is None:
+                return
+            try:
+                self.app.store.override_score(self.session_id, part=request.part, score=request.score,
+                                              reason=request.reason, author=self.app.rep)
+            except ValueError as exc:
+                self.notify(markup=False, message=str(exc), severity="error")
+                return
+            item = self._current_item()
+            self.focus_turn = item.turn.id if item is not None else None
+            self.load()  # the header shows the override; the same turn stays highlighted
+            now = self.data.final_score
+            self.notify(markup=False, message=f"Score in force: {'none' if now is None else f'{now:.0f}'}.",
+                        timeout=4)
+
+        self.app.push_screen(OverrideScreen(self.data, self.app.rep), save)
+
     def action_scorecard(self) -> None:
         if self.data is not None and self.data.finished:
             self.app.open_scorecard(self.session_id)
@@ -196,6 +292,8 @@ class TranscriptScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scorecard":
+            return self.data is not None and self.data.finished and self.data.scorecard is not None
+        if action == "override":
             return self.data is not None and self.data.finished
         if action == "resume":
             return self._resumable()
@@ -209,3 +307,9 @@ class TranscriptScreen(Screen[None]):
 
     def screen_commands(self):
         yield SystemCommand("Comment on this turn", "Add a comment to the selected turn", self.action_comment)
+        yield SystemCommand("Edit my comment on this turn", "Change your latest comment on the selected turn",
+                            self.action_edit_comment)
+        yield SystemCommand("Delete my comment on this turn", "Remove your latest comment on the selected turn",
+                            self.action_delete_comment)
+        yield SystemCommand("Override the score", "Give this session your score, or one part of it, with a reason",
+                            self.action_override)

@@ -57,3 +57,19 @@ class MetricsPanel(Static):
         text.append(f"\nFollow-ups {n('follow_ups')}")
         text.append(f"\nReflections {n('reflections')}")
         return text
+
+
+def panel_values(summary: Mapping) -> dict[str, float | None]:
+    """The panel's numbers from a conversation summary (coach.analysis.metrics.summarize)."""
+    labels = summary.get("labels") or {}
+    return {
+        "talk_share": summary.get("rep_talk_share"),
+        "questions": summary.get("questions", 0),
+        "open": summary.get("open_questions", 0),
+        "closed": summary.get("closed_questions", 0),
+        "leading": summary.get("leading_questions", 0),
+        # Turns that carry the chips, so the panel agrees with what the rep sees
+        # (summary["follow_ups"] counts follow-up *questions* only).
+        "follow_ups": labels.get("follow_up", summary.get("follow_ups", 0)),
+        "reflections": labels.get("reflection", summary.get("reflections", 0)),
+    }

@@ -7,17 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def spark(values: Sequence[float], lo: float = 0.0, hi: float = 100.0) -> str:
-    """One block character per value, scaled between lo and hi."""
-    span = (hi - lo) or 1.0
-    out = []
-    for v in values:
-        frac = max(0.0, min(1.0, (v - lo) / span))
-        out.append(_BLOCKS[min(len(_BLOCKS) - 1, int(frac * len(_BLOCKS)))])
-    return "".join(out)
+from coach.report.charts import spark
 
 
 class ScoreSparkline(Static):

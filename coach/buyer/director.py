@@ -1,0 +1,569 @@
+"""The director: decides what the buyer does with each rep turn (a BuyerMove).
+
+Deterministic given the scenario and the analysed turns. It reads the
+analyser's labels, what the turn took up from the buyer (AnalysedTurn.uptake),
+what it is about and how specifically (coach.buyer.topics), trust, and the
+conversation so far. What it decides:
+
+1. **Trust** moves by the scenario's change for each label the analyser found
+   (defaults in coach/scenario/models.py), times the buyer's speed, at most
+   TURN_CAP points a turn. Good behaviour is credited for its substance: an
+   open, curious question earns its full change only when it is about this
+   buyer (specific); a follow-up or a reflection only when it took up the
+   buyer's words, numbers or meaning, a verbatim echo half; empathy with
+   nothing of theirs in it a little, less each time; shared-success words
+   less each time; anything said twice nothing, and a little less than that.
+   So a script of "That sounds hard. What else?" or of reflections that carry
+   nothing earns almost no trust, and a rep who listens earns it fast.
+2. The buyer **walks out** at or below `ending.walkout_below`, and turns
+   **curt** after bad turns in a row (or several with trust low).
+3. **Repetition** gets "You asked me that a minute ago."
+4. An **objection** the buyer has raised is pressed, turn after turn, until a
+   turn handles it (takes it up and explores it, without pushing or pitching);
+   objections are raised at the first pitch, at the next-step proposal, when
+   the rep asks about the concern, or at a given turn.
+5. A proposed **next step** is accepted when trust, the discoveries it needs
+   and the objections allow; otherwise declined.
+6. A turn that is mostly **bad behaviour** gets a reaction to it (and the
+   holding line if it asked about a hidden fact).
+7. A question about a **hidden fact** (discovery): revealed when it is
+   specific, every `requires` holds and it was not asked badly; the holding
+   line when not (and why: --explain says); a surface answer to a generic
+   prompt on the topic; more detail once it is out.
+8. A question about a **plain fact** gets the fact; a factual question about
+   something the scenario does not know gets "I'd have to check".
+9. A reflection or acknowledgement that carried the buyer's words is
+   **confirmed**; a trusting buyer may then **volunteer** a related fact.
+   Small talk gets a short reply; a generic prompt a surface answer.
+
+Nothing here imports numpy, spaCy or Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from coach.analysis.language import content_stems, specific_stems
+from coach.analysis.uptake import PARROT_ECHO
+from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
+from coach.buyer.topics import Match, TopicMatcher
+from coach.labels import BAD
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.analysis.types import AnalysedTurn
+    from coach.buyer.topics import Encoder
+    from coach.scenario import Discovery, Objection, Said, Scenario
+
+#: Bad labels in the order the buyer reacts to them (the most offensive first).
+BAD_ORDER: tuple[str, ...] = ("pressure", "pitching", "self_interested", "leading_question", "checklist")
+#: A discovery asked about with one of these is never revealed: the question
+#: carries its own answer.
+ALWAYS_BAD: frozenset[str] = frozenset({"leading_question"})
+#: Labels whose reaction makes a natural lead-in to a revealed fact ("Exactly. ...").
+LEAD_LABELS: tuple[str, ...] = ("empathy", "reflection", "mutual_success")
+
+#: A turn moves trust by at most this many points, times the buyer's speed.
+TURN_CAP = 10.0
+#: A generic open question earns this share of its labels' trust (then less each time).
+GENERIC_CREDIT = 0.25
+#: A follow-up that took nothing of the buyer's up earns this share; one that
+#: asks about their situation specifically, though in none of their words, this.
+EMPTY_FOLLOW_UP = 0.2
+SPECIFIC_FOLLOW_UP = 0.5
+#: A reflection that took nothing up earns this share; a verbatim echo this one.
+EMPTY_REFLECTION = 0.1
+ECHO_REFLECTION = 0.5
+#: Empathy with nothing of the buyer's situation in it earns this share (then less each time).
+EMPTY_EMPATHY = 0.5
+#: What saying the same thing again costs.
+REPEAT_COST = 2.0
+#: Near-duplicate turns: this similar in meaning to an earlier rep turn.
+REPEAT_SIM = 0.93
+#: Trust gained when an objection is handled; lost each time it is pressed.
+OBJECTION_HANDLED = 4.0
+OBJECTION_PRESSED = 2.0
+#: An objection is pressed at most this many times in a row before the buyer
+#: answers other questions again (it still blocks the next step).
+MAX_PRESSES = 2
+#: A turn-timed objection waits for a turn that asks about nothing else, at most this many turns.
+OBJECTION_PATIENCE = 2
+#: Bad turns in a row that make the buyer curt whatever the trust.
+CURT_STREAK = 2
+#: Trust at which a buyer may volunteer a related fact after a real reflection.
+VOLUNTEER_TRUST = 60.0
+
+#: Moves whose lines tell the rep something of the buyer's: taking them up is
+#: listening. Reflecting a reaction ("Mm. You were listening.") is not.
+CONTENT_MOVES = frozenset({"opening", "reveal", "volunteer", "elaborate", "hold", "surface", "answer", "object",
+                           "press", "concede", "decline"})
+
+#: Moves that answer the rep's turn: asking the same again is repetition.
+ANSWERED = frozenset({"reveal", "hold", "surface", "elaborate", "answer", "unknown", "confirm", "volunteer", "concede",
+                      "repeat", "react", "curt"})
+
+#: Lines for moves a version-1 scenario has no lines for.
+DEFAULT_LINES: dict[str, tuple[str, ...]] = {
+    "small_talk": ("Sure.", "No problem.", "Okay.", "Go ahead."),
+    "unknown": (
+        "I'd have to check that.",
+        "I don't have that to hand.",
+        "Not something I know off the top of my head.",
+        "I'd need to ask someone for that.",
+    ),
+    "repeat": (
+        "You asked me that a minute ago.",
+        "We've been over that.",
+        "You said that already.",
+        "Same question again?",
+    ),
+    # their own words handed back
+    "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
+}
+
+#: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
+_SMALL_TALK = re.compile(
+    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|sorry|apologies|"
+    r"nice to|great to|good to|pleasure|can you hear|are you there|let me (share|pull|check|grab|find)|"
+    r"one (sec|moment|minute)|bear with|no problem|no worries|sure|ok(ay)?|understood|got it|right|great|"
+    r"perfect|bye|speak soon|talk soon|see you|have a good|how are you|how's it going)\b",
+    re.I,
+)
+
+
+@dataclass
+class BuyerState:
+    """What the buyer knows of the conversation so far; the director updates it."""
+
+    #: The buyer's trust in the rep, 0-100.
+    trust: float
+    #: Discoveries revealed so far, in order.
+    discovered: list[str] = field(default_factory=list)
+    #: Rep turns so far.
+    turn: int = 0
+    ended: bool = False
+    #: walkout, next_step, max_turns (or finished, set by the engine).
+    end_reason: str | None = None
+    #: Consecutive rep turns that lowered trust with bad behaviour, and all of them.
+    bad_streak: int = 0
+    bad_turns: int = 0
+    curt: bool = False
+    #: What the buyer's last reply was about: "tell me more" goes on with it.
+    last_topic: TopicMatch | None = None
+    #: Stems of everything the buyer has said (a question in their words is specific).
+    heard: set[str] = field(default_factory=set)
+    #: Rep turns the buyer answered, normalised, and their embeddings: saying
+    #: one again is repetition (a proposal they pressed or declined is not).
+    said: list[str] = field(default_factory=list)
+    said_vectors: list[object] = field(default_factory=list)
+    #: How many generic prompts, empty acknowledgements and shared-success lines so far.
+    generic: int = 0
+    empty_empathy: int = 0
+    mutual: int = 0
+    #: Objection id -> "open" or "handled"; the one being pressed, and how often in a row.
+    objections: dict[str, str] = field(default_factory=dict)
+    open_objection: str | None = None
+    presses: int = 0
+    #: Turns since a turn-timed objection fell due.
+    overdue: int = 0
+    #: Whether the buyer's last line told the rep something of theirs (its
+    #: opening does): taking up a reaction or an acknowledgement is not listening.
+    last_told: bool = True
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One rep turn as the director reads it."""
+
+    analysed: AnalysedTurn
+    labels: frozenset[str]
+    match: Match
+    repeat: bool
+    small_talk: bool
+    #: What it took up of what the buyer had just told: 1, 0.5 parroted, 0 (see BuyerMove.took_up).
+    took_up: float
+
+    @property
+    def topic(self) -> TopicMatch:
+        return self.match.topic
+
+    @property
+    def substance(self) -> bool:
+        """Carries something of this buyer: specific words, or what they told taken up."""
+        return self.match.specific or self.took_up > 0
+
+    @property
+    def parrot(self) -> bool:
+        return 0 < self.took_up < 1
+
+    @property
+    def asks(self) -> bool:
+        """The turn asks something (a question or an invitation to talk)."""
+        return any(x.form for x in self.analysed.sentences)
+
+
+class Director:
+    """Decides the buyer's moves for one session of one scenario."""
+
+    def __init__(self, scenario: Scenario, encoder: Encoder | None = None) -> None:
+        self.scenario = scenario
+        self.matcher = TopicMatcher(scenario, encoder)
+        self.state = BuyerState(trust=float(scenario.buyer.trust.start))
+        self._speed = scenario.trust_speed
+        self._changes = scenario.trust_changes()
+        ending = scenario.ending
+        start = scenario.buyer.trust.start
+        #: Trust below which repeated bad turns make the buyer curt: halfway
+        #: between walking out and where they started.
+        self.curt_below = ending.walkout_below + max(10.0, (start - ending.walkout_below) / 2)
+        self._discoveries = {d.id: d for d in scenario.discoveries}
+
+    def attach(self, encoder: Encoder) -> None:
+        """Match by meaning from now on (the analyser loaded after the session began)."""
+        self.matcher = TopicMatcher(self.scenario, encoder)
+
+    # -- the conversation --------------------------------------------------------
+
+    def opening(self) -> BuyerMove:
+        """The buyer's first line."""
+        s = self.state
+        move = BuyerMove(kind="opening", trust_before=s.trust, trust_after=s.trust,
+                         lines=(self.scenario.buyer.opening,), reasons=("the scenario's opening line",))
+        return move
+
+    def heard(self, text: str, move: BuyerMove | None = None) -> None:
+        """The buyer said ``text`` for ``move``: when it told something (not a
+        reaction or an acknowledgement), its words now count as theirs."""
+        if move is None or self._tells(move):
+            self.state.heard |= content_stems(text)
+
+    @staticmethod
+    def _tells(move: BuyerMove) -> bool:
+        """Whether a move's line tells the rep something of the buyer's."""
+        return move.kind in CONTENT_MOVES and (
+            move.kind != "surface" or (move.topic is not None and move.topic.kind == "discovery"))
+
+    def decide(self, analysed: AnalysedTurn) -> BuyerMove:
+        """The buyer's move in answer to one analysed rep turn; updates the state."""
+        s = self.state
+        if s.ended:
+            raise RuntimeError("the conversation has ended")
+        s.turn += 1
+        t = self._read(analysed)
+        before = s.trust
+        raw, why = self._trust(t)
+        cap = TURN_CAP * self._speed
+        s.trust = max(0.0, min(100.0, before + max(-cap, min(cap, raw * self._speed))))
+        bad = t.labels & BAD
+        if bad and raw < 0:
+            s.bad_streak += 1
+            s.bad_turns += 1
+        elif raw > 0:
+            s.bad_streak = 0
+        # The first bad turn gets a reaction that names it; curtness comes with repetition.
+        s.curt = s.bad_streak >= CURT_STREAK or (s.trust < self.curt_below and s.bad_turns >= 2)
+        kind, fields = self._choose(t, raw, why)
+        move = self._finish(kind, t, before, fields)
+        self._remember(t, move)
+        return move
+
+    # -- reading the turn ----------------------------------------------------------
+
+    def _read(self, a: AnalysedTurn) -> _Turn:
+        s = self.state
+        labels = frozenset(a.labels)
+        m = self.matcher.match(a, discovered=s.discovered, last_topic=s.last_topic, heard=frozenset(s.heard))
+        norm = " ".join(a.text.lower().split()).strip(" .!?")
+        repeat = norm in s.said
+        if not repeat and a.embedding is not None and s.said_vectors:
+            import numpy as np
+
+            v = np.asarray(a.embedding, dtype=np.float32)
+            repeat = any(float(np.dot(v, np.asarray(w, dtype=np.float32))) >= REPEAT_SIM for w in s.said_vectors)
+        small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and bool(_SMALL_TALK.match(a.text))
+        took = 0.0
+        if a.uptake.carried and s.last_told:
+            took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
+        return _Turn(analysed=a, labels=labels, match=m, repeat=repeat and bool(norm), small_talk=small, took_up=took)
+
+    def _trust(self, t: _Turn) -> tuple[float, list[str]]:
+        """The turn's raw trust change (before speed and cap), and why."""
+        s = self.state
+        a = t.analysed
+        raw, why = 0.0, []
+        for label in sorted(t.labels):
+            c = self._changes.get(label, 0.0)
+            if c > 0:
+                f, note = self._credit(label, t)
+                if f < 1.0:
+                    why.append(f"{label} {note}")
+                c *= f
+            raw += c
+        if t.repeat:
+            raw -= REPEAT_COST
+            why.append("said before")
+        if not t.substance and t.labels & {"open_question", "curiosity"}:
+            s.generic += 1
+        if "empathy" in t.labels and not t.substance:
+            s.empty_empathy += 1
+        if "mutual_success" in t.labels:
+            s.mutual += 1
+        if t.took_up:
+            what = a.uptake.describe() or "their meaning"
+            why.append(f"parroted {what}" if t.parrot else f"took up {what}")
+        return raw, why
+
+    def _credit(self, label: str, t: _Turn) -> tuple[float, str]:
+        """The share of a good label's trust the turn earns, and why not all of it."""
+        s = self.state
+        if t.repeat:
+            return 0.0, "said before"
+        if label in ("open_question", "curiosity"):
+            return (1.0, "") if t.substance else (GENERIC_CREDIT / (1 + s.generic), "generic: nothing of this buyer")
+        if label == "follow_up":
+            if t.parrot:
+                return ECHO_REFLECTION, "parrots their words"
+            if t.took_up:
+                return 1.0, ""
+            if t.asks and t.match.specific:  # on their situation, if not in their words
+                return SPECIFIC_FOLLOW_UP, "took up none of their words"
+            return EMPTY_FOLLOW_UP, "took up nothing they said"
+        if label == "reflection":
+            if not t.took_up:
+                return EMPTY_REFLECTION, "restates nothing they said"
+            return (ECHO_REFLECTION, "parrots their words") if t.parrot else (1.0, "")
+        if label == "empathy":
+            return (1.0, "") if t.substance else (EMPTY_EMPATHY / (1 + s.empty_empathy), "names nothing of their situation")
+        if label == "mutual_success":
+            return (1.0 / (1 + s.mutual), "said before") if s.mutual else (1.0, "")
+        return 1.0, ""
+
+    # -- choosing the move -------------------------------------------------------------
+
+    def _choose(self, t: _Turn, raw: float, why: list[str]) -> tuple[MoveKind, dict]:
+        s = self.state
+        sc = self.scenario
+        r = sc.reactions
+        topic = t.topic
+        asked_badly = bool(t.labels & ALWAYS_BAD) or (bool(t.labels & BAD) and raw <= 0)
+
+        if s.trust <= sc.ending.walkout_below:
+            return "walkout", dict(lines=r.walkout, reasons=[*why, f"trust {s.trust:.0f} at or below {sc.ending.walkout_below:g}"],
+                                   ended=True, end_reason="walkout")
+        if t.repeat and not t.small_talk:
+            return "repeat", dict(lines=r.repeat or DEFAULT_LINES["repeat"], reasons=why)
+
+        # Objections: one being pressed, then the ones this turn sets off.
+        if s.open_objection is not None:
+            o = sc.objection(s.open_objection)
+            if self._handles(o, t):
+                s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
+                s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
+                return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"handled the objection '{o.id}'"])
+            if s.presses < MAX_PRESSES:
+                s.presses += 1
+                s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
+                return "press", dict(objection=o.id, lines=self._said(o.press), lead=self._reaction_lines(t) if asked_badly else (),
+                                     reasons=[*why, f"the objection '{o.id}' is not handled"])
+        raised = self._objection_due(t)
+        if raised is not None:
+            s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
+            return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
+                                  lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
+
+        asks = any(x.form for x in t.analysed.sentences)
+        if topic.kind == "next_step" and asks:
+            return self._next_step(t, why)
+
+        if asked_badly or s.curt:
+            label = next((x for x in BAD_ORDER if x in t.labels), None)
+            lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
+            if topic.kind == "discovery" and topic.id not in s.discovered and any(x.form for x in t.analysed.sentences):
+                d = self._discoveries[topic.id]
+                how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
+                return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
+            return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
+                                                          reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
+
+        if t.parrot and not asks:
+            return "react", dict(lines=DEFAULT_LINES["echo"], reasons=[*why, "their own words handed back"])
+        if t.took_up and not asks and t.labels & {"reflection", "empathy", "follow_up"}:
+            return self._confirm(t, why)  # a statement that took up what they told: they agree
+        # Only a turn that asks is about a topic; a statement on it is taken up
+        # (confirmed) or acknowledged, never answered with a fact.
+        if topic.kind == "discovery" and asks:
+            return self._discovery(t, self._discoveries[topic.id], why)
+        if topic.kind == "fact" and asks:
+            f = sc.fact(topic.id)
+            return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), reasons=[*why, f"answers the fact '{f.id}'"])
+        if topic.kind == "objection" and asks:
+            o = sc.objection(topic.id)
+            return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
+
+        if t.small_talk:
+            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if "mutual_success" in t.labels and s.mutual <= 1 and not asks:
+            return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
+        if t.labels & {"empathy", "reflection"} and not asks:
+            # An acknowledgement that restates nothing they told: thanks for
+            # the sympathy, never praise for a summary it did not make.
+            lines = r.empathy if "empathy" in t.labels and r.empathy else r.fallback
+            return "surface", dict(lines=lines, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
+        if "closed_question" in t.labels and specific_stems(t.analysed.text):
+            return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
+        if t.labels & {"open_question", "curiosity"} or topic.kind == "generic":
+            return "surface", dict(lines=r.open_question or r.fallback, reasons=[*why, "a question about nothing the buyer knows"
+                                                                                if topic.kind == "none" else "a generic prompt"])
+        return "surface", dict(lines=r.fallback, reasons=[*why, "nothing to take up"])
+
+    def _discovery(self, t: _Turn, d: Discovery, why: list[str]) -> tuple[MoveKind, dict]:
+        s = self.state
+        if d.id in s.discovered:
+            lines = self._said(d.more) or self._said(d.reveal)
+            return "elaborate", dict(lines=lines, facts=tuple(self._said(d.reveal)), reasons=[*why, f"'{d.id}' is already out"])
+        if not t.substance:
+            return "surface", dict(lines=self._said(d.surface) or self._said(d.guarded),
+                                   reasons=[*why, f"a generic prompt on '{d.id}': nothing specific to this buyer"])
+        gate = self._gate(d, t)
+        if gate:
+            return "hold", dict(lines=self._said(d.guarded), reasons=[*why, gate])
+        s.discovered.append(d.id)
+        lead = self._lead(t)
+        return "reveal", dict(revealed=(d.id,), lines=self._said(d.reveal), lead=lead, reasons=[*why, f"reveals '{d.id}'"])
+
+    def _gate(self, d: Discovery, t: _Turn) -> str | None:
+        """Why a discovery asked about specifically is held back (None: it is told)."""
+        s = self.state
+        req = d.requires
+        if req.open_question and "open_question" not in t.labels:
+            return "needs an open question"
+        if s.trust < self.scenario.gate(d):
+            return f"trust {s.trust:.0f} below the {self.scenario.gate(d):g} it needs"
+        missing = [a for a in req.after if a not in s.discovered]
+        if missing:
+            return "needs " + ", ".join(missing) + " first"
+        return None
+
+    def _confirm(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A reflection that carried their words: they agree, and a trusting buyer
+        may offer the fact most related to it."""
+        s = self.state
+        r = self.scenario.reactions
+        lines = [*(r.reflection if "reflection" in t.labels else ()), *(r.empathy if "empathy" in t.labels else ()),
+                 *r.follow_up] or list(r.fallback)
+        last = s.last_topic.id if s.last_topic is not None and s.last_topic.kind == "discovery" else None
+        if s.trust >= VOLUNTEER_TRUST and last in s.discovered and not s.curt:
+            for j in self._related(last):
+                d = self._discoveries[j]
+                if j not in s.discovered and d.volunteer and not self._gate_plain(d):
+                    s.discovered.append(j)
+                    return "volunteer", dict(revealed=(j,), lines=self._said(d.reveal), lead=tuple(lines),
+                                             reasons=[*why, f"a real reflection on '{last}': volunteers '{j}'"])
+        return "confirm", dict(lines=lines, reasons=[*why, "a reflection that carried their words"])
+
+    def _gate_plain(self, d: Discovery) -> bool:
+        s = self.state
+        return s.trust < self.scenario.gate(d) or any(a not in s.discovered for a in d.requires.after)
+
+    def _related(self, discovery_id: str) -> list[str]:
+        """Discoveries that wait for this one first, then the rest in scenario order."""
+        order = [d.id for d in self.scenario.discoveries if d.id != discovery_id]
+        first = [j for j in order if discovery_id in self._discoveries[j].requires.after]
+        return first + [j for j in order if j not in first]
+
+    def _next_step(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        s = self.state
+        sc = self.scenario
+        ns = sc.ending.next_step
+        assert ns is not None
+        declined = ns.declined or (sc.reactions.curt if s.curt else sc.reactions.fallback)
+        if s.open_objection is not None:
+            o = sc.objection(s.open_objection)
+            return "press", dict(objection=o.id, lines=self._said(o.press), reasons=[*why, f"'{o.id}' is still open"])
+        missing = [a for a in ns.after if a not in s.discovered]
+        need = sc.next_step_trust
+        if s.trust < need or missing:
+            gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {need:g} it needs"
+            return "decline", dict(lines=declined, reasons=[*why, "a next step proposed too early: " + gate])
+        return "accept", dict(lines=ns.reply, reasons=[*why, "agrees the next step"], ended=True, end_reason="next_step")
+
+    def _objection_due(self, t: _Turn) -> Objection | None:
+        """The objection this turn sets off, if any (raised once each)."""
+        s = self.state
+        for o in self.scenario.objections:
+            if o.id in s.objections:
+                continue
+            if o.when == "pitch" and "pitching" in t.labels:
+                return o
+            if o.when == "next_step" and t.topic.kind == "next_step":
+                return o
+            if o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id:
+                return o
+            if o.when == "turn" and o.turn is not None and s.turn >= o.turn:
+                # Raised on a turn that asks about nothing else, or once it has waited long enough.
+                if t.topic.kind not in ("discovery", "fact") or s.turn >= o.turn + OBJECTION_PATIENCE:
+                    return o
+        # The rep asks about a concern the buyer has not voiced yet: they voice it now.
+        if t.topic.kind == "objection" and t.topic.id not in s.objections:
+            return self.scenario.objection(t.topic.id)
+        return None
+
+    def _handles(self, o: Objection, t: _Turn) -> bool:
+        """A turn handles an objection when it is about it (by meaning, or by
+        taking up the buyer's words) and acknowledges or explores it without
+        pushing or pitching."""
+        about = (t.topic.kind == "objection" and t.topic.id == o.id) or t.took_up > 0
+        listens = bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
+        return about and listens and not t.labels & {"pressure", "pitching", "leading_question"}
+
+    # -- lines ---------------------------------------------------------------------------
+
+    def _said(self, items: list[Said]) -> tuple[str, ...]:
+        """The lines whose if_revealed conditions hold now."""
+        return tuple(x.say for x in items if x.ready(self.state.discovered))
+
+    def _reaction_lines(self, t: _Turn) -> tuple[str, ...]:
+        r = self.scenario.reactions
+        for label in BAD_ORDER:
+            if label in t.labels and r.lines(label):
+                return tuple(r.lines(label))
+        return ()
+
+    def _lead(self, t: _Turn) -> tuple[str, ...]:
+        """A lead-in for a revealed fact when the turn reflected or empathised with substance."""
+        if self.state.curt or t.took_up < 1:
+            return ()
+        for label in LEAD_LABELS:
+            if label in t.labels and self.scenario.reactions.lines(label):
+                return tuple(self.scenario.reactions.lines(label))
+        return ()
+
+    def _finish(self, kind: MoveKind, t: _Turn, before: float, f: dict) -> BuyerMove:
+        s = self.state
+        ended, reason = f.get("ended", False), f.get("end_reason")
+        if not ended and s.turn >= self.scenario.ending.max_turns:
+            ended, reason = True, "max_turns"
+        if ended:
+            s.ended, s.end_reason = True, reason
+        lines = tuple(f.get("lines") or self.scenario.reactions.fallback)
+        return BuyerMove(
+            kind=kind, topic=t.topic, revealed=tuple(f.get("revealed", ())), fact=f.get("fact"),
+            objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
+            ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
+            reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
+            asked=t.asks,
+        )
+
+    def _remember(self, t: _Turn, move: BuyerMove) -> None:
+        s = self.state
+        s.last_told = self._tells(move)
+        if move.kind in ANSWERED:
+            s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))
+            if t.analysed.embedding is not None:
+                s.said_vectors.append(t.analysed.embedding)
+        if move.kind in ("reveal", "hold", "surface", "elaborate", "answer", "volunteer") and t.topic.kind in ("discovery", "fact"):
+            s.last_topic = t.topic if move.kind != "volunteer" else TopicMatch("discovery", move.revealed[0], 0.0, "volunteered")
+        elif move.kind in ("object", "press", "concede"):
+            s.last_topic = TopicMatch("objection", move.objection, 0.0, "the objection")
+

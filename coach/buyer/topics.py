@@ -1,0 +1,341 @@
+"""What a rep turn is about, among a scenario's topics, and how specifically.
+
+The director asks two things of every rep turn: which of the scenario's topics
+(a hidden discovery, a plain fact, an objection, the next step) it is about,
+and whether it is *specific* to this buyer or a generic prompt that would fit
+any buyer ("What are your goals?", "Tell me more.", "What else?").
+
+Topics are recognised by meaning: the general sentence encoder's embedding of
+the turn's asking sentences (the analyser's AnalysedTurn.sentences) against
+each topic's phrase and example questions, with shared content words as a
+tie-breaker, and as the whole test when there is no encoder. Specificity comes
+from the words: a turn is specific when it carries words of this buyer's world
+(the scenario's own text, or what the buyer has told so far) beyond the
+generic vocabulary of coach.analysis.language, or when its meaning is clearly
+closer to one topic than to any generic prompt. (The director also counts a
+turn that took up what the buyer had just told.)
+
+The thresholds were chosen on the built-in scenarios' examples and the
+relevance probes in benchmarks/ (see bench_buyer.py): they are cosine
+similarities of all-MiniLM-L6-v2, where unrelated sentences sit near 0.1-0.3
+and paraphrases of one question near 0.5-0.8.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from coach.analysis.language import content_stems, generic_stems, specific_stems
+from coach.buyer.move import TopicMatch
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from coach.analysis.types import AnalysedTurn
+    from coach.scenario import Scenario
+
+#: Cosine similarity at or above which a turn is about a topic.
+SIM_HIGH = 0.50
+#: ... or at or above this when no other topic comes within SIM_MARGIN of it.
+SIM_MID = 0.42
+SIM_MARGIN = 0.12
+#: ... or at or above this when shared content words confirm it.
+SIM_LOW = 0.35
+#: Weighted shared-word score that confirms a borderline match, or decides on
+#: its own without an encoder.
+KW_CONFIRM = 0.5
+KW_ALONE = 1.0
+#: Two words specific to one topic carry a weak meaning score at or above
+#: SIM_FLOOR: the encoder misses some domain synonyms ("the last breakdown"
+#: for "the last time a compressor went down").
+KW_STRONG = 2.0
+SIM_FLOOR = 0.2
+#: Candidates within this of the best count as a tie: an untold discovery wins,
+#: then one whose `after` facts are told.
+TIE = 0.06
+#: Keyword weight of a word the buyer used when telling a discovery, once it is out.
+TOLD_WORD = 0.5
+#: Cosine similarity at or above which a turn proposes the next step (and it
+#: must beat every topic).
+NEXT_SIM = 0.55
+#: A turn whose best topic beats the closest generic prompt by this much is
+#: specific by meaning alone (a paraphrase in the buyer's terms).
+GENERIC_MARGIN = 0.15
+#: Turns at most this many words long with no topic of their own ("tell me
+#: more", "how so?") continue the topic of the buyer's last reply.
+SHORT_PROMPT_WORDS = 8
+#: Characters of a turn looked at, and sentences encoded at most (the last ones:
+#: a turn ends on its ask).
+MAX_MATCH_CHARS = 2000
+MAX_SEGMENTS = 4
+
+#: Prompts that fit any buyer. A turn closer to these than to the scenario's
+#: topics, with nothing of this buyer in it, is generic.
+GENERIC_PROMPTS: tuple[str, ...] = (
+    "What are your goals?",
+    "What are your priorities right now?",
+    "What are your biggest challenges?",
+    "What keeps you up at night?",
+    "What are you hoping to achieve?",
+    "What does success look like for you?",
+    "Tell me more about that.",
+    "Tell me more.",
+    "What else?",
+    "Can you say more?",
+    "Why is that?",
+    "How does that make you feel?",
+    "What's on your plate at the moment?",
+    "How's business going?",
+    "What would you like to change?",
+    "What's the biggest problem you're facing?",
+    "How can I help you?",
+    "What matters most to you?",
+    "Where do you want to be in a year?",
+    "What's working and what isn't?",
+    "How are things going?",
+    "What would make this a win for you?",
+    "It sounds like that's been a challenge.",
+    "That sounds hard.",
+    "I'd love to partner with you on this journey.",
+)
+
+
+class Encoder(Protocol):
+    """What the matcher needs of the analyser: unit vectors for texts."""
+
+    def encode(self, texts: Sequence[str]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's answer for one rep turn."""
+
+    topic: TopicMatch
+    #: Whether the turn carries something of this buyer (see the module docstring).
+    specific: bool
+    #: Similarity to the closest generic prompt (0 without an encoder).
+    generic_sim: float = 0.0
+    #: Every topic's similarity, for --explain ("discovery:real-cost" -> 0.61).
+    sims: dict[str, float] = field(default_factory=dict)
+
+
+# Encodings of a scenario's prototypes per analyser, so a test suite or a
+# benchmark running many sessions on one scenario encodes them once.
+_ENCODED: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _encode_cached(encoder: Encoder, texts: list[str]) -> "np.ndarray | None":
+    import numpy as np
+
+    try:
+        cache = _ENCODED.setdefault(encoder, {})
+    except TypeError:  # not weak-referenceable: no cache
+        cache = {}
+    missing = [t for t in dict.fromkeys(texts) if t not in cache]
+    if missing:
+        vecs = encoder.encode(missing)
+        if vecs is None:
+            return None
+        for t, v in zip(missing, np.asarray(vecs, dtype=np.float32)):
+            cache[t] = v
+    return np.stack([cache[t] for t in texts]) if texts else None
+
+
+def _unit(vecs: Any) -> "np.ndarray":
+    import numpy as np
+
+    vecs = np.asarray(vecs, dtype=np.float32)
+    vecs = vecs.reshape(1, -1) if vecs.ndim == 1 else vecs
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vecs / norms
+
+
+def _key(kind: str, ident: str | None) -> str:
+    return f"{kind}:{ident}" if ident else kind
+
+
+class TopicMatcher:
+    """Matches rep turns to one scenario's topics. ``encoder`` (the analyser)
+    gives meaning; without one (or if it returns None) words alone decide."""
+
+    def __init__(self, scenario: Scenario, encoder: Encoder | None = None) -> None:
+        self.scenario = scenario
+        self._encoder = encoder
+        # key -> the texts that describe the topic
+        self._texts: dict[str, list[str]] = {}
+        for d in scenario.discoveries:
+            self._texts[_key("discovery", d.id)] = [d.topic, *d.examples]
+        for f in scenario.facts:
+            self._texts[_key("fact", f.id)] = [f.topic, *f.examples]
+        for o in scenario.objections:
+            self._texts[_key("objection", o.id)] = [o.topic, *o.handled_by]
+        if scenario.ending.next_step is not None:
+            self._texts["next_step"] = list(scenario.ending.next_step.examples)
+        self._order = list(self._texts)
+        # Content words of each topic, weighted by how specific they are to it.
+        generic = generic_stems()
+        self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
+        df: dict[str, int] = {}
+        for stems in self._stems.values():
+            for s in stems:
+                df[s] = df.get(s, 0) + 1
+        self._idf = {s: 1.0 / n for s, n in df.items()}
+        # The words of this buyer's world, for specificity.
+        b = scenario.buyer
+        own = [scenario.brief.situation, b.personality, b.company, b.role, b.opening]
+        for d in scenario.discoveries:
+            own += [d.topic, *(x.say for x in d.reveal), *(x.say for x in d.more)]
+        for f in scenario.facts:
+            own += [f.topic, *(x.say for x in f.answer)]
+        for o in scenario.objections:
+            own += [o.topic, *(x.say for x in o.lines)]
+        self.vocabulary = specific_stems(" ".join(own)) | {s for v in self._stems.values() for s in v}
+        # Once a discovery is out, the words the buyer said about it refer to it too.
+        self._told = {_key("discovery", d.id): content_stems(" ".join(x.say for x in [*d.reveal, *d.more])) - generic
+                      for d in scenario.discoveries}
+        self._protos: dict[str, Any] | None = None
+        self._generic: Any = None
+        if encoder is not None and hasattr(encoder, "encode"):
+            self._build_prototypes()
+
+    def _build_prototypes(self) -> None:
+        texts = [t for k in self._order for t in self._texts[k]] + list(GENERIC_PROMPTS)
+        vecs = _encode_cached(self._encoder, texts)
+        if vecs is None or len(vecs) != len(texts):
+            return
+        self._protos, i = {}, 0
+        for k in self._order:
+            n = len(self._texts[k])
+            self._protos[k] = vecs[i : i + n]
+            i += n
+        self._generic = vecs[i:]
+
+    @property
+    def has_meaning(self) -> bool:
+        return self._protos is not None
+
+    # -- the turn --------------------------------------------------------------
+
+    @staticmethod
+    def segments(analysed: AnalysedTurn) -> list[str]:
+        """The parts of a turn that carry its topic: its asking sentences (the
+        analyser's forms) if it has any, else all its sentences, the last
+        MAX_SEGMENTS of them. A reflection before the question is about the
+        last topic, not the next."""
+        text = analysed.text[:MAX_MATCH_CHARS]
+        sents = [(text[s.start : s.end].strip(), s.form) for s in analysed.sentences if s.start < len(text)]
+        sents = [(t, f) for t, f in sents if t]
+        if not sents:
+            return [text.strip()] if text.strip() else []
+        asks = [t for t, f in sents if f is not None]
+        return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
+
+    def _similarities(self, analysed: AnalysedTurn, segments: list[str]) -> tuple[dict[str, float], float]:
+        """(topic key -> cosine similarity, similarity to the closest generic prompt)."""
+        import numpy as np
+
+        if self._protos is None:
+            return {}, 0.0
+        vecs = None
+        if analysed.embedding is not None and len(analysed.sentences) <= 1:
+            vecs = _unit(analysed.embedding)  # one sentence: the analyser's embedding of the turn is its
+        elif segments:
+            raw = self._encoder.encode(segments)
+            if raw is not None:
+                vecs = _unit(raw)
+        if vecs is None:
+            return {}, 0.0
+        sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
+        return sims, float(np.max(self._generic @ vecs.T))
+
+    def _keywords(self, stems: set[str]) -> dict[str, float]:
+        return {k: sum(self._idf[s] for s in stems & own) for k, own in self._stems.items()}
+
+    def match(self, analysed: AnalysedTurn, *, discovered: Collection[str] = (), last_topic: TopicMatch | None = None,
+              heard: set[str] | frozenset[str] = frozenset()) -> Match:
+        """What ``analysed`` is about. ``discovered``: discoveries told so far;
+        ``last_topic``: what the buyer's last reply was about; ``heard``: stems
+        of everything the buyer has said (a question in their words is specific)."""
+        segments = self.segments(analysed)
+        joined = " ".join(segments)
+        stems = content_stems(joined)
+        kw = self._keywords(stems - generic_stems())
+        for i in discovered:
+            k = _key("discovery", i)
+            kw[k] += TOLD_WORD * len(stems & self._told.get(k, set()))
+        sims, generic_sim = self._similarities(analysed, segments)
+
+        last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
+        topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None)
+        own = specific_stems(joined) & (self.vocabulary | heard)
+        best_sim = sims.get(_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
+        specific = bool(own) or (
+            topic is not None and sims and best_sim >= SIM_MID and best_sim - generic_sim >= GENERIC_MARGIN
+        )
+
+        if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact", "objection"):
+            # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
+            if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS \
+                    and any(s.form is not None for s in analysed.sentences):
+                topic = TopicMatch(last_topic.kind, last_topic.id, 0.0, "continues the last topic")
+        if topic is None:
+            kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
+            topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
+                               "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
+        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims)
+
+    def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
+                    continuing: str | None = None) -> TopicMatch | None:
+        """The topic with the best score; near-ties go to a discovery not told
+        yet, then to the topic the turn continues (it took up the buyer's words
+        about it), then to a discovery whose `after` facts are told."""
+        topics = [k for k in self._order if k != "next_step"]
+        scores: dict[str, float] = {}
+        how: dict[str, str] = {}
+        best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
+        for k in topics:
+            if sims:
+                s = sims[k]
+                if s < best_sim - SIM_MARGIN:
+                    continue  # shared words do not outvote a clearly closer meaning
+                runner_up = max((sims[j] for j in topics if j != k), default=0.0)
+                if (
+                    s >= SIM_HIGH
+                    or (s >= SIM_MID and s - runner_up >= SIM_MARGIN)
+                    or (s >= SIM_LOW and kw[k] >= KW_CONFIRM)
+                    or (s >= SIM_FLOOR and kw[k] >= KW_STRONG)
+                ):
+                    scores[k] = s + 0.05 * min(kw[k], 2.0)
+                    how[k] = f"meaning {s:.2f}" + (f", shared words {kw[k]:.1f}" if kw[k] else "")
+            elif kw[k] >= KW_ALONE:
+                scores[k] = kw[k]
+                how[k] = f"shared words {kw[k]:.1f}"
+        # The next step: proposed when closer to its examples than to any topic.
+        if "next_step" in self._texts:
+            if sims:
+                nsim = sims["next_step"]
+                if nsim >= NEXT_SIM and nsim > best_sim:
+                    return TopicMatch("next_step", None, nsim, f"meaning {nsim:.2f}")
+            else:
+                shared = kw.get("next_step", 0.0)
+                if shared >= KW_ALONE and shared > max((kw[k] for k in topics), default=0.0):
+                    return TopicMatch("next_step", None, 0.0, f"shared words {shared:.1f}")
+        if not scores:
+            return None
+        best = max(scores.values())
+        close = [k for k in topics if k in scores and scores[k] >= best - TIE]
+        d = {x.id: x for x in self.scenario.discoveries}
+
+        def rank(k: str) -> tuple:
+            kind, _, ident = k.partition(":")
+            untold = kind == "discovery" and ident not in discovered
+            ready = kind != "discovery" or all(a in discovered for a in d[ident].requires.after)
+            return (untold, k == continuing, ready, scores[k])
+
+        k = max(close, key=rank)
+        kind, _, ident = k.partition(":")
+        return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]

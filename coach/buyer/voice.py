@@ -1,0 +1,84 @@
+"""The rule voice: the buyer says the scenario's own lines.
+
+The embedded default, deterministic given a seed, and the fallback of any other
+voice. It says one of the move's lines not said yet in the session (variants
+rotate in a seeded order), after the move's lead-in if it has one. When a
+move's lines are all used: a fact is said again ("As I said, ..."), a reaction
+falls back to the scenario's `fallback` lines, then to short neutral
+acknowledgements, then to pairs of them, so the buyer never says the same line
+twice.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from coach.buyer.move import BuyerMove, VoiceContext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.scenario import Scenario
+
+#: Neutral acknowledgements used when a scenario's own lines are all used up.
+GENERIC_LINES: tuple[str, ...] = (
+    "Mm.", "Go on.", "Okay.", "Right.", "I see.", "Hm.", "Sure.", "Mm-hm.", "Fair enough.", "Okay, and?",
+)
+#: Moves whose lines carry content: said again rather than replaced by an acknowledgement.
+CONTENT_KINDS = frozenset({"reveal", "volunteer", "elaborate", "answer", "hold", "surface", "object", "press",
+                           "concede", "accept", "decline", "walkout", "unknown"})
+
+
+class RuleVoice:
+    """Says the scenario's lines. One per session (it remembers what was said)."""
+
+    name = "rule"
+
+    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+        self.scenario = scenario
+        self._rng = random.Random(seed)
+        self._used: set[str] = set()
+        self._said: set[str] = set()
+
+    def line(self, move: BuyerMove) -> str:
+        """The line for ``move`` (and remember it as said)."""
+        if move.kind == "opening":
+            text = move.lines[0] if move.lines else self.scenario.buyer.opening
+        else:
+            lead = self._pick(move.lead, optional=True) if move.lead else ""
+            body = self._pick(move.lines, reuse="As I said, " if move.kind in CONTENT_KINDS else None)
+            text = " ".join(x for x in (lead, body) if x)
+            if text in self._said:  # a composed reply can coincide with an earlier one
+                text = f"{text} {self._pick(GENERIC_LINES, optional=True) or self._rng.choice(GENERIC_LINES)}"
+        self._said.add(text)
+        return text
+
+    def speak(self, move: BuyerMove, context: VoiceContext) -> Iterator[str]:
+        yield context.rule_line or self.line(move)
+
+    def _pick(self, lines, *, reuse: str | None = None, optional: bool = False) -> str:
+        """A line not used yet, chosen with the seeded generator. All used: an
+        ``optional`` line (a lead-in) is left out; with ``reuse``, one of them
+        is said again after that prefix; otherwise the scenario's fallback
+        lines, then generic acknowledgements, then pairs of them."""
+        fresh = [x for x in lines if x not in self._used]
+        if fresh:
+            choice = self._rng.choice(fresh)
+            self._used.add(choice)
+            return choice
+        if optional:
+            return ""
+        if reuse is not None and lines:
+            line = self._rng.choice(list(lines))
+            keep = line.startswith(("I ", "I'")) or not line[:1].isupper()
+            return reuse + (line if keep else line[0].lower() + line[1:])
+        for pool in (self.scenario.reactions.fallback, GENERIC_LINES):
+            fresh = [x for x in pool if x not in self._used]
+            if fresh:
+                choice = self._rng.choice(fresh)
+                self._used.add(choice)
+                return choice
+        pairs = [f"{a} {b}" for a in GENERIC_LINES for b in GENERIC_LINES if a != b and f"{a} {b}" not in self._used]
+        choice = self._rng.choice(pairs) if pairs else self._rng.choice(GENERIC_LINES)
+        self._used.add(choice)
+        return choice
