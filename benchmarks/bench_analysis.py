@@ -185,11 +185,18 @@ def bench_annomi(analyzer) -> dict:
     print(f"  open vs closed macro-F1 over all turns, 'no question' as a third class: {oc_strict:.3f}")
     print(f"  reflection F1: {rf:.3f} (P {prec:.3f} R {rec:.3f}) {_ok(rf >= 0.78)} (target 0.78; "
           f"'no wh-word, no ?' baseline {f1(regex_refl, 'r'):.3f})")
+    conf = {g: {f: 0 for f in ("open", "closed", "leading", "none")} for g in ("open", "closed")}
+    for _, gg, pp in qrows:
+        conf[gg][_form(pp)] += 1
+    print("  question forms (rows AnnoMI, columns analyser):   open   closed  leading     none")
+    for g in ("open", "closed"):
+        print(f"  {g:>46} " + " ".join(f"{conf[g][f]:>8}" for f in ("open", "closed", "leading", "none")))
     per_label["reflection"] = {"precision": prec, "recall": rec, "f1": rf,
                                "support": sum(1 for g, _ in refl if g == "r")}
     for name, v in per_label.items():
         print(f"    {name:16} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} support {v['support']}")
     res = {"conversations": len(test), "turns": len(rows), "questions": len(qrows), "per_label": per_label,
+           "question_forms": conf,
            "open_closed_macro_f1": oc, "open_closed_regex": oc_regex, "open_closed_strict": oc_strict,
            "reflection_f1": rf, "reflection_precision": prec, "reflection_recall": rec}
     if CONTRACT.exists():
