@@ -412,10 +412,13 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     - a turn spaCy finds asking or inviting gets exactly one question form (the
       most probable one), a turn it finds not asking gets one only if a head is
       confident (passes its threshold);
-    - a leading pattern (tag question, "wouldn't you agree", a hypothetical close)
-      makes the question leading; an imperative that invites talk ("Walk me
-      through...", "Tell me about...") makes it open, as the contract says;
-    - a strong cue phrase (rules.STRONG) gives its behaviour label.
+    - a leading pattern (tag question, "wouldn't you agree", a hypothetical or
+      trial close, a rhetorical question) makes the question leading; an
+      invitation to talk ("Walk me through...", "Could you walk me through it?",
+      "Is there anything else that worries you?": features' Sentence.invite)
+      makes it open, as the contract says;
+    - a strong cue phrase (rules.STRONG) gives its behaviour label;
+    - a turn of small talk and nothing else gets no label at all.
     """
     if _only_small_talk(st, cues):
         return set()
