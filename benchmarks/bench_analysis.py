@@ -38,6 +38,7 @@ import re
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -107,11 +108,15 @@ def bench_labelled(analyzer, paths, title: str, *, macro_target: float, min_targ
     empty = [pp for gg, pp in zip(g, p) if not gg]
     quiet = sum(1 for pp in empty if not pp & set(BEHAVIOURS))
     silent = sum(1 for pp in empty if not pp)
+    # Which behaviours small talk is mistaken for says where the precision goes.
+    wrongly = Counter(lab for pp in empty for lab in pp & set(BEHAVIOURS))
     st_prec = quiet / len(empty) if empty else None
     if empty:
         target = f" {_ok(st_prec >= small_talk_target)} (target >= {small_talk_target:.0%})" if small_talk_target else ""
         print(f"  small talk: of {len(empty)} rep turns with no label, {quiet} ({st_prec:.1%}) get no behaviour "
               f"label{target}; {silent} ({silent / len(empty):.1%}) no label at all")
+        if wrongly:
+            print("    behaviour labels given to them: " + ", ".join(f"{k} {n}" for k, n in wrongly.most_common()))
     forms = ("open", "closed", "leading", "none")
     conf = {a: {b: 0 for b in forms} for a in forms}
     for gg, pp in zip(g, p):
@@ -120,7 +125,8 @@ def bench_labelled(analyzer, paths, title: str, *, macro_target: float, min_targ
     for a in forms:
         print(f"  {a:>46} " + " ".join(f"{conf[a][b]:>8}" for b in forms))
     return {"turns": len(g), "conversations": len(convs), "per_label": table, "macro_f1": macro, "min_f1": worst,
-            "small_talk": {"turns": len(empty), "no_behaviour": quiet, "no_label": silent, "precision": st_prec},
+            "small_talk": {"turns": len(empty), "no_behaviour": quiet, "no_label": silent, "precision": st_prec,
+                           "behaviours_given": dict(wrongly)},
             "question_forms": conf}
 
 
