@@ -387,40 +387,9 @@ class LLMVoice:
         raw = ""  # the reply so far, cleaned of control characters
         start = None  # where the words begin once a leading "Dana:" is dropped (fixed once shown)
         shown = 0
-        finished = False
         try:
-            stream = self._client.chat.completions.create(
-                model=s.model,
-                messages=[m.to_api() for m in build_messages(move, context)],
-                stream=True,
-                stream_options={"include_usage": True},
-                temperature=self.temperature,
-                seed=context.seed,
-                max_tokens=MAX_TOKENS,
-                stop=STOP,
-                extra_body=dict(self.extra_body) or None,
-            )
-            for chunk in stream:
-                now = time.monotonic()
-                if chunk.usage is not None:
-                    timing.prompt_tokens = chunk.usage.prompt_tokens
-                    details = getattr(chunk.usage, "prompt_tokens_details", None)
-                    timing.cached_tokens = getattr(details, "cached_tokens", None)
-                piece = ""
-                for choice in chunk.choices:
-                    if choice.delta is not None and choice.delta.content:
-                        piece += choice.delta.content
-                    if choice.finish_reason == "length":
-                        raise VoiceError("far too long")
-                    finished = finished or bool(choice.finish_reason)
-                if piece and timing.first_token is None:
-                    timing.first_token = now - started
-                if timing.first_token is None and now - started > s.timeout:
-                    raise VoiceError(f"no first word within {s.timeout:g}s")
-                if now - started > s.reply_timeout:
-                    raise VoiceError(f"the reply took over {s.reply_timeout:g}s")
-                if not piece:
-                    continue
+            stream = self._request(move, context)
+            for piece in self._pieces(stream, timing, started):
                 raw += clean_text(piece)
                 text = raw[start:] if start is not None else check.strip_own_label(raw.lstrip())
                 if reason := check.problem(text, final=False):
@@ -433,10 +402,6 @@ class LLMVoice:
                 if len(ready) > shown:
                     yield ready[shown:]
                     shown = len(ready)
-            if not finished:
-                # A server killed mid-reply may close the connection cleanly:
-                # a reply that never said it was finished is not finished.
-                raise VoiceError("the reply broke off")
             text = (raw[start:] if start is not None else check.strip_own_label(raw.lstrip())).rstrip()
             if reason := check.problem(text):
                 raise VoiceError(reason)
@@ -460,6 +425,51 @@ class LLMVoice:
         finally:
             if stream is not None:
                 stream.close()  # stops the server generating for a reply nobody reads
+
+    def _request(self, move: BuyerMove, context: VoiceContext):
+        """Open the streamed chat completion for one reply."""
+        s = self.settings
+        return self._client.chat.completions.create(
+            model=s.model,
+            messages=[m.to_api() for m in build_messages(move, context)],
+            stream=True,
+            stream_options={"include_usage": True},
+            temperature=self.temperature,
+            seed=context.seed,
+            max_tokens=MAX_TOKENS,
+            stop=STOP,
+            extra_body=dict(self.extra_body) or None,
+        )
+
+    def _pieces(self, stream, timing: Timing, started: float) -> Iterator[str]:
+        """The stream's text pieces, timed; VoiceError on a stall, overrun or break."""
+        s = self.settings
+        finished = False
+        for chunk in stream:
+            now = time.monotonic()
+            if chunk.usage is not None:
+                timing.prompt_tokens = chunk.usage.prompt_tokens
+                details = getattr(chunk.usage, "prompt_tokens_details", None)
+                timing.cached_tokens = getattr(details, "cached_tokens", None)
+            piece = ""
+            for choice in chunk.choices:
+                if choice.delta is not None and choice.delta.content:
+                    piece += choice.delta.content
+                if choice.finish_reason == "length":
+                    raise VoiceError("far too long")
+                finished = finished or bool(choice.finish_reason)
+            if piece and timing.first_token is None:
+                timing.first_token = now - started
+            if timing.first_token is None and now - started > s.timeout:
+                raise VoiceError(f"no first word within {s.timeout:g}s")
+            if now - started > s.reply_timeout:
+                raise VoiceError(f"the reply took over {s.reply_timeout:g}s")
+            if piece:
+                yield piece
+        if not finished:
+            # A server killed mid-reply may close the connection cleanly:
+            # a reply that never said it was finished is not finished.
+            raise VoiceError("the reply broke off")
 
 
 def resolve_voice(

@@ -12,15 +12,11 @@ from pathlib import Path
 import click
 
 from coach.cli import load_voice, voice_options
+from coach.cli import common
+from coach.cli.common import expand_paths
 from coach.cli.output import cell, echo
 from coach.cli.scenario import scenario_group
 
-
-def _load_analyzer():
-    """The analyser, loaded once per run (tests may replace this function)."""
-    from coach.analysis.analyzer import Analyzer
-
-    return Analyzer.load()
 
 
 def _error(message: str, exit_code: int = 2):
@@ -194,7 +190,7 @@ def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool, voi
     voice = load_voice(voice_url, voice_model)
     from coach.engine import run_script
 
-    result = run_script(sc, _load_analyzer(), lines, seed=seed, voice=voice)
+    result = run_script(sc, common.load_analyzer(), lines, seed=seed, voice=voice)
     if fmt == "json":
         echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -214,12 +210,11 @@ def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | 
     follows, with what the buyer decided on every line and why. Exit status 1
     if any test fails, 2 if a file cannot be loaded.
     """
-    from coach.cli.scenario import _expand
     from coach.engine import behaviour_warnings, check_test, run_script
     from coach.scenario import ScenarioError, builtin_scenarios, load_scenario, scenario_warnings
 
     voice = load_voice(voice_url, voice_model)
-    paths = _expand(files) if files else builtin_scenarios()
+    paths = expand_paths(files) if files else builtin_scenarios()
     if not paths:
         raise _error("no scenario files found" + (" in " + ", ".join(map(str, files)) if files else ""))
     scenarios = []
@@ -231,7 +226,7 @@ def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | 
             broken += 1
             for line in exc.messages:
                 echo(line, err=True)
-    analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
+    analyzer = common.load_analyzer() if any(sc.tests for _, sc in scenarios) else None
     passed = failed = warned = 0
     for full, sc in scenarios:
         path = _shown(full)
