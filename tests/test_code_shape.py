@@ -33,11 +33,11 @@ def test_no_long_function_in_the_core_without_a_reason():
     assert not long
 
 
-def test_no_private_name_is_used_across_the_analysers_modules():
-    """``module._name`` and ``from module import _name`` between coach.analysis
-    modules: what one module keeps private, another must not lean on."""
+def test_no_private_name_is_used_across_the_cores_modules():
+    """``module._name`` and ``from module import _name`` between core modules:
+    what one module keeps private, another must not lean on."""
     uses = []
-    for path in sorted(ANALYSIS.glob("*.py")):
+    for path in _core_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         modules = {a.asname or a.name.split(".")[-1] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                    and (n.module or "").startswith("coach") for a in n.names}
