@@ -3,7 +3,7 @@ trend, search, and unfinished sessions."""
 
 from __future__ import annotations
 
-from test_ui_support import BAD_TURNS, GOOD_TURNS, memory_store, play_session, shared_analyzer, wait_for
+from test_ui_support import BAD_TURNS, GOOD_TURNS, REFLECTIONS, memory_store, play_session, scripted_analyzer, settle
 
 from coach.ui.app import make_app
 from coach.ui.screens.review import ReviewScreen, SearchScreen
@@ -22,7 +22,7 @@ def _store_with_sessions():
 
 
 def _app(store, rep="morgan"):
-    return make_app(store=store, rep=rep, mode="review", analyzer=shared_analyzer(), cursor_blink=False)
+    return make_app(store=store, rep=rep, mode="review", analyzer=scripted_analyzer(), cursor_blink=False)
 
 
 def _rows(screen: ReviewScreen) -> list[int]:
@@ -69,7 +69,7 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
 
 async def test_rep_trend_follows_the_highlighted_row():
     store, ids = _store_with_sessions()
-    play_session(store, "alex", GOOD_TURNS + ["So the outage cost you more in trust than in hardware."], seed=4)
+    play_session(store, "alex", GOOD_TURNS + REFLECTIONS[:1], seed=4)
     app = _app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -169,16 +169,16 @@ async def test_full_text_search_opens_the_turn():
         results = app.screen.results
         assert results and all("budget" in r.text.lower() for r in results)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen), what="the transcript")
-        await pilot.pause()
+        await settle(pilot)
         transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
         assert transcript.session_id == results[0].session_id
         highlighted = transcript.query_one("#turns").highlighted_child
         assert highlighted.turn.id == results[0].turn_id
 
 
 async def test_unfinished_session_can_be_continued_by_its_rep():
-    from test_ui_support import say, settle
+    from test_ui_support import say
 
     from coach.ui.screens.practice import PracticeScreen, RepLine
     from coach.ui.screens.scorecard import ScorecardScreen
@@ -192,14 +192,14 @@ async def test_unfinished_session_can_be_continued_by_its_rep():
         await pilot.pause()
         assert app.screen.check_action("resume", ()) is True
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session is not None, what="the resumed session")
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, PracticeScreen)
         # The earlier turn is back on screen with its labels, and the state matches the stored one.
         views = list(screen.query(RepLine))
         assert [v.text for v in views] == [t.text for t in before.turns if t.speaker == "rep"]
         assert screen.query_one("#trust", TrustMeter).value == before.turns[-1].trust
-        await say(pilot, "So the outage cost you more in trust than in hardware.")
+        await say(pilot, REFLECTIONS[0])
         await settle(pilot)
         after = store.session(ids["alex-open"])
         assert len(after.turns) == len(before.turns) + 2
@@ -207,7 +207,8 @@ async def test_unfinished_session_can_be_continued_by_its_rep():
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
         assert store.session(ids["alex-open"]).status == "finished"
 
 

@@ -1,7 +1,9 @@
 """Snapshot tests of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
 
 Deterministic: the buyer's seed is fixed, the store's clock is fixed and times
-show in UTC, input cursors do not blink, databases live in memory. Regenerate
+show in UTC, input cursors do not blink, databases live in memory. The
+analyser is the scripted one (test_ui_support.UI_LABELS): the pictures are of
+the screens, and do not change when the trained analyser does. Regenerate
 with ``pytest tests/test_ui_snapshots.py --snapshot-update`` after a deliberate
 change, and look at the pictures (snapshot_report.html) before committing.
 """
@@ -18,9 +20,8 @@ from test_ui_support import (
     open_scenario,
     play_session,
     say,
+    scripted_analyzer,
     settle,
-    shared_analyzer,
-    wait_for,
 )
 
 from coach.ui.app import make_app
@@ -30,7 +31,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 def _app(store, mode="practice", rep="alex"):
-    return make_app(store=store, rep=rep, mode=mode, seed=0, analyzer=shared_analyzer(), cursor_blink=False)
+    return make_app(store=store, rep=rep, mode=mode, seed=0, analyzer=scripted_analyzer(), cursor_blink=False)
 
 
 def _store_with_history():
@@ -77,7 +78,8 @@ def test_scorecard(snap_compare, fixed_tz, size):
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScorecardScreen), what="the scorecard")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ScorecardScreen)
 
     assert snap_compare(_app(store), terminal_size=size, run_before=run_before)
 

@@ -110,11 +110,11 @@ def _scenario(scenario_id: str):
 
 def play_session(store, rep: str, lines: list[str], *, scenario_id: str = SCENARIO_ID, seed: int = 0,
                  finish: bool = True, analyzer=None):
-    """Play ``lines`` through the engine into ``store`` (on the real analyser
+    """Play ``lines`` through the engine into ``store`` (on the scripted analyser
     unless ``analyzer`` is given); returns the session id."""
     from coach.engine import PracticeSession
 
-    session = PracticeSession(_scenario(scenario_id), analyzer or shared_analyzer(), seed=seed, store=store, rep=rep)
+    session = PracticeSession(_scenario(scenario_id), analyzer or scripted_analyzer(), seed=seed, store=store, rep=rep)
     for line in lines:
         if session.ended:
             break
