@@ -20,6 +20,7 @@ from test_ui_support import (
     scripted_analyzer,
     settle,
     shared_analyzer,
+    type_text,
 )
 
 from coach.labels import human
@@ -92,8 +93,8 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         start_trust = screen.query_one("#trust", TrustMeter).value
         assert start_trust == screen.scenario.buyer.trust.start
 
-        # Typed key by key, as a rep would.
-        await pilot.press(*GOOD_TURNS[0], "enter")
+        await type_text(pilot, GOOD_TURNS[0])
+        await pilot.press("enter")
         await settle(pilot)
         await say(pilot, GOOD_TURNS[1])
         await settle(pilot)
@@ -187,7 +188,7 @@ async def test_typing_is_possible_while_the_analyser_loads():
         assert not screen.engine_ready
         # The buyer's opening is on screen before the analyser is ready...
         assert screen.query_one(BuyerLine).render().plain.endswith(screen.scenario.buyer.opening)
-        # ...and the rep can type and send: the turn waits in line, visibly...
+        # ...and the rep can type (key by key) and send: the turn waits in line, visibly...
         await pilot.press(*"Hi Dana", "enter")
         await pilot.pause()
         assert screen.query_one("#rep-input").value == ""

@@ -3,7 +3,16 @@ trend, search, and unfinished sessions."""
 
 from __future__ import annotations
 
-from test_ui_support import BAD_TURNS, GOOD_TURNS, REFLECTIONS, memory_store, play_session, scripted_analyzer, settle
+from test_ui_support import (
+    BAD_TURNS,
+    GOOD_TURNS,
+    REFLECTIONS,
+    memory_store,
+    play_session,
+    scripted_analyzer,
+    settle,
+    type_text,
+)
 
 from coach.ui.app import make_app
 from coach.ui.screens.review import ReviewScreen, SearchScreen
@@ -109,7 +118,8 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         assert transcript.query_one("#turns").index == 1
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press(*"Let her answer before pitching [b]please[/b]", "enter")
+        await type_text(pilot, "Let her answer before pitching [b]please[/b]")
+        await pilot.press("enter")
         await pilot.pause()
         comments = store.session(ids["sam-bad"]).comments
         assert len(comments) == 1
@@ -123,7 +133,8 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         # Escape cancels a comment without storing anything.
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press(*"never mind", "escape")
+        await type_text(pilot, "never mind")
+        await pilot.press("escape")
         await pilot.pause()
         assert len(store.session(ids["sam-bad"]).comments) == 1
         # Back in the table, the comment count shows.
@@ -164,7 +175,8 @@ async def test_full_text_search_opens_the_turn():
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"budget", "enter")
+        await type_text(pilot, "budget")
+        await pilot.press("enter")
         await pilot.pause()
         results = app.screen.results
         assert results and all("budget" in r.text.lower() for r in results)
@@ -244,7 +256,9 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         app.open_transcript(sid)
         await pilot.pause()
         transcript = app.screen
-        await pilot.press("down", "c", *"Pitch later", "enter")
+        await pilot.press("down", "c")
+        await type_text(pilot, "Pitch later")
+        await pilot.press("enter")
         await pilot.pause()
         # e edits my latest comment on the highlighted turn: the old text is offered, the edit stored.
         await pilot.press("e")
@@ -252,7 +266,8 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         box = app.screen.query_one("#comment-input")
         assert box.value == "Pitch later"
         box.value = ""
-        await pilot.press(*"Ask before you pitch", "enter")
+        await type_text(pilot, "Ask before you pitch")
+        await pilot.press("enter")
         await pilot.pause()
         [c] = store.session(sid).comments
         assert (c.text, c.edited_by) == ("Ask before you pitch", "morgan")

@@ -190,6 +190,20 @@ async def home_loaded(pilot) -> None:
     assert isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.loaded
 
 
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` into the focused input in one step, as its printable keys
+    would (each calls Input.insert_text_at_cursor). ``Pilot.press`` waits for
+    the app to go idle twice per key, 40 ms or more each: typing a sentence key
+    by key took seconds under load. (A few tests still type short words key by
+    key, to show that keys reach the input.)"""
+    from textual.widgets import Input
+
+    box = pilot.app.focused
+    assert isinstance(box, Input), f"the focus is on {box!r}, not on an input"
+    box.insert_text_at_cursor(text)
+    await pilot.pause()
+
+
 async def say(pilot, text: str) -> None:
     """Type a rep turn into the practice input and send it."""
     box = pilot.app.screen.query_one("#rep-input")
