@@ -38,6 +38,17 @@ def _text_of(container) -> str:
     return "\n".join(w.render().plain for w in container.query("Static"))
 
 
+def _plain(widget) -> str:
+    """What a Static shows, as text, whatever Rich renderable it holds."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(width=widget.size.width or 80, file=StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
 def _app(store, **kwargs):
     kwargs.setdefault("analyzer", scripted_analyzer())
     return make_app(store=store, rep="alex", seed=0, cursor_blink=False, **kwargs)
@@ -394,10 +405,10 @@ async def test_help_lists_keys_and_every_label():
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = app.screen.query_one("#help-labels").render().plain
+        shown = _plain(app.screen.query_one("#help-labels"))
         for label in LABELS:
             assert human(label) in shown
-        assert "ctrl+e" in app.screen.query_one("#help-keys").render().plain
+        assert "ctrl+e" in _plain(app.screen.query_one("#help-keys"))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
