@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from coach.labels import BAD, human
 from coach.session import SearchHit, SessionSummary
 from coach.ui.widgets.inputs import make_input
-from coach.ui.safe import one_line
+from coach.ui.safe import how_many_fit, one_line
 from coach.ui.style import score_text
 from coach.ui.timefmt import when
 from coach.ui.widgets.sparkline import ScoreSparkline
@@ -63,17 +63,15 @@ def flag_text(row: SessionSummary, width: int = 26) -> Text:
     counts = sorted(((n, l) for l, n in row.labels.items() if l in BAD and n), key=lambda c: (-c[0], c[1]))
     if not counts:
         return Text("none", style="green")
+    pieces = [f"{SHORT.get(label, human(label))} {n}" for n, label in counts]
+    shown = how_many_fit(pieces, width, " · ")
     text = Text(end="", style="red")
-    for i, (n, label) in enumerate(counts):
-        piece = f"{SHORT.get(label, human(label))} {n}"
-        rest = len(counts) - i - 1
-        room = width - len(text.plain) - (3 if i else 0) - (len(f" +{rest}") if rest else 0)
-        if len(piece) > room and i:
-            text.append(f" +{len(counts) - i}", style="dim")
-            break
+    for i, piece in enumerate(pieces[:shown]):
         if i:
             text.append(" · ", style="dim")
         text.append(piece)
+    if shown < len(pieces):
+        text.append(f" +{len(pieces) - shown}", style="dim")
     return text
 
 
