@@ -256,10 +256,14 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         app.open_transcript(sid)
         await pilot.pause()
         transcript = app.screen
-        await pilot.press("down", "c")
+        await pilot.press("down")
+        # e and d are offered (in the footer) only on a turn with a comment of mine.
+        assert not transcript.check_action("edit_comment", ()) and not transcript.check_action("delete_comment", ())
+        await pilot.press("c")
         await type_text(pilot, "Pitch later")
         await pilot.press("enter")
         await pilot.pause()
+        assert transcript.check_action("edit_comment", ()) and transcript.check_action("delete_comment", ())
         # e edits my latest comment on the highlighted turn: the old text is offered, the edit stored.
         await pilot.press("e")
         await pilot.pause()
@@ -294,6 +298,7 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         await pilot.press("y")
         await pilot.pause()
         assert store.session(sid).comments == ()
+        assert not transcript.check_action("edit_comment", ())
         await pilot.press("escape")
         await pilot.pause()
         row = next(r for r in app.screen.shown if r.id == sid)
