@@ -30,13 +30,15 @@ async def test_the_team_view_shows_reps_progress_and_a_leaderboard():
         assert isinstance(screen, TeamScreen) and screen.view is not None
         table = screen.query_one("#team-reps")
         assert [r.rep for r in screen.view.reps] == ["alex", "sam"]
-        alex = [str(table.get_cell_at((0, c))) for c in range(len(table.columns))]
+        alex = {str(k.value): str(table.get_cell("alex", k)) for k in table.columns}
         trend = [t.score for t in store.trend("alex")]
-        assert alex[0] == "alex" and alex[1] == "2" and alex[4] == f"{trend[-1]:.0f}"
-        assert "(" in alex[6]  # the rate beside the team's
-        sam = [str(table.get_cell_at((1, c))) for c in range(len(table.columns))]
+        assert (alex["rep"], alex["sessions"], alex["last"]) == ("alex", "2", f"{trend[-1]:.0f}")
+        assert "(" in alex["most"]  # the rate beside the team's
+        # No calls and no assignments: those columns are left out.
+        assert "calls" not in alex and "assigned" not in alex
         most = screen.view.reps[1].most
-        assert sam[6] == f"{human(most.label)} {most.rate:.0f} ({most.team_rate:.0f})" and most.rate > most.team_rate
+        assert str(table.get_cell("sam", "most")) == f"{human(most.label)} {most.rate:.0f} ({most.team_rate:.0f})"
+        assert most.rate > most.team_rate
         # The highlighted rep's progress is drawn with plotext.
         plot = screen.query_one("#team-progress", PlotextPlot)
         assert "Scores of alex over time" in plot.render().plain
@@ -50,6 +52,17 @@ async def test_the_team_view_shows_reps_progress_and_a_leaderboard():
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert {r.rep for r in app.screen.shown} == {"sam"}
+
+
+async def test_at_80_columns_the_team_tables_fit():
+    store = _store()
+    app = make_app(store=store, rep="morgan", mode="review", analyzer=scripted_analyzer(), cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_team()
+        await settle(pilot)
+        for table in (app.screen.query_one("#team-reps"), app.screen.query_one("#team-board")):
+            needed = sum(c.get_render_width(table) for c in table.columns.values())
+            assert needed <= table.scrollable_content_region.width, (table.id, needed)
 
 
 async def test_a_rep_sees_their_assignment_on_home_and_passing_it_shows_in_the_team_view():
@@ -76,5 +89,5 @@ async def test_a_rep_sees_their_assignment_on_home_and_passing_it_shows_in_the_t
         await settle(pilot)
         assert isinstance(review.screen, TeamScreen) and review.screen.view is not None
         table = review.screen.query_one("#team-reps")
-        passed = {str(table.get_cell_at((i, 0))): str(table.get_cell_at((i, 8))) for i in range(2)}
+        passed = {rep: str(table.get_cell(rep, "assigned")) for rep in ("alex", "sam")}
         assert passed == {"alex": "0/1", "sam": "1/1"}
