@@ -1,4 +1,5 @@
-"""The user's settings: who the rep is, and which theme the app uses.
+"""The user's settings: who the rep is, which theme the app uses, and where
+the buyer's optional language-model voice is served.
 
 The rep's name comes from, in order: ``--rep NAME`` on the command line, then
 ``rep = "..."`` in the config file, then the login name. The config file is
@@ -8,13 +9,24 @@ path), for example::
     rep = "Alex Morgan"
     theme = "textual-light"
 
+    [voice]                       # optional: the buyer speaks in its own words
+    url = "http://127.0.0.1:8080/v1"
+    model = "qwen2.5-7b-instruct"
+    key_env = "OPENAI_API_KEY"    # the environment variable holding the key, if one is needed
+    timeout = 10                  # seconds to the first word before the rule voice takes over
+    reply_timeout = 30            # seconds for the whole reply
+
+Each voice setting is overridden by ``COACH_VOICE_URL``, ``COACH_VOICE_MODEL``
+and ``COACH_VOICE_KEY_ENV``, then by ``--voice-url`` and ``--voice-model``
+(:func:`voice_settings`). Without a URL the buyer keeps its rule voice.
+
 Nothing here touches the disk at import time.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 APP_NAME = "coach"
@@ -25,11 +37,50 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class VoiceConfig:
+    """The config file's ``[voice]`` table; every field may be missing."""
+
+    #: Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1.
+    url: str | None = None
+    #: The model name the server knows.
+    model: str | None = None
+    #: The name of the environment variable that holds the API key (never the key itself).
+    key_env: str | None = None
+    #: Seconds to wait for the first word of a reply.
+    timeout: float | None = None
+    #: Seconds to wait for the whole reply.
+    reply_timeout: float | None = None
+
+
+#: The [voice] keys: their types, for one-line errors.
+_VOICE_KEYS: dict[str, type] = {"url": str, "model": str, "key_env": str, "timeout": float, "reply_timeout": float}
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings read from the config file; every field may be missing."""
 
     rep: str | None = None
     theme: str | None = None
+    voice: VoiceConfig = VoiceConfig()
+    #: The file these settings came from (None if there was none): errors name it.
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """The buyer's language-model voice, resolved from the config file, the
+    environment and the command line (:func:`voice_settings`)."""
+
+    url: str
+    model: str
+    #: The API key's value, read from the variable ``key_env`` names (None: no
+    #: key). Kept out of repr so that no log or traceback shows it.
+    api_key: str | None = field(default=None, repr=False)
+    key_env: str | None = None
+    #: Seconds to the first word (also the connect and read timeout), and for the whole reply.
+    timeout: float = 10.0
+    reply_timeout: float = 30.0
 
 
 def config_path() -> Path:
@@ -70,7 +121,103 @@ def load_config(path: Path | None = None) -> Config:
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{path}: {key}: expected a string, got {type(value).__name__}")
         values[key] = value.strip() if isinstance(value, str) and value.strip() else None
-    return Config(**values)
+    return Config(**values, voice=_voice_table(data.get("voice"), path), path=path)
+
+
+def _voice_table(table: object, path: Path) -> VoiceConfig:
+    """The [voice] table, typed and checked; ConfigError names the file and the key."""
+    if table is None:
+        return VoiceConfig()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: voice: expected a table ([voice]), got {type(table).__name__}")
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        where = f"{path}: voice.{key}"
+        kind = _VOICE_KEYS.get(key)
+        if kind is None:
+            from coach.scenario.checks import did_you_mean
+
+            hint = did_you_mean(key, _VOICE_KEYS)
+            known = ", ".join(_VOICE_KEYS)
+            raise ConfigError(f"{where}: unknown setting" + (f"; did you mean {hint}?" if hint else f" (known: {known})"))
+        if kind is float:
+            values[key] = _seconds(value, where)
+        elif not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {type(value).__name__}")
+        else:
+            values[key] = value.strip() or None
+    if values.get("url"):
+        _check_url(values["url"], f"{path}: voice.url")
+    return VoiceConfig(**values)
+
+
+def _seconds(value: object, where: str) -> float:
+    """A positive number of seconds, from TOML (int or float) or an environment string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConfigError(f"{where}: expected a number of seconds, got {type(value).__name__}")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(f"{where}: expected a number of seconds, got {value!r}") from None
+    if not 0 < seconds <= 3600:
+        raise ConfigError(f"{where}: expected a number of seconds between 0 and 3600, got {value!r}")
+    return seconds
+
+
+def _check_url(url: str, where: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: not an http(s) URL: {url!r} (e.g. http://127.0.0.1:8080/v1)")
+    return url
+
+
+def voice_settings(
+    url: str | None = None,
+    model: str | None = None,
+    config: Config | None = None,
+    environ: dict[str, str] | None = None,
+) -> VoiceSettings | None:
+    """Where the buyer's language-model voice is served, or None for the rule voice alone.
+
+    Each setting comes from, in order: the command line (``url``, ``model``:
+    ``--voice-url``, ``--voice-model``), the environment (``COACH_VOICE_URL``,
+    ``COACH_VOICE_MODEL``, ``COACH_VOICE_KEY_ENV``), then the config file's
+    ``[voice]`` table. An empty value where one is given (``--voice-url ""`` or
+    ``COACH_VOICE_URL=``) switches the voice off, whatever lies below it.
+
+    Raises ConfigError, one line naming where the bad value came from, for a URL
+    that is not http(s), a URL without a model, or a key variable that is not set.
+    """
+    environ = os.environ if environ is None else environ
+    config = config if config is not None else load_config()
+    file = f"{config.path or config_path()}: voice"
+
+    def pick(cli: str | None, cli_name: str, env: str | None, key: str) -> tuple[str | None, str]:
+        if cli is not None:
+            return cli.strip() or None, cli_name
+        if env is not None and env in environ:
+            return environ[env].strip() or None, env
+        return getattr(config.voice, key), f"{file}.{key}"
+
+    url, url_from = pick(url, "--voice-url", "COACH_VOICE_URL", "url")
+    if not url:
+        return None
+    _check_url(url, url_from)
+    model, _ = pick(model, "--voice-model", "COACH_VOICE_MODEL", "model")
+    if not model:
+        raise ConfigError(
+            f"{url_from}: a voice URL needs a model: set --voice-model, COACH_VOICE_MODEL or model in [voice] of {config.path or config_path()}"
+        )
+    key_env, key_from = pick(None, "", "COACH_VOICE_KEY_ENV", "key_env")
+    api_key = None
+    if key_env:
+        api_key = environ.get(key_env, "").strip()
+        if not api_key:
+            raise ConfigError(f"{key_from}: the key variable {key_env} is not set (or is empty)")
+    timeouts = {k: v for k in ("timeout", "reply_timeout") if (v := getattr(config.voice, k)) is not None}
+    return VoiceSettings(url=url, model=model, api_key=api_key, key_env=key_env, **timeouts)
 
 
 def login_name() -> str:

@@ -376,7 +376,7 @@ class PracticeSession:
         even if the store refuses the reply now: it is kept and written before
         the next turn (save_error says why)."""
         speech.finish()
-        reply = BuyerTurn(text=speech.text, move=decision.move, voice=speech.voice_name)
+        reply = BuyerTurn(text=speech.text, move=decision.move, voice=speech.voice_name, rule_line=decision.rule_line)
         self.transcript.append(("buyer", reply.text))
         if self.store is not None and self._writing:
             self._unsaved.append(reply)
@@ -416,7 +416,7 @@ class PracticeSession:
             ready = [d for d in todo if all(a in s.discovered for a in d.requires.after)]
             d = max(ready or todo, key=lambda d: d.weight)
             text = f"They have not told you about {d.topic} yet."
-            if s.trust < d.requires.min_trust:
+            if s.trust < self.scenario.gate(d):
                 text += " They need to trust you more first: reflect what you have heard, in their words, or acknowledge how it has been for them."
             elif d.requires.open_question:
                 text += " Ask about it with an open question, in their terms: 'what', 'how' or 'tell me about'."
@@ -585,3 +585,42 @@ def _bounds(b: Any) -> str:
     if b.min is not None and b.max is not None:
         return f"{b.min:g}-{b.max:g}"
     return f">= {b.min:g}" if b.min is not None else f"<= {b.max:g}"
+
+
+#: Trust at or above which a buyer counts as fully won over.
+TOP_TRUST = 95.0
+
+
+def behaviour_warnings(scenario: Scenario, analyzer: Analyzer, results: dict[str, ScriptResult]) -> list[tuple]:
+    """What a scenario's tests and examples show about how its buyer behaves,
+    as (location, message) pairs for `coach scenario test`:
+
+    - a consultative test (one that expects discoveries) that takes the buyer's
+      trust to the top in fewer than half its turns: the buyer warms too fast;
+    - a discovery example the analyser does not label the way the discovery's
+      ``requires`` needs (an open question required, the example read as
+      closed): a rep asking it that way never hears the fact.
+
+    ``results``: each test's name -> its played script."""
+    out: list[tuple] = []
+    for i, t in enumerate(scenario.tests):
+        r = results.get(t.name)
+        if r is None or not t.expect.revealed:
+            continue
+        turns = len(r.exchanges)
+        top = next((e.index + 1 for e in r.exchanges if e.trust_after >= TOP_TRUST), None)
+        if top is not None and turns >= 4 and top < turns / 2:
+            out.append((("tests", i, "script"),
+                        f"trust reaches {TOP_TRUST:g} by turn {top} of {turns}: this {scenario.difficulty} buyer warms "
+                        "too fast (lower buyer.trust.speed, or raise the discoveries' min_trust)"))
+    for i, d in enumerate(scenario.discoveries):
+        if not d.requires.open_question:
+            continue
+        for j, example in enumerate(d.examples):
+            labels = set(PracticeSession(scenario, analyzer, seed=0).play(example).analysed.labels)
+            if "open_question" not in labels:
+                form = next((x for x in ("closed_question", "leading_question") if x in labels), "not a question")
+                out.append((("discoveries", i, "examples", j),
+                            f"the analyser reads this example as {form.replace('_', ' ')}, but requires.open_question "
+                            "needs an open one: a rep asking it this way never hears it"))
+    return out

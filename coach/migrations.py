@@ -105,6 +105,8 @@ def migrate(db: Database, now: str) -> None:
 
 @migration
 def m001_initial(db: Database) -> None:
+    # One piece, like every migration: the statements of one schema change,
+    # applied in one transaction.
     statements = [
         """create table reps (
             id integer primary key,
@@ -289,6 +291,7 @@ def m003_calls(db: Database) -> None:
 
 @migration
 def m004_overrides_assignments_comment_edits(db: Database) -> None:
+    # One piece: the statements of one schema change, in one transaction.
     statements = [
         # A manager's score beside the machine's, never over it: the latest row
         # per (session, part) is in force; a row with a null score withdraws

@@ -490,7 +490,9 @@ def conversation_summary(opening: str | None, ex: Sequence[ExchangeLike]) -> dic
     turns: list[Turn] = [Turn("buyer", opening)] if opening else []
     analysed: list[AnalysedTurn | None] = [None] if opening else []
     for e in ex:
-        turns += [Turn("rep", e.rep_text), Turn("buyer", e.buyer.text)]
+        # The move's content as the rule voice says it: a score cannot depend
+        # on how long-winded the voice that phrased the move was.
+        turns += [Turn("rep", e.rep_text), Turn("buyer", e.buyer.canonical)]
         analysed += [e.analysed, None]
     return summarize(turns, analysed)
 
@@ -527,6 +529,29 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     talked_little = parts["share"]
     score = sum(LISTENING_WEIGHTS[k] * v * (quiet if k in ("share", "monologue") else 1.0) for k, v in parts.items())
 
+    best, worst = _listening_picks(ex)
+    share_pct = round(100 * m["rep_share"])
+    if talked_little < 0.6:
+        advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
+    elif parts["follow"] < 0.6:
+        advice = "Build on their last answer: take up their own words and ask about them before you change topic."
+    elif parts["reflect"] < 0.6:
+        advice = "Sum up what you heard in your own words (\"So what really hurts is...\") before your next question."
+    elif parts["monologue"] < 1.0:
+        advice = "Keep your turns short: one thought, one question."
+    else:
+        advice = "You listened well: keep reflecting before you ask the next question."
+    details = {
+        "rep_share": round(m["rep_share"], 3),
+        "follow_rate": round(follow_rate, 3),
+        "reflections": round(reflections, 1),
+        "longest_rep_words": int(m["longest_rep"]),
+    }
+    return score, best, worst, advice, details
+
+
+def _listening_picks(ex: Sequence[ExchangeLike]) -> tuple[TurnRef | None, TurnRef | None]:
+    """The turn that listened best and the one that listened least, with why."""
     def turn_value(e: ExchangeLike) -> float:
         labels = set(e.analysed.labels)
         up = _took_up(e)
@@ -562,24 +587,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
         else:
             why = "the turn that built least on what they said"
         worst = _ref(ex, w, why)
-    share_pct = round(100 * m["rep_share"])
-    if talked_little < 0.6:
-        advice = f"Talk less: you had {share_pct}% of the words. Ask, then let the silence work."
-    elif parts["follow"] < 0.6:
-        advice = "Build on their last answer: take up their own words and ask about them before you change topic."
-    elif parts["reflect"] < 0.6:
-        advice = "Sum up what you heard in your own words (\"So what really hurts is...\") before your next question."
-    elif parts["monologue"] < 1.0:
-        advice = "Keep your turns short: one thought, one question."
-    else:
-        advice = "You listened well: keep reflecting before you ask the next question."
-    details = {
-        "rep_share": round(m["rep_share"], 3),
-        "follow_rate": round(follow_rate, 3),
-        "reflections": round(reflections, 1),
-        "longest_rep_words": int(m["longest_rep"]),
-    }
-    return score, best, worst, advice, details
+    return best, worst
 
 
 def _relationship(

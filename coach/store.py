@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -670,8 +670,53 @@ class Store:
 
         types = (AnalysedTurn, Uptake, BuyerMove, BuyerTurn)
         snapshots = {} if snapshots is None else snapshots
+        rows = self._session_rows(ids)
+        out = []
+        for sid in ids:
+            head, extra = rows.heads.get(sid), rows.extras.get(sid)
+            if head is None:
+                continue
+            if extra["sha256"] is None:  # a call: no scenario
+                scenario, error = None, None
+            else:
+                if extra["sha256"] not in snapshots:
+                    snapshots[extra["sha256"]] = _load_snapshot(extra["yaml"], head["scenario_title"])
+                scenario, error = snapshots[extra["sha256"]]
+            card = json.loads(extra["scorecard"]) if extra["scorecard"] else None
+            comments = rows.comments[sid]
+            out.append(SessionRecord(
+                id=head["id"],
+                rep=head["rep"],
+                kind=head["kind"],
+                scenario_id=head["scenario_id"],
+                scenario_title=head["scenario_title"],
+                scenario_source=extra["source"] or "",
+                scenario_yaml=extra["yaml"] or "",
+                scenario=scenario,
+                scenario_error=error,
+                seed=head["seed"],
+                status=head["status"],
+                end_reason=head["end_reason"],
+                score=head["score"],
+                started_at=head["started_at"],
+                ended_at=head["ended_at"],
+                turns=tuple(
+                    _turn_record(t, rows.labels.get(t["id"], ()), rows.evidence.get(t["id"], ()), comments, types)
+                    for t in rows.turns[sid]
+                ),
+                comments=tuple(comments),
+                scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
+                final_score=head["final_score"],
+                overrides=tuple(rows.overrides[sid]),
+                call=rows.calls.get(sid),
+            ))
+        return out
+
+    def _session_rows(self, ids: Sequence[int]) -> "_SessionRows":
+        """Every row behind these sessions, read in one snapshot: a session and
+        its turns, labels, evidence, comments and overrides from one moment."""
         marks = ",".join("?" * len(ids))
-        with self._read():  # one snapshot: a session and its turns, counts and comments from one moment
+        with self._read():
             heads = {h["id"]: h for h in self.db.query(self._SESSION_SELECT + f" where s.id in ({marks})", list(ids))}
             extras = {
                 e["id"]: e
@@ -715,43 +760,7 @@ class Store:
                     f" imported_at from calls where session_id in ({marks})", list(ids)
                 )
             }
-        out = []
-        for sid in ids:
-            head, extra = heads.get(sid), extras.get(sid)
-            if head is None:
-                continue
-            if extra["sha256"] is None:  # a call: no scenario
-                scenario, error = None, None
-            else:
-                if extra["sha256"] not in snapshots:
-                    snapshots[extra["sha256"]] = _load_snapshot(extra["yaml"], head["scenario_title"])
-                scenario, error = snapshots[extra["sha256"]]
-            card = json.loads(extra["scorecard"]) if extra["scorecard"] else None
-            out.append(SessionRecord(
-                id=head["id"],
-                rep=head["rep"],
-                kind=head["kind"],
-                scenario_id=head["scenario_id"],
-                scenario_title=head["scenario_title"],
-                scenario_source=extra["source"] or "",
-                scenario_yaml=extra["yaml"] or "",
-                scenario=scenario,
-                scenario_error=error,
-                seed=head["seed"],
-                status=head["status"],
-                end_reason=head["end_reason"],
-                score=head["score"],
-                started_at=head["started_at"],
-                ended_at=head["ended_at"],
-                turns=tuple(_turn_record(t, labels.get(t["id"], ()), evidence.get(t["id"], ()), comments[sid], types)
-                            for t in turns[sid]),
-                comments=tuple(comments[sid]),
-                scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
-                final_score=head["final_score"],
-                overrides=tuple(overrides[sid]),
-                call=calls.get(sid),
-            ))
-        return out
+        return _SessionRows(heads, extras, turns, labels, evidence, comments, overrides, calls)
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Turns and comments matching ``query``, best first, with a snippet.
@@ -878,6 +887,19 @@ def _json_tuple(text: str | None) -> tuple:
     # Most stored lists are empty: skip the JSON parser for them (measured on
     # 200,000 turns, benchmarks/bench_review.py).
     return () if not text or text == "[]" else tuple(json.loads(text))
+
+
+class _SessionRows(NamedTuple):
+    """The rows behind a batch of sessions, keyed by session (or turn) id."""
+
+    heads: dict
+    extras: dict
+    turns: dict
+    labels: dict
+    evidence: dict
+    comments: dict
+    overrides: dict
+    calls: dict
 
 
 def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord],

@@ -25,4 +25,17 @@ def _isolate_home(tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_HOME", str(home / "coach"))
     monkeypatch.delenv("COACH_DB", raising=False)
     monkeypatch.delenv("COACH_SCENARIOS", raising=False)
+    # A voice the developer set up for themselves must not reach the tests.
+    for name in ("COACH_VOICE_URL", "COACH_VOICE_MODEL", "COACH_VOICE_KEY_ENV"):
+        monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(scope="session")
+def llm_server():
+    """The local language-model server (coach/buyer/local_server.py), started
+    once per session for the tests marked llm; they skip without its packages."""
+    from coach.buyer.local_server import start_local_server
+
+    with start_local_server() as running:
+        yield running

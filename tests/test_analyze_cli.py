@@ -257,7 +257,7 @@ def test_a_bad_line_after_good_conversations_stops_with_exit_2(analyzer, tmp_pat
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     import sys
 
-    from coach.cli.analyze import _use_color
+    from coach.cli.output import use_color
 
     class Terminal:
         def isatty(self):
@@ -265,21 +265,21 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(sys, "stdout", Terminal())
-    assert _use_color() is True
+    assert use_color() is True
     monkeypatch.setenv("NO_COLOR", "1")
-    assert _use_color() is False
+    assert use_color() is False
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setattr(sys, "stdout", io.StringIO())
-    assert _use_color() is False
+    assert use_color() is False
 
 
 def test_an_analyser_that_cannot_load_is_one_line_exit_1(monkeypatch):
-    import coach.cli.analyze as analyze_cli
+    from coach.cli import common
 
     def broken():
         raise OSError("models/heads.npz: no such file")
 
-    monkeypatch.setattr(analyze_cli, "_load_analyzer", broken)
+    monkeypatch.setattr(common, "load_analyzer", broken)
     result = run(str(FIXTURES / "call.srt"))
     assert (result.exit_code, result.stderr) == (1, "coach: cannot load the analyser: models/heads.npz: no such file\n")
 

@@ -230,6 +230,7 @@ def test_a_full_disk_closed_pipe_or_closed_stdout_is_one_line_not_a_traceback(tm
         "scenarios": ["scenarios"],
         "schema": ["scenario", "schema"],
         "sessions": ["--db", str(db), "sessions"],
+        "export": ["--db", str(db), "export"],
         "help": ["--help"],
     }
     started = []
@@ -238,7 +239,7 @@ def test_a_full_disk_closed_pipe_or_closed_stdout_is_one_line_not_a_traceback(tm
             started.append((name, "full", _coach(*args, stdout=full)))
     read, write = os.pipe()
     os.close(read)  # the reader has gone before the first line is written
-    for name in ("schema", "sessions"):
+    for name in ("schema", "sessions", "export"):
         started.append((name, "pipe", _coach(*commands[name], stdout=write)))
     os.close(write)
     started.append(("schema", "closed", _coach("scenario", "schema", stdout=None, preexec_fn=lambda: os.close(1))))

@@ -35,9 +35,9 @@ def db(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _one_analyzer(monkeypatch):
-    from coach.cli import analyze
+    from coach.cli import common
 
-    monkeypatch.setattr(analyze, "_load_analyzer", shared_analyzer)
+    monkeypatch.setattr(common, "load_analyzer", shared_analyzer)
 
 
 def run(db, *args):

@@ -20,9 +20,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
 
 @pytest.fixture(autouse=True)
 def _one_analyzer(monkeypatch):
-    from coach.cli import analyze
+    from coach.cli import common
 
-    monkeypatch.setattr(analyze, "_load_analyzer", shared_analyzer)
+    monkeypatch.setattr(common, "load_analyzer", shared_analyzer)
 
 
 def run(db, *args):

@@ -1,21 +1,35 @@
 """Every built-in scenario, played with the real analyser and the rule buyer.
 
-The bar of issue 4, per scenario: its consultative script scores >= 75 and
-uncovers >= 75% of the discoveries; its pushy (or checklist) scripts score
-<= 40 and uncover <= 25%; its paraphrased consultative script (other words,
-same intent) still uncovers >= 75%. Tests are found by the start of their
-name: "consultative", "pushy" / "checklist", "paraphrased".
+The bar per scenario (issues 4 and 15): its consultative script scores >= 85,
+uncovers >= 80% of the discoveries and does not take the buyer to full trust
+in fewer than half its turns; its pushy (or checklist) scripts score <= 40 and
+uncover <= 20%; its paraphrased consultative script (other words, same
+intent, asking about each topic and building on the answers) still uncovers
+>= 80% and scores >= 75. Tests are found by the start of their name:
+"consultative", "pushy" / "checklist", "paraphrased".
+
+The library itself: at least ten scenarios in format 2, each with plain
+facts, surface and follow-up lines and its own small-talk, unknown and
+repeat lines, covering discovery, objection handling, price pushback, a
+renewal where the rep must say no and a closing conversation; and for each,
+the practice scripts and relevance probes of benchmarks/practice/<id>/.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from coach.engine import check_test, run_script
 from coach.labels import LABELS
 from coach.scenario import builtin_scenarios, load_scenario
 
 BUILTINS = builtin_scenarios()
+PRACTICE = Path(__file__).parent.parent / "benchmarks" / "practice"
+#: Kinds of conversation the library must cover, by the tag that marks them.
+CONVERSATION_KINDS = {"discovery", "objection-handling", "price-objection", "saying-no", "closing"}
 
 
 def _kind(name: str) -> str | None:
@@ -40,12 +54,14 @@ def analyzer():
     return Analyzer.load()
 
 
-def test_there_are_at_least_six_varied_built_ins():
+def test_there_are_at_least_ten_varied_built_ins():
     scenarios = [load_scenario(p) for p in BUILTINS]
-    assert len(scenarios) >= 6
+    assert len(scenarios) >= 10
     assert len({s.id for s in scenarios}) == len(scenarios)
     assert {s.difficulty for s in scenarios} == {"easy", "medium", "hard"}
     assert len({s.buyer.company for s in scenarios}) == len(scenarios)
+    tags = {tag for s in scenarios for tag in s.tags}
+    assert CONVERSATION_KINDS <= tags, CONVERSATION_KINDS - tags
 
 
 @pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
@@ -56,6 +72,25 @@ def test_each_built_in_is_complete(path):
         assert len(sc.reactions.lines(label)) >= 2, f"{label}: needs variants"
     kinds = [_kind(t.name) for t in sc.tests]
     assert {"consultative", "pushy", "paraphrase"} <= set(kinds), kinds
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
+def test_each_built_in_uses_format_2(path):
+    """The buyer that answers what was asked needs facts to answer with, honest
+    surface answers for generic prompts, detail for follow-ups and its own
+    lines for small talk, unknown facts and repetition."""
+    from coach.scenario import scenario_warnings
+
+    sc = load_scenario(path)
+    assert sc.version == 2
+    assert scenario_warnings(sc) == []  # `coach scenario validate --strict` passes
+    assert len(sc.facts) >= 3
+    assert sc.objections, "at least one objection the buyer raises"
+    for d in sc.discoveries:
+        assert d.surface and d.more, d.id
+    for key in ("small_talk", "unknown", "repeat"):
+        assert len(sc.reactions.lines(key)) >= 2, key
+    assert sc.ending.next_step is not None and sc.ending.next_step.after
 
 
 @pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
@@ -72,21 +107,31 @@ def test_paraphrases_use_other_words(path):
                 assert not any(e in line for e in examples), line
 
 
-#: Paraphrased scripts written for the buyer before the director (they leaned on
-#: a trusting buyer volunteering facts to any polite turn); the scenarios are
-#: being rewritten for format 2 with scripts for the buyer that answers what
-#: was asked. Strict: a pass is news.
-REWRITE_PENDING = {
-    "paraphrased consultative rep follows the thread in other words",
-    "paraphrased consultative rep explores the plant in other words",
-    "paraphrased consultative rep gets the same story in other words",
-    "paraphrased consultative rep gets there in other words",
-}
+@pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
+def test_each_built_in_has_practice_scripts_and_probes(path):
+    """benchmarks/bench_buyer.py plays these; a probe that names a topic the
+    scenario does not have, or a discovery without its probe, would measure
+    nothing."""
+    sc = load_scenario(path)
+    folder = PRACTICE / sc.id
+    for kind in ("consultative", "average", "pushy"):
+        lines = [x for x in (folder / f"{kind}.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+        assert 7 <= len(lines) <= 12, (kind, len(lines))
+    data = yaml.safe_load((folder / "probes.yaml").read_text(encoding="utf-8"))
+    assert data["warmup"] and all(isinstance(x, str) and x.strip() for x in data["warmup"])
+    facts = {f"fact:{f.id}" for f in sc.facts}
+    discoveries = {d.id: d for d in sc.discoveries}
+    abouts = [p["about"] for p in data["probes"]]
+    assert set(abouts) <= set(discoveries) | facts | {"none"}, set(abouts) - set(discoveries) - facts
+    assert sorted(a for a in abouts if a in discoveries) == sorted(discoveries), "one probe per discovery"
+    assert abouts.count("none") >= 2 and len([a for a in abouts if a in facts]) >= 3
+    for p in data["probes"]:
+        d = discoveries.get(p["about"])
+        if d is not None:  # new words, not the discovery's own examples
+            assert not any(e.lower() in p["say"].lower() or p["say"].lower() in e.lower() for e in d.examples), p
 
 
-@pytest.mark.parametrize(("path", "name"), [
-    pytest.param(*c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="scenario rewrite for the director pending")]
-                 if c.values[1] in REWRITE_PENDING else []) for c in CASES])
+@pytest.mark.parametrize(("path", "name"), [c.values for c in CASES], ids=[c.id for c in CASES])
 def test_built_in_script(analyzer, path, name):
     sc = load_scenario(path)
     t = next(t for t in sc.tests if t.name == name)
@@ -97,10 +142,14 @@ def test_built_in_script(analyzer, path, name):
     total = result.scorecard.total
     kind = _kind(name)
     if kind == "consultative":
-        assert total >= 75, total
-        assert share >= 0.75, result.discovered
+        assert total >= 85, total
+        assert share >= 0.8, result.discovered
+        # Trust is earned over the conversation, not in its first few turns.
+        full = next((e.index + 1 for e in result.exchanges if e.trust_after >= 100), None)
+        assert full is None or full >= len(t.script) / 2, f"full trust at turn {full} of {len(t.script)}"
     elif kind == "pushy":
         assert total <= 40, total
-        assert share <= 0.25, result.discovered
+        assert share <= 0.2, result.discovered
     elif kind == "paraphrase":
-        assert share >= 0.75, result.discovered
+        assert total >= 75, total
+        assert share >= 0.8, result.discovered

@@ -130,7 +130,7 @@ def test_scenario_test_passes_and_fails_with_reasons(run, tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0].startswith(f"PASS {path}: a pushy rep gets nothing private (score ")
     assert lines[1].startswith(f"FAIL {path}: nobody reveals the sign-off in one turn: not revealed: partner-sign-off; final trust ")
-    assert lines[-1] == "1 passed, 1 failed"
+    assert lines[-1] == "1 passed, 1 failed, 1 warning"  # the fixture has an example read as closed
 
 
 def test_scenario_test_exit_0_when_all_pass(run, tmp_path):
@@ -144,7 +144,7 @@ def test_scenario_test_exit_0_when_all_pass(run, tmp_path):
     )
     r = run("scenario", "test", str(path))
     assert r.exit_code == 0, r.stdout
-    assert r.stdout.splitlines()[-1] == "1 passed, 0 failed"
+    assert r.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 warning"
 
 
 def test_scenario_test_defaults_to_the_built_ins(run, monkeypatch, tmp_path):
@@ -171,3 +171,32 @@ def test_both_commands_have_help(run):
         r = run(*args)
         assert r.exit_code == 0
         assert "Usage:" in r.stdout and len(r.stdout.splitlines()) > 5
+
+
+def test_scenario_test_warns_about_a_buyer_that_warms_too_fast_and_examples_read_as_closed(run, tmp_path):
+    """A trainer hears when the file's own consultative test takes trust to the
+    top in under half its turns, and when an example cannot meet its requires."""
+    from coach.scenario import load_scenario_text
+    from test_buyer import SCENARIO
+
+    text = SCENARIO.replace("trust: {start: 40, speed: 1.0}", "trust: {start: 90, speed: 3.0}").replace(
+        '"How reliable are the ovens?"', '"Do the ovens break down much?"')
+    text += """tests:
+  - name: warm
+    script:
+      - "What happens when the ovens break down on a Saturday?"
+      - "So a dead oven cost you two hundred loaves. How is hiring bakers going?"
+      - "What are your plans for a second shop across town?"
+      - "Who takes over the family bakery after you?"
+      - "What does the four o'clock start do to your bakers?"
+      - "How do Saturdays go now?"
+    expect: {revealed: [ovens]}
+"""
+    load_scenario_text(text, "warm.yaml")  # valid
+    path = tmp_path / "warm.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run("scenario", "test", str(path))
+    assert "warning: trust reaches 95 by turn 1 of" in r.stdout
+    assert "discoveries[0].examples[1]: warning: the analyser reads this example as closed question" in r.stdout
+    assert r.exit_code == 0  # warnings alone do not fail...
+    assert run("scenario", "test", "--strict", str(path)).exit_code == 1  # ...unless --strict

@@ -68,8 +68,10 @@ LEAD_LABELS: tuple[str, ...] = ("empathy", "reflection", "mutual_success")
 TURN_CAP = 10.0
 #: A generic open question earns this share of its labels' trust (then less each time).
 GENERIC_CREDIT = 0.25
-#: A follow-up that took nothing of the buyer's up earns this share.
+#: A follow-up that took nothing of the buyer's up earns this share; one that
+#: asks about their situation specifically, though in none of their words, this.
 EMPTY_FOLLOW_UP = 0.2
+SPECIFIC_FOLLOW_UP = 0.5
 #: A reflection that took nothing up earns this share; a verbatim echo this one.
 EMPTY_REFLECTION = 0.1
 ECHO_REFLECTION = 0.5
@@ -195,6 +197,11 @@ class _Turn:
     def parrot(self) -> bool:
         return 0 < self.took_up < 1
 
+    @property
+    def asks(self) -> bool:
+        """The turn asks something (a question or an invitation to talk)."""
+        return any(x.form for x in self.analysed.sentences)
+
 
 class Director:
     """Decides the buyer's moves for one session of one scenario."""
@@ -317,7 +324,11 @@ class Director:
         if label == "follow_up":
             if t.parrot:
                 return ECHO_REFLECTION, "parrots their words"
-            return (1.0, "") if t.took_up or t.match.specific else (EMPTY_FOLLOW_UP, "took up nothing they said")
+            if t.took_up:
+                return 1.0, ""
+            if t.asks and t.match.specific:  # on their situation, if not in their words
+                return SPECIFIC_FOLLOW_UP, "took up none of their words"
+            return EMPTY_FOLLOW_UP, "took up nothing they said"
         if label == "reflection":
             if not t.took_up:
                 return EMPTY_REFLECTION, "restates nothing they said"
@@ -331,19 +342,32 @@ class Director:
     # -- choosing the move -------------------------------------------------------------
 
     def _choose(self, t: _Turn, raw: float, why: list[str]) -> tuple[MoveKind, dict]:
+        """The move, in order of precedence: the meeting ending, repetition,
+        objections, the next step, bad behaviour, then what the turn asks or says."""
         s = self.state
         sc = self.scenario
         r = sc.reactions
-        topic = t.topic
         asked_badly = bool(t.labels & ALWAYS_BAD) or (bool(t.labels & BAD) and raw <= 0)
-
         if s.trust <= sc.ending.walkout_below:
             return "walkout", dict(lines=r.walkout, reasons=[*why, f"trust {s.trust:.0f} at or below {sc.ending.walkout_below:g}"],
                                    ended=True, end_reason="walkout")
         if t.repeat and not t.small_talk:
             return "repeat", dict(lines=r.repeat or DEFAULT_LINES["repeat"], reasons=why)
+        objection = self._objection_move(t, asked_badly, why)
+        if objection is not None:
+            return objection
+        if t.topic.kind == "next_step" and t.asks:
+            return self._next_step(t, why)
+        if asked_badly or s.curt:
+            return self._bad_move(t, why)
+        if t.asks:
+            return self._answer(t, why)
+        return self._statement(t, why)
 
-        # Objections: one being pressed, then the ones this turn sets off.
+    def _objection_move(self, t: _Turn, asked_badly: bool, why: list[str]) -> tuple[MoveKind, dict] | None:
+        """An objection being pressed (handled, or pressed again), or one this turn sets off."""
+        s = self.state
+        sc = self.scenario
         if s.open_objection is not None:
             o = sc.objection(s.open_objection)
             if self._handles(o, t):
@@ -356,52 +380,64 @@ class Director:
                 return "press", dict(objection=o.id, lines=self._said(o.press), lead=self._reaction_lines(t) if asked_badly else (),
                                      reasons=[*why, f"the objection '{o.id}' is not handled"])
         raised = self._objection_due(t)
-        if raised is not None:
-            s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
-            return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
-                                  lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
+        if raised is None:
+            return None
+        s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
+        return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
+                              lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
 
-        asks = any(x.form for x in t.analysed.sentences)
-        if topic.kind == "next_step" and asks:
-            return self._next_step(t, why)
+    def _bad_move(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A turn that is mostly bad behaviour, or a buyer gone curt: a reaction
+        to it, and the holding line if it asked about a hidden fact."""
+        s = self.state
+        r = self.scenario.reactions
+        label = next((x for x in BAD_ORDER if x in t.labels), None)
+        lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
+        if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks:
+            d = self._discoveries[t.topic.id]
+            how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
+            return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
+        return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
+                                                      reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
 
-        if asked_badly or s.curt:
-            label = next((x for x in BAD_ORDER if x in t.labels), None)
-            lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
-            if topic.kind == "discovery" and topic.id not in s.discovered and any(x.form for x in t.analysed.sentences):
-                d = self._discoveries[topic.id]
-                how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
-                return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
-            return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
-                                                          reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
-
-        if t.parrot and not asks:
-            return "react", dict(lines=DEFAULT_LINES["echo"], reasons=[*why, "their own words handed back"])
-        if t.took_up and not asks and t.labels & {"reflection", "empathy", "follow_up"}:
-            return self._confirm(t, why)  # a statement that took up what they told: they agree
-        # Only a turn that asks is about a topic; a statement on it is taken up
-        # (confirmed) or acknowledged, never answered with a fact.
-        if topic.kind == "discovery" and asks:
+    def _answer(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A turn that asks: answered on its topic, else honestly on nothing."""
+        sc = self.scenario
+        r = sc.reactions
+        topic = t.topic
+        if topic.kind == "discovery":
             return self._discovery(t, self._discoveries[topic.id], why)
-        if topic.kind == "fact" and asks:
+        if topic.kind == "fact":
             f = sc.fact(topic.id)
             return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), reasons=[*why, f"answers the fact '{f.id}'"])
-        if topic.kind == "objection" and asks:
+        if topic.kind == "objection":
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
-
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
-        if "mutual_success" in t.labels and s.mutual <= 1 and not asks:
-            return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
-        if t.labels & {"empathy", "reflection"} and not asks:
-            lines = [*(r.empathy if "empathy" in t.labels else ()), *(r.reflection if "reflection" in t.labels else ())]
-            return "surface", dict(lines=lines or r.fallback, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text):
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
-        if t.labels & {"open_question", "curiosity"} or topic.kind == "generic":
-            return "surface", dict(lines=r.open_question or r.fallback, reasons=[*why, "a question about nothing the buyer knows"
-                                                                                if topic.kind == "none" else "a generic prompt"])
+        return "surface", dict(lines=r.open_question or r.fallback,
+                               reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
+
+    def _statement(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A turn that asks nothing: taken up (confirmed) or acknowledged, never
+        answered with a fact."""
+        s = self.state
+        r = self.scenario.reactions
+        if t.parrot:
+            return "react", dict(lines=DEFAULT_LINES["echo"], reasons=[*why, "their own words handed back"])
+        if t.took_up and t.labels & {"reflection", "empathy", "follow_up"}:
+            return self._confirm(t, why)  # a statement that took up what they told: they agree
+        if t.small_talk:
+            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if "mutual_success" in t.labels and s.mutual <= 1:
+            return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
+        if t.labels & {"empathy", "reflection"}:
+            # An acknowledgement that restates nothing they told: thanks for
+            # the sympathy, never praise for a summary it did not make.
+            lines = r.empathy if "empathy" in t.labels and r.empathy else r.fallback
+            return "surface", dict(lines=lines, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
         return "surface", dict(lines=r.fallback, reasons=[*why, "nothing to take up"])
 
     def _discovery(self, t: _Turn, d: Discovery, why: list[str]) -> tuple[MoveKind, dict]:
@@ -425,8 +461,8 @@ class Director:
         req = d.requires
         if req.open_question and "open_question" not in t.labels:
             return "needs an open question"
-        if s.trust < req.min_trust:
-            return f"trust {s.trust:.0f} below the {req.min_trust:g} it needs"
+        if s.trust < self.scenario.gate(d):
+            return f"trust {s.trust:.0f} below the {self.scenario.gate(d):g} it needs"
         missing = [a for a in req.after if a not in s.discovered]
         if missing:
             return "needs " + ", ".join(missing) + " first"
@@ -451,7 +487,7 @@ class Director:
 
     def _gate_plain(self, d: Discovery) -> bool:
         s = self.state
-        return s.trust < d.requires.min_trust or any(a not in s.discovered for a in d.requires.after)
+        return s.trust < self.scenario.gate(d) or any(a not in s.discovered for a in d.requires.after)
 
     def _related(self, discovery_id: str) -> list[str]:
         """Discoveries that wait for this one first, then the rest in scenario order."""
@@ -469,8 +505,9 @@ class Director:
             o = sc.objection(s.open_objection)
             return "press", dict(objection=o.id, lines=self._said(o.press), reasons=[*why, f"'{o.id}' is still open"])
         missing = [a for a in ns.after if a not in s.discovered]
-        if s.trust < ns.min_trust or missing:
-            gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {ns.min_trust:g} it needs"
+        need = sc.next_step_trust
+        if s.trust < need or missing:
+            gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {need:g} it needs"
             return "decline", dict(lines=declined, reasons=[*why, "a next step proposed too early: " + gate])
         return "accept", dict(lines=ns.reply, reasons=[*why, "agrees the next step"], ended=True, end_reason="next_step")
 
@@ -538,6 +575,7 @@ class Director:
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
             ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
+            asked=t.asks,
         )
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:

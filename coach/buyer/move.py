@@ -111,6 +111,9 @@ class BuyerMove:
     #: the rep's own words, 0.5 parroted back, 0 nothing (or nothing to take
     #: up: a reaction, an acknowledgement).
     took_up: float = 0.0
+    #: Whether the rep's turn asked something (a question, an invitation to
+    #: talk): only a turn that asks is about a topic the buyer answers.
+    asked: bool = True
 
     @property
     def trust_change(self) -> float:
@@ -118,8 +121,8 @@ class BuyerMove:
 
     @property
     def asked_about(self) -> tuple[str, ...]:
-        """The discovery the rep's turn was about, if it was about one."""
-        if self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
+        """The discovery the rep's turn asked about, if it asked about one."""
+        if self.asked and self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
             return (self.topic.id,)
         return ()
 
@@ -141,6 +144,7 @@ class BuyerMove:
             "reasons": list(self.reasons),
             "specific": self.specific,
             "took_up": self.took_up,
+            "asked": self.asked,
         }
 
     @classmethod
@@ -162,6 +166,7 @@ class BuyerMove:
             reasons=tuple(d.get("reasons") or ()),
             specific=bool(d.get("specific", True)),
             took_up=float(d.get("took_up") or 0.0),
+            asked=bool(d.get("asked", True)),
         )
 
 
@@ -173,6 +178,14 @@ class BuyerTurn:
     move: BuyerMove
     #: "rule", "llm:MODEL", or "rule (fallback: REASON)".
     voice: str = "rule"
+    #: The rule voice's line for the move: what the analyser read as the
+    #: buyer's turn, and what the talk share counts, whichever voice spoke.
+    rule_line: str = ""
+
+    @property
+    def canonical(self) -> str:
+        """The move's content as the rule voice says it (the text itself when no other voice spoke)."""
+        return self.rule_line or self.text
 
     # Shorthands the engine, scoring and the UI read.
     @property

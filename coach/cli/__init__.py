@@ -60,6 +60,30 @@ class CoachError(click.ClickException):
         echo(f"coach: {cell(self.format_message())}", err=True)
 
 
+def voice_options(command):
+    """``--voice-url`` and ``--voice-model``: the same on every command that runs the buyer."""
+    command = click.option(
+        "--voice-model", metavar="NAME",
+        help="The model the voice server should use (default: [voice] model in config.toml; env COACH_VOICE_MODEL).",
+    )(command)
+    return click.option(
+        "--voice-url", metavar="URL",
+        help="Let the buyer speak in its own words through this OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 "
+        "(default: [voice] url in config.toml; env COACH_VOICE_URL; '' for the scenario's own lines).",
+    )(command)
+
+
+def load_voice(url: str | None, model: str | None, config=None):
+    """The buyer's language-model voice from the settings, or None; a bad setting is a one-line CoachError."""
+    from coach.buyer.llm import resolve_voice
+    from coach.config import ConfigError
+
+    try:
+        return resolve_voice(url, model, config=config)
+    except ConfigError as exc:
+        raise CoachError(str(exc)) from None
+
+
 #: Core errors whose message is one line for the user (module, class). Looked
 #: up only if the module was imported, so `coach --help` imports none of them.
 _ONE_LINE_ERRORS = (

@@ -9,28 +9,12 @@ from __future__ import annotations
 
 import click
 
-from coach.cli.output import echo
+from coach.cli import common
+from coach.cli.output import echo, use_color
 
 FORMATS = ("text", "json", "jsonl")
 
 
-def _load_analyzer():
-    """The analyser, loaded once per run (tests may replace this function)."""
-    from coach.analysis.analyzer import Analyzer
-
-    return Analyzer.load()
-
-
-def _use_color() -> bool:
-    import os
-    import sys
-
-    if os.environ.get("NO_COLOR"):
-        return False
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 @click.command()
@@ -96,7 +80,7 @@ def analyze(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
 CHUNK_TURNS = 256
 
 
-def _chunks(files: tuple[str, ...], rep: str | None):
+def conversation_chunks(files: tuple[str, ...], rep: str | None):
     """Lists of whole conversations of about CHUNK_TURNS turns, in input order.
     On bad input, the conversations read before it are yielded first."""
     from coach.analysis.readers import read_conversations
@@ -133,12 +117,12 @@ def _run(files: tuple[str, ...], fmt: str, rep: str | None) -> None:
     from coach.analysis.report import conversation_document, jsonl_lines, render_text
 
     analyzer = None
-    color = fmt == "text" and _use_color()
+    color = fmt == "text" and use_color()
     documents: list[dict] = []
-    for chunk in _chunks(files, rep):
+    for chunk in conversation_chunks(files, rep):
         if analyzer is None:  # only once the input has read cleanly
             try:
-                analyzer = _load_analyzer()
+                analyzer = common.load_analyzer()
             except (OSError, ImportError) as e:
                 from coach.cli import CoachError
 

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import click
 
-from coach.cli import CoachError
+from coach.cli import CoachError, load_voice, voice_options
 
 
 @click.command()
 @click.argument("scenario_file", required=False, type=click.Path(path_type=Path))
 @click.option("--rep", "rep_name", help="Your name as a rep (default: config, else your login name).")
+@voice_options
 @click.pass_context
-def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None) -> None:
+def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None, voice_url: str | None = None,
+             voice_model: str | None = None) -> None:
     """Open the practice app (optionally straight into SCENARIO_FILE)."""
     run_app(
         db_path=ctx.obj["db_path"],
@@ -27,6 +29,8 @@ def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | Non
         scenario_file=scenario_file,
         rep_name=rep_name or ctx.obj["rep_name"],
         mode="practice",
+        voice_url=voice_url,
+        voice_model=voice_model,
     )
 
 
@@ -46,6 +50,8 @@ def run_app(
     scenario_file: Path | None = None,
     rep_name: str | None = None,
     mode: str = "practice",
+    voice_url: str | None = None,
+    voice_model: str | None = None,
 ) -> None:
     """Open the database and run the app; problems become one-line CoachErrors."""
     from coach.config import ConfigError, load_config, rep_name as resolve_rep, save_setting
@@ -56,6 +62,7 @@ def run_app(
     except ConfigError as exc:
         raise CoachError(str(exc)) from None
     rep = resolve_rep(rep_name, config)
+    voice = load_voice(voice_url, voice_model, config) if mode == "practice" else None
     if scenario_file is not None and not Path(scenario_file).exists():
         raise CoachError(f"{scenario_file}: no such file")
     if scenario_file is not None and Path(scenario_file).is_dir():
@@ -70,7 +77,7 @@ def run_app(
     from coach.ui.app import make_app
 
     app = make_app(store=store, rep=rep, mode=mode, scenario_file=scenario_file, theme=config.theme,
-                   save_theme=lambda theme: save_setting("theme", theme))
+                   save_theme=lambda theme: save_setting("theme", theme), voice=voice)
     app.run()
     if app.store_failure:
         raise CoachError(app.store_failure)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from coach.cli.common import open_db
 from coach.cli.output import echo
 
 
@@ -28,10 +29,9 @@ def comment_edit(ctx, comment_id, text, author):
     in the database (table comment_edits).
     """
     from coach.cli import CoachError
-    from coach.cli.sessions import _store
     from coach.store import StoreError
 
-    store = _store(ctx)
+    store = open_db(ctx)
     try:
         c = store.edit_comment(comment_id, text=text, editor=_who(ctx, author))
     except (StoreError, ValueError) as exc:
@@ -50,10 +50,9 @@ def comment_delete(ctx, comment_id, author):
     row with who deleted it and when.
     """
     from coach.cli import CoachError
-    from coach.cli.sessions import _store
     from coach.store import StoreError
 
-    store = _store(ctx)
+    store = open_db(ctx)
     try:
         c = store.delete_comment(comment_id, by=_who(ctx, author))
     except StoreError as exc:
@@ -80,12 +79,11 @@ def override(ctx, session_id, score, reason, part, withdraw, author):
     A call (no machine score) can be given a total score this way.
     """
     from coach.cli import CoachError
-    from coach.cli.sessions import _store
     from coach.store import StoreError
 
     if withdraw == (score is not None):
         raise CoachError("give a SCORE (0-100), or --withdraw, not both")
-    store = _store(ctx)
+    store = open_db(ctx)
     try:
         store.override_score(session_id, part=part, score=score, reason=reason, author=_who(ctx, author))
         s = store.session(session_id)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from coach.cli.output import echo
+from coach.cli.common import open_db, parse_date
+from coach.cli.output import echo, output_failed
 
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", ".markdown": "md",
              ".html": "html", ".htm": "html"}
@@ -43,21 +44,20 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
     import tempfile
 
     from coach.cli import CoachError
-    from coach.cli.sessions import _since, _store
     from coach.report import exports
     from coach.report.charts import Point
     from coach.store import StoreError, utcnow
 
     if fmt is None:
         fmt = _SUFFIXES.get(output.suffix.lower(), "csv") if output else "csv"
-    store = _store(ctx, readonly=True)
+    store = open_db(ctx, readonly=True)
     try:
         if session_ids:
             records = store.records(session_ids)
             if rep or kind or since:
                 raise CoachError("give SESSION_IDs or --rep/--kind/--since, not both")
         else:
-            records = store.records(rep=rep, kind=kind, since=_since(since))
+            records = store.records(rep=rep, kind=kind, since=parse_date(since, "--since"))
         target = None
         if output is not None:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +84,7 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
                     raise CoachError(str(exc)) from None
                 out.write(text)
                 what = f"{len(chosen)} session{'s' if len(chosen) != 1 else ''}"
+            out.flush()  # a failed write surfaces here, not at exit as a traceback
         except BaseException:
             if target is not None:
                 target.close()
@@ -95,10 +96,10 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
             echo(f"wrote {what} to {output}", err=True)
     except StoreError as exc:
         raise CoachError(str(exc)) from None
-    except BrokenPipeError:
-        from coach.cli.analyze import _quiet_broken_pipe
-
-        _quiet_broken_pipe()
+    except OSError as exc:
+        if output is not None:
+            raise CoachError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        output_failed(exc)  # standard output failed: a reader gone (quiet), a full disk (one line)
 
 
 COMMANDS = [export]

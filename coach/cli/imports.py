@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from coach.cli import common
+from coach.cli.common import open_db, parse_date
 from coach.cli.output import cell, echo
 
 
@@ -47,22 +49,15 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, st
     with --rep naming another speaker (the buyer spoke first), it is read
     again with that speaker as the rep, its comments kept.
     """
-    from datetime import date
-
     from coach.analysis.metrics import summarize
     from coach.analysis.readers import TranscriptError, check_source
     from coach.calls import call_sha256, rep_of, rep_speaker, store_call
     from coach.cli import CoachError
     from coach.cli import analyze as analyze_cli
-    from coach.cli.sessions import _store
     from coach.store import StoreError
 
-    started_at = None
-    if when is not None:
-        try:
-            started_at = date.fromisoformat(when).isoformat() + "T00:00:00+00:00"
-        except ValueError:
-            raise CoachError(f"--date {when!r}: expected a date as YYYY-MM-DD") from None
+    day = parse_date(when, "--date")
+    started_at = None if day is None else day + "T00:00:00+00:00"
     if files.count("-") > 1:
         raise CoachError("'-' (standard input) can be given only once")
     try:
@@ -70,11 +65,11 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, st
             check_source(path)
     except TranscriptError as e:
         raise CoachError(str(e)) from None
-    store = _store(ctx)
+    store = open_db(ctx)
     analyzer = None
     new = old = 0
     try:
-        for chunk in analyze_cli._chunks(files, rep):
+        for chunk in analyze_cli.conversation_chunks(files, rep):
             todo = []
             for conv in chunk:
                 name = rep_of(conv, rep, stored_as)
@@ -91,7 +86,7 @@ def import_calls(ctx: click.Context, files: tuple[str, ...], rep: str | None, st
                 continue
             if analyzer is None:
                 try:
-                    analyzer = analyze_cli._load_analyzer()
+                    analyzer = common.load_analyzer()
                 except (OSError, ImportError) as e:
                     raise CoachError(f"cannot load the analyser: {e}", exit_code=1) from None
             turns = [t for conv, _ in todo for t in conv.turns]

@@ -58,6 +58,16 @@ def cell(text: object) -> str:
     return escape_controls(str(text), keep="")
 
 
+def use_color() -> bool:
+    """Colour for a terminal, unless NO_COLOR is set; never for a pipe or file."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def echo(message: object = "", *, err: bool = False, nl: bool = True, styled: bool = False) -> None:
     """Write ``message`` (and a newline) to stdout, or stderr with ``err``, literally.
 

@@ -13,19 +13,9 @@ from pathlib import Path
 
 import click
 
+from coach.cli.common import expand_paths
 from coach.cli.output import cell, echo
 
-
-def _expand(files: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a directory stands for the *.yaml and *.yml files in it."""
-    out: list[Path] = []
-    for f in files:
-        if f.is_dir():
-            found = sorted(p for p in f.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-            out.extend(found)
-        else:
-            out.append(f)
-    return out
 
 
 @click.group("scenario")
@@ -50,7 +40,7 @@ def validate(files: tuple[Path, ...], quiet: bool, strict: bool) -> None:
     """
     from coach.scenario import ScenarioError, load_scenario, scenario_warnings
 
-    paths = _expand(files)
+    paths = expand_paths(files)
     if not paths:
         echo("coach: no scenario files found in " + ", ".join(str(f) for f in files), err=True)
         raise SystemExit(1)

@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import click
 
 from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
+from coach.cli.common import open_db, parse_date
 from coach.cli.output import cell, echo
 
-
-def _store(ctx: click.Context, *, readonly: bool = False):
-    from coach.cli import CoachError
-    from coach.store import StoreError, open_store
-
-    path: Path = ctx.obj["db_path"]
-    if readonly and not path.exists():
-        raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
-    try:
-        return open_store(path, readonly=readonly, adopt=ctx.obj.get("adopt_db", False))
-    except StoreError as exc:
-        raise CoachError(str(exc)) from exc
 
 
 def score_words(score: float | None, machine: float | None, overridden: bool) -> str:
@@ -54,9 +42,9 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
     """
     from coach.labels import BAD
 
-    store = _store(ctx, readonly=True)
+    store = open_db(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None,
-                          limit=limit, kind=kind, since=_since(since))
+                          limit=limit, kind=kind, since=parse_date(since, "--since"))
     if as_json:
         echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
@@ -75,18 +63,6 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
         echo("* a manager's score; `coach show ID` has the machine's and the reason")
 
 
-def _since(value: str | None) -> str | None:
-    from datetime import date
-
-    from coach.cli import CoachError
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise CoachError(f"--since {value!r}: expected a date as YYYY-MM-DD") from None
-
 
 @click.command("show")
 @click.argument("session_id", type=SESSION_ID)
@@ -102,7 +78,7 @@ def show(ctx, session_id, as_json):
     from coach.labels import human
     from coach.store import StoreError
 
-    store = _store(ctx, readonly=True)
+    store = open_db(ctx, readonly=True)
     try:
         s = store.session(session_id)
     except StoreError as exc:
@@ -165,7 +141,7 @@ def comment(ctx, session_id, text, turn_idx, author):
     from coach.cli import CoachError
     from coach.store import StoreError
 
-    store = _store(ctx)
+    store = open_db(ctx)
     try:
         s = store.session(session_id)
         turn_id = None
@@ -195,7 +171,7 @@ def search(ctx, query, limit):
     from coach.cli import CoachError
     from coach.store import StoreError
 
-    store = _store(ctx, readonly=True)
+    store = open_db(ctx, readonly=True)
     try:
         hits = store.search(query, limit=limit)
     except StoreError as exc:

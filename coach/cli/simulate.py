@@ -11,15 +11,12 @@ from pathlib import Path
 
 import click
 
+from coach.cli import load_voice, voice_options
+from coach.cli import common
+from coach.cli.common import expand_paths
 from coach.cli.output import cell, echo
 from coach.cli.scenario import scenario_group
 
-
-def _load_analyzer():
-    """The analyser, loaded once per run (tests may replace this function)."""
-    from coach.analysis.analyzer import Analyzer
-
-    return Analyzer.load()
 
 
 def _error(message: str, exit_code: int = 2):
@@ -107,6 +104,8 @@ def _print_transcript(result, explain: bool = False) -> None:
             for line in explain_move(e):
                 echo(f"    {line}")
         echo(f"{name}: {e.buyer.text}")
+        if e.buyer.voice != "rule":
+            echo(f"    voice: {cell(e.buyer.voice)}")
         change = e.trust_after - e.trust_before
         line = f"    trust {e.trust_before:.0f} -> {e.trust_after:.0f} ({change:+.0f})"
         if e.revealed:
@@ -176,7 +175,9 @@ def _print_scorecard(card) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the buyer's choice of lines.")
 @click.option("--explain", is_flag=True, help="Under each line, what the buyer decided and why: the topic matched and "
               "how closely, the trust change, the gate that held.")
-def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool) -> None:
+@voice_options
+def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool, voice_url: str | None,
+             voice_model: str | None) -> None:
     """Play a script of rep lines against SCENARIO (a built-in id or a YAML file).
 
     Prints each rep line with its labels, the buyer's reply, the trust after
@@ -186,9 +187,10 @@ def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool) -> 
 
     sc = _resolve_scenario(scenario)
     lines = _read_script(script)
+    voice = load_voice(voice_url, voice_model)
     from coach.engine import run_script
 
-    result = run_script(sc, _load_analyzer(), lines, seed=seed)
+    result = run_script(sc, common.load_analyzer(), lines, seed=seed, voice=voice)
     if fmt == "json":
         echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -198,18 +200,21 @@ def simulate(scenario: str, script: str, fmt: str, seed: int, explain: bool) -> 
 @scenario_group.command("test")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE...]")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the transcript of passing tests, with what the buyer decided and why.")
-def test(files: tuple[Path, ...], verbose: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail on the behaviour warnings too (a buyer that warms too fast, "
+              "examples the analyser reads otherwise than requires needs).")
+@voice_options
+def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | None, voice_model: str | None) -> None:
     """Run the `tests:` section of scenario FILES (default: every built-in scenario).
 
     Prints PASS or FAIL per test with the reason; a failing test's transcript
     follows, with what the buyer decided on every line and why. Exit status 1
     if any test fails, 2 if a file cannot be loaded.
     """
-    from coach.cli.scenario import _expand
-    from coach.engine import check_test, run_script
-    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario
+    from coach.engine import behaviour_warnings, check_test, run_script
+    from coach.scenario import ScenarioError, builtin_scenarios, load_scenario, scenario_warnings
 
-    paths = _expand(files) if files else builtin_scenarios()
+    voice = load_voice(voice_url, voice_model)
+    paths = expand_paths(files) if files else builtin_scenarios()
     if not paths:
         raise _error("no scenario files found" + (" in " + ", ".join(map(str, files)) if files else ""))
     scenarios = []
@@ -221,15 +226,16 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
             broken += 1
             for line in exc.messages:
                 echo(line, err=True)
-    analyzer = _load_analyzer() if any(sc.tests for _, sc in scenarios) else None
-    passed = failed = 0
+    analyzer = common.load_analyzer() if any(sc.tests for _, sc in scenarios) else None
+    passed = failed = warned = 0
     for full, sc in scenarios:
         path = _shown(full)
         if not sc.tests:
             echo(f"{path}: no tests")
             continue
+        results = {}
         for t in sc.tests:
-            result = run_script(sc, analyzer, t.script, seed=t.seed)
+            result = results[t.name] = run_script(sc, analyzer, t.script, seed=t.seed, voice=voice)
             problems = check_test(t, result)
             n = len(sc.discoveries)
             facts = (
@@ -247,10 +253,14 @@ def test(files: tuple[Path, ...], verbose: bool) -> None:
                 if verbose:
                     _print_transcript(result, explain=True)
                     echo("")
-    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else ""))
+        for line in scenario_warnings(sc, path, behaviour_warnings(sc, analyzer, results)):
+            warned += 1
+            echo(line)
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else "")
+         + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""))
     if broken:
         raise SystemExit(2)
-    if failed:
+    if failed or (strict and warned):
         raise SystemExit(1)
 
 

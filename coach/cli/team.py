@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from coach.cli.output import cell, echo
+from coach.cli.common import open_db
+from coach.cli.output import cell, echo, use_color
 
 
 def _period(since: str | None, days: int | None) -> str | None:
@@ -55,11 +56,9 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
     """
     import dataclasses
     import json
-
-    from coach.cli.sessions import _store
     from coach.team import LEADERBOARD_SIZE, leaderboards, team_to_dict, team_view
 
-    store = _store(ctx, readonly=True)
+    store = open_db(ctx, readonly=True)
     start = _period(since, days)
     view = team_view(store, since=start, kind=kind)
     if scenario_id is not None:
@@ -127,9 +126,8 @@ def _rep_progress(store, view, rep, fmt, start):
         echo(json.dumps({"rep": dataclasses.asdict(row), "progress": [dataclasses.asdict(p) for p in points]},
                               indent=2, ensure_ascii=False))
         return
-    from coach.cli.analyze import _use_color
 
-    color = _use_color()
+    color = use_color()
     echo(terminal_progress(points, title=f"Scores of {cell(rep)} over time", color=color), styled=color)
     echo(f"{len(points)} scored practice sessions; average {_num(row.average)}, latest {_num(row.latest)}")
     echo(f"\n{'label':<18} {'per 100 turns':>13} {'team':>6}")
@@ -156,7 +154,6 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
     from datetime import date
 
     from coach.cli import CoachError
-    from coach.cli.sessions import _store
     from coach.scenario import discover_scenarios
     from coach.store import StoreError
 
@@ -171,7 +168,7 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
         close = difflib.get_close_matches(scenario_id, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
         raise CoachError(f"no scenario {scenario_id!r}{hint}")
-    store = _store(ctx)
+    store = open_db(ctx)
     try:
         aid = store.add_assignment(rep=rep, scenario_id=scenario_id, pass_mark=pass_mark, due_on=due, note=note,
                                    assigned_by=assigned_by or ctx.obj.get("rep_name") or getpass.getuser())
@@ -191,18 +188,17 @@ def assignments(ctx, rep, remove_id, as_json):
     import json
 
     from coach.cli import CoachError
-    from coach.cli.sessions import _store
     from coach.store import StoreError
     from coach.team import assignment_statuses
 
     if remove_id is not None:
         try:
-            _store(ctx).remove_assignment(remove_id)
+            open_db(ctx).remove_assignment(remove_id)
         except StoreError as exc:
             raise CoachError(str(exc)) from None
         echo(f"assignment {remove_id} removed")
         return
-    statuses = assignment_statuses(_store(ctx, readonly=True), rep=rep)
+    statuses = assignment_statuses(open_db(ctx, readonly=True), rep=rep)
     if as_json:
         echo(json.dumps([dataclasses.asdict(s) for s in statuses], indent=2, ensure_ascii=False))
         return

@@ -47,12 +47,29 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
     def unknown(ref: str) -> str:
         msg = f"unknown discovery id '{ref}'"
         close = did_you_mean(ref, known)
-        if close:
-            msg += f"; did you mean '{close}'?"
-        else:
-            msg += f" (known: {', '.join(known)})"
-        return msg
+        return msg + (f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})")
 
+    problems += _after_checks(s, first_index, unknown)
+    problems += _format2_checks(s, first_index, unknown)
+    if s.buyer.trust.start <= s.ending.walkout_below:
+        problems.append(
+            (
+                ("buyer", "trust", "start"),
+                f"starting trust {s.buyer.trust.start:g} must be above ending.walkout_below "
+                f"({s.ending.walkout_below:g}), or the buyer walks out before the first turn",
+            )
+        )
+    if all(w == 0 for w in s.scoring.model_dump().values()):
+        problems.append((("scoring",), "at least one scoring weight must be above 0"))
+    if sum(d.weight for d in s.discoveries) == 0:
+        problems.append((("discoveries", 0, "weight"), "at least one discovery weight must be above 0"))
+    problems += _test_checks(s, first_index, unknown)
+    return problems
+
+
+def _after_checks(s: Scenario, first_index: dict[str, int], unknown) -> list[tuple[Loc, str]]:
+    """requires.after: known ids, no discovery requiring itself, no cycles."""
+    problems: list[tuple[Loc, str]] = []
     for i, d in enumerate(s.discoveries):
         for j, ref in enumerate(d.requires.after):
             if ref == d.id:
@@ -89,22 +106,12 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
     for d in s.discoveries:
         if d.id not in state:
             visit(d.id, [])
+    return problems
 
-    problems += _format2_checks(s, first_index, unknown)
 
-    if s.buyer.trust.start <= s.ending.walkout_below:
-        problems.append(
-            (
-                ("buyer", "trust", "start"),
-                f"starting trust {s.buyer.trust.start:g} must be above ending.walkout_below "
-                f"({s.ending.walkout_below:g}), or the buyer walks out before the first turn",
-            )
-        )
-    if all(w == 0 for w in s.scoring.model_dump().values()):
-        problems.append((("scoring",), "at least one scoring weight must be above 0"))
-    if sum(d.weight for d in s.discoveries) == 0:
-        problems.append((("discoveries", 0, "weight"), "at least one discovery weight must be above 0"))
-
+def _test_checks(s: Scenario, first_index: dict[str, int], unknown) -> list[tuple[Loc, str]]:
+    """tests: unique names, known discovery ids, bounds that make sense."""
+    problems: list[tuple[Loc, str]] = []
     seen_tests: dict[str, int] = {}
     for t_i, t in enumerate(s.tests):
         if t.name in seen_tests:
@@ -127,7 +134,6 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
                 elif b.min is not None and b.max is not None and b.min > b.max:
                     problems.append((("tests", t_i, "expect", key, "min"), f"min {b.min:g} is above max {b.max:g}"))
     return problems
-
 
 
 def lint(s: Scenario) -> list[tuple[Loc, str]]:

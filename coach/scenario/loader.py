@@ -310,12 +310,9 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
     return loc, msg, False
 
 
-def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scenario:
+def _check_top_level(parsed: _Parsed, name: str, fmt) -> None:
+    """A mapping with a version this code reads, or one line saying what is wrong."""
     data = parsed.data
-
-    def fmt(line: int, col: int, loc: Loc, msg: str) -> str:
-        return f"{name}:{line}:{col}: {dotted(loc)}: {msg}" if loc else f"{name}:{line}:{col}: {msg}"
-
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a single text", type(None): "empty"}.get(type(data), f"a {type(data).__name__}")
         line, col = _position(parsed, ())
@@ -337,6 +334,14 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
             msg = f"must be {known} (got {parsed.scalar_text.get(('version',), _describe(version))})"
         raise ScenarioError([fmt(line, col, ("version",), msg)])
 
+
+def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scenario:
+    data = parsed.data
+
+    def fmt(line: int, col: int, loc: Loc, msg: str) -> str:
+        return f"{name}:{line}:{col}: {dotted(loc)}: {msg}" if loc else f"{name}:{line}:{col}: {msg}"
+
+    _check_top_level(parsed, name, fmt)
     found: list[tuple[int, int, str]] = []
     for mark, loc, msg in parsed.problems:
         found.append((mark.line + 1, mark.column + 1, fmt(mark.line + 1, mark.column + 1, loc, msg)))
@@ -449,10 +454,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 
-def scenario_warnings(scenario: Scenario, name: str | None = None) -> list[str]:
-    """lint() as ``FILE:LINE:COL: field: warning: message`` lines, positioned in the source text."""
+def scenario_warnings(scenario: Scenario, name: str | None = None,
+                      problems: list[tuple[Loc, str]] | None = None) -> list[str]:
+    """lint() (or the given (location, message) pairs) as ``FILE:LINE:COL:
+    field: warning: message`` lines, positioned in the source text."""
     name = name or (str(scenario.source_path) if scenario.source_path else "<string>")
-    problems = lint(scenario)
+    problems = lint(scenario) if problems is None else problems
     if not problems:
         return []
     try:

@@ -30,6 +30,12 @@ FORMAT_VERSIONS = (1, 2)
 
 #: How quickly trust moves (buyer.trust.speed) when a file does not say, by difficulty.
 DIFFICULTY_SPEED: dict[str, float] = {"easy": 1.25, "medium": 1.0, "hard": 0.8}
+#: A discovery's gate when it sets no requires.min_trust: this many points
+#: above the buyer's starting trust, by difficulty (a hard buyer must be won
+#: over a little before telling anything hidden).
+DIFFICULTY_GATE: dict[str, float] = {"easy": 0.0, "medium": 5.0, "hard": 10.0}
+#: next_step.min_trust when a file does not say, by difficulty.
+DIFFICULTY_NEXT_STEP: dict[str, float] = {"easy": 50.0, "medium": 60.0, "hard": 70.0}
 
 #: Trust change per analyser label when a scenario's `trust:` section does not
 #: set it. Applied once per label found in a rep turn, multiplied by
@@ -186,8 +192,8 @@ class Requires(_Model):
     open_question: bool = False
     """Must the rep ask with an open (not closed, not leading) question? (default false)"""
 
-    min_trust: float = Field(default=0, ge=0, le=100)
-    """The buyer's trust must be at least this, 0-100 (default 0)."""
+    min_trust: float | None = Field(default=None, ge=0, le=100)
+    """The buyer's trust must be at least this, 0-100. Default by difficulty: the starting trust on easy, 5 above it on medium, 10 above it on hard."""
 
     after: list[Slug] = Field(default_factory=list)
     """Ids of discoveries that must be revealed first (default none). No cycles."""
@@ -389,8 +395,8 @@ class NextStep(_Model):
     examples: list[Line] = Field(min_length=1)
     """Rep lines that propose the next step this buyer would accept (1 or more); paraphrases count."""
 
-    min_trust: float = Field(default=60, ge=0, le=100)
-    """The buyer agrees only with trust at least this, 0-100 (default 60); below it they use `declined`."""
+    min_trust: float | None = Field(default=None, ge=0, le=100)
+    """The buyer agrees only with trust at least this, 0-100; below it they use `declined`. Default by difficulty: easy 50, medium 60, hard 70."""
 
     reply: list[Line] = Field(min_length=1)
     """What the buyer says when agreeing (1 or more variants)."""
@@ -577,6 +583,18 @@ class Scenario(_Model):
         """buyer.trust.speed, else the default for the difficulty."""
         speed = self.buyer.trust.speed
         return DIFFICULTY_SPEED[self.difficulty] if speed is None else speed
+
+    def gate(self, discovery: Discovery) -> float:
+        """The trust a discovery needs: its requires.min_trust, else the default for the difficulty."""
+        m = discovery.requires.min_trust
+        return self.buyer.trust.start + DIFFICULTY_GATE[self.difficulty] if m is None else m
+
+    @property
+    def next_step_trust(self) -> float:
+        """The trust the next step needs: next_step.min_trust, else the default for the difficulty."""
+        ns = self.ending.next_step
+        m = ns.min_trust if ns is not None else None
+        return DIFFICULTY_NEXT_STEP[self.difficulty] if m is None else m
 
     def fact(self, fact_id: str) -> Fact:
         """The fact with this id (KeyError if none)."""

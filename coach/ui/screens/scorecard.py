@@ -175,8 +175,9 @@ def _requires(disc, scenario) -> str:
     bits = []
     if r.open_question:
         bits.append("an open question")
-    if r.min_trust:
-        bits.append(f"trust {r.min_trust:.0f}+")
+    gate = scenario.gate(disc)
+    if gate > scenario.buyer.trust.start:
+        bits.append(f"trust {gate:.0f}+")
     for other in r.after:
         try:
             bits.append("first: " + visible(scenario.discovery(other).topic))
