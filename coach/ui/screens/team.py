@@ -23,6 +23,9 @@ from coach.ui.style import score_text
 #: The periods `p` cycles through: (label, days back; None for all time).
 PERIODS: tuple[tuple[str, int | None], ...] = (("all time", None), ("last 7 days", 7), ("last 30 days", 30))
 
+#: Below this height (an 80x24 terminal) the progress chart has room for three y ticks, not six.
+SHORT_PLOT = 16
+
 #: The reps table's columns: key and header. Calls and Passed are left out
 #: when no rep has any, Trend below 100 columns (the chart under the table
 #: shows the highlighted rep's scores): so the table fits 80 columns.
@@ -167,6 +170,11 @@ class TeamScreen(Screen[None]):
         points = self.points.get(row.rep, []) if row else []
         title = f"Scores of {one_line(row.rep, 30)} over time" if row else "No rep"
         draw_progress(plot.plt, points, title=title)
+        if plot.size.height < SHORT_PLOT:
+            # Six y ticks on the four rows of a short plot collide, and plotext
+            # keeps one of each pair at random (a set of strings, ordered by the
+            # process's hash seed): the label shown changed from run to run.
+            plot.plt.yticks([0, 50, 100])
         plot.refresh()
 
     def _board(self) -> None:
