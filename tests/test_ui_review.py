@@ -12,6 +12,7 @@ from test_ui_support import (
     scripted_analyzer,
     settle,
     type_text,
+    wait_for,
 )
 
 from coach.ui.app import make_app
@@ -53,21 +54,25 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
         sam = next(r for r in screen.shown if r.id == ids["sam-bad"])
         assert sum(n for l, n in sam.labels.items() if l in ("pitching", "leading_question", "self_interested", "pressure", "checklist")) > 0
         # Filter by rep.
-        await pilot.press("f", *"sam")
-        await pilot.pause()
-        assert _rows(screen) == [ids["sam-bad"]]
+        # (Each key's effect is waited for: under load, Pilot's pause() takes a
+        # process starved of CPU for an idle one. Typing began before "f" had
+        # moved the focus to the filter, so "s" sorted the table and the sort
+        # below went one column too far. A key that does nothing still fails,
+        # after the timeout.)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#review-filter"), what="the filter box")
+        await pilot.press(*"sam")
+        await wait_for(pilot, lambda: _rows(screen) == [ids["sam-bad"]], what="the filter by rep")
         await pilot.press("escape")
-        await pilot.pause()
-        assert len(_rows(screen)) == 3
+        await wait_for(pilot, lambda: len(_rows(screen)) == 3, what="the filter cleared")
         # Unfinished only.
         await pilot.press("u")
-        await pilot.pause()
-        assert _rows(screen) == [ids["alex-open"]]
+        await wait_for(pilot, lambda: _rows(screen) == [ids["alex-open"]], what="unfinished only")
         await pilot.press("u")
+        await wait_for(pilot, lambda: len(_rows(screen)) == 3, what="all sessions again")
         # Sort: the next column after "when" is the rep (ascending).
         await pilot.press("s")
-        await pilot.pause()
-        assert [r.rep for r in screen.shown] == ["alex", "alex", "sam"]
+        await wait_for(pilot, lambda: [r.rep for r in screen.shown] == ["alex", "alex", "sam"], what="the sort by rep")
         # Sorting by score puts the best finished session first.
         while screen.sort_key != "score":
             await pilot.press("s")

@@ -154,8 +154,11 @@ async def settle(pilot, *, screen_only: bool = False, timeout: float = 60.0) -> 
 
 
 async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
-    """Wait for something no worker reports (the app's check of a scenario
-    file's mtime runs on a timer): checked every 20 ms."""
+    """Wait for something no worker reports: the app's check of a scenario
+    file's mtime (it runs on a timer), or a key's effect where a test must not
+    race it (under load, ``pilot.pause()`` may return before the key is
+    handled: it takes a process starved of CPU for an idle one). Checked
+    every 20 ms."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while loop.time() < end:
