@@ -22,6 +22,7 @@ No heavy imports: this module needs only the analysed turns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -52,7 +53,7 @@ QUESTION_CURIOSITY = 0.15
 QUESTION_SELF_INTERESTED = 0.4
 QUESTION_CHECKLIST = 0.25
 #: A question that would fit any buyer is worth this share of its value.
-QUESTION_GENERIC = 0.5
+QUESTION_GENERIC = 0.3
 
 # -- listening ----------------------------------------------------------------
 #: Rep share of the words at or below which listening gets full marks for talk share, and at or above which none.
@@ -75,8 +76,13 @@ QUIET_FLOOR = 0.3
 BEST_AT_LEAST = 0.5
 
 # -- relationship -------------------------------------------------------------
-#: Final trust at or below which the trust share is 0, and at or above which it is full.
-TRUST_LOW, TRUST_HIGH = 20.0, 70.0
+#: The trust share is what the rep did for trust: none for ending at or below
+#: where the buyer started, full for reaching TRUST_HIGH (or TRUST_MIN_GAIN
+#: above the start, for a buyer who starts warm). Where a buyer starts is the
+#: scenario's doing, not the rep's: a rep who says nothing to a friendly buyer
+#: has earned nothing.
+TRUST_HIGH = 70.0
+TRUST_MIN_GAIN = 20.0
 #: A walkout caps every part at this (a session the buyer walked out of
 #: cannot score well on anything); an agreed next step adds a bonus.
 WALKOUT_CAP = 30
@@ -100,7 +106,8 @@ END_REASONS: dict[str, str] = {
 
 def end_sentence(reason: str | None, buyer: str = "the buyer") -> str:
     """How a session ended, as a clause: "Dana ended the meeting"."""
-    first = buyer.split()[0] if buyer.split() else buyer
+    # A person's first name ("Dana Okafor" -> "Dana"); a description stays whole ("the buyer").
+    first = buyer if buyer.lower().startswith("the ") or not buyer.split() else buyer.split()[0]
     return END_REASONS.get(reason or "", "the meeting is over").format(buyer=first)
 
 
@@ -372,12 +379,24 @@ def _discovery(scenario: Scenario, ex: Sequence[ExchangeLike]) -> tuple[float, T
         m = max(missed, key=lambda d: d.weight)
         advice = (
             f"You never heard about {m.topic}. Ask about it once they trust you, building on what they have "
-            f"told you, for example: \"{m.examples[0]}\""
+            f"told you, for example: \"{_open_example(m.examples)}\""
         )
     else:
         advice = "You uncovered everything: next time, get there in fewer turns by following up on each answer."
     details = {"found": found, "missed": [d.id for d in missed], "share": round(share, 3)}
     return share, best, worst, advice, details
+
+
+#: How an open question starts: "How did...?" and "How is...going?" open;
+#: "How many...?" and "How reliable...?" ask for a number or a yes.
+_OPENS = re.compile(r"^\W*(?:what|why|tell|walk|talk|describe|where|who"
+                    r"|how (?:do|does|did|is|are|was|were|has|have|had|would|could|can|will|should|might|come))\b", re.I)
+
+
+def _open_example(examples: Sequence[str]) -> str:
+    """The first example that reads as an open question: advice must not
+    recommend a question the analyser would call closed."""
+    return next((x for x in examples if _OPENS.match(x)), examples[0])
 
 
 def _why_held(e: ExchangeLike) -> str:
@@ -477,7 +496,7 @@ def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnR
     elif not counts["curiosity"]:
         advice = "Be curious about them: ask what they hope to achieve and why it is a priority now."
     else:
-        advice = "Keep the open, curious questions; try one that asks how they will decide and who else cares."
+        advice = "Keep the open, curious questions, each built on their last answer."
     return score, best, worst, advice, details
 
 
@@ -524,7 +543,10 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     # Saying little is listening only when what is said builds on theirs: a
     # rep who never takes anything up earns a fraction of the talk-share and
     # monologue marks, however short their turns.
-    building_share = _clamp((follow_rate + reflect_ratio) / QUIET_NEEDS_BUILDING)
+    # Only what was taken up in the rep's own words opens the gate: a parrot's
+    # echoes earn their small listening credit above, not the quiet marks.
+    real = sum(1 for e in ex if _took_up(e) >= 1 and {"follow_up", "reflection"} & set(e.analysed.labels))
+    building_share = _clamp(real / max(1, len(ex)) / QUIET_NEEDS_BUILDING)
     quiet = max(QUIET_FLOOR, building_share)
     talked_little = parts["share"]
     score = sum(LISTENING_WEIGHTS[k] * v * (quiet if k in ("share", "monologue") else 1.0) for k, v in parts.items())
@@ -595,7 +617,7 @@ def _relationship(
 ) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
     start = float(scenario.buyer.trust.start)
     final = ex[-1].trust_after if ex else start
-    trust_part = _clamp((final - TRUST_LOW) / (TRUST_HIGH - TRUST_LOW))
+    trust_part = _clamp((final - start) / max(TRUST_MIN_GAIN, TRUST_HIGH - start))
     shared_seen = 0
 
     def behaviour(e: ExchangeLike) -> float:
@@ -631,7 +653,9 @@ def _relationship(
         elif best is not None and worst_k != (best.rep_turn - 1):
             worst = _ref(ex, worst_k, "the turn that did least for their trust")
     labels = [label for e in ex for label in e.analysed.labels]
-    if end_reason == "walkout":
+    if end_reason == "next_step":
+        advice = "You earned a next step: next time, see how few turns it takes to earn it."
+    elif end_reason == "walkout":
         advice = "They walked out: when the buyer goes quiet or curt, stop pushing and ask what matters to them."
     elif "pressure" in labels:
         advice = "Drop the urgency and the \"you need\": ask what worries them about changing instead."

@@ -22,6 +22,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from coach.scenario import Scenario
     from coach.scoring import Scorecard
 
+def name_key(name: str) -> str:
+    """What two people's names (reps, reviewers, comment authors) are compared
+    by: "Ana" and "ana" are one person, as the README and the login name may
+    spell them differently."""
+    return name.casefold()
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and name_key(a) == name_key(b)
+
+
 #: Practice sessions are played against a scenario; calls are real
 #: conversations imported from a transcript.
 SessionKind = Literal["practice", "call"]
@@ -79,12 +90,27 @@ class CallRecord:
     imported_at: str
 
 
+def turn_words(ref) -> str:
+    """A scorecard's pointer at a rep turn (a ``scoring.TurnRef``) as a manager
+    finds it in any transcript coach prints: "turn 3 (line 6)"."""
+    return f"turn {ref.rep_turn} (line {ref.turn + 1})"
+
+
+@dataclass(frozen=True)
+class DiscoveryStatus:
+    """One of a practice scenario's discoveries, and whether the rep uncovered it."""
+
+    id: str
+    topic: str
+    found: bool
+
+
 @dataclass(frozen=True)
 class TurnRecord:
     """One stored turn, the rep's or the buyer's."""
 
     id: int
-    #: 0-based position in the session; people see ``number`` (1-based).
+    #: 0-based position in the session; people see ``number`` (1-based), as "line N".
     index: int
     speaker: Literal["rep", "buyer"]
     text: str
@@ -104,10 +130,14 @@ class TurnRecord:
     comments: tuple[CommentRecord, ...] = ()
     #: Who spoke, as a call's transcript names them (None in practice).
     speaker_name: str | None = None
+    #: For a rep turn, which of the rep's turns it is (from 1): "turn 3" is the
+    #: rep's third turn, as the scorecard counts and quotes them. None for the buyer.
+    rep_turn: int | None = None
 
     @property
     def number(self) -> int:
-        """The turn's number as `coach show`, comments and the app show it (from 1)."""
+        """The line's place in the transcript (from 1): "line N" wherever people
+        read it (`coach show`, `comment --line`, search, exports, the app)."""
         return self.index + 1
 
     @property
@@ -214,17 +244,46 @@ class SessionRecord:
             out += [d for d in t.revealed if d not in out]
         return tuple(out)
 
+    def discoveries(self) -> tuple[DiscoveryStatus, ...]:
+        """What the rep uncovered, in the order it came out, then what they
+        missed, in the scenario's order: from the stored scorecard (its
+        discovered, missed and topics) and the buyer turns' ``revealed``,
+        else, for an unfinished session, from the scenario snapshot. Empty for
+        a call, or when neither says what there was to find."""
+        found = list(self.discovered)
+        card = self.scorecard
+        for d in card.discovered if card else ():
+            if d not in found:
+                found.append(d)
+        if card is not None and (card.topics or card.missed):
+            topics = dict(card.topics)
+            every = list(dict.fromkeys([*found, *card.missed, *topics]))
+        elif self.scenario is not None:
+            topics = {d.id: d.topic for d in self.scenario.discoveries}
+            every = list(dict.fromkeys([*found, *topics]))
+        else:
+            return tuple(DiscoveryStatus(d, d, True) for d in found)
+        return tuple(DiscoveryStatus(d, topics.get(d, d), d in found)
+                     for d in sorted(every, key=lambda d: (d not in found, found.index(d) if d in found else 0)))
+
     @property
     def buyer_name(self) -> str:
         """The buyer's name from the snapshot ("The buyer" when it does not load)."""
         return self.scenario.buyer.name if self.scenario is not None else "The buyer"
 
     def turn(self, number: int) -> TurnRecord:
-        """The turn with this 1-based number (KeyError if none)."""
+        """The transcript's line ``number`` (from 1; KeyError if none)."""
         for t in self.turns:
             if t.number == number:
                 return t
         raise KeyError(number)
+
+    def rep_turn(self, k: int) -> TurnRecord:
+        """The rep's ``k``-th turn (from 1; KeyError if none)."""
+        for t in self.turns:
+            if t.rep_turn == k:
+                return t
+        raise KeyError(k)
 
 
 @dataclass(frozen=True)
@@ -267,7 +326,7 @@ class SearchHit:
     #: The turn matched, or the turn a matching comment is on (None: a comment on the whole session).
     turn_id: int | None
     session_id: int
-    #: 0-based position of that turn in its session (``number`` is what people see).
+    #: 0-based position of that turn in its session (``number``, its line, is what people see).
     index: int | None
     #: "rep" or "buyer" for a turn; "comment" for a comment.
     speaker: str
@@ -280,6 +339,10 @@ class SearchHit:
     #: For a comment: its id and author.
     comment_id: int | None = None
     author: str | None = None
+    #: Who spoke the line, as a call's transcript names them (None in practice, and for a comment).
+    speaker_name: str | None = None
+    #: For a rep line, which of the rep's turns it is (from 1).
+    rep_turn: int | None = None
 
     @property
     def number(self) -> int | None:
@@ -336,11 +399,14 @@ class Assignment:
 
 def record_to_dict(record: SessionRecord) -> dict:
     """The JSON form of a session (``coach show --json``, JSONL export): what
-    ``coach analyze`` and ``coach import`` read back. Turn numbers count from 1,
-    as everywhere people read them."""
+    ``coach analyze`` and ``coach import`` read back. ``turn`` is the line's
+    place in the transcript (from 1, as ``coach analyze`` numbers them);
+    ``rep_turn``, on rep lines, counts the rep's turns as the scorecard does."""
 
     def turn(t: TurnRecord) -> dict:
         out: dict = {"id": t.id, "turn": t.number, "speaker": t.speaker, "text": t.text, "created_at": t.created_at}
+        if t.rep_turn is not None:
+            out["rep_turn"] = t.rep_turn
         if t.speaker_name:
             out["name"] = t.speaker_name
         a = t.analysed

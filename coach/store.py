@@ -41,6 +41,8 @@ from coach.session import (
     SessionSummary,
     TrendPoint,
     TurnRecord,
+    name_key,
+    same_name,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,6 +108,9 @@ class Store:
         self._now = now
         self._lock = threading.RLock()
         self._name = name or ("database" if db.memory else _db_file(db))
+        # Rep names match without regard to case (session.name_key) wherever
+        # sessions are looked up by rep: SQLite's own NOCASE folds ASCII only.
+        db.conn.create_function("coach_name_key", 1, _sql_name_key, deterministic=True)
         with self._guard():
             newer = migrations.unknown(db)
             if newer:
@@ -210,7 +215,9 @@ class Store:
     # -- writing ------------------------------------------------------------
 
     def _rep_id(self, name: str) -> int:
-        row = self._one("select id from reps where name = ?", [name])
+        # "Ana" is the rep "ana" already stored: one person, one row, whatever the case.
+        row = self._one("select id from reps where coach_name_key(name) = ? order by name = ? desc, id limit 1",
+                        [name_key(name), name])
         if row:
             return row["id"]
         return self.db.execute(
@@ -381,7 +388,7 @@ class Store:
         if not editor.strip():
             raise ValueError("an edit needs an editor's name")
         with self._write() as db:
-            row = self._live_comment(comment_id)
+            row = self._own_comment(comment_id, editor, "edit")
             now = self._now()
             db.execute(
                 "insert into comment_edits (comment_id, previous_text, edited_by, edited_at) values (?, ?, ?, ?)",
@@ -394,7 +401,7 @@ class Store:
     def delete_comment(self, comment_id: int, *, by: str) -> CommentRecord:
         """Hide a comment from every reader, saying who and when (the row stays)."""
         with self._write() as db:
-            self._live_comment(comment_id)
+            self._own_comment(comment_id, by, "delete")
             db.execute("update comments set deleted_at = ?, deleted_by = ? where id = ?", [self._now(), by, comment_id])
             return CommentRecord(**self._comment_row(comment_id))
 
@@ -405,9 +412,18 @@ class Store:
             return CommentRecord(**self._comment_row(comment_id))
 
     def _live_comment(self, comment_id: int) -> dict:
-        row = self._one("select text, deleted_at from comments where id = ?", [comment_id])
+        row = self._one("select text, author, deleted_at from comments where id = ?", [comment_id])
         if row is None or row["deleted_at"] is not None:
             raise StoreError(f"{self._name}: no comment {comment_id}" + (" (it was deleted)" if row else ""))
+        return row
+
+    def _own_comment(self, comment_id: int, who: str, verb: str) -> dict:
+        """The comment, if ``who`` wrote it: a reviewer's words are theirs to
+        change, nobody else's (ValueError naming the author otherwise)."""
+        row = self._live_comment(comment_id)
+        if not same_name(row["author"], who):
+            raise ValueError(f"comment {comment_id} was written by {row['author']}: only {row['author']} can {verb} it"
+                             f" (you are {who})")
         return row
 
     def _comment_row(self, comment_id: int) -> dict:
@@ -471,8 +487,8 @@ class Store:
                " from assignments a join reps r on r.id = a.rep_id")
         params: list[Any] = []
         if rep is not None:
-            sql += " where r.name = ?"
-            params.append(rep)
+            sql += " where coach_name_key(r.name) = ?"
+            params.append(name_key(rep))
         with self._guard():
             return [Assignment(**row) for row in self.db.query(sql + " order by a.due_on, a.id", params)]
 
@@ -567,7 +583,10 @@ class Store:
         """The where clause (over _SESSION_SELECT's aliases) for the usual session filters."""
         where: list[str] = []
         params: list[Any] = []
-        for column, value in (("r.name", rep), ("sn.scenario_id", scenario_id), ("s.status", status), ("s.kind", kind)):
+        if rep is not None:
+            where.append("coach_name_key(r.name) = ?")
+            params.append(name_key(rep))
+        for column, value in (("sn.scenario_id", scenario_id), ("s.status", status), ("s.kind", kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
@@ -700,10 +719,7 @@ class Store:
                 score=head["score"],
                 started_at=head["started_at"],
                 ended_at=head["ended_at"],
-                turns=tuple(
-                    _turn_record(t, rows.labels.get(t["id"], ()), rows.evidence.get(t["id"], ()), comments, types)
-                    for t in rows.turns[sid]
-                ),
+                turns=_turn_records(rows, sid, comments, types),
                 comments=tuple(comments),
                 scorecard=Scorecard.from_dict(card) if isinstance(card, dict) else None,
                 final_score=head["final_score"],
@@ -778,7 +794,10 @@ class Store:
                 select t.id as turn_id, t.session_id, t.idx as "index", t.speaker, t.text,
                        snippet(turns_fts, 0, '[', ']', '…', 12) as snippet,
                        r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
-                       null as comment_id, null as author, turns_fts.rank as rank
+                       null as comment_id, null as author, t.speaker_name,
+                       case when t.speaker = 'rep' then (select count(*) from turns p where p.session_id = t.session_id
+                            and p.speaker = 'rep' and p.idx <= t.idx) end as rep_turn,
+                       turns_fts.rank as rank
                 from turns_fts join turns t on t.rowid = turns_fts.rowid
                 join sessions s on s.id = t.session_id join reps r on r.id = s.rep_id
                 left join snapshots sn on sn.id = s.snapshot_id
@@ -787,7 +806,7 @@ class Store:
                 select c.turn_id, c.session_id, t.idx as "index", 'comment' as speaker, c.text,
                        snippet(comments_fts, 0, '[', ']', '…', 12) as snippet,
                        r.name as rep, coalesce(sn.scenario_id, '') as scenario_id, s.started_at,
-                       c.id as comment_id, c.author, comments_fts.rank as rank
+                       c.id as comment_id, c.author, null as speaker_name, null as rep_turn, comments_fts.rank as rank
                 from comments_fts join comments c on c.rowid = comments_fts.rowid
                 left join turns t on t.id = c.turn_id
                 join sessions s on s.id = c.session_id join reps r on r.id = s.rep_id
@@ -814,9 +833,9 @@ class Store:
             select s.id as session_id, sn.scenario_id, ss.score, s.started_at, s.ended_at, s.score as machine_score
             from sessions s join reps r on r.id = s.rep_id join snapshots sn on sn.id = s.snapshot_id
             join session_scores ss on ss.session_id = s.id
-            where r.name = ? and s.status = 'finished' and ss.score is not null
+            where coach_name_key(r.name) = ? and s.status = 'finished' and ss.score is not null
         """
-        params: list[Any] = [rep]
+        params: list[Any] = [name_key(rep)]
         if scenario_id is not None:
             sql += " and sn.scenario_id = ?"
             params.append(scenario_id)
@@ -871,6 +890,17 @@ class Store:
         with self._guard():
             return [r["name"] for r in self.db.query("select name from reps order by name")]
 
+    def rep_name(self, name: str) -> str | None:
+        """The rep's name as stored ("ana" for "Ana"), or None for a rep never seen."""
+        with self._guard():
+            row = self._one("select name from reps where coach_name_key(name) = ? order by name = ? desc, id limit 1",
+                            [name_key(name), name])
+        return row["name"] if row else None
+
+
+def _sql_name_key(value: object) -> object:
+    return name_key(value) if isinstance(value, str) else value
+
 
 def _load_snapshot(yaml_text: str, title: str) -> tuple[Scenario | None, str | None]:
     """The stored scenario, loaded once for every reader; (None, why) when it no
@@ -902,8 +932,19 @@ class _SessionRows(NamedTuple):
     calls: dict
 
 
+def _turn_records(rows: _SessionRows, sid: int, comments: list[CommentRecord], types: tuple) -> tuple[TurnRecord, ...]:
+    """A session's turns, in order, each rep turn numbered among the rep's turns."""
+    out = []
+    rep_turns = 0
+    for t in rows.turns[sid]:
+        rep_turns += t["speaker"] == "rep"
+        out.append(_turn_record(t, rows.labels.get(t["id"], ()), rows.evidence.get(t["id"], ()), comments, types,
+                                rep_turn=rep_turns if t["speaker"] == "rep" else None))
+    return tuple(out)
+
+
 def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], comments: list[CommentRecord],
-                 types: tuple) -> TurnRecord:
+                 types: tuple, rep_turn: int | None = None) -> TurnRecord:
     AnalysedTurn, Uptake, BuyerMove, BuyerTurn = types
     analysed = reply = None
     speaker = row["speaker"]
@@ -920,7 +961,7 @@ def _turn_record(row: sqlite3.Row, labels: list[str], evidence: list[Evidence], 
         id=turn_id, index=row["idx"], speaker=speaker, text=row["text"], created_at=row["created_at"],
         analysed=analysed, reply=reply, trust=row["trust"], revealed=_json_tuple(row["revealed"]),
         hint=bool(row["hint"]), comments=tuple(c for c in comments if c.turn_id == turn_id) if comments else (),
-        speaker_name=row["speaker_name"],
+        speaker_name=row["speaker_name"], rep_turn=rep_turn,
     )
 
 

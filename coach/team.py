@@ -18,7 +18,7 @@ from statistics import fmean
 from typing import TYPE_CHECKING, Literal
 
 from coach.labels import LABELS
-from coach.session import Assignment, ScoreRow
+from coach.session import Assignment, ScoreRow, name_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from coach.store import Store
@@ -143,10 +143,10 @@ def assignment_statuses(store: Store, rep: str | None = None, *, today: date | N
     tries_by: dict[tuple[str, str], list[ScoreRow]] = {}
     for r in scored:
         if r.kind == "practice" and r.score is not None:
-            tries_by.setdefault((r.rep, r.scenario_id), []).append(r)
+            tries_by.setdefault((name_key(r.rep), r.scenario_id), []).append(r)
     out = []
     for a in assignments:
-        tries = [r for r in tries_by.get((a.rep, a.scenario_id), ()) if r.started_at > a.created_at]
+        tries = [r for r in tries_by.get((name_key(a.rep), a.scenario_id), ()) if r.started_at > a.created_at]
         best = max((r.score for r in tries), default=None)
         first = next((r for r in tries if r.score >= a.pass_mark), None)
         if first is not None:

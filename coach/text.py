@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text", "escape_controls", "ELLIPSIS"]
+__all__ = ["clean_text", "escape_controls", "shorten", "ELLIPSIS"]
 
 #: Appended when :func:`clean_text` cuts a text short.
 ELLIPSIS = "…"
@@ -117,3 +117,19 @@ def escape_controls(s: str, *, keep: str = _SHOWN_RAW) -> str:
         return c if c in keep else f"\\u{ord(c):04x}"
 
     return _ESCAPED.sub(show, s)
+
+
+def shorten(s: str, width: int) -> str:
+    """``s`` in at most ``width`` characters: cut at the end of a word, with
+    ``…``, so a title reads "The range review that…" and not "…that move".
+    A single word longer than about half the room is cut inside it."""
+    if len(s) <= width:
+        return s
+    if width < 2:
+        return ELLIPSIS[:width]
+    cut = s[: width - 1]
+    if not s[width - 1].isspace():
+        space = cut.rfind(" ")
+        if space >= (width - 1) // 2:
+            cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.buyer.director import CURT_STREAK, GENERIC_CREDIT, TURN_CAP, VOLUNTEER_TRUST
+from coach.buyer.director import CURT_STREAK, DEFAULT_LINES, EMPTY_TURN_CAP, GENERIC_CREDIT, TURN_CAP, VOLUNTEER_TRUST
 from coach.buyer.testing import ScriptedAnalyzer
-from coach.buyer.voice import GENERIC_LINES
+from coach.buyer.voice import GENERIC_LINES, RuleVoice
 from coach.engine import PracticeSession
 from coach.scenario import DEFAULT_TRUST_CHANGES, load_scenario_text
 
@@ -128,9 +128,26 @@ def test_a_generic_question_earns_a_fraction_and_less_each_time(scenario):
     first = s.play("[open_question curiosity] What are your goals this year?")
     second = s.play("[open_question curiosity] What keeps you up at night?")
     assert not first.move.specific and first.move.kind == "surface"
-    assert first.move.trust_change == pytest.approx(full * GENERIC_CREDIT)
+    assert first.move.trust_change == pytest.approx(min(full * GENERIC_CREDIT, EMPTY_TURN_CAP))
     assert 0 < second.move.trust_change < first.move.trust_change
     assert s.state.discovered == []
+
+
+def test_turns_with_nothing_of_the_buyer_gain_little_whatever_their_labels(scenario):
+    """Content-free lines collect many good labels ("It sounds like there's a
+    lot going on. Why is that?" is open, curious, a follow-up, a reflection and
+    empathy): their small credits must not add up to a relationship, however many."""
+    s = fresh(scenario)
+    ex = s.play("[open_question curiosity follow_up reflection empathy mutual_success] "
+                "It sounds like there's a lot going on, and I'd love to find a win-win together. Why is that?")
+    assert not ex.move.specific
+    assert 0 < ex.move.trust_change <= EMPTY_TURN_CAP
+    for line in ("So that's been weighing on you. Why?", "That must be frustrating. How so?",
+                 "I totally get it. And then what?", "I hear you. What matters most?",
+                 "That sounds hard. Tell me more.", "Let's grow together. What does success look like?",
+                 "It sounds like a lot. What else?", "Wow. What's the biggest problem?"):
+        s.play(f"[open_question curiosity follow_up empathy reflection] {line}")
+    assert s.state.trust - scenario.buyer.trust.start <= 2.0  # the cap falls each time: about +1.4 in nine turns
 
 
 def test_the_scenarios_trust_override_and_speed_apply(scenario):
@@ -280,7 +297,7 @@ def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_
     s = fresh(warm)
     raised = s.play("[pitching] Our ovens come with a five-year guarantee.")
     assert raised.move.kind == "object" and raised.move.objection == "last-supplier"
-    press = s.play("[closed_question] How many shops do you run?")
+    press = s.play("[closed_question] How many ovens do you have?")
     assert press.move.kind == "press"
     blocked = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
     assert blocked.move.kind == "press" and not s.ended
@@ -358,3 +375,134 @@ def test_generic_lines_are_the_last_resort(scenario):
         if s.ended:
             break
     assert s.state.end_reason == "walkout"
+
+
+# -- what a turn proposes, and objections handled only by handling them --------
+
+
+def test_only_a_proposal_is_the_next_step(scenario):
+    """A question that shares the next step's words ('What would your head
+    baker look at in the ovens at the bakery next week?') is not an offer to meet."""
+    s = fresh(scenario)
+    s.director.state.trust = 70
+    ex = s.play("[open_question curiosity] What would your head baker look at in the ovens at the bakery next week?")
+    assert ex.move.kind != "accept" and not ex.ended
+    ex = s.play("[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert ex.move.kind == "accept" and ex.ended
+
+
+def test_a_proposal_before_the_buyer_is_ready_is_declined_not_checked(scenario):
+    s = fresh(scenario)
+    ex = s.play("[closed_question] Shall we set up a call with your accountant?")
+    assert ex.move.kind == "decline"
+
+
+def test_a_closed_question_sharing_a_word_with_the_concern_does_not_handle_it(scenario):
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[closed_question follow_up] How many ovens do you have?")
+    assert ex.move.kind == "press"
+
+
+def test_handing_the_concern_back_word_for_word_does_not_handle_it(scenario):
+    s = fresh(scenario)
+    s.play("[pitching] Our ovens are the best in Europe.")
+    ex = s.play("[reflection follow_up] So the last supplier who talked like that left you with a dead oven for a week.")
+    assert ex.move.took_up == 0.5 and ex.move.kind == "press"
+
+
+def test_asking_well_about_a_concern_before_it_comes_up_airs_it_for_good(scenario):
+    s = fresh(scenario)
+    ex = s.play("[open_question curiosity] What happened with the last supplier when the oven died?")
+    assert ex.move.kind == "object" and s.director.state.objections == {"last-supplier": "handled"}
+    ex = s.play("[pitching] Our ovens are the best in Europe.")
+    assert ex.move.kind in ("react", "curt")  # not raised again, not pressed
+
+
+def test_an_objection_due_at_a_turn_waits_for_a_turn_that_asks_nothing_real(scenario):
+    timed = scenario.model_copy(deep=True)
+    timed.objections[0].when = "turn"
+    timed.objections[0].turn = 1
+    s = fresh(timed)
+    ex = s.play("[open_question curiosity] How did the bakery get started?")
+    assert ex.move.kind == "surface"  # a real question about nothing hidden is answered first
+    ex = s.play("[empathy] That must have been a long week.")
+    assert ex.move.kind == "object"
+
+
+def test_a_monologue_earns_no_trust_and_loses_the_buyer(scenario):
+    s = fresh(scenario)
+    long = " ".join(["What happens to the loaves on a busy Saturday when an oven dies?"] * 15)
+    ex = s.play("[open_question curiosity follow_up] " + long)
+    assert ex.move.kind == "react" and ex.move.trust_change <= 0
+    assert ex.move.lines == DEFAULT_LINES["monologue"]
+
+
+def test_a_reaction_said_again_is_not_dressed_as_a_fact(scenario):
+    """'As I said, exactly.' is what the buyer said when a one-word reaction
+    came round again; only a line with something in it is said again."""
+    from coach.buyer.move import BuyerMove
+
+    voice = RuleVoice(scenario, seed=0)
+    move = BuyerMove(kind="surface", lines=("Exactly.",))
+    first, second = voice.line(move), voice.line(move)
+    assert first == "Exactly." and not second.startswith("As I said")
+    fact = BuyerMove(kind="answer", lines=("One shop, about eight hundred loaves a day.",))
+    voice.line(fact)
+    assert voice.line(fact) == "As I said, one shop, about eight hundred loaves a day."
+    assert voice.line(fact) == "Like I said, one shop, about eight hundred loaves a day."
+
+
+def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_stays_open(scenario):
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    ex = s.play("[closed_question] How many shops do you run?")
+    assert ex.move.kind == "answer" and ex.move.fact == "shops" and "eight hundred loaves" in ex.buyer.text
+    assert s.director.state.open_objection == "last-supplier"
+    blocked = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert blocked.move.kind == "press" and not s.ended
+
+
+def test_a_plain_fact_asked_for_the_sellers_sake_is_answered_after_the_reaction(scenario):
+    s = fresh(scenario)
+    ex = s.play("[closed_question self_interested] How many shops do you run?")
+    assert ex.move.kind == "answer" and ex.move.fact == "shops" and ex.move.reacting_to == "self_interested"
+    assert ex.buyer.text == "Not talking money yet. One shop, about eight hundred loaves a day."
+    assert ex.move.trust_change < 0
+    pushed = s.play("[closed_question pressure] How many shops do you run, and can we sign today?")
+    assert pushed.move.kind in ("react", "curt") and pushed.move.fact is None
+
+
+def test_a_real_question_about_their_situation_is_answered_while_a_concern_is_open(scenario):
+    """A buyer with a concern still explains their own world; the concern stays
+    open and still blocks the next step."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    ex = s.play("[open_question curiosity] How is hiring bakers going for the early shifts?")
+    assert ex.move.kind == "reveal" and ex.revealed == ("staffing",)
+    assert s.director.state.open_objection == "last-supplier"
+
+
+def test_an_offer_that_brushes_a_topic_is_an_offer(scenario):
+    """'Would it make sense to send you something about the ovens?' proposes;
+    it is not a question about the ovens to hold back on."""
+    s = fresh(scenario)
+    ex = s.play("[closed_question] Would it make sense to send you some information about the ovens?")
+    assert ex.move.kind in ("consider", "decline") and ex.revealed == ()
+    assert s.play("Shall we get started?").move.kind == "small_talk"
+
+
+def test_explain_says_why_the_buyer_went_curt(scenario):
+    """Curt after two bad turns in a row with trust still high: the reason says
+    'in a row', not 'trust is low'."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 90
+    s = fresh(warm)
+    s.play("[pressure] Sign this week and I'll knock ten percent off.")
+    ex = s.play("[pressure] Honestly, everyone signs in the first week.")
+    assert ex.move.kind == "curt" and ex.move.trust_before > 60
+    assert "2 bad turns in a row" in ex.move.reasons[-1]

@@ -62,3 +62,42 @@ def test_a_proposed_next_step_is_recognised_in_other_words(session):
     session.director.state.trust = 70
     ex = session.play("[closed_question mutual_success] Could I come by and see the kitchen with your lead baker soon?")
     assert ex.move.kind == "accept" and ex.ended
+
+
+def test_a_short_ask_that_leans_on_the_sentence_before_is_read_with_it(session):
+    """'What's behind that?' alone fits any buyer; after 'You mentioned the
+    early shifts are hard to fill.' it asks about staffing."""
+    session.director.state.trust = 70
+    ex = session.play("[open_question curiosity] You mentioned the early shifts are hard to fill. What's behind that?")
+    assert ex.move.asked_about == ("staffing",) and ex.revealed == ("staffing",)
+
+
+def test_a_fact_is_told_only_for_a_question_close_to_it(session):
+    """'How many customers come in on a weekday?' is near the shops-and-loaves
+    fact (0.59) but asks something else: the buyer must not answer with loaves."""
+    ex = session.play("[closed_question] How many customers come in on a weekday?")
+    assert ex.move.kind == "unknown" and ex.move.fact is None
+    ex = session.play("[closed_question] How many loaves do you bake on a Saturday?")
+    assert ex.move.kind == "answer" and ex.move.fact == "shops"
+
+
+def test_a_proposal_that_is_not_the_next_step_is_neither_checked_nor_agreed(session):
+    session.director.state.trust = 70
+    ex = session.play("[closed_question] Shall we grab lunch sometime?")
+    assert ex.move.kind == "consider" and not ex.ended
+
+
+def test_a_question_asking_their_view_is_not_answered_with_i_would_have_to_check(session):
+    ex = session.play("[closed_question] Do you think flour prices will settle?")
+    assert ex.move.kind == "surface"
+
+
+def test_one_shared_word_does_not_make_a_far_question_ask_for_a_fact(encoder):
+    """'Did the closed rooms cost you more than the saving?' shares 'rooms'
+    with the hotels-and-rooms fact (0.38 in meaning) and asks something else."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "hotel-laundry-price")
+    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question follow_up] Did the closed rooms cost you more than the saving?")
+    assert ex.move.fact is None

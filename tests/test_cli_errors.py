@@ -36,6 +36,7 @@ def run(*args: str, input: str | None = None):
         (["show", "0"], "0 is not a session id"),
         (["comment", HUGE, "hi"], "larger than a session id can be"),
         (["comment", "1", "hi", "--turn", HUGE], "larger than a turn number can be"),
+        (["comment", "1", "hi", "--line", HUGE], "larger than a line number can be"),
     ],
 )
 def test_an_id_past_64_bits_is_refused_not_a_traceback(db, args, message):

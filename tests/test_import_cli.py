@@ -51,8 +51,8 @@ def test_a_call_is_stored_analysed_and_read_like_practice(tmp_path):
     assert "Sam Patel" in run(db, "sessions", "--rep", "Sam Patel").stdout
     shown = run(db, "show", "1").stdout
     assert "call" in shown.splitlines()[0] and "Dana Okafor" in shown and "labels: " in shown
-    assert "session 1 turn 3" in run(db, "search", "retail OR furious").stdout
-    assert run(db, "comment", "1", "Good empathy here", "--turn", "6", "--author", "maria").exit_code == 0
+    assert "session 1 line 3 (buyer Dana Okafor, Sam Patel's session)" in run(db, "search", "retail OR furious").stdout
+    assert run(db, "comment", "1", "Good empathy here", "--line", "6", "--author", "maria").exit_code == 0
     assert open_store(db).session(1).turn(6).comments[0].text == "Good empathy here"
 
 
@@ -81,7 +81,7 @@ def test_a_call_read_backwards_is_read_again_with_rep_keeping_its_comments(tmp_p
     db = tmp_path / "coach.db"
     f = FIXTURES / "buyer_first.vtt"
     run(db, "import", str(f))  # the buyer, who spoke first, taken as the rep
-    assert run(db, "comment", "1", "Check who is who", "--turn", "2", "--author", "maria").exit_code == 0
+    assert run(db, "comment", "1", "Check who is who", "--line", "2", "--author", "maria").exit_code == 0
     r = run(db, "import", str(f), "--rep", "Sam Patel")
     assert r.stdout == f"{f}: already imported as session 1; read again with Sam Patel as the rep\n"
     s = open_store(db).session(1)

@@ -37,7 +37,7 @@ def report(tmp_path_factory):
                         seed=1)
     bad = play_session(st, "Ana <Lima>", BAD_TURNS, seed=2)
     st.add_comment(good, author="maria", text="<b>bold?</b> [red]no[/red]", turn_id=st.session(good).turns[1].id)
-    st.override_score(bad, score=35, reason="The pitch came before any discovery", author="maria")
+    st.override_score(bad, score=20, reason="The pitch came before any discovery", author="maria")
     out = folder / "ana.html"
     r = CliRunner().invoke(cli, ["--db", str(db), "export", "--rep", "Ana <Lima>", "-o", str(out)])
     assert r.exit_code == 0, r.output
@@ -70,9 +70,9 @@ def test_the_chart_is_drawn_inline_with_a_point_per_session(page, report):
     box = chart.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 100
     assert chart.locator("circle").count() == len(report[1])
-    # The points sit where the scores in force put them: the override (35) lower than the first session.
+    # The points sit where the scores in force put them: the override (20) lower than the first session.
     ys = [float(c.get_attribute("cy")) for c in chart.locator("circle").all()]
-    assert report[1][1].final_score == 35 and ys[1] > ys[0]
+    assert report[1][1].final_score == 20 and ys[1] > ys[0]
 
 
 def test_evidence_is_highlighted_good_and_bad(page, report):
@@ -96,8 +96,8 @@ def test_stored_text_is_shown_literally(page):
 def test_the_override_shows_beside_the_machines_score(page, report):
     bad = report[1][1]
     text = page.locator(f"#session-{bad.id}").inner_text()
-    assert "Score 35" in text and f"the machine's: {bad.score:.0f}" in text
-    assert "maria set the score to 35" in text and "The pitch came before any discovery" in text
+    assert "Score 20" in text and f"the machine's: {bad.score:.0f}" in text
+    assert "maria set the score to 20" in text and "The pitch came before any discovery" in text
 
 
 def test_it_prints_one_session_per_page_and_a_screenshot_is_kept(page, report, tmp_path):

@@ -1,4 +1,4 @@
-"""Scenario format v1: the models, the loader's messages, hostile input, schema and template."""
+"""The scenario format (versions 1 and 2): the models, the loader's messages, hostile input, schema and template."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from coach.labels import LABELS
 from coach.scenario import (
     DEFAULT_TRUST_CHANGES,
     EXTRA_REACTIONS,
+    FORMAT_VERSION,
     MAX_BYTES,
     Reactions,
     Scenario,
@@ -49,14 +50,15 @@ EXPECTED = {
         "63:31: tests[0].expect.revealed[1]: unknown discovery id 'budget' (known: bad-history, real-need)"
     ],
     "empty-line": ["41:21: reactions.fallback[1]: empty line: write what is said, or remove the entry"],
-    "trust-out-of-range": ["19:12: buyer.trust.start: must be less than or equal to 100 (got 130)"],
-    "speed-out-of-range": ["20:12: buyer.trust.speed: must be less than or equal to 3 (got 5)"],
-    "negative-weight": ["37:13: discoveries[1].weight: must be greater than or equal to 0 (got -1)"],
+    "trust-out-of-range": ["19:12: buyer.trust.start: expected a number 0-100, got 130"],
+    "speed-out-of-range": ["20:12: buyer.trust.speed: expected a number 0.1-3, got 5"],
+    "negative-weight": ["37:13: discoveries[1].weight: expected a number 0-100, got -1"],
     "cycle": [
         "37:15: discoveries[1].requires.after[0]: cycle in requires.after: bad-history -> real-need -> bad-history"
     ],
     "syntax-error": [
-        "7:6: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence at line 6)"
+        "6:7: YAML syntax error: the '[' opened here is not closed on this line, so YAML reads the lines below as "
+        "part of it: end it with ']' on this line"
     ],
     "unsupported-version": ["2:10: version: unsupported version 3: this coach reads version 1 or 2"],
     "unquoted-bool": ["16:9: buyer.tone: must be text, but YAML reads no as true/false: put it in quotes"],
@@ -224,7 +226,7 @@ def test_control_character_is_refused():
 
 def test_python_tags_are_not_constructed():
     err = _timed(lambda: load_scenario_text('a: !!python/object/apply:os.system ["true"]\n', "evil.yaml"))
-    assert err.messages[0].startswith("evil.yaml:1:4: YAML syntax error: could not determine a constructor")
+    assert err.messages[0].startswith("evil.yaml:1:4: YAML syntax error: a value that starts with '!' is a YAML tag")
 
 
 def test_missing_file_and_directory(tmp_path):
@@ -340,7 +342,7 @@ def test_discover_lists_builtin_and_user_scenarios(tmp_path, monkeypatch):
     assert (mine.id, mine.title, mine.difficulty, mine.tags, mine.buyer, mine.source, mine.error) == (
         "small", "Small but complete", "medium", ["test"], "Kim Park", "user", None,
     )
-    assert by_path["broken.yml"].error.startswith(f"{user / 'broken.yml'}:3:1: YAML syntax error")
+    assert by_path["broken.yml"].error.startswith(f"{user / 'broken.yml'}:2:5: YAML syntax error")
     assert "notes.txt" not in by_path
     assert "already used by" in by_path["zz-dup.yaml"].error
     assert json.loads(json.dumps([r.to_dict() for r in refs]))
@@ -394,6 +396,13 @@ def test_template_validates(title):
     assert s.title == " ".join(title.split())
     assert s.id == (s.id.strip("-")) and len(s.id) <= 64
     assert len(s.discoveries) >= 2 and s.tests
+    # New files start in the current format and show its parts in use.
+    assert s.version == FORMAT_VERSION == 2
+    assert s.facts and s.objections
+    assert any(d.surface for d in s.discoveries) and any(d.more for d in s.discoveries)
+    assert any(line.if_revealed for d in s.discoveries for line in d.reveal)
+    assert s.reactions.small_talk and s.reactions.unknown and s.reactions.repeat
+    assert s.ending.next_step is not None and s.ending.next_step.after
     from coach.scenario import scenario_warnings
 
     assert scenario_warnings(s) == [], "the template should model a complete scenario"
@@ -402,7 +411,9 @@ def test_template_validates(title):
 def test_template_teaches_every_section():
     text = template("Teach me")
     for key in ["version", "id", "title", "difficulty", "tags", "brief", "buyer", "discoveries", "reactions",
-                "trust", "ending", "scoring", "tests", "requires", "after", "volunteer", "next_step", "expect"]:
+                "trust", "ending", "scoring", "tests", "requires", "after", "volunteer", "next_step", "expect",
+                "facts", "answer", "objections", "when", "lines", "press", "handled_by", "concede", "surface", "more",
+                "if_revealed", "small_talk", "unknown", "repeat"]:
         assert f"{key}:" in text, key
     for label in LABELS:
         assert f"  {label}:" in text, label
@@ -423,20 +434,20 @@ def test_template_teaches_every_section():
          + ", ".join([*LABELS, *EXTRA_REACTIONS]) + ")"),
         ("id: small", "id: 3", "t.yaml:3:5: id: must be text, but YAML reads 3 as a number: put it in quotes"),
         ("  tone: blunt", "  tone:", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
-        ("max_turns: 12", "max_turns: 12.5",
-         "t.yaml:47:14: ending.max_turns: must be a valid integer, got a number with a fractional part"),
-        ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: must be less than or equal to 100 (got nan)"),
+        ("  company: Park Logistics", "  company: #1 Logistics",
+         "t.yaml:14:11: buyer.company: must be text, but it is empty; a '#' after a space starts a comment, so "
+         'YAML sees no value here: put the value in quotes (company: "#1 Logistics")'),
+        ("  tone: blunt", "  tone: # blunt, say", "t.yaml:16:8: buyer.tone: must be text, but it is empty"),
         ('    guarded: ["Fewer meetings."]', "    guarded:\n      - Fewer meetings: fewer problems.",
          "t.yaml:35:9: discoveries[1].guarded[0]: must be text, but YAML read a 'key: value' pair: "
          "put the line in quotes (it contains ': ')"),
-        ("  tone: blunt", "\ttone: blunt",
-         "t.yaml:16:1: YAML syntax error: found character '\\t' that cannot start any token; "
-         "indent with spaces, not tabs"),
-        ("  tone: blunt", "  tone: blunt: really",
-         "t.yaml:16:14: YAML syntax error: mapping values are not allowed here; "
-         "a line containing ': ' needs quotes around it"),
         ("discoveries:\n", "discoveries:\n  - 5\n",
          "t.yaml:22:5: discoveries[0]: must be a mapping of fields (key: value lines), not 5"),
+        ("  role: Warehouse Manager", "  role:\n    - Warehouse Manager",
+         "t.yaml:14:5: buyer.role: must be text, not a list (['Warehouse Manager'])"),
+        ("  trust:\n    start: 30\n    speed: 1.0", "  trust:",
+         "t.yaml:18:9: buyer.trust: must be a mapping of fields (key: value lines), but it is empty: "
+         "indent its fields under it"),
     ],
 )
 def test_odd_values_get_specific_messages(old, new, expected):
@@ -445,6 +456,243 @@ def test_odd_values_get_specific_messages(old, new, expected):
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text.replace(old, new, 1), "t.yaml")
     assert info.value.messages[-1] == expected
+
+
+def test_format_2_in_a_version_1_file_names_what_came_in_format_2():
+    """A conditional line is a format-2 form of a line, not a format-2 field:
+    the message must not claim `reveal` itself is new."""
+    text = (VALID / "small.yaml").read_text()
+    old = 'reveal: ["Knowing two days ahead when the big orders land."]'
+    new = 'reveal: ["Two days ahead.", {say: "Like I said, head office.", if_revealed: [bad-history]}]'
+    assert old in text
+    text = text.replace(old, new).replace("reactions:\n", "facts: []\nreactions:\n  unknown: [\"No idea.\"]\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "t.yaml")
+    assert info.value.messages == [
+        "t.yaml:33:33: discoveries[1].reveal[1]: a line as {say, if_revealed} came in format 2: "
+        "set `version: 2` at the top of the file to use it",
+        "t.yaml:40:12: reactions.unknown: 'unknown' came in format 2: set `version: 2` at the top of the file to use it",
+    ]
+    assert load_scenario_text(text.replace("version: 1", "version: 2"), "t.yaml").version == 2
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("start: 30", 'start: "thirty"', "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got 'thirty'"),
+        ("start: 30", "start: 130", "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got 130"),
+        ("start: 30", "start:", "t.yaml:19:11: buyer.trust.start: expected a number 0-100, but it is empty"),
+        ("start: 30", "start: .nan", "t.yaml:19:12: buyer.trust.start: expected a number 0-100, got .nan"),
+        ("speed: 1.0", "speed: fast", "t.yaml:20:12: buyer.trust.speed: expected a number 0.1-3, got 'fast'"),
+        ("speed: 1.0", "speed: 1,5",
+         "t.yaml:20:12: buyer.trust.speed: expected a number 0.1-3, got '1,5': write decimals with a point (1.5)"),
+        ("max_turns: 12", "max_turns: 12.5", "t.yaml:47:14: ending.max_turns: expected a whole number 1-200, got 12.5"),
+        ("max_turns: 12", "max_turns: 0", "t.yaml:47:14: ending.max_turns: expected a whole number 1-200, got 0"),
+        ("pitching: -10", "pitching: -100", "t.yaml:45:13: trust.pitching: expected a number -50 to 50, got -100"),
+        ("      trust: {min: 30}", "      trust: {min: 30}\n    seed: abc",
+         "t.yaml:65:11: tests[0].seed: expected a whole number, got 'abc'"),
+    ],
+)
+def test_number_fields_say_what_they_expect_and_what_they_got(old, new, expected):
+    text = (VALID / "small.yaml").read_text()
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert info.value.messages == [expected]
+
+
+def _number_fields(model, loc=()):
+    """The location of every number field in the format, list items as [0]."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    from coach.scenario.loader import _unwrap
+
+    for name, field in model.model_fields.items():
+        tp = _unwrap(field.annotation)
+        if get_origin(tp) is list:
+            inner = _unwrap(get_args(tp)[0])
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield from _number_fields(inner, (*loc, name, 0))
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
+            yield from _number_fields(tp, (*loc, name))
+        elif tp in (int, float):
+            yield (*loc, name)
+
+
+NUMBER_FIELDS = list(_number_fields(Scenario))
+
+
+def test_the_format_has_the_number_fields_this_test_expects():
+    assert len(NUMBER_FIELDS) >= 30 and ("objections", 0, "turn") in NUMBER_FIELDS
+
+
+@pytest.mark.parametrize("loc", NUMBER_FIELDS, ids=lambda loc: ".".join(map(str, loc)))
+def test_every_number_field_given_text_says_what_it_expects(loc):
+    import yaml
+
+    from coach.scenario.checks import dotted
+
+    path = next(p for p in builtin_scenarios() if p.stem == "it-director-outage")
+    data = yaml.safe_load(path.read_text())
+    node = data
+    for part in loc[:-1]:
+        if not isinstance(part, int) and node.get(part) is None:
+            node[part] = {}  # an optional section the file leaves out
+        node = node[part]
+    node[loc[-1]] = "thirty"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(yaml.safe_dump(data, sort_keys=False), "t.yaml")
+    [message] = [m for m in info.value.messages if f" {dotted(loc)}: " in m]
+    assert re.fullmatch(rf"t\.yaml:\d+:\d+: {re.escape(dotted(loc))}: expected a (whole )?number"
+                        r"( -?[\d.]+(-| to )-?[\d.]+)?, got 'thirty'", message), message
+
+
+# -- YAML mistakes in plain words ---------------------------------------------
+
+_OPENING = """  opening: "I've got ten minutes before the trucks come in.\""""
+
+LAYOUT_MISTAKES = {
+    "field indented less than its siblings": (
+        "  role: Warehouse Manager", " role: Warehouse Manager",
+        "13:2: YAML syntax error: 'role' is indented 1 space, which lines up with nothing above it ('name' on "
+        "line 12 has 2, 'buyer' on line 11 has 0): the fields of one mapping must start in the same column"),
+    "nested field indented more than the next": (
+        "      open_question: true", "        open_question: true",
+        "29:7: YAML syntax error: 'min_trust' is indented 6 spaces, which lines up with nothing above it "
+        "('open_question' on line 28 has 8, 'requires' on line 27 has 4): the fields of one mapping must start "
+        "in the same column"),
+    "field indented under one that has a value": (
+        "  role: Warehouse Manager", "    role: Warehouse Manager",
+        "13:5: YAML syntax error: 'role' is indented more than 'name' on line 12, which already has a value, so "
+        "YAML reads this line as more of that value: line it up with 'name' (2 spaces in), or, if it belongs "
+        "under it, take the value off line 12"),
+    "field of a list item lined up with its dash": (
+        "    topic: what would actually help the warehouse", "  topic: what would actually help the warehouse",
+        "31:3: YAML syntax error: 'topic' lines up with the '- ' of the list item on line 30, so it is outside "
+        "that item: indent it 4 spaces to line up with 'id', or, if line 30 is not meant to be a list item, "
+        "remove its '- '"),
+    "list item among fields": (
+        "  role: Warehouse Manager", "  - role: Warehouse Manager",
+        "13:3: YAML syntax error: a list item ('- ') among fields: 'name' on line 12 is a field at the same "
+        "indentation; remove the '- ', or put the list under a field that ends with ':'"),
+    "list item swallowed into the text above": (
+        '    examples: ["What would make your week easier?"]',
+        "    examples:\n    - What would make your week easier?\n      - What would help most on a Monday?",
+        "34:7: discoveries[1].examples[0]: YAML reads this '- ' line as more of the text that begins on line 33, "
+        "not as a list item: start every '- ' of a list in the same column, under a field with nothing after "
+        "its ':'"),
+    "list item without its dash": (
+        '    script:\n      - "What happened the last time you did forecasts?"',
+        "    script:\n      - What happened the last time?\n      So what went wrong?",
+        "62:7: YAML syntax error: this line is neither a field nor a list item: if it is another item of the "
+        "list above, start it with '- ' like line 61"),
+    "tab": (
+        "  tone: blunt", "\ttone: blunt",
+        "16:1: YAML syntax error: a tab character: YAML allows only spaces to indent and after ':' or '-'; "
+        "replace the tab with spaces"),
+    "second colon in a value": (
+        "  tone: blunt", "  tone: blunt: really",
+        "16:14: YAML syntax error: a second ': ' on this line: YAML cannot tell where the field ends and the text "
+        'begins; put the text in quotes (tone: "blunt: really")'),
+    "no space after a colon": (
+        "  name: Kim Park", "  name:Kim Park",
+        "12:8: YAML syntax error: no space after the ':' of 'name': write a space between a field's ':' and its "
+        "value"),
+    "no colon after a field": (
+        "  role: Warehouse Manager", "  role Warehouse Manager",
+        "13:3: YAML syntax error: 'role' needs a ':' after it (role: ...)"),
+    "unclosed double quote": (
+        _OPENING, _OPENING[:-1],
+        "17:12: YAML syntax error: the quote (\") opened here is not closed on this line, so YAML reads on to the "
+        "next \" (line 24): close it on this line"),
+    "apostrophe inside single quotes": (
+        _OPENING, "  opening: 'I've got ten minutes.'",
+        "17:15: YAML syntax error: text after a closing quote: YAML reads the quoted text as 'I' and cannot "
+        "place what follows; write an apostrophe inside '...' as two ('I''ve'), or put the text in double quotes"),
+    "text after a closing quote": (
+        _OPENING, "  opening: \"I've got ten minutes,\" she says.",
+        "17:36: YAML syntax error: text after a closing quote: YAML reads the quoted text as \"I've got ten "
+        "minutes,\" and cannot place what follows; write a quote inside \"...\" as \\\", or put text with \" in "
+        "it in single quotes"),
+    "unclosed brace": (
+        "      trust: {min: 30}", "      trust: {min: 30",
+        "64:14: YAML syntax error: the '{' opened here is not closed on this line, so YAML reads the lines below "
+        "as part of it: end it with '}' on this line"),
+    "closing bracket with nothing open": (
+        '    examples: ["What would make your week easier?"]', '    examples: "What would make your week easier?"]',
+        "32:50: YAML syntax error: a ']' that closes no '[': remove it, or add the '[' it belongs to"),
+    "second document": (
+        "tags: [test]", "tags: [test]\n---\nid: other",
+        "7:1: YAML syntax error: a '---' line here starts a second document, and a scenario file holds one: remove "
+        "the '---' (and move anything below it that is another scenario to its own file)"),
+    "list started on its field's line": (
+        '    examples: ["What would make your week easier?"]', "    examples:- What would make your week easier?",
+        "32:14: YAML syntax error: a list cannot start on the same line as its field: put each '- ' item on its own "
+        "line below 'examples:', indented further than it"),
+    "next list item indented like the fields of the one above": (
+        "  - id: real-need", "    - id: real-need",
+        "30:5: YAML syntax error: this '- ' item is indented 4 spaces, like the fields of the list item on line 22, "
+        "so YAML reads it inside that item: line it up with the '- ' on line 22 (2 spaces in) to start the next item"),
+    "value starting with a reserved character": (
+        "  company: Park Logistics", "  company: @park",
+        "14:12: YAML syntax error: a value cannot start with '@' unless it is in quotes (YAML reserves it): put "
+        'the whole value in quotes (company: "@park")'),
+    "value starting with a bracket": (
+        _OPENING, "  opening: [sighs] Ten minutes.",
+        "17:20: YAML syntax error: a value that starts with '[' is read as a list up to its closing bracket, and "
+        'the text after it is left over: put the whole value in quotes (opening: "[sighs] Ten minutes.")'),
+    "text after >-": (
+        "  situation: A warehouse manager who does not do forecasts.",
+        "  situation: >- A warehouse manager who does not do forecasts.",
+        "8:17: YAML syntax error: text cannot follow '>-' or '|' on the same line: start the text on the next "
+        "line, indented further than the field"),
+    "folded text not indented": (
+        "  situation: A warehouse manager who does not do forecasts.",
+        "  situation: >-\n  A warehouse manager who does not do forecasts.",
+        "9:3: YAML syntax error: the text of 'situation' (line 8, after '>-') must be indented more than the "
+        "field: indent it 4 spaces"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LAYOUT_MISTAKES))
+def test_yaml_mistakes_are_explained_in_plain_words_at_the_line_to_fix(mistake):
+    old, new, expected = LAYOUT_MISTAKES[mistake]
+    text = (VALID / "small.yaml").read_text()
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert info.value.messages == [f"t.yaml:{expected}"]
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    # The item's first field again, without its '- ': the next item, most likely.
+    ("  - id: real-need", "    id: real-need",
+     "t.yaml:30:5: discoveries[0].id: duplicate key 'id' (first at line 22); if this line starts the next item of "
+     "the list, begin it with '- '"),
+    # A ',' in unquoted text inside {...} cuts the text into an unknown field.
+    ('    reveal: ["Knowing two days ahead when the big orders land."]',
+     "    reveal:\n      - Knowing two days ahead.\n      - {say: Like I said, two days, if_revealed: [bad-history]}",
+     "t.yaml:35:28: discoveries[1].reveal[1].two days: unknown field 'two days' (allowed: say, if_revealed); inside "
+     "{...} a ',' ends the text before it: put text with a ',' in quotes"),
+])
+def test_valid_yaml_that_reads_otherwise_than_meant_says_how_it_was_read(old, new, expected):
+    text = (VALID / "small.yaml").read_text().replace("version: 1", "version: 2")
+    assert old in text
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text.replace(old, new, 1), "t.yaml")
+    assert expected in info.value.messages, info.value.messages
+
+
+def test_no_parser_words_reach_the_trainer_for_common_mistakes():
+    """Whatever the mistake above, none of PyYAML's vocabulary is shown."""
+    text = (VALID / "small.yaml").read_text()
+    for old, new, _ in LAYOUT_MISTAKES.values():
+        with pytest.raises(ScenarioError) as info:
+            load_scenario_text(text.replace(old, new, 1), "t.yaml")
+        for jargon in ("<block", "token", "simple key", "scanning", "while parsing", "<scalar>"):
+            assert jargon not in str(info.value), (jargon, str(info.value))
 
 
 # -- property: any input gives a Scenario or a ScenarioError, never a traceback
@@ -510,7 +758,7 @@ def test_warnings_point_at_weak_spots():
     from coach.scenario import scenario_warnings
 
     path = VALID / "minimal.yaml"
-    labels = ", ".join(LABELS)
+    labels = ", ".join(x for x in LABELS if x not in ("closed_question", "curiosity"))
     assert scenario_warnings(load_scenario(path)) == [
         f"{path}:2:1: tests: warning: no tests: add a consultative and a pushy script under tests:",
         f"{path}:18:5: discoveries[0].examples: warning: only one example: add 2-3 phrasings so paraphrases are recognised",
@@ -518,6 +766,22 @@ def test_warnings_point_at_weak_spots():
         f"{path}:22:3: reactions.fallback: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
         f"{path}:23:3: reactions.curt: warning: only one line: add variants, or the buyer repeats generic acknowledgements",
     ]
+
+
+def test_no_warning_for_reaction_keys_the_rule_buyer_never_says():
+    """closed_question and curiosity lines are never said by the rule buyer
+    (a closed question is answered by its topic; curiosity earns trust), so
+    --strict must not ask for them, nor for a second variant of them."""
+    from coach.scenario import lint
+
+    text = (VALID / "small.yaml").read_text()
+    said = [x for x in LABELS if x not in ("closed_question", "curiosity")] + ["fallback", "curt", "walkout"]
+    reactions = "reactions:\n" + "".join(f'  {x}: ["{x} one.", "{x} two."]\n' for x in said)
+    reactions += '  curiosity: ["Only one."]\n'
+    start = text.index("reactions:\n")
+    end = text.index("\n", text.index("  walkout:", start)) + 1
+    found = [loc for loc, _ in lint(load_scenario_text(text[:start] + reactions + text[end:], "t.yaml"))]
+    assert not [loc for loc in found if loc[0] == "reactions"], found
 
 
 def test_warnings_for_short_sessions_and_tests_that_cannot_fail():

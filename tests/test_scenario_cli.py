@@ -84,8 +84,8 @@ def test_schema_prints_the_json_schema(run):
     result = run("scenario", "schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert schema["title"] == "coach scenario (format v1)"
-    assert "discoveries" in schema["properties"]
+    assert schema["title"] == "coach scenario (formats 1 and 2)"
+    assert {"discoveries", "facts", "objections"} <= set(schema["properties"])
 
 
 def test_new_prints_a_valid_template(run):
@@ -109,9 +109,16 @@ def test_new_writes_a_file_and_refuses_to_overwrite(run, tmp_path):
 
 
 def test_new_then_validate_round_trip(run, tmp_path):
+    """A trainer's first file must pass every check the docs tell them to run,
+    --strict and its own tests included, before they change a line."""
     out = tmp_path / "t.yaml"
     run("scenario", "new", "Round trip", "--output", out)
     assert run("scenario", "validate", out).stdout == f"{out}: ok\n"
+    strict = run("scenario", "validate", "--strict", out)
+    assert (strict.exit_code, strict.stdout) == (0, f"{out}: ok\n")
+    tested = run("scenario", "test", out)
+    assert tested.exit_code == 0, tested.stdout
+    assert tested.stdout.splitlines()[-1] == "2 passed, 0 failed"
 
 
 def test_scenarios_lists_builtins_and_user_scenarios(run, tmp_path, monkeypatch):

@@ -26,6 +26,21 @@ def test_docs_example_validates():
     assert s.ending.next_step is not None
 
 
+@pytest.mark.parametrize("old,new", [
+    ("  role: Warehouse Manager", " role: Warehouse Manager"),
+    ('  opening: "I\'ve got ten minutes before the trucks come in. What is it?"',
+     "  opening: I've got ten minutes: what is it?"),
+])
+def test_documented_syntax_errors_are_what_the_loader_says(old, new):
+    """The Errors section's YAML examples are the example file with one mistake."""
+    example = _example()
+    assert old in example
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.load_scenario_text(example.replace(old, new, 1), "scenarios/mine.yaml")
+    errors = DOC.read_text().split("## Errors", 1)[1].split("\n## ", 1)[0]
+    assert info.value.messages[0] + "\n" in errors
+
+
 MODELS = [
     sc.Scenario, sc.Brief, sc.BuyerSpec, sc.TrustSettings, sc.Discovery, sc.Requires, sc.Reactions,
     sc.TrustChanges, sc.Ending, sc.NextStep, sc.ScoringWeights, sc.ScenarioTest, sc.Expect, sc.Bounds,

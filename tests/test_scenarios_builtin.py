@@ -93,6 +93,30 @@ def test_each_built_in_uses_format_2(path):
     assert sc.ending.next_step is not None and sc.ending.next_step.after
 
 
+def _texts(value, where=()):
+    """Every text in a loaded YAML value, with where it is."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*where, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*where, i))
+    elif isinstance(value, str):
+        yield where, value
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
+def test_no_word_is_broken_at_a_folded_line_end(path):
+    """A folded text (`>-`) whose line ends in a hyphenated word's hyphen reads
+    "fast- growing" in the rep's brief: keep such a word on one line."""
+    import re
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    broken = [(where, m.group()) for where, text in _texts(data)
+              for m in re.finditer(r"\w+- (?!and |or |to )\w+", text)]
+    assert broken == []
+
+
 @pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
 def test_paraphrases_use_other_words(path):
     sc = load_scenario(path)

@@ -16,7 +16,7 @@ from test_buyer import SCENARIO  # noqa: E402  (tests/ is on sys.path under pyte
 CONSULTATIVE = [
     "[open_question curiosity mutual_success] Thanks for the time. What happens when the ovens break down?",
     "[empathy reflection follow_up] Two hundred loaves on a Saturday. That must have hurt.",
-    "[open_question curiosity follow_up] So where do you want the business in two years?",
+    "[open_question curiosity follow_up] So where do you want the bakery in a couple of years?",
     "[reflection follow_up open_question curiosity] A second shop is a big step. How is hiring bakers going?",
     "[reflection empathy mutual_success] So people are the hard part. If we can't help with that, I'd rather we both know.",
 ]
@@ -110,7 +110,7 @@ def test_a_walkout_caps_the_relationship(scenario):
 
 
 def test_question_quality_names_the_leading_question(scenario):
-    card = play(scenario, ["[open_question curiosity] What matters most to you this year?", PUSHY[1]]).scorecard
+    card = play(scenario, ["[open_question curiosity] What happens to the loaves when an oven breaks down?", PUSHY[1]]).scorecard
     q = card.part("questions")
     assert q.worst.rep_turn == 2 and "leading" in q.worst.why
     assert q.best.rep_turn == 1
@@ -142,3 +142,51 @@ def test_a_hint_is_recorded_and_costs_points_through_the_engine(scenario):
         s.play(CONSULTATIVE[0])
     assert hinted.exchanges[0].hinted and not plain.exchanges[0].hinted
     assert plain.finish().total - hinted.finish().total == HINT_COST
+
+
+def test_how_a_session_ended_names_the_buyer_or_says_the_buyer():
+    """`coach simulate` printed "(the ended the meeting; ...)": the default
+    "the buyer" was cut to its first word like a person's name."""
+    from coach.scoring import end_sentence
+
+    assert end_sentence("walkout", "Dana Okafor") == "Dana ended the meeting"
+    assert end_sentence("walkout") == "the buyer ended the meeting"
+
+
+def test_the_advice_to_ask_about_a_missed_discovery_quotes_an_open_question(scenario):
+    """The example a discovery lists first may be closed ("How reliable are the
+    ovens?"); advice must not recommend what the analyser calls closed."""
+    closed_first = scenario.model_copy(deep=True)
+    closed_first.discovery("ovens").examples = ["How reliable are the ovens?", "What happens when the ovens break down?"]
+    for d in closed_first.discoveries:
+        d.weight = 10 if d.id == "ovens" else 1
+    card = play(closed_first, ["Thanks for seeing me."]).scorecard
+    assert "What happens when the ovens break down?" in card.part("discovery").advice
+
+
+def test_after_an_agreed_next_step_the_advice_is_not_to_agree_one(scenario):
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    card = play(warm, ["[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?"]).scorecard
+    assert card.end_reason == "next_step"
+    assert "next step" not in card.part("relationship").advice.replace("You earned a next step", "")
+
+
+def test_relationship_counts_what_the_rep_did_for_trust_not_where_the_buyer_started(scenario):
+    """A rep who says nothing of substance to a buyer who starts warm has earned no trust."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 65
+    idle = ["Thanks for seeing me.", "Okay.", "Right."]
+    card = play(warm, idle).scorecard
+    assert card.part("relationship").score <= 40
+    assert play(warm, CONSULTATIVE).scorecard.part("relationship").score >= 75
+
+
+def test_parroting_does_not_open_the_quiet_marks_of_listening(scenario):
+    """Short turns that hand the buyer's words back used to earn the talk-share
+    and monologue marks as if they were listening."""
+    parrot = ["[reflection follow_up] So oven three died on a saturday and you binned two hundred loaves.",
+              "[reflection follow_up] So that's what you said.",
+              "[reflection follow_up] So yes, that's what you just told you."]
+    card = play(scenario, ["[open_question curiosity] What happens when the ovens break down?", *parrot]).scorecard
+    assert card.part("listening").score <= 30  # it was 44

@@ -57,6 +57,14 @@ def test_sessions_lists_scores_flags_and_unfinished(db):
     assert "ana" not in run("sessions", "--unfinished", db=db).output
 
 
+def test_sessions_cuts_a_long_title_at_a_word(db):
+    st = open_store(db)
+    st.start_session(rep="dev", scenario_id="retail", scenario_title="The range review that moved everything",
+                     scenario_yaml="id: retail")
+    row = next(l for l in run("sessions", db=db).output.splitlines() if " dev " in l)
+    assert " The range review that…   " in row and row.rstrip().endswith("open  -") and "move" not in row
+
+
 def test_show_prints_labels_evidence_and_tip(db):
     r = run("show", "1", db=db)
     assert r.exit_code == 0
@@ -66,18 +74,48 @@ def test_show_prints_labels_evidence_and_tip(db):
 
 
 def test_comment_is_stored_with_author_and_turn(db):
-    r = run("comment", "1", "Ask about the cost instead.", "--turn", "2", "--author", "maria", db=db)
+    r = run("comment", "1", "Ask about the cost instead.", "--line", "2", "--author", "maria", db=db)
     assert r.exit_code == 0, r.output
+    assert "session 1, line 2 (turn 1)" in r.output
     s = open_store(db).session(1)
     assert s.turns[1].comments[0].author == "maria"
     assert "comment 1 by maria" in run("show", "1", db=db).output
-    bad = run("comment", "1", "x", "--turn", "99", db=db)
-    assert bad.exit_code == 2 and "session 1 has no turn 99" in bad.output
+    bad = run("comment", "1", "x", "--line", "99", db=db)
+    assert bad.exit_code == 2 and "session 1 has no line 99" in bad.output
+
+
+def test_comment_on_a_rep_turn_as_the_scorecard_counts_them(db):
+    """--turn K is the rep's K-th turn (what the scorecard's "turn 1" means), not line K."""
+    assert run("comment", "1", "This one.", "--turn", "1", "--author", "maria", db=db).exit_code == 0
+    s = open_store(db).session(1)
+    assert s.turns[1].speaker == "rep" and [c.text for c in s.turns[1].comments] == ["This one."]
+    bad = run("comment", "1", "x", "--turn", "2", db=db)
+    assert bad.exit_code == 2 and "session 1 has no turn 2 (it has 1 rep turns)" in bad.output
+    both = run("comment", "1", "x", "--turn", "1", "--line", "1", db=db)
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_show_numbers_lines_and_rep_turns_apart(db):
+    """The transcript's lines are "line N"; a rep line also says which of the
+    rep's turns it is, as the scorecard numbers them, so "turn 1" finds it."""
+    out = run("show", "1", db=db).output
+    assert "[line 1] BUYER: We lost two days of orders." in out
+    assert "[line 2] REP (turn 1): Downtime is expensive, right?" in out
 
 
 def test_search(db):
     r = run("search", "orders", db=db)
-    assert "session 1 turn 1" in r.output
+    assert "session 1 line 1 (buyer, ana's session): We lost two days of [orders]." in r.output
+
+
+def test_search_names_who_said_a_line_the_same_way_for_rep_and_buyer(db):
+    """A hit said who spoke as "(ana, buyer)": the rep's name beside the buyer's
+    role, as if ana were the buyer. Each hit now names the speaker by role."""
+    assert "session 1 line 2 (rep ana, turn 1): Downtime is [expensive], right?" in run(
+        "search", "expensive", db=db).output
+    run("comment", "1", "Too expensive a question.", "--line", "2", "--author", "maria", db=db)
+    hits = run("search", "question", db=db).output
+    assert "session 1 line 2 (comment 1 by maria, ana's session)" in hits
 
 
 def test_coach_db_env_variable_is_used(db, tmp_path):
@@ -116,16 +154,27 @@ def test_locked_database_for_writing(db, monkeypatch):
 
 
 def test_a_comment_is_edited_and_deleted_from_the_command_line(db):
-    run("comment", "1", "Ask about the cost.", "--turn", "2", "--author", "maria", db=db)
-    r = run("comment-edit", "1", "Ask what the downtime cost.", "--author", "li", db=db)
+    run("comment", "1", "Ask about the cost.", "--line", "2", "--author", "maria", db=db)
+    r = run("comment-edit", "1", "Ask what the downtime cost.", "--author", "maria", db=db)
     assert (r.exit_code, r.output) == (0, "comment 1 on session 1 edited\n")
     shown = run("show", "1", db=db).output
-    assert "comment 1 by maria (" in shown and ", edited by li " in shown and "Ask what the downtime cost." in shown
+    assert "comment 1 by maria (" in shown and ", edited by maria " in shown and "Ask what the downtime cost." in shown
     assert "comment 1 by maria" in run("search", "downtime", db=db).output
-    assert run("comment-delete", "1", db=db).output == "comment 1 on session 1 deleted\n"
+    assert run("comment-delete", "1", db=db, env={"COACH_REP": "maria"}).output == "comment 1 on session 1 deleted\n"
     assert "comment 1" not in run("show", "1", db=db).output
     gone = run("comment-edit", "1", "x", db=db)
     assert gone.exit_code == 2 and "no comment 1 (it was deleted)" in gone.output
+
+
+def test_only_the_author_edits_or_deletes_a_comment_from_the_command_line(db):
+    run("comment", "1", "Ask about the cost.", "--author", "maria", db=db)
+    for args in (("comment-edit", "1", "hijack"), ("comment-delete", "1")):
+        r = run(*args, db=db, env={"COACH_REP": "otherboss"})
+        assert r.exit_code == 2
+        verb = "edit" if args[0] == "comment-edit" else "delete"
+        assert r.output == f"coach: comment 1 was written by maria: only maria can {verb} it (you are otherboss)\n"
+    assert "comment 1 by maria (" in run("show", "1", db=db).output
+    assert "Ask about the cost." in run("show", "1", db=db).output and "hijack" not in run("show", "1", db=db).output
 
 
 def test_a_manager_overrides_a_score_with_a_reason_and_withdraws_it(db):
@@ -149,6 +198,6 @@ def test_a_manager_overrides_a_score_with_a_reason_and_withdraws_it(db):
 
 
 def test_search_takes_or_and_reports_a_bad_query_in_one_line(db):
-    assert "session 1 turn 1" in run("search", "ransomware OR orders", db=db).output
+    assert "session 1 line 1 (buyer" in run("search", "ransomware OR orders", db=db).output
     bad = run("search", '"two days', db=db)
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "cannot search for" in bad.output

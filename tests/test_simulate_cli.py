@@ -164,6 +164,7 @@ def test_scenario_test_a_broken_file_exits_2(run, tmp_path):
     assert r.exit_code == 2
     assert str(broken) in r.stderr
     assert "Traceback" not in r.stderr
+    assert "0 passed, 0 failed, 1 file could not be loaded" in r.output
 
 
 def test_both_commands_have_help(run):

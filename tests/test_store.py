@@ -252,8 +252,8 @@ def test_a_comment_is_edited_and_deleted_saying_who_and_when_and_nothing_is_lost
     sid = _session(store)
     tid = store.add_turn(sid, speaker="rep", text="What's your budget?")
     cid = store.add_comment(sid, author="maria", text="Too early for budget.", turn_id=tid)
-    edited = store.edit_comment(cid, text="Too early for the budget question.", editor="li")
-    assert (edited.text, edited.edited_by, edited.author) == ("Too early for the budget question.", "li", "maria")
+    edited = store.edit_comment(cid, text="Too early for the budget question.", editor="Maria")
+    assert (edited.text, edited.edited_by, edited.author) == ("Too early for the budget question.", "Maria", "maria")
     assert edited.edited_at is not None
     s = store.session(sid)
     assert [c.text for c in s.turns[0].comments] == ["Too early for the budget question."]
@@ -265,11 +265,24 @@ def test_a_comment_is_edited_and_deleted_saying_who_and_when_and_nothing_is_lost
     assert store.search("question") == []
     assert store.sessions()[0].comment_count == 0
     with pytest.raises(StoreError, match="no comment .* deleted"):
-        store.edit_comment(cid, text="again", editor="li")
+        store.edit_comment(cid, text="again", editor="maria")
     # The row and the text the edit replaced are still in the database.
     row = store.db["comments"].get(cid)
     assert (row["deleted_by"], row["text"]) == ("maria", "Too early for the budget question.")
     assert [r["previous_text"] for r in store.db["comment_edits"].rows] == ["Too early for budget."]
+
+
+def test_only_a_comments_author_edits_or_deletes_it(store):
+    sid = _session(store)
+    cid = store.add_comment(sid, author="maria", text="Ask about the cost first.")
+    for attempt in (lambda: store.edit_comment(cid, text="hijack", editor="otherboss"),
+                    lambda: store.delete_comment(cid, by="otherboss")):
+        with pytest.raises(ValueError, match=r"^comment \d+ was written by maria: only maria can (edit|delete) it"
+                                             r" \(you are otherboss\)$"):
+            attempt()
+    c = store.session(sid).comments[0]
+    assert (c.text, c.edited_by) == ("Ask about the cost first.", None)
+    assert store.db["comment_edits"].count == 0
 
 
 def _finished_with_parts(store, total=60):

@@ -178,3 +178,36 @@ def test_assign_and_list_assignments(db):
     assert "Assignments" in run(db, "team").output
     assert run(db, "assignments", "--remove", "1").output == "assignment 1 removed\n"
     assert run(db, "assignments").output == "no assignments\n"
+
+
+def test_rep_names_match_without_regard_to_case(db):
+    """The README writes "Ana"; the rep practised as "ana": one rep."""
+    sessions = run(db, "sessions", "--rep", "Ana").output
+    assert sessions.count(" ana ") == 2 and "no sessions" not in sessions
+    assert run(db, "sessions", "--rep", "Anna").output == "no sessions by 'Anna' (did you mean 'ana'?)\n"
+    assert "Scores of ana over time" in run(db, "team", "--rep", "ANA").output
+    assert run(db, "team", "--rep", "Anna").output == "coach: no sessions by 'Anna' (did you mean 'ana'?)\n"
+    md = run(db, "export", "--rep", "Ana", "--format", "md")
+    assert md.exit_code == 0 and md.stdout.startswith("# Coaching report: ana\n")
+    assigned = run(db, "assign", "Ana", "it-director-outage", "--pass-mark", "55", "--due", "2030-01-01")
+    assert (assigned.exit_code, assigned.stdout, assigned.stderr) == (
+        0, "assignment 1: ana to pass it-director-outage with 55 by 2030-01-01\n", "")
+    assert "ana " in run(db, "assignments", "--rep", "ANA").output
+    st = open_store(db)
+    assert st.reps() == ["ana", "ben"]  # no second rep "Ana"
+    sid = st.start_session(rep="ANA", scenario_id="x", scenario_title="X", scenario_yaml="id: x")
+    assert st.session(sid).rep == "ana" and st.reps() == ["ana", "ben"]
+
+
+def test_assign_says_when_a_rep_has_no_sessions_and_refuses_a_past_date(db):
+    new = run(db, "assign", "nobody", "it-director-outage", "--pass-mark", "55", "--due", "2030-01-01")
+    assert new.exit_code == 0 and new.stderr == "coach: nobody has no sessions yet\n"
+    assert new.stdout == "assignment 1: nobody to pass it-director-outage with 55 by 2030-01-01\n"
+    typo = run(db, "assign", "Anna", "it-director-outage", "--pass-mark", "55", "--due", "2030-01-01")
+    assert typo.exit_code == 0 and typo.stderr == "coach: Anna has no sessions yet (did you mean 'ana'?)\n"
+    past = run(db, "assign", "ana", "it-director-outage", "--pass-mark", "55", "--due", "2020-01-01")
+    assert past.exit_code == 2 and past.stdout == ""
+    assert past.stderr == f"coach: --due 2020-01-01: that date has passed (today is {date.today().isoformat()})\n"
+    today = run(db, "assign", "ana", "it-director-outage", "--pass-mark", "55", "--due", date.today().isoformat())
+    assert today.exit_code == 0 and today.stderr == ""
+    assert [a.rep for a in open_store(db).assignments()] == ["ana", "nobody", "Anna"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.text import ELLIPSIS, clean_text
+from coach.text import ELLIPSIS, clean_text, shorten
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,19 @@ def test_without_an_escape_nothing_printable_is_dropped(raw):
     loses its control characters and nothing else (a lone surrogate becomes U+FFFD)."""
     out = clean_text(raw)
     assert _DROPPED.sub("", out) == re.sub("[\ud800-\udfff]", "\ufffd", _DROPPED.sub("", raw))
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "short"),
+    [
+        ("The range review that moved everything", 26, "The range review that…"),
+        ("The range review that moved everything", 40, "The range review that moved everything"),
+        ("After the outage", 16, "After the outage"),
+        ("Supercalifragilistic expialidocious", 10, "Supercali…"),  # one long word: cut inside it
+        ("ab", 1, "…"),
+        ("ab", 0, ""),
+    ],
+)
+def test_shorten_cuts_at_a_word_with_an_ellipsis(text, width, short):
+    assert shorten(text, width) == short
+    assert len(shorten(text, width)) <= width

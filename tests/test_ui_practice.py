@@ -266,6 +266,8 @@ async def test_leaving_mid_session_keeps_it_unfinished():
         assert isinstance(app.screen, PracticeScreen)
         assert app.screen.session.session_id == session_id
         assert [v.text for v in app.screen.query(RepLine)] == [GOOD_TURNS[0]]
+        # The side panels carry on from the stored turns, not from nothing.
+        assert "Questions 1" in app.screen.query_one("#metrics").render().plain
 
 
 async def test_opening_a_scenario_and_leaving_without_a_word_leaves_no_session():

@@ -17,6 +17,7 @@ from test_ui_support import (
 
 from coach.ui.app import make_app
 from coach.ui.screens.review import ReviewScreen, SearchScreen
+from coach.ui.screens.scorecard import ScorecardScreen
 from coach.ui.screens.transcript import TranscriptScreen, TurnItem
 from coach.ui.widgets.sparkline import ScoreSparkline
 
@@ -160,6 +161,31 @@ async def test_others_comments_are_shown():
         item = next(i for i in app.screen.query(TurnItem) if i.turn.id == turn_id)
         shown = item.query_one(".turn-comments").render().plain
         assert "jordan" in shown and "Nice open question." in shown
+
+
+async def test_only_my_own_comments_are_mine_to_edit_or_delete():
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    turn_id = store.session(sid).turns[1].id
+    store.add_comment(sid, author="jordan", text="Nice open question.", turn_id=turn_id)
+    app = _app(store, rep="Morgan")  # as the README spells names; the store has "morgan" below
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(sid)
+        await pilot.pause()
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)  # jordan's comment is not offered to Morgan
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        assert [c.text for c in store.session(sid).comments] == ["Nice open question."]
+        store.add_comment(sid, author="morgan", text="Good", turn_id=turn_id)
+        app.screen.focus_turn = turn_id
+        app.screen.load()
+        await pilot.pause()
+        await pilot.press("e")  # "morgan" is Morgan, whatever the case
+        await pilot.pause()
+        assert app.screen.query_one("#comment-input").value == "Good"
 
 
 async def test_unfinished_session_opens_as_unfinished():
@@ -353,3 +379,84 @@ async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(mo
         await pilot.press("f", *"alex")
         await pilot.pause()
         assert [r.id for r in screen.shown] == [ids["alex-open"], ids["alex-good"]]
+
+
+async def test_a_reviewed_scorecard_leads_with_the_score_in_force_and_offers_no_retry():
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    machine = store.session(sid).score
+    store.override_score(sid, score=75, reason="Hostile buyer; good recovery", author="maria")
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_transcript(sid)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, ScorecardScreen)
+        total = card.query_one("#score-total").render().plain
+        assert total.startswith("75 / 100") and f"maria's score (the machine's: {machine:.0f})" in total
+        assert "Hostile buyer; good recovery" in total
+        # The trend beside it counts the same score: this session's 75, not the machine's.
+        trend = card.query_one("#score-trend")
+        assert trend.scores[-1] == 75 and "last 75" in trend.render().plain
+        # A part override shows on its part, the machine's beside it.
+        part = store.session(sid).scorecard.parts[0]
+        store.override_score(sid, part=part.name, score=12, reason="No discovery at all", author="maria")
+        app.pop_screen()
+        await pilot.press("s")
+        await pilot.pause()
+        parts = "\n".join(w.render().plain for w in app.screen.query("#score-parts Static"))
+        assert f" 12  ×{part.weight:.0%}  ✎ maria's (the machine's: {part.score})" in parts
+
+
+async def test_a_reviewer_is_not_offered_retry_on_a_scorecard():
+    store, ids = _store_with_sessions()
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(ids["alex-good"])
+        await pilot.pause()
+        card = app.screen
+        # r would start a practice session in the reviewer's name: not offered, and does nothing.
+        footer_keys = [b.key for (_, b, enabled, _) in app.active_bindings.values() if enabled and b.show]
+        assert "r" not in footer_keys and "t" in footer_keys
+        sessions_before = len(store.sessions())
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is card and len(store.sessions()) == sessions_before
+        assert all("Retry" not in c.title for c in card.screen_commands())
+
+
+async def test_a_rep_still_retries_from_their_scorecard():
+    from coach.ui.screens.practice import PracticeScreen
+
+    store, ids = _store_with_sessions()
+    app = make_app(store=store, rep="alex", analyzer=shared_analyzer(), cursor_blink=False)  # practice mode
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(ids["alex-good"])
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), what="a new practice session")
+
+
+async def test_a_scorecards_turns_are_found_by_the_same_numbers_in_the_transcript():
+    """The scorecard counts the rep's turns ("10 turns"); its best and weakest
+    turn name that number and the transcript line, and the transcript shows
+    each rep line's turn number beside its line number."""
+    store, ids = _store_with_sessions()
+    sid = ids["alex-good"]
+    card = store.session(sid).scorecard
+    app = _app(store, rep="morgan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_scorecard(sid)
+        await pilot.pause()
+        titles = [w.render().plain for w in app.screen.query("#score-turns .turn-title")]
+        assert titles == [f"Best turn  turn {card.best.rep_turn} (line {card.best.turn + 1})",
+                          f"Weakest turn  turn {card.worst.rep_turn} (line {card.worst.turn + 1})"]
+        await pilot.press("t")
+        await pilot.pause()
+        items = list(app.screen.query(TurnItem))
+        heads = [i.query_one(".turn-who").render().plain for i in items]
+        line = card.best.turn + 1
+        assert heads[line - 1] == f"{line:>3} Rep · turn {card.best.rep_turn}"
+        assert heads[0].strip() == "1 Dana Okafor"

@@ -48,6 +48,9 @@ GENERIC_WORDS = frozenset(
     worries stress stressful exhausting sounds sound hear hearing heard understand understood
     imagine going goes go come comes came plate lot lots minute minutes hour hours bit quite pretty
     obviously definitely absolutely basically actually honestly currently generally usually
+    thank thanks appreciate love lovely glad happy great fine find finding found talk talking tell telling
+    share sharing learn learning know knowing interested interesting excited exciting i'd i'll we'd we'll
+    let's totally completely really
     """.split()
 )
 

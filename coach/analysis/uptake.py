@@ -63,6 +63,11 @@ def _echo(rep: list[str], buyer: list[str]) -> float:
         i += 1
     rep = rep[i:]
     run = ECHO_RUN if len(rep) > 6 else 3
+    if 0 < len(rep) < run <= len(buyer):
+        # "So you're still waiting.": what is left after the opener is too
+        # short for a run, and all of it is theirs, in their order.
+        k = len(rep)
+        return 1.0 if any(buyer[j : j + k] == rep for j in range(len(buyer) - k + 1)) else 0.0
     if len(rep) < run or len(buyer) < run:
         return 0.0
     grams = {tuple(buyer[j : j + run]) for j in range(len(buyer) - run + 1)}

@@ -30,8 +30,10 @@ conversation so far. What it decides:
    specific, every `requires` holds and it was not asked badly; the holding
    line when not (and why: --explain says); a surface answer to a generic
    prompt on the topic; more detail once it is out.
-8. A question about a **plain fact** gets the fact; a factual question about
-   something the scenario does not know gets "I'd have to check".
+8. A question about a **plain fact** gets the fact, even while a concern is
+   open (it stays open) and after a reaction when it was asked for the
+   seller's sake; a factual question about something the scenario does not
+   know gets "I'd have to check".
 9. A reflection or acknowledgement that carried the buyer's words is
    **confirmed**; a trusting buyer may then **volunteer** a related fact.
    Small talk gets a short reply; a generic prompt a surface answer.
@@ -45,10 +47,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.analysis.language import content_stems, specific_stems
+from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import Match, TopicMatcher
+from coach.buyer.topics import FACT_SIM, Match, TopicMatcher
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,6 +79,14 @@ EMPTY_REFLECTION = 0.1
 ECHO_REFLECTION = 0.5
 #: Empathy with nothing of the buyer's situation in it earns this share (then less each time).
 EMPTY_EMPATHY = 0.5
+#: Shared-success words with nothing of this buyer in them ("Let's find a
+#: win-win together") earn this share.
+EMPTY_MUTUAL = 0.3
+#: A turn with nothing of this buyer in it (no words of theirs, nothing they
+#: told taken up) gains at most this much trust, whatever its labels, and the
+#: next one half that, then a third...: a string of content-free labels must
+#: not add up to a relationship (ten of them: about +1.5 in all).
+EMPTY_TURN_CAP = 0.5
 #: What saying the same thing again costs.
 REPEAT_COST = 2.0
 #: Near-duplicate turns: this similar in meaning to an earlier rep turn.
@@ -89,10 +99,19 @@ OBJECTION_PRESSED = 2.0
 MAX_PRESSES = 2
 #: A turn-timed objection waits for a turn that asks about nothing else, at most this many turns.
 OBJECTION_PATIENCE = 2
+#: A plain fact asked with these is answered after the reaction (the buyer
+#: knows it and says it to anyone); pressure, a pitch or a leading question
+#: gets only the reaction.
+ANSWERED_ANYWAY: frozenset[str] = frozenset({"self_interested", "checklist"})
+#: A badly asked turn gets a discovery's holding line only this close to it.
+HOLD_SIM = 0.5
 #: Bad turns in a row that make the buyer curt whatever the trust.
 CURT_STREAK = 2
 #: Trust at which a buyer may volunteer a related fact after a real reflection.
 VOLUNTEER_TRUST = 60.0
+#: A turn this many words long is a monologue: the buyer stops following, and
+#: it earns no trust whatever its labels (a page of good questions is not one).
+MONOLOGUE_WORDS = 150
 
 #: Moves whose lines tell the rep something of the buyer's: taking them up is
 #: listening. Reflecting a reaction ("Mm. You were listening.") is not.
@@ -101,7 +120,7 @@ CONTENT_MOVES = frozenset({"opening", "reveal", "volunteer", "elaborate", "hold"
 
 #: Moves that answer the rep's turn: asking the same again is repetition.
 ANSWERED = frozenset({"reveal", "hold", "surface", "elaborate", "answer", "unknown", "confirm", "volunteer", "concede",
-                      "repeat", "react", "curt"})
+                      "repeat", "react", "curt", "consider"})
 
 #: Lines for moves a version-1 scenario has no lines for.
 DEFAULT_LINES: dict[str, tuple[str, ...]] = {
@@ -120,14 +139,34 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     ),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
+    # a proposal that is not the scenario's next step, from a rep the buyer is ready to hear
+    "consider": (
+        "Maybe. What would that involve?",
+        "Possibly. What did you have in mind?",
+        "I'd need to know more about what that means for us first.",
+    ),
+    "monologue": (
+        "That's a lot. What are you actually asking me?",
+        "You've lost me. What's the question?",
+        "Hang on, that's a lot to take in.",
+    ),
 }
+
+#: A closed question that asks for the buyer's view, not a fact: "I'd have to
+#: check" would be no answer to it.
+_OPINION = re.compile(
+    r"^\W*(?:(?:so|and|but|then)\W+)*(?:do|would|don't|wouldn't|did) you (?:think|feel|agree|say|reckon|believe|find|see|mind)\b"
+    r"|^\W*(?:is it|would it be) (?:fair|true|right) to say\b|^\W*(?:are|were) you (?:happy|comfortable|worried|concerned|sure)\b",
+    re.I,
+)
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
 _SMALL_TALK = re.compile(
     r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|sorry|apologies|"
     r"nice to|great to|good to|pleasure|can you hear|are you there|let me (share|pull|check|grab|find)|"
     r"one (sec|moment|minute)|bear with|no problem|no worries|sure|ok(ay)?|understood|got it|right|great|"
-    r"perfect|bye|speak soon|talk soon|see you|have a good|how are you|how's it going)\b",
+    r"perfect|bye|speak soon|talk soon|see you|have a good|how are you|how's it going|"
+    r"shall we (?:get started|start|begin|dive in|kick off))\b",
     re.I,
 )
 
@@ -161,6 +200,8 @@ class BuyerState:
     generic: int = 0
     empty_empathy: int = 0
     mutual: int = 0
+    #: Turns whose trust was capped for carrying nothing of this buyer.
+    empty: int = 0
     #: Objection id -> "open" or "handled"; the one being pressed, and how often in a row.
     objections: dict[str, str] = field(default_factory=dict)
     open_objection: str | None = None
@@ -190,8 +231,9 @@ class _Turn:
 
     @property
     def substance(self) -> bool:
-        """Carries something of this buyer: specific words, or what they told taken up."""
-        return self.match.specific or self.took_up > 0
+        """Carries something of this buyer: specific words, or what they told
+        taken up in the rep's own words (a parrot's borrowed words are not)."""
+        return (self.match.specific or self.took_up >= 1) and not self.parrot
 
     @property
     def parrot(self) -> bool:
@@ -201,6 +243,16 @@ class _Turn:
     def asks(self) -> bool:
         """The turn asks something (a question or an invitation to talk)."""
         return any(x.form for x in self.analysed.sentences)
+
+    @property
+    def monologue(self) -> bool:
+        return self.analysed.words >= MONOLOGUE_WORDS
+
+    @property
+    def opinion(self) -> bool:
+        """Asks for the buyer's view ("Do you think...?"), not a fact."""
+        text = self.analysed.text
+        return any(_OPINION.match(text[x.start : x.end]) for x in self.analysed.sentences if x.form)
 
 
 class Director:
@@ -312,6 +364,11 @@ class Director:
         if t.took_up:
             what = a.uptake.describe() or "their meaning"
             why.append(f"parroted {what}" if t.parrot else f"took up {what}")
+        cap = EMPTY_TURN_CAP / (1 + s.empty)
+        if raw > cap and not t.substance:
+            raw = cap
+            s.empty += 1
+            why.append(f"nothing of this buyer: at most +{cap:.2g}")
         return raw, why
 
     def _credit(self, label: str, t: _Turn) -> tuple[float, str]:
@@ -319,6 +376,8 @@ class Director:
         s = self.state
         if t.repeat:
             return 0.0, "said before"
+        if t.monologue:
+            return 0.0, f"a monologue of {t.analysed.words} words"
         if label in ("open_question", "curiosity"):
             return (1.0, "") if t.substance else (GENERIC_CREDIT / (1 + s.generic), "generic: nothing of this buyer")
         if label == "follow_up":
@@ -336,7 +395,9 @@ class Director:
         if label == "empathy":
             return (1.0, "") if t.substance else (EMPTY_EMPATHY / (1 + s.empty_empathy), "names nothing of their situation")
         if label == "mutual_success":
-            return (1.0 / (1 + s.mutual), "said before") if s.mutual else (1.0, "")
+            share = 1.0 if t.substance else EMPTY_MUTUAL
+            note = "said before" if s.mutual else "nothing of this buyer in it"
+            return (share / (1 + s.mutual), note) if s.mutual or share < 1 else (1.0, "")
         return 1.0, ""
 
     # -- choosing the move -------------------------------------------------------------
@@ -353,10 +414,12 @@ class Director:
                                    ended=True, end_reason="walkout")
         if t.repeat and not t.small_talk:
             return "repeat", dict(lines=r.repeat or DEFAULT_LINES["repeat"], reasons=why)
+        if t.monologue and not asked_badly:
+            return "react", dict(lines=DEFAULT_LINES["monologue"], reasons=[*why, "a monologue: the buyer lost the thread"])
         objection = self._objection_move(t, asked_badly, why)
         if objection is not None:
             return objection
-        if t.topic.kind == "next_step" and t.asks:
+        if t.topic.kind == "next_step":  # only a proposal is matched to the next step
             return self._next_step(t, why)
         if asked_badly or s.curt:
             return self._bad_move(t, why)
@@ -374,6 +437,13 @@ class Director:
                 s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
                 return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"handled the objection '{o.id}'"])
+            worst = next((x for x in BAD_ORDER if x in t.labels), None)
+            if t.asks and t.topic.kind == "fact" and (not asked_badly or worst in ANSWERED_ANYWAY):
+                return None  # a plain question is answered; the concern stays open (and blocks the next step)
+            if t.asks and t.topic.kind == "discovery" and t.substance and not asked_badly and not t.match.proposes:
+                # A real question about their situation is answered too (as the
+                # gates allow): a buyer explains their own case for the discount.
+                return None
             if s.presses < MAX_PRESSES:
                 s.presses += 1
                 s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
@@ -382,6 +452,12 @@ class Director:
         raised = self._objection_due(t)
         if raised is None:
             return None
+        if raised.when != "asked" and t.topic.kind == "objection" and t.topic.id == raised.id and self._handles(raised, t):
+            # The rep asked, well, about a concern before the buyer voiced it:
+            # the buyer voices it, and it is aired, not pressed.
+            s.objections[raised.id] = "handled"
+            return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
+                                  reasons=[*why, f"voices '{raised.id}', asked about it well before it came up: aired"])
         s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
         return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
                               lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
@@ -393,18 +469,41 @@ class Director:
         r = self.scenario.reactions
         label = next((x for x in BAD_ORDER if x in t.labels), None)
         lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
-        if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks:
+        if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY \
+                and (t.topic.similarity >= FACT_SIM or not self.matcher.has_meaning):
+            # A plain fact asked for the seller's sake is still a plain fact:
+            # the buyer says how they take the question, then answers it.
+            f = self.scenario.fact(t.topic.id)
+            return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), lead=lead, reacting_to=label,
+                                  reasons=[*why, f"answers the fact '{f.id}', asked with {label}"])
+        # The holding line only when the turn is plainly about the hidden fact: a
+        # budget question that brushes a topic gets the reaction to the budget question.
+        if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks \
+                and (t.topic.similarity >= HOLD_SIM or not self.matcher.has_meaning):
             d = self._discoveries[t.topic.id]
-            how = "curt: trust is low" if s.curt else f"asked with {label}" if label else "asked badly"
+            how = self._curt_why() if s.curt else f"asked with {label}" if label else "asked badly"
             return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
         return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
-                                                      reasons=[*why, "curt: trust is low" if s.curt else f"reacts to {label}"])
+                                                      reasons=[*why, self._curt_why() if s.curt else f"reacts to {label}"])
+
+    def _curt_why(self) -> str:
+        """Why the buyer is curt, as --explain says it: the run of bad turns or the low trust."""
+        s = self.state
+        if s.bad_streak >= CURT_STREAK:
+            return f"curt: {s.bad_streak} bad turns in a row"
+        return f"curt: trust {s.trust:.0f} is low after {s.bad_turns} bad turns"
 
     def _answer(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that asks: answered on its topic, else honestly on nothing."""
         sc = self.scenario
         r = sc.reactions
         topic = t.topic
+        if t.small_talk:
+            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if t.match.proposes and topic.kind not in ("fact", "objection"):
+            # An offer is an offer, whatever topic it brushes: "Would it make
+            # sense to send you some information?" is not a question about success.
+            return self._proposal(t, why)
         if topic.kind == "discovery":
             return self._discovery(t, self._discoveries[topic.id], why)
         if topic.kind == "fact":
@@ -413,9 +512,7 @@ class Director:
         if topic.kind == "objection":
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
-        if t.small_talk:
-            return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
-        if "closed_question" in t.labels and specific_stems(t.analysed.text):
+        if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
@@ -431,6 +528,8 @@ class Director:
             return self._confirm(t, why)  # a statement that took up what they told: they agree
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if t.match.proposes:
+            return self._proposal(t, why)
         if "mutual_success" in t.labels and s.mutual <= 1:
             return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
         if t.labels & {"empathy", "reflection"}:
@@ -495,6 +594,16 @@ class Director:
         first = [j for j in order if discovery_id in self._discoveries[j].requires.after]
         return first + [j for j in order if j not in first]
 
+    def _proposal(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A proposal that is not the scenario's next step: too early (declined)
+        before the buyer would agree a next step, else considered."""
+        sc = self.scenario
+        ns = sc.ending.next_step
+        if self.state.trust < sc.next_step_trust or self.state.curt:
+            lines = (ns.declined if ns is not None and ns.declined else ()) or (sc.reactions.curt if self.state.curt else sc.reactions.fallback)
+            return "decline", dict(lines=lines, reasons=[*why, "a proposal before the buyer is ready for one"])
+        return "consider", dict(lines=DEFAULT_LINES["consider"], reasons=[*why, "a proposal that is not the next step"])
+
     def _next_step(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         s = self.state
         sc = self.scenario
@@ -524,8 +633,10 @@ class Director:
             if o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id:
                 return o
             if o.when == "turn" and o.turn is not None and s.turn >= o.turn:
-                # Raised on a turn that asks about nothing else, or once it has waited long enough.
-                if t.topic.kind not in ("discovery", "fact") or s.turn >= o.turn + OBJECTION_PATIENCE:
+                # Raised on a turn that asks no real question (the buyer answers
+                # what was asked first), or once it has waited long enough.
+                asking = t.asks and (t.substance or t.topic.kind in ("discovery", "fact"))
+                if not asking or s.turn >= o.turn + OBJECTION_PATIENCE:
                     return o
         # The rep asks about a concern the buyer has not voiced yet: they voice it now.
         if t.topic.kind == "objection" and t.topic.id not in s.objections:
@@ -533,12 +644,19 @@ class Director:
         return None
 
     def _handles(self, o: Objection, t: _Turn) -> bool:
-        """A turn handles an objection when it is about it (by meaning, or by
-        taking up the buyer's words) and acknowledges or explores it without
-        pushing or pitching."""
-        about = (t.topic.kind == "objection" and t.topic.id == o.id) or t.took_up > 0
-        listens = bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
-        return about and listens and not t.labels & {"pressure", "pitching", "leading_question"}
+        """A turn handles an objection when, with no bad behaviour in it, it is
+        about the concern by meaning and listens (asks openly, acknowledges,
+        reflects, frames it as shared), or takes up the buyer's words of it and
+        acknowledges or explores them openly. A plain closed question that
+        shares a word with the concern ("How many beds do you have?") does not."""
+        if t.labels & BAD or t.monologue or t.parrot:  # their own question handed back answers nothing
+            return False
+        if t.topic.kind == "objection" and t.topic.id == o.id:
+            return bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
+        # Taken up: words of the concern itself, not of the way it was pressed ("you're still waiting").
+        concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
+        took = content_stems(" ".join(t.analysed.uptake.words)) & concern
+        return t.took_up > 0 and bool(took) and bool(t.labels & {"empathy", "reflection", "open_question", "curiosity"})
 
     # -- lines ---------------------------------------------------------------------------
 

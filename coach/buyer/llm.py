@@ -56,6 +56,7 @@ INSTRUCTIONS: dict[str, str] = {
     "small_talk": "Reply briefly and politely.",
     "accept": "Agree to the next step they proposed.",
     "decline": "It is too early for the next step they proposed: decline it for now. Do not agree to it.",
+    "consider": "They proposed something you have not agreed to: neither agree nor refuse; ask what it would involve.",
     "curt": "You are losing patience: answer in a few cold words. Do not agree to anything.",
     "walkout": "You have had enough: end the meeting now, politely and firmly. Do not ask anything.",
 }
@@ -257,6 +258,9 @@ class ReplyCheck:
         gist = _ngrams(" ".join((context.rule_line, *move.lines, *move.facts)))
         self.buyer_said = set().union(*(_ngrams(t) for who, t in context.history if who == "buyer")) - gist
         self.rep_said = set().union(*(_ngrams(t) for who, t in context.history if who == "rep")) - gist
+        # A trainer's own line may agree on a condition ("get within five percent
+        # and I'll sign today"): the move's words are never a broken move.
+        self.own_agree = {m.group(0).lower() for x in (context.rule_line, *move.lines) for m in _AGREE.finditer(x or "")}
 
     def strip_own_label(self, text: str) -> str:
         """A reply that starts with the buyer's own name ("Dana: ...") is the
@@ -284,8 +288,10 @@ class ReplyCheck:
         if m := _SELLER.search(judged):
             return f"spoke as the seller: {m.group(0)!r}"
         kind = self.move.kind
-        if kind in RESISTING_KINDS and (m := _AGREE.search(judged)):
-            return f"broke the move ({kind}): agreed: {m.group(0)!r}"
+        if kind in RESISTING_KINDS:
+            for m in _AGREE.finditer(judged):
+                if m.group(0).lower() not in self.own_agree:
+                    return f"broke the move ({kind}): agreed: {m.group(0)!r}"
         if kind == "accept" and (m := _REFUSE.search(judged)):
             return f"broke the move (accept): refused: {m.group(0)!r}"
         # (A figure still arriving, "4" of "40", is not in ``judged`` yet.)

@@ -48,6 +48,7 @@ MoveKind = Literal[
     "small_talk",  # a greeting, thanks, logistics: a brief reply
     "accept",  # agrees the next step: the meeting ends well
     "decline",  # a next step proposed before the buyer is ready
+    "consider",  # a proposal that is not the scenario's next step: neither yes nor no, what would it involve?
     "curt",  # trust is low or bad turns came in a row: short and cold
     "walkout",  # ends the meeting
 ]

@@ -23,6 +23,7 @@ and paraphrases of one question near 0.5-0.8.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -58,9 +59,26 @@ SIM_FLOOR = 0.2
 TIE = 0.06
 #: Keyword weight of a word the buyer used when telling a discovery, once it is out.
 TOLD_WORD = 0.5
-#: Cosine similarity at or above which a turn proposes the next step (and it
-#: must beat every topic).
-NEXT_SIM = 0.55
+#: Cosine similarity at or above which a proposal (see PROPOSAL) is the
+#: scenario's next step, and how far below the closest topic it may sit: a
+#: proposal's form already says it proposes, so its meaning need only be near.
+#: A turn that proposes nothing is never the next step, however close its
+#: meaning ("What does onboarding look like today?" is not an offer to meet).
+NEXT_SIM = 0.40
+NEXT_BELOW_TOPIC = 0.10
+#: A plain fact is answered only for a question close to it: at or above this
+#: similarity, or SIM_LOW with shared words (a fact is said outright, so a
+#: near miss tells the rep something they did not ask). Clear of every other
+#: topic is not enough: "How many customers come in?" is 0.59 from the
+#: shops-and-loaves fact, and clear of the rest.
+FACT_SIM = 0.60
+#: ... and shared words confirm a fact only from this similarity: "Did the
+#: closed rooms cost you more than the saving?" shares "rooms" with the
+#: hotels-and-rooms fact at 0.38, and is not asking how many rooms there are.
+FACT_SIM_WORDS = 0.45
+#: A closed question ("How many...?", "Do you...?") asks for a fact: within
+#: this of an untold discovery, the fact it is closest to wins the tie.
+FACT_TIE = 0.08
 #: A turn whose best topic beats the closest generic prompt by this much is
 #: specific by meaning alone (a paraphrase in the buyer's terms).
 GENERIC_MARGIN = 0.15
@@ -103,6 +121,38 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 )
 
 
+#: A sentence that proposes something the rep and buyer would do: a meeting, a
+#: visit, a trial, a next step ("Shall we...", "Would it help if I came...",
+#: "Let's...", "How about Tuesday?", "I suggest we..."). Read on every sentence
+#: of a turn, asking or not.
+PROPOSAL = re.compile(
+    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*(?:"
+    r"(?:shall|should|could|can|might|would) we\b"
+    r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
+    r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
+    r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
+    r"|would it help if\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put together|share|run|drop|join|spend|sit in|walk)\b"
+    r"|would you (?:be (?:open|up for|willing|interested)|like (?:me|us) to|consider|want (?:me|us) to)\b"
+    r"|(?:are|would) you (?:be )?(?:free|available)\b|do you have (?:time|half an hour|an hour)\b"
+    r"|(?:i|we)(?:'d| would)? (?:suggest|propose|recommend)\b|my (?:suggestion|proposal)\b"
+    r"|(?:i|we)(?:'d| would) like to (?:come|visit|book|set up|arrange|run|show|bring|meet)\b"
+    r"|is (?:next|this) \w+ (?:good|ok|okay|free|possible)\b"
+    r")",
+    re.I,
+)
+
+
+def proposes(analysed: AnalysedTurn) -> bool:
+    """Whether the turn proposes something to do together (see PROPOSAL). A
+    turn that also asks a question that is no proposal asks it: "Let's meet
+    next week. What would you want to see?" is answered, not agreed."""
+    text = analysed.text[:MAX_MATCH_CHARS]
+    spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
+    offers = [bool(PROPOSAL.match(t)) for t, _ in spans]
+    return any(offers) and not any(f is not None and not o for (_, f), o in zip(spans, offers))
+
+
 class Encoder(Protocol):
     """What the matcher needs of the analyser: unit vectors for texts."""
 
@@ -120,6 +170,8 @@ class Match:
     generic_sim: float = 0.0
     #: Every topic's similarity, for --explain ("discovery:real-cost" -> 0.61).
     sims: dict[str, float] = field(default_factory=dict)
+    #: Whether the turn proposes something to do together (PROPOSAL).
+    proposes: bool = False
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -231,7 +283,15 @@ class TopicMatcher:
         sents = [(t, f) for t, f in sents if t]
         if not sents:
             return [text.strip()] if text.strip() else []
-        asks = [t for t, f in sents if f is not None]
+        asks = []
+        for i, (t, f) in enumerate(sents):
+            if f is None:
+                continue
+            # "...why the orders arrive at short notice. What's behind that?":
+            # a short ask with nothing of its own leans on the sentence before.
+            if i and sents[i - 1][1] is None and len(t.split()) <= SHORT_PROMPT_WORDS and not specific_stems(t):
+                t = f"{sents[i - 1][0]} {t}"
+            asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
 
     def _similarities(self, analysed: AnalysedTurn, segments: list[str]) -> tuple[dict[str, float], float]:
@@ -270,14 +330,23 @@ class TopicMatcher:
         sims, generic_sim = self._similarities(analysed, segments)
 
         last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
-        topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None)
+        offer = proposes(analysed)
+        closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
+        topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
+                                 proposes=offer, closed=closed)
         own = specific_stems(joined) & (self.vocabulary | heard)
         best_sim = sims.get(_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
+        # A generic prompt with one of the buyer's nouns in it ("What are your
+        # goals for next winter?", closer to "What are your goals?" than to any
+        # topic) is still a generic prompt: one word of theirs is not enough.
+        if len(own) == 1 and sims and generic_sim >= max(best_sim, max(sims.values())):
+            own = set()
         specific = bool(own) or (
             topic is not None and sims and best_sim >= SIM_MID and best_sim - generic_sim >= GENERIC_MARGIN
         )
 
-        if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact", "objection"):
+        # (Not an objection: "go on" neither handles a concern nor re-opens a settled one.)
+        if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact"):
             # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
             if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS \
                     and any(s.form is not None for s in analysed.sentences):
@@ -286,13 +355,14 @@ class TopicMatcher:
             kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
-        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims)
+        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer)
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
-                    continuing: str | None = None) -> TopicMatch | None:
+                    continuing: str | None = None, *, proposes: bool = False, closed: bool = False) -> TopicMatch | None:
         """The topic with the best score; near-ties go to a discovery not told
-        yet, then to the topic the turn continues (it took up the buyer's words
-        about it), then to a discovery whose `after` facts are told."""
+        yet (for a closed question, to a fact), then to the topic the turn
+        continues (it took up the buyer's words about it), then to a discovery
+        whose `after` facts are told. Only a proposal can be the next step."""
         topics = [k for k in self._order if k != "next_step"]
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
@@ -303,6 +373,8 @@ class TopicMatcher:
                 if s < best_sim - SIM_MARGIN:
                     continue  # shared words do not outvote a clearly closer meaning
                 runner_up = max((sims[j] for j in topics if j != k), default=0.0)
+                if k.startswith("fact:") and s < FACT_SIM and (kw[k] < KW_CONFIRM or s < FACT_SIM_WORDS):
+                    continue
                 if (
                     s >= SIM_HIGH
                     or (s >= SIM_MID and s - runner_up >= SIM_MARGIN)
@@ -314,12 +386,12 @@ class TopicMatcher:
             elif kw[k] >= KW_ALONE:
                 scores[k] = kw[k]
                 how[k] = f"shared words {kw[k]:.1f}"
-        # The next step: proposed when closer to its examples than to any topic.
-        if "next_step" in self._texts:
+        # The next step: a proposal near its examples, and not clearly about a topic instead.
+        if "next_step" in self._texts and proposes:
             if sims:
                 nsim = sims["next_step"]
-                if nsim >= NEXT_SIM and nsim > best_sim:
-                    return TopicMatch("next_step", None, nsim, f"meaning {nsim:.2f}")
+                if nsim >= NEXT_SIM and nsim >= best_sim - NEXT_BELOW_TOPIC:
+                    return TopicMatch("next_step", None, nsim, f"a proposal, meaning {nsim:.2f}")
             else:
                 shared = kw.get("next_step", 0.0)
                 if shared >= KW_ALONE and shared > max((kw[k] for k in topics), default=0.0):
@@ -327,6 +399,11 @@ class TopicMatcher:
         if not scores:
             return None
         best = max(scores.values())
+        if closed:  # a closed question asks for a fact: the closest fact wins a near tie
+            facts = [k for k in scores if k.startswith("fact:") and scores[k] >= best - FACT_TIE]
+            if facts:
+                k = max(facts, key=lambda j: scores[j])
+                return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
         close = [k for k in topics if k in scores and scores[k] >= best - TIE]
         d = {x.id: x for x in self.scenario.discoveries}
 

@@ -24,9 +24,16 @@ if TYPE_CHECKING:  # pragma: no cover
 GENERIC_LINES: tuple[str, ...] = (
     "Mm.", "Go on.", "Okay.", "Right.", "I see.", "Hm.", "Sure.", "Mm-hm.", "Fair enough.", "Okay, and?",
 )
-#: Moves whose lines carry content: said again rather than replaced by an acknowledgement.
-CONTENT_KINDS = frozenset({"reveal", "volunteer", "elaborate", "answer", "hold", "surface", "object", "press",
+#: Moves whose lines carry content: said again ("As I said, ...") rather than
+#: replaced by an acknowledgement. A surface line counts only when it is a
+#: discovery's (its own words on the topic); a reaction said again after "As I
+#: said" would read "As I said, exactly."
+CONTENT_KINDS = frozenset({"reveal", "volunteer", "elaborate", "answer", "object", "press",
                            "concede", "accept", "decline", "walkout", "unknown"})
+#: Lines shorter than this many words are not worth saying again.
+REUSE_MIN_WORDS = 5
+#: How a line said before is introduced, in turn (so a third telling differs from the second).
+AGAIN = ("As I said, ", "Like I said, ", "Again: ")
 
 
 class RuleVoice:
@@ -46,12 +53,21 @@ class RuleVoice:
             text = move.lines[0] if move.lines else self.scenario.buyer.opening
         else:
             lead = self._pick(move.lead, optional=True) if move.lead else ""
-            body = self._pick(move.lines, reuse="As I said, " if move.kind in CONTENT_KINDS else None)
+            body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None)
             text = " ".join(x for x in (lead, body) if x)
+            for again in AGAIN[1:]:  # told twice already: another way in
+                if text not in self._said or not body.startswith(AGAIN[0]):
+                    break
+                text = " ".join(x for x in (lead, again + body[len(AGAIN[0]):]) if x)
             if text in self._said:  # a composed reply can coincide with an earlier one
                 text = f"{text} {self._pick(GENERIC_LINES, optional=True) or self._rng.choice(GENERIC_LINES)}"
         self._said.add(text)
         return text
+
+    @staticmethod
+    def _content(move: BuyerMove) -> bool:
+        return move.kind in CONTENT_KINDS or (
+            move.kind == "surface" and move.topic is not None and move.topic.kind == "discovery")
 
     def speak(self, move: BuyerMove, context: VoiceContext) -> Iterator[str]:
         yield context.rule_line or self.line(move)
@@ -68,8 +84,9 @@ class RuleVoice:
             return choice
         if optional:
             return ""
-        if reuse is not None and lines:
-            line = self._rng.choice(list(lines))
+        worth = [x for x in lines if len(x.split()) >= REUSE_MIN_WORDS]
+        if reuse is not None and worth:
+            line = self._rng.choice(worth)
             keep = line.startswith(("I ", "I'")) or not line[:1].isupper()
             return reuse + (line if keep else line[0].lower() + line[1:])
         for pool in (self.scenario.reactions.fallback, GENERIC_LINES):

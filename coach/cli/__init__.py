@@ -44,6 +44,7 @@ class _Count(click.ParamType):
 
 SESSION_ID = _Count("a session id")
 TURN_NUMBER = _Count("a turn number")
+LINE_NUMBER = _Count("a line number")
 LIMIT = _Count("a limit", clamp=True)
 
 

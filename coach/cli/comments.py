@@ -20,13 +20,13 @@ def _who(ctx: click.Context, author: str | None) -> str:
 @click.command("comment-edit")
 @click.argument("comment_id", type=int)
 @click.argument("text")
-@click.option("--author", help="Your name, recorded as the editor (default: coach --rep, else your login name).")
+@click.option("--author", help="Your name: it must be the comment's author's (default: coach --rep, else your login name).")
 @click.pass_context
 def comment_edit(ctx, comment_id, text, author):
-    """Change the text of comment COMMENT_ID (its id is in `coach show`).
+    """Change the text of your comment COMMENT_ID (its id is in `coach show`).
 
-    Who edited it and when are shown beside it; the text it replaced is kept
-    in the database (table comment_edits).
+    Only its author may. When it was edited is shown beside it; the text it
+    replaced is kept in the database (table comment_edits).
     """
     from coach.cli import CoachError
     from coach.store import StoreError
@@ -41,13 +41,13 @@ def comment_edit(ctx, comment_id, text, author):
 
 @click.command("comment-delete")
 @click.argument("comment_id", type=int)
-@click.option("--author", help="Your name, recorded as who deleted it (default: coach --rep, else your login name).")
+@click.option("--author", help="Your name: it must be the comment's author's (default: coach --rep, else your login name).")
 @click.pass_context
 def comment_delete(ctx, comment_id, author):
-    """Delete comment COMMENT_ID (its id is in `coach show`).
+    """Delete your comment COMMENT_ID (its id is in `coach show`).
 
-    It disappears from every view, export and search; the database keeps the
-    row with who deleted it and when.
+    Only its author may. It disappears from every view, export and search;
+    the database keeps the row with who deleted it and when.
     """
     from coach.cli import CoachError
     from coach.store import StoreError
@@ -55,7 +55,7 @@ def comment_delete(ctx, comment_id, author):
     store = open_db(ctx)
     try:
         c = store.delete_comment(comment_id, by=_who(ctx, author))
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None
     echo(f"comment {c.id} on session {c.session_id} deleted")
 

@@ -27,6 +27,28 @@ def open_db(ctx: click.Context, *, readonly: bool = False):
         raise CoachError(str(exc)) from exc
 
 
+def close_rep(store, rep: str) -> str | None:
+    """A stored rep whose name is close to ``rep`` (a typo: "Anna" for "ana"),
+    as stored; None if none is, or if ``rep`` is a stored name already
+    (names match without regard to case)."""
+    import difflib
+
+    from coach.session import name_key
+
+    names = {name_key(n): n for n in store.reps() if name_key(n) != name_key(rep)}
+    close = difflib.get_close_matches(name_key(rep), list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+def no_sessions_by(store, rep: str | None) -> str:
+    """What to say when a listing filtered by ``rep`` is empty: "no sessions",
+    or "no sessions by 'Anna' (did you mean 'ana'?)"."""
+    if rep is None:
+        return "no sessions"
+    close = close_rep(store, rep)
+    return f"no sessions by {rep!r}" + (f" (did you mean {close!r}?)" if close else "")
+
+
 def parse_date(value: str | None, option: str) -> str | None:
     """A YYYY-MM-DD option's value as an ISO date, or a one-line error naming the option."""
     from datetime import date

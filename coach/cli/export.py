@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from coach.cli.common import open_db, parse_date
+from coach.cli.common import no_sessions_by, open_db, parse_date
 from coach.cli.output import echo, output_failed
 
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", ".markdown": "md",
@@ -21,7 +21,7 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", 
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "md", "html"]),
               help="csv (default; or what -o's suffix says), jsonl (a session per line, read back by "
                    "`coach analyze` and `coach import`), md (Markdown for pasting), html (a report that prints to PDF).")
-@click.option("--rep", help="Only this rep's sessions.")
+@click.option("--rep", help="Only this rep's sessions (the name in any case: Ana is ana).")
 @click.option("--kind", type=click.Choice(["practice", "call"]), help="Only practice sessions, or only imported calls.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only sessions started on or after this date.")
 @click.option("--per", type=click.Choice(["session", "turn"]), default="session", show_default=True,
@@ -64,6 +64,9 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
             # Written beside the target and renamed over it at the end: an
             # export that fails half-way leaves the old file as it was.
             fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+            # mkstemp makes the file 0600; the rename would carry that over,
+            # hiding a shared report from the colleagues who could read it.
+            os.chmod(fd, _mode_for(output))
             target = os.fdopen(fd, "w", encoding="utf-8", newline="")
         out = target or sys.stdout
         try:
@@ -76,7 +79,7 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
             else:
                 chosen = list(records)
                 if not chosen:
-                    raise CoachError("no sessions match")
+                    raise CoachError("no sessions match" if not rep else no_sessions_by(store, rep))
                 trend = [Point(p.started_at, p.score, p.session_id, p.scenario_id) for p in store.trend(chosen[0].rep)]
                 try:
                     text = exports.render_report(chosen, fmt=fmt, trend=trend, generated_at=utcnow())
@@ -100,6 +103,20 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
         if output is not None:
             raise CoachError(f"{output}: cannot write: {exc.strerror or exc}") from None
         output_failed(exc)  # standard output failed: a reader gone (quiet), a full disk (one line)
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits a file written to ``path`` should have: those of the
+    file it replaces, else what a plain ``open(path, "w")`` gives (0666 less the umask)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)  # the only way to read it; set straight back (the CLI is single-threaded here)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 COMMANDS = [export]

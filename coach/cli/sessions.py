@@ -11,8 +11,8 @@ import json
 
 import click
 
-from coach.cli import LIMIT, SESSION_ID, TURN_NUMBER
-from coach.cli.common import open_db, parse_date
+from coach.cli import LIMIT, LINE_NUMBER, SESSION_ID, TURN_NUMBER
+from coach.cli.common import no_sessions_by, open_db, parse_date
 from coach.cli.output import cell, echo
 
 
@@ -25,7 +25,7 @@ def score_words(score: float | None, machine: float | None, overridden: bool) ->
 
 
 @click.command("sessions")
-@click.option("--rep", help="Only this rep's sessions.")
+@click.option("--rep", help="Only this rep's sessions (the name in any case: Ana is ana).")
 @click.option("--scenario", "scenario_id", help="Only sessions of this scenario id.")
 @click.option("--kind", type=click.Choice(["practice", "call"]), help="Only practice sessions, or only imported calls.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only sessions started on or after this date.")
@@ -41,6 +41,7 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
     buyer on the defensive, with the number of rep turns that got each.
     """
     from coach.labels import BAD
+    from coach.text import shorten
 
     store = open_db(ctx, readonly=True)
     rows = store.sessions(rep=rep, scenario_id=scenario_id, status="in_progress" if unfinished else None,
@@ -49,15 +50,15 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
         echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
-        echo("no sessions")
+        echo(no_sessions_by(store, rep))
         return
     echo(f"{'id':>5}  {'started':<16}  {'rep':<14}  {'scenario or call':<26}  {'score':>5}  flags")
     for r in rows:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(r.labels.items()) if k in BAD) or "-"
         score = score_words(r.final_score, r.score, r.overridden) if r.finished else "open"
         echo(
-            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {cell(r.rep)[:14]:<14}  "
-            f"{cell(r.title)[:26]:<26}  {score:>5}  {flags}"
+            f"{r.id:>5}  {r.started_at[:16].replace('T', ' '):<16}  {shorten(cell(r.rep), 14):<14}  "
+            f"{shorten(cell(r.title), 26):<26}  {score:>5}  {flags}"
         )
     if any(r.overridden for r in rows):
         echo("* a manager's score; `coach show ID` has the machine's and the reason")
@@ -69,10 +70,12 @@ def sessions(ctx, rep, scenario_id, kind, since, unfinished, limit, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the whole session as JSON.")
 @click.pass_context
 def show(ctx, session_id, as_json):
-    """Print one session's transcript with labels, evidence, tips and comments.
+    """Print one session: its score, scorecard and discoveries, then the transcript with labels, evidence, tips and comments.
 
-    Turns are numbered from 1 (as `coach comment --turn` takes them); comments
-    show their id (for `coach comment-edit` and `coach comment-delete`).
+    The transcript's lines are numbered [line N] (`coach comment --line N`);
+    "turn K" is the rep's K-th turn, as the scorecard counts and quotes them
+    (`coach comment --turn K`). Comments show their id (for `coach
+    comment-edit` and `coach comment-delete`).
     """
     from coach.cli import CoachError
     from coach.labels import human
@@ -102,10 +105,12 @@ def show(ctx, session_id, as_json):
         what = "score" if o.part == "total" else f"{o.part} score"
         set_to = f"set the {what} to {o.score:.0f}" if o.score is not None else f"withdrew the {what} override"
         echo(f"  {cell(o.author)} {set_to} ({o.created_at[:16]}): {o.reason}")
+    for line in _scorecard_lines(s):
+        echo(line)
     for t in s.turns:
-        who = "REP  " if t.speaker == "rep" else "BUYER"
-        name = f" {cell(t.speaker_name)}:" if t.speaker_name else ""
-        echo(f"\n[{t.number}] {who}{name} {t.text}")
+        who = f"REP (turn {t.rep_turn})" if t.speaker == "rep" else "BUYER"
+        name = f" {cell(t.speaker_name)}" if t.speaker_name else ""
+        echo(f"\n[line {t.number}] {who}{name}: {t.text}")
         a = t.analysed
         if a is not None and a.labels:
             echo("      labels: " + ", ".join(human(label) for label in a.labels))
@@ -123,6 +128,40 @@ def show(ctx, session_id, as_json):
         echo("\n" + render_summary(s.metrics()))
 
 
+def _scorecard_lines(s) -> list[str]:
+    """The stored scorecard as `coach show` prints it above the transcript: how
+    it ended, each part (the machine's score and a manager's beside it), the
+    best and weakest turn, and the discoveries found and missed."""
+    from coach.scoring import end_sentence
+    from coach.session import turn_words
+
+    card = s.scorecard
+    out: list[str] = []
+    if card is not None:
+        n = card.rep_turns or len(s.rep_turns)
+        ended = f"{cell(end_sentence(s.end_reason, s.buyer_name))}; " if s.end_reason else ""
+        hints = f"; {card.hints} hint{'s' if card.hints != 1 else ''} (-{card.hint_penalty})" if card.hints else ""
+        out.append(f"  {ended}{n} turn{'s' if n != 1 else ''}{hints}")
+        width = max((len(p.title) for p in card.parts), default=0)
+        for p in card.parts:
+            now, o = s.part_score(p.name)
+            manager = f"  {cell(o.author)}'s {now:.0f} (the machine's {p.score})" if o is not None else ""
+            out.append(f"  {cell(p.title):<{width}}  {p.score:>3}  x{p.weight:.0%}{manager}")
+            if p.advice:
+                out.append(f"      try: {p.advice}")
+        for what, ref in (("best", card.best), ("weakest", card.worst)):
+            if ref is not None:
+                why = f" - {ref.why}" if ref.why else ""
+                out.append(f"  {what} {turn_words(ref)}: \"{ref.quote}\"{why}")
+    found = s.discoveries()
+    if found:
+        n_found = sum(d.found for d in found)
+        out.append(f"  discoveries {n_found}/{len(found)}:")
+        # An unfinished session has not missed what it may still find.
+        out += [f"    {'found ' if d.found else 'missed' if s.finished else 'not yet'}  {cell(d.topic)}" for d in found]
+    return out
+
+
 def _comment_line(c) -> str:
     edited = f", edited by {cell(c.edited_by)} {c.edited_at[:16]}" if c.edited_at else ""
     return f"comment {c.id} by {cell(c.author)} ({c.created_at[:16]}{edited}): {c.text}"
@@ -131,30 +170,43 @@ def _comment_line(c) -> str:
 @click.command("comment")
 @click.argument("session_id", type=SESSION_ID)
 @click.argument("text")
-@click.option("--turn", "turn_idx", type=TURN_NUMBER, help="The turn number (from 1, as `coach show` and the review app print it) to comment on.")
+@click.option("--line", "line_no", type=LINE_NUMBER,
+              help="The transcript line to comment on (from 1: `coach show` prints [line N], the review app numbers its lines the same).")
+@click.option("--turn", "rep_turn", type=TURN_NUMBER,
+              help="The rep's turn to comment on (turn K: the rep's K-th, as the scorecard counts them).")
 @click.option("--author", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
-def comment(ctx, session_id, text, turn_idx, author):
-    """Add a manager's comment to a session or to one of its turns."""
+def comment(ctx, session_id, text, line_no, rep_turn, author):
+    """Add a manager's comment to a session, or to one of its lines (--line) or rep turns (--turn)."""
     import getpass
 
     from coach.cli import CoachError
     from coach.store import StoreError
 
+    if line_no is not None and rep_turn is not None:
+        raise CoachError("give --line or --turn, not both")
     store = open_db(ctx)
     try:
         s = store.session(session_id)
         turn_id = None
-        if turn_idx is not None:
-            # Turns are numbered from 1, as `coach show` and the review app show them.
-            try:
-                turn_id = s.turn(turn_idx).id
-            except KeyError:
-                raise CoachError(f"session {session_id} has no turn {turn_idx}") from None
+        where = ""
+        try:
+            if line_no is not None:
+                t = s.turn(line_no)
+            elif rep_turn is not None:
+                t = s.rep_turn(rep_turn)
+            else:
+                t = None
+        except KeyError:
+            what = f"line {line_no}" if line_no is not None else f"turn {rep_turn} (it has {len(s.rep_turns)} rep turns)"
+            raise CoachError(f"session {session_id} has no {what}") from None
+        if t is not None:
+            turn_id = t.id
+            where = f", line {t.number}" + (f" (turn {t.rep_turn})" if t.rep_turn is not None else "")
         store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
-    echo(f"comment added to session {session_id}" + (f", turn {turn_idx}" if turn_idx is not None else ""))
+    echo(f"comment added to session {session_id}{where}")
 
 
 @click.command("search")
@@ -179,9 +231,21 @@ def search(ctx, query, limit):
     if not hits:
         echo("no matches")
     for h in hits:
-        where = f"session {h.session_id}" + (f" turn {h.number}" if h.number is not None else "")
-        who = f"comment {h.comment_id} by {cell(h.author or '')}" if h.is_comment else h.speaker
-        echo(f"{where} ({cell(h.rep)}, {who}): {cell(h.snippet)}")
+        echo(f"{hit_where(h)}: {cell(h.snippet)}")
+
+
+def hit_where(h) -> str:
+    """Where a search hit is and who wrote it, the same shape for every kind:
+    "session 1 line 4 (rep ana, turn 2)", "session 1 line 5 (buyer Dana Okafor,
+    ana's session)", "session 1 line 4 (comment 3 by maria, ana's session)"."""
+    where = f"session {h.session_id}" + (f" line {h.number}" if h.number is not None else "")
+    if h.is_comment:
+        who = f"comment {h.comment_id} by {cell(h.author or '')}, {cell(h.rep)}'s session"
+    elif h.speaker == "rep":
+        who = f"rep {cell(h.speaker_name or h.rep)}" + (f", turn {h.rep_turn}" if h.rep_turn is not None else "")
+    else:
+        who = (f"buyer {cell(h.speaker_name)}" if h.speaker_name else "buyer") + f", {cell(h.rep)}'s session"
+    return f"{where} ({who})"
 
 
 COMMANDS = [sessions, show, comment, search]

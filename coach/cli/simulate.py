@@ -116,7 +116,7 @@ def _print_transcript(result, explain: bool = False) -> None:
     if result.unplayed:
         echo("")
         echo(f"({result.unplayed} script lines not played: the session had ended)")
-    _print_scorecard(result.scorecard)
+    _print_scorecard(result.scorecard, b.name)
 
 
 def explain_move(e) -> list[str]:
@@ -136,11 +136,11 @@ def explain_move(e) -> list[str]:
     return lines
 
 
-def _print_scorecard(card) -> None:
+def _print_scorecard(card, buyer: str = "the buyer") -> None:
     from coach.scoring import end_sentence
 
     echo("")
-    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason)}; final trust {card.final_trust:.0f}; hints {card.hints})")
+    echo(f"Score: {card.total}/100   ({end_sentence(card.end_reason, buyer)}; final trust {card.final_trust:.0f}; hints {card.hints})")
     for p in card.parts:
         echo(f"  {p.title}: {p.score}  (weight {p.weight:.2f})")
         if p.best:
@@ -256,7 +256,7 @@ def test(files: tuple[Path, ...], verbose: bool, strict: bool, voice_url: str | 
         for line in scenario_warnings(sc, path, behaviour_warnings(sc, analyzer, results)):
             warned += 1
             echo(line)
-    echo(f"{passed} passed, {failed} failed" + (f", {broken} files could not be loaded" if broken else "")
+    echo(f"{passed} passed, {failed} failed" + (f", {broken} file{'' if broken == 1 else 's'} could not be loaded" if broken else "")
          + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""))
     if broken:
         raise SystemExit(2)

@@ -10,6 +10,7 @@ import click
 
 from coach.cli.common import open_db
 from coach.cli.output import cell, echo, use_color
+from coach.text import shorten
 
 
 def _period(since: str | None, days: int | None) -> str | None:
@@ -40,7 +41,8 @@ def _num(x: float | None, signed: bool = False) -> str:
 @click.option("--days", type=click.IntRange(1), help="Only sessions of the last N days (today included).")
 @click.option("--kind", type=click.Choice(["practice", "call"]), help="Only practice sessions, or only imported calls.")
 @click.option("--scenario", "scenario_id", help="Only this scenario's leaderboard (all reps ranked).")
-@click.option("--rep", "rep", help="One rep's progress over time as a chart, and their label rates against the team.")
+@click.option("--rep", "rep", help="One rep's progress over time as a chart, and their label rates against the team "
+              "(the name in any case).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people, json for programs.")
 @click.pass_context
@@ -90,13 +92,13 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
             def rate(x):
                 return f"{human(x.label)} {x.rate:.0f} ({x.team_rate:.0f})" if x else "-"
 
-            echo(f"{cell(r.rep)[:18]:<18} {r.sessions:>4} {r.calls:>5} {_num(r.average):>4} "
+            echo(f"{shorten(cell(r.rep), 18):<18} {r.sessions:>4} {r.calls:>5} {_num(r.average):>4} "
                        f"{_num(r.latest):>4}  {trend:<14}  {rate(r.most):<34}  {rate(r.least)}")
     for b in boards:
         shown = b.rows if scenario_id else b.rows[:LEADERBOARD_SIZE]
         echo(f"\nLeaderboard: {cell(b.title)} ({cell(b.scenario_id)})")
         for row in shown:
-            echo(f"  {row.rank:>2}. {cell(row.rep)[:24]:<24} best {row.best:>3.0f}  latest {row.latest:>3.0f}"
+            echo(f"  {row.rank:>2}. {shorten(cell(row.rep), 24):<24} best {row.best:>3.0f}  latest {row.latest:>3.0f}"
                        f"  {row.attempts} attempt{'s' if row.attempts != 1 else ''}")
     if scenario_id is not None and not boards:
         echo(f"\nno finished practice of {scenario_id!r}")
@@ -104,7 +106,7 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
         echo("\nAssignments")
         for s in view.assignments:
             a = s.assignment
-            echo(f"  {cell(a.rep)[:18]:<18} {cell(a.scenario_id)[:26]:<26} pass {a.pass_mark:.0f} "
+            echo(f"  {shorten(cell(a.rep), 18):<18} {shorten(cell(a.scenario_id), 26):<26} pass {a.pass_mark:.0f} "
                        f"by {a.due_on}: {s.state}" + (f", best {s.best:.0f}" if s.best is not None else ""))
 
 
@@ -115,9 +117,14 @@ def _rep_progress(store, view, rep, fmt, start):
     from coach.labels import human
     from coach.report.charts import Point, terminal_progress
 
-    row = next((r for r in view.reps if r.rep == rep), None)
+    from coach.cli.common import no_sessions_by
+    from coach.session import same_name
+
+    row = next((r for r in view.reps if r.rep == rep), None) or next(
+        (r for r in view.reps if same_name(r.rep, rep)), None)
     if row is None:
-        raise CoachError(f"no sessions by {rep!r}" + (f" since {start}" if start else ""))
+        raise CoachError(no_sessions_by(store, rep) + (f" since {start}" if start else ""))
+    rep = row.rep
     points = [Point(p.started_at, p.score, p.session_id, p.scenario_id) for p in store.trend(rep)
               if start is None or p.started_at >= start]
     if fmt == "json":
@@ -144,16 +151,19 @@ def _rep_progress(store, view, rep, fmt, start):
 @click.option("--by", "assigned_by", help="Your name (default: coach --rep, else your login name).")
 @click.pass_context
 def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
-    """Give REP the scenario SCENARIO_ID to pass with --pass-mark by --due.
+    """Give REP the scenario SCENARIO_ID to pass with --pass-mark by --due (today or later).
 
     The rep sees it on the app's home screen; `coach team` and `coach
     assignments` show who passed (a finished session of that scenario,
     started after the assignment was given, scoring at least the pass mark).
+    REP matches a stored rep's name in any case; a rep with no sessions yet
+    is accepted, and said so on stderr.
     """
     import getpass
     from datetime import date
 
     from coach.cli import CoachError
+    from coach.cli.common import close_rep
     from coach.scenario import discover_scenarios
     from coach.store import StoreError
 
@@ -161,6 +171,9 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
         due = date.fromisoformat(due_on).isoformat()
     except ValueError:
         raise CoachError(f"--due {due_on!r}: expected a date as YYYY-MM-DD") from None
+    # Today is the day `coach team` counts overdue from (coach.team.assignment_statuses).
+    if due < date.today().isoformat():
+        raise CoachError(f"--due {due}: that date has passed (today is {date.today().isoformat()})")
     known = sorted({ref.id for ref in discover_scenarios() if ref.error is None})
     if scenario_id not in known:
         import difflib
@@ -170,15 +183,22 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
         raise CoachError(f"no scenario {scenario_id!r}{hint}")
     store = open_db(ctx)
     try:
+        # The rep as stored ("ana" for "Ana"): a new name is a new rep, accepted but said.
+        rep = store.rep_name(rep) or rep
+        practised = bool(store.sessions(rep=rep, limit=1))
         aid = store.add_assignment(rep=rep, scenario_id=scenario_id, pass_mark=pass_mark, due_on=due, note=note,
                                    assigned_by=assigned_by or ctx.obj.get("rep_name") or getpass.getuser())
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None
-    echo(f"assignment {aid}: {rep} to pass {scenario_id} with {pass_mark:.0f} by {due}")
+    if not practised:
+        close = close_rep(store, rep)
+        echo(f"coach: {cell(rep)} has no sessions yet" + (f" (did you mean {cell(close)!r}?)" if close else ""),
+             err=True)
+    echo(f"assignment {aid}: {cell(rep)} to pass {scenario_id} with {pass_mark:.0f} by {due}")
 
 
 @click.command("assignments")
-@click.option("--rep", help="Only this rep's assignments.")
+@click.option("--rep", help="Only this rep's assignments (the name in any case).")
 @click.option("--remove", "remove_id", type=int, metavar="ID", help="Remove assignment ID instead of listing.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
@@ -208,7 +228,7 @@ def assignments(ctx, rep, remove_id, as_json):
         a = s.assignment
         best = f"best {s.best:.0f} in {s.attempts}" if s.best is not None else "not tried"
         passed = f" (session {s.passed_session}, {s.passed_on[:10]})" if s.passed_session else ""
-        echo(f"{a.id:>4}  {cell(a.rep)[:18]:<18} {cell(a.scenario_id)[:26]:<26} pass {a.pass_mark:.0f} "
+        echo(f"{a.id:>4}  {shorten(cell(a.rep), 18):<18} {shorten(cell(a.scenario_id), 26):<26} pass {a.pass_mark:.0f} "
                    f"by {a.due_on}: {s.state}{passed}; {best}")
 
 

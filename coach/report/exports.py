@@ -18,7 +18,7 @@ from typing import IO
 from coach.labels import BAD, GOOD, LABELS, human
 from coach.report.charts import Point, svg_progress
 from coach.scoring import PART_TITLES, band, end_sentence
-from coach.session import SessionRecord, TurnRecord, record_to_dict
+from coach.session import SessionRecord, TurnRecord, record_to_dict, turn_words
 from coach.text import clean_text
 
 FORMATS = ("csv", "jsonl", "md", "html")
@@ -35,7 +35,7 @@ SESSION_COLUMNS = (
 )
 
 TURN_COLUMNS = (
-    "session_id", "kind", "rep", "scenario_id", "started_at", "turn", "speaker", "name", "text", "labels",
+    "session_id", "kind", "rep", "scenario_id", "started_at", "line", "rep_turn", "speaker", "name", "text", "labels",
     *LABELS, "evidence", "tips", "comments",
 )
 
@@ -79,7 +79,8 @@ def turn_rows(r: SessionRecord) -> Iterator[dict[str, object]]:
         a = t.analysed
         row: dict[str, object] = {
             "session_id": r.id, "kind": r.kind, "rep": _plain(r.rep), "scenario_id": _plain(r.scenario_id),
-            "started_at": r.started_at, "turn": t.number, "speaker": t.speaker, "name": _plain(t.speaker_name),
+            "started_at": r.started_at, "line": t.number,
+            "rep_turn": "" if t.rep_turn is None else t.rep_turn, "speaker": t.speaker, "name": _plain(t.speaker_name),
             "text": _plain(t.text), "labels": " ".join(t.labels),
         }
         for label in LABELS:
@@ -165,7 +166,7 @@ def _env():
     env.filters["score"] = lambda x: "–" if x is None else f"{x:.0f}"
     env.filters["band"] = lambda x: "" if x is None else band(x)
     env.globals.update(GOOD=GOOD, BAD=BAD, LABELS=LABELS, spans=spans, end_sentence=end_sentence,
-                       PART_TITLES=PART_TITLES)
+                       PART_TITLES=PART_TITLES, turn_words=turn_words)
     return env
 
 

@@ -58,6 +58,7 @@ from coach.scenario.models import (
     ScoringWeights,
     TrustChanges,
     TrustSettings,
+    UNSAID_REACTIONS,
 )
 from coach.scenario.template import scenario_json_schema, slugify, template
 
@@ -65,7 +66,7 @@ __all__ = [
     "Bounds", "Brief", "BuyerSpec", "DEFAULT_SCORING_WEIGHTS", "DEFAULT_TRUST_CHANGES", "Discovery",
     "EXTRA_REACTIONS", "Ending", "Expect", "FORMAT_VERSION", "Fact", "Objection", "Said", "MAX_ALIASES", "MAX_BYTES", "MAX_DEPTH",
     "MAX_NODES", "NextStep", "Reactions", "Requires", "Scenario", "ScenarioError", "ScenarioRef",
-    "ScenarioTest", "ScoringWeights", "TrustChanges", "TrustSettings", "builtin_scenarios", "cross_check",
+    "ScenarioTest", "ScoringWeights", "TrustChanges", "TrustSettings", "UNSAID_REACTIONS", "builtin_scenarios", "cross_check",
     "did_you_mean", "discover_scenarios", "lint", "load_scenario", "load_scenario_text",
     "scenario_json_schema", "scenario_warnings", "slugify", "template",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 from coach.labels import LABELS
 from coach.text import escape_controls
-from coach.scenario.models import Scenario
+from coach.scenario.models import UNSAID_REACTIONS, Scenario
 
 Loc = tuple[Any, ...]
 
@@ -139,12 +139,13 @@ def _test_checks(s: Scenario, first_index: dict[str, int], unknown) -> list[tupl
 def lint(s: Scenario) -> list[tuple[Loc, str]]:
     """Things that are valid but make a weaker role-play: (location, message) pairs."""
     out: list[tuple[Loc, str]] = []
-    empty = [key for key in LABELS if not s.reactions.lines(key)]
+    said = [key for key in LABELS if key not in UNSAID_REACTIONS]  # no point asking for lines never said
+    empty = [key for key in said if not s.reactions.lines(key)]
     if empty:
         out.append(
             (("reactions",), f"no lines for {', '.join(empty)}: the buyer answers {'these' if len(empty) > 1 else 'it'} with fallback lines")
         )
-    for key in LABELS:
+    for key in said:
         if len(s.reactions.lines(key)) == 1:
             out.append((("reactions", key), "only one line: add a variant, or the buyer falls back after using it once"))
     for key in ("fallback", "curt"):  # walkout is said once: one line is enough
@@ -179,20 +180,21 @@ FORMAT2_FIELDS = (
 def _format2_checks(s: Scenario, known_ids: dict[str, int], unknown) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
     if s.version == 1:
-        used: list[Loc] = []
+        used: list[tuple[Loc, str]] = []  # (where, what came in format 2)
         for loc in FORMAT2_FIELDS:
             obj: Any = s
             for part in loc:
                 obj = getattr(obj, part, None) if obj is not None else None
             if obj:
-                used.append(loc)
+                used.append((loc, f"'{loc[-1]}'"))
         for i, d in enumerate(s.discoveries):
-            used += [("discoveries", i, f) for f in ("surface", "more") if getattr(d, f)]
+            used += [(("discoveries", i, f), f"'{f}'") for f in ("surface", "more") if getattr(d, f)]
             for f in ("reveal", "guarded"):
-                used += [("discoveries", i, f, j) for j, line in enumerate(getattr(d, f)) if line.if_revealed]
-        for loc in used:
-            problems.append((loc, f"'{loc[-1] if isinstance(loc[-1], str) else loc[-2]}' came in format 2: "
-                                  "set `version: 2` at the top of the file to use it"))
+                # The field is format 1; the conditional form of a line is what is new.
+                used += [(("discoveries", i, f, j), "a line as {say, if_revealed}")
+                         for j, line in enumerate(getattr(d, f)) if line.if_revealed]
+        for loc, what in used:
+            problems.append((loc, f"{what} came in format 2: set `version: 2` at the top of the file to use it"))
     for kind, items in (("facts", s.facts), ("objections", s.objections)):
         seen: dict[str, int] = {}
         for i, item in enumerate(items):

@@ -4,6 +4,8 @@ key and value, limits against hostile input, and pydantic's errors turned into
 
 from __future__ import annotations
 
+import json
+import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from coach.scenario.checks import Loc, cross_check, did_you_mean, dotted, lint
 from coach.scenario.errors import ScenarioError
+from coach.scenario.syntax import split_lines, swallowed_list_item
+from coach.scenario.syntax import explain as explain_syntax_error
 from coach.text import escape_controls
 from coach.scenario.models import FORMAT_VERSION, FORMAT_VERSIONS, Scenario
 
@@ -99,6 +103,7 @@ class _Parsed:
     key_text: dict[Loc, str]  # loc -> the key as written
     scalar_text: dict[Loc, str]  # loc -> a scalar value as written
     problems: list[tuple[Any, Loc, str]]  # (mark, loc, message) found while reading
+    lines: list[str]  # the text's lines, to look at how a value was written
 
 
 def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
@@ -115,9 +120,11 @@ def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
                 continue
             sub = loc + (key,)
             if key in seen:
-                parsed.problems.append(
-                    (knode.start_mark, sub, f"duplicate key '{knode.value}' (first at line {seen[key].line + 1})")
-                )
+                message = f"duplicate key '{knode.value}' (first at line {seen[key].line + 1})"
+                if loc and isinstance(loc[-1], int) and seen[key] is node.value[0][0].start_mark:
+                    # The item's first field again: most likely the next item, its '- ' forgotten.
+                    message += "; if this line starts the next item of the list, begin it with '- '"
+                parsed.problems.append((knode.start_mark, sub, message))
                 continue
             seen[key] = knode.start_mark
             parsed.keys[sub] = knode.start_mark
@@ -132,23 +139,16 @@ def _walk(loader: _LineLoader, node: Any, loc: Loc, parsed: _Parsed) -> None:
             _walk(loader, child, loc + (i,), parsed)
     elif isinstance(node, ScalarNode):
         parsed.scalar_text[loc] = str(node.value)
+        swallowed = swallowed_list_item(node, parsed.lines)
+        if swallowed is not None:
+            line, col, message = swallowed
+            parsed.problems.append((yaml.error.Mark("", 0, line, col, None, None), loc, message))
 
 
 def _line_col_of(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
-
-
-def _syntax_hint(problem: str) -> str:
-    """A hint for the YAML mistakes trainers make most."""
-    if "'\\t'" in problem or "'\t'" in problem:
-        return "; indent with spaces, not tabs"
-    if "expected <block end>" in problem or "could not find expected ':'" in problem:
-        return "; check the indentation and quotes here and on the line before"
-    if "mapping values are not allowed" in problem:
-        return "; a line containing ': ' needs quotes around it"
-    return ""
 
 
 def _parse(text: str, name: str) -> _Parsed:
@@ -160,20 +160,15 @@ def _parse(text: str, name: str) -> _Parsed:
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([f"{name}:1:1: the file is empty; start from `coach scenario new TITLE`"])
-        parsed = _Parsed(None, {}, {}, {}, {}, [])
+        parsed = _Parsed(None, {}, {}, {}, {}, [], split_lines(text))
         _walk(loader, node, (), parsed)
         parsed.data = loader.construct_document(node)
         return parsed
     except _Refused as exc:
         raise ScenarioError([f"{name}:{exc.mark.line + 1}:{exc.mark.column + 1}: {exc.message}"]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem and exc.context_mark is not None:
-            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        problem += _syntax_hint(exc.problem or "")
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
-        raise ScenarioError([f"{name}:{where}: YAML syntax error: {problem}"]) from None
+        line, col, problem = explain_syntax_error(exc, text)
+        raise ScenarioError([f"{name}:{line}:{col}: YAML syntax error: {problem}"]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col_of(text, exc.position)
         char = exc.character if isinstance(exc.character, int) else 0
@@ -243,6 +238,42 @@ def _position(parsed: _Parsed, loc: Loc, *, key: bool = False) -> tuple[int, int
 
 _YAML_TYPES = {bool: "true/false", int: "a number", float: "a number"}
 
+#: pydantic error types that mean "not an acceptable number" on a number field.
+_NUMBER_ERRORS = frozenset({
+    "float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "finite_number",
+    "greater_than_equal", "less_than_equal", "greater_than", "less_than",
+})
+
+
+def _expected_number(loc: Loc) -> str | None:
+    """What a number field takes, from its type and bounds ("a number 0-100",
+    "a whole number 1-200"), or None if loc is not a number field."""
+    model = _model_at(loc[:-1]) if loc else None
+    field = model.model_fields.get(loc[-1]) if model is not None and isinstance(loc[-1], str) else None
+    if field is None or _unwrap(field.annotation) not in (int, float):
+        return None
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    kind = "a whole number" if _unwrap(field.annotation) is int else "a number"
+    if low is not None and high is not None:
+        return f"{kind} {low:g}{' to ' if low < 0 else '-'}{high:g}"
+    if low is not None:
+        return f"{kind}, at least {low:g}"
+    if high is not None:
+        return f"{kind}, at most {high:g}"
+    return kind
+
+
+def _number_message(expected: str, value: Any, written: str | None) -> str:
+    if value is None:
+        return f"expected {expected}, but it is empty"
+    if not isinstance(value, str):
+        return f"expected {expected}, got {written if written is not None else _describe(value)}"
+    message = f"expected {expected}, got {_describe(value)}"
+    if re.fullmatch(r"-?\d+,\d+", value.strip()):
+        message += f": write decimals with a point ({value.strip().replace(',', '.')})"
+    return message
+
 
 def _describe(value: Any) -> str:
     text = repr(value)
@@ -255,6 +286,33 @@ def _suggest(name: str, allowed: list[str]) -> str:
     if close:
         return f"; did you mean '{close}'?"
     return f" (allowed: {', '.join(allowed)})" if allowed else ""
+
+
+def _comment_hint(parsed: _Parsed, loc: Loc) -> str:
+    """Why a text written on its key's line came out empty: a ' #' there
+    starts a comment, so `company: #1 Physio` has no value. ('# words', with a
+    space, reads as a comment the trainer meant.)"""
+    mark = parsed.keys.get(loc)
+    if mark is None or mark.line >= len(parsed.lines):
+        return ""
+    m = re.match(r"\s*(?:-\s+)?([^\s:#][^:#]*):\s+(#\S(?:.*\S)?)\s*$", parsed.lines[mark.line])
+    if m is None or m.group(1).strip() != parsed.key_text.get(loc, str(loc[-1])):
+        return ""
+    value = json.dumps(m.group(2), ensure_ascii=False)
+    return escape_controls(f"; a '#' after a space starts a comment, so YAML sees no value here: "
+                           f"put the value in quotes ({m.group(1).strip()}: {value})", keep="")
+
+
+def _flow_comma_hint(parsed: _Parsed, loc: Loc) -> str:
+    """An unknown field inside {...} that has a space in it is most likely the
+    rest of a text cut at a ',' ({say: Like I said, two salaries, ...})."""
+    mark = parsed.values.get(loc[:-1])
+    name = parsed.key_text.get(loc, "")
+    if mark is None or " " not in name.strip() or mark.line >= len(parsed.lines):
+        return ""
+    if parsed.lines[mark.line][mark.column:mark.column + 1] != "{":
+        return ""
+    return "; inside {...} a ',' ends the text before it: put text with a ',' in quotes"
 
 
 def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
@@ -278,20 +336,27 @@ def _friendly(err: dict[str, Any], parsed: _Parsed) -> tuple[Loc, str, bool]:
         name = escape_controls(parsed.key_text.get(loc, str(loc[-1])), keep="")
         model = _model_at(loc[:-1])
         allowed = list(model.model_fields) if model else []
-        return loc, f"unknown field '{name}'{_suggest(name, allowed)}", True
+        return loc, f"unknown field '{name}'{_suggest(name, allowed)}{_flow_comma_hint(parsed, loc)}", True
     written = parsed.scalar_text.get(loc)
+    expected = _expected_number(loc) if typ in _NUMBER_ERRORS else None
+    if expected is not None:
+        return loc, _number_message(expected, value, written), False
     if typ == "string_type" and type(value) in _YAML_TYPES:
         shown = written if written is not None else _describe(value)
         return loc, f"must be text, but YAML reads {shown} as {_YAML_TYPES[type(value)]}: put it in quotes", False
     if typ == "string_type" and isinstance(value, dict):
         return loc, "must be text, but YAML read a 'key: value' pair: put the line in quotes (it contains ': ')", False
     if typ == "string_type" and value is None:
-        return loc, "must be text, but it is empty", False
+        return loc, "must be text, but it is empty" + _comment_hint(parsed, loc), False
     if typ == "list_type":
         if isinstance(value, str):
             return loc, "must be a list: write each item on its own line starting with '- ', or [\"a\", \"b\"]", False
         return loc, f"must be a list, not {_describe(value)}", False
+    if typ == "string_type" and isinstance(value, list):
+        return loc, f"must be text, not a list ({_describe(value)})", False
     if typ in ("model_type", "model_attributes_type", "dict_type"):
+        if value is None:
+            return loc, "must be a mapping of fields (key: value lines), but it is empty: indent its fields under it", False
         return loc, f"must be a mapping of fields (key: value lines), not {_describe(value)}", False
     if typ == "string_pattern_mismatch":
         return loc, f"{_describe(value)} is not an id: use lowercase letters and digits, words joined by '-'", False
@@ -363,8 +428,11 @@ def _validate(parsed: _Parsed, name: str, text: str, path: Path | None) -> Scena
                     close = did_you_mean(written, model.model_fields)
                     if close and parent + (close,) in missing:
                         explained.add(parent + (close,))
+        # A value already reported while reading (a swallowed list item) is
+        # usually invalid too; its first message says why.
+        explained |= {loc for _, loc, _ in parsed.problems}
         for err in errors:
-            if err["type"] == "missing" and tuple(err["loc"]) in explained:
+            if tuple(err["loc"]) in explained:
                 continue
             loc, msg, at_key = _friendly(err, parsed)
             if err["type"] == "missing":

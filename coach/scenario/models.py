@@ -67,6 +67,12 @@ DEFAULT_SCORING_WEIGHTS: dict[str, float] = {
 #: Reaction keys besides the twelve labels.
 EXTRA_REACTIONS: tuple[str, ...] = ("fallback", "curt", "walkout", "small_talk", "unknown", "repeat")
 
+#: Label keys whose lines the rule buyer (coach/buyer/director.py) never says:
+#: a closed question is answered by its topic (a fact, a holding line or
+#: `unknown`), and curiosity earns trust rather than a line. They stay in the
+#: format for language-model voices, but `validate --strict` does not ask for them.
+UNSAID_REACTIONS: tuple[str, ...] = ("closed_question", "curiosity")
+
 _SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 
 
@@ -290,13 +296,13 @@ class Reactions(_Model):
     """Said to an open question (when no discovery is asked about)."""
 
     closed_question: list[Line] = Field(default_factory=list)
-    """Said to a closed question: short, factual answers."""
+    """Not said by the rule buyer (a closed question is answered by its topic: a fact, a holding line, or `unknown`); kept for language-model voices."""
 
     leading_question: list[Line] = Field(default_factory=list)
     """Said to a leading question: the buyer sees through it."""
 
     curiosity: list[Line] = Field(default_factory=list)
-    """Said when the rep genuinely explores the buyer's world."""
+    """Not said by the rule buyer (curiosity earns trust rather than a line); kept for language-model voices."""
 
     follow_up: list[Line] = Field(default_factory=list)
     """Said when the rep builds on what the buyer just said."""

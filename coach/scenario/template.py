@@ -13,9 +13,9 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://coach.invalid/schema/scenario-v1.json",
+        "$id": "https://coach.invalid/schema/scenario.json",
         **schema,
-        "title": "coach scenario (format v1)",
+        "title": "coach scenario (formats 1 and 2)",
     }
 
 
@@ -42,7 +42,7 @@ _TEMPLATE = """\
 #                 # yaml-language-server: $schema=coach-scenario.schema.json
 # Reference: docs/scenario-format.md. Lines marked "optional" may be deleted.
 
-version: 1                 # format version; only 1 exists
+version: 2                 # format version: 2 is current (version-1 files still load)
 id: {id}         # lowercase letters, digits, dashes; sessions are stored by it
 title: {title}
 difficulty: medium         # easy | medium | hard
@@ -84,6 +84,10 @@ discoveries:
       - "Honestly, we can't ship on time since we lost two planners."
     guarded:               # what the buyer says when asked badly or too early
       - "We have the usual challenges."
+    surface:               # optional: an honest answer to a generic prompt that tells nothing hidden
+      - "Busy. Orders are up and the team is stretched."
+    more:                  # optional: detail for a follow-up once it is revealed
+      - "Two planners left in the spring and nobody has replaced them yet."
     requires:              # optional; every condition must hold
       open_question: true  # asked with an open question (not closed, not leading)
       min_trust: 30        # trust at least this (0-100)
@@ -96,7 +100,9 @@ discoveries:
       - How does that show up for your customers?
     reveal:
       - "We paid penalties on three contracts last quarter."
-      - "Our biggest customer has started asking about other suppliers."
+      # A line as {{say, if_revealed}}: said only once those discoveries are out,
+      # so it can refer back to them. Keep at least one plain line as well.
+      - {{say: "Without the planners we paid penalties on three contracts, and our biggest customer has noticed.", if_revealed: [main-problem]}}
     guarded:
       - "It costs us, like it would anyone."
     requires:
@@ -104,10 +110,40 @@ discoveries:
       after: [main-problem]  # revealed only once main-problem is
     volunteer: false       # optional: may a trusting buyer offer it unasked? (default true)
 
+# Plain facts the buyer tells anyone who asks: no gate, even a closed question
+# gets the answer. Keep names out of examples and topic: a name matches
+# every question that mentions it.
+facts:
+  - id: team
+    topic: how big the operations team is and how it is organised
+    examples:
+      - How many people are in your team?
+      - How is the operations team organised?
+    answer:
+      - "Thirty in the warehouse, four in planning, and me."
+
+# Concerns the buyer raises (when: pitch | next_step | asked | turn) and presses
+# until the rep handles them: acknowledges and explores, never argues.
+objections:
+  - id: last-vendor
+    topic: the last vendor who promised a fix and did not deliver
+    when: pitch            # raised at the rep's first pitch
+    lines:                 # what the buyer says when raising it
+      - "The last vendor promised us the same thing, and it cost us a year."
+    press:                 # what the buyer says while it is not handled
+      - "You still haven't told me why this would be different."
+    handled_by:            # rep lines that handle it well; recognised by meaning
+      - "That sounds like it cost you a lot. What went wrong with the last vendor?"
+    concede:               # what the buyer says once it is handled
+      - "Fair enough. At least you asked."
+
 # Buyer lines per analyser label (see LABELS.md). Variants rotate and a line is
 # never said twice in a session, so write 2-3 per label; a label with no lines
 # uses `fallback`. `curt` is used when trust is low, `walkout` when the
 # buyer ends the meeting. fallback, curt and walkout need at least one line.
+# The rule buyer never says closed_question or curiosity lines (a closed
+# question is answered by its topic; curiosity earns trust); they are kept
+# for language-model voices.
 reactions:
   open_question: ["Where do I start...", "Let me think about that."]
   closed_question: ["Yes.", "No, not really."]
@@ -124,6 +160,9 @@ reactions:
   fallback: ["Go on.", "Mm."]
   curt: ["Right.", "Sure."]
   walkout: ["I don't think this is going anywhere. Let's stop here."]
+  small_talk: ["Morning.", "No problem."]    # optional: greetings, thanks, logistics
+  unknown: ["I'd have to check that.", "Couldn't tell you offhand."]  # optional: a factual question the file does not answer
+  repeat: ["You asked me that already.", "Same answer as before."]  # optional: the rep repeats a question
 
 # Optional: trust change per label (-50 to 50); unset labels use the defaults
 # in coach/scenario/models.py (DEFAULT_TRUST_CHANGES). Multiplied by buyer.trust.speed.
@@ -138,6 +177,7 @@ ending:
   next_step:               # optional: an agreed next step ends the session well
     examples: ["Could we set up an hour with your planners next week?"]
     min_trust: 60          # the buyer agrees only with at least this trust
+    after: [main-problem]  # optional: discoveries the rep must have uncovered first
     reply: ["Fine. Send me a couple of times."]
     declined: ["Let's not get ahead of ourselves."]
 
@@ -151,12 +191,14 @@ scoring:
 # Scripted tests, run by `coach scenario test`: the rep's lines in order, and
 # what must hold at the end.
 tests:
-  - name: consultative rep finds the problem
+  - name: consultative rep finds the problem and what it costs
     script:
-      - "Thanks for making the time. What's been on your plate this quarter?"
-      - "That sounds like a lot. What's the biggest challenge your team is facing?"
+      - "Thanks for making the time. How is the operations team organised?"
+      - "That's a lot of people to keep busy. What's the biggest challenge your team is facing?"
+      - "So you lost two planners and shipping slipped. What does that cost you when it happens?"
     expect:
-      revealed: [main-problem]
+      revealed: [main-problem, real-cost]
+      trust: {{min: 50}}
       ended: false
   - name: pushy rep learns nothing
     script:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from coach.text import clean_text
+from coach.text import clean_text, shorten
 
 
 def visible(text: str) -> str:
@@ -41,6 +41,5 @@ def how_many_fit(pieces: Sequence[str], width: int, sep: str) -> int:
 
 
 def one_line(text: str, width: int = 60) -> str:
-    """``text`` on one line, shortened to ``width`` characters with an ellipsis."""
-    flat = " ".join(visible(text).split())
-    return flat if len(flat) <= width else flat[: max(1, width - 1)].rstrip() + "…"
+    """``text`` on one line, shortened to ``width`` characters at a word, with an ellipsis."""
+    return shorten(" ".join(visible(text).split()), max(1, width))

@@ -371,6 +371,7 @@ class PracticeScreen(Screen[None]):
             last = self.session.exchanges[-1]
             self._show_tip(last.analysed)
             self._update_side(last.move)
+            self._update_metrics()
         self._set_subtitle()
         if self._ended():
             self._on_ended()

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from coach.scoring import Scorecard, end_sentence
-from coach.session import SessionRecord
+from coach.session import SessionRecord, turn_words
 from coach.ui.safe import literal, one_line, visible
 from coach.ui.style import score_style, score_text
 from coach.ui.widgets.sparkline import ScoreSparkline
@@ -56,7 +56,7 @@ class ScorecardScreen(Screen[None]):
         self.record = r = self.app.store.session(self.session_id)
         self.sub_title = f"scorecard · {one_line(r.scenario_title, 40)}"
         self._total(r)
-        self._parts(r.scorecard)
+        self._parts(r)
         self._turns(r.scorecard)
         self._discoveries(r)
         self._trend(r)
@@ -69,29 +69,44 @@ class ScorecardScreen(Screen[None]):
     # -- sections ------------------------------------------------------------------
 
     def _total(self, r: SessionRecord) -> None:
+        # The score in force, as the trend line under it and every other view
+        # count it: a manager's word over the machine's, marked, the machine's beside it.
         text = Text(end="")
-        if r.score is None:
+        if r.final_score is None:
             text.append("No score: this session is unfinished.", style="bold yellow")
         else:
-            text.append_text(score_text(r.score, bold=True))
+            text.append_text(score_text(r.final_score, bold=True))
             text.append(" / 100", style="bold")
         if r.end_reason:
             text.append("   " + end_sentence(r.end_reason, visible(r.buyer_name)), style="dim")
+        if r.overridden:
+            total = r.overrides_in_force().get("total")
+            who = f"{one_line(total.author, 30)}'s score" if total else "a manager's part scores"
+            machine = "no machine score" if r.score is None else f"the machine's: {r.score:.0f}"
+            text.append(f"\n✎ {who} ({machine})", style="bold yellow")
+            if total:
+                text.append(": ")
+                text.append_text(literal(one_line(total.reason, 200), style="italic"))
         n = len(r.rep_turns)
         text.append(f"\n{n} turn{'s' if n != 1 else ''}", style="dim")
         if r.hints:
             text.append(f" · {r.hints} hint{'s' if r.hints != 1 else ''} taken (points off)", style="dim")
         self.query_one("#score-total", Static).update(text)
 
-    def _parts(self, card: Scorecard | None) -> None:
+    def _parts(self, r: SessionRecord) -> None:
+        card = r.scorecard
         parts = card.parts if card else ()
         lines: list[Static] = []
         width = max((len(p.title) for p in parts), default=10) + 1
         for part in parts:
+            score, override = r.part_score(part.name)
+            score = part.score if score is None else score
             text = Text(part.title.ljust(width), style="bold", end="")
-            text.append_text(_bar(part.score))
-            text.append(f" {part.score:3.0f}", style=score_style(part.score))
+            text.append_text(_bar(score))
+            text.append(f" {score:3.0f}", style=score_style(score))
             text.append(f"  ×{part.weight:.0%}", style="dim")
+            if override is not None:
+                text.append(f"  ✎ {one_line(override.author, 20)}'s (the machine's: {part.score})", style="yellow")
             lines.append(Static(text, classes="part-line"))
             if part.advice:
                 tip = Text("Try: ", style="bold", end="")
@@ -108,7 +123,9 @@ class ScorecardScreen(Screen[None]):
         for title, pick, style in (("Best turn", card and card.best, "green"), ("Weakest turn", card and card.worst, "red")):
             if not pick:
                 continue
-            lines.append(Static(Text(title, style=f"bold {style}"), classes="turn-title"))
+            head = Text(title, style=f"bold {style}", end="")
+            head.append(f"  {turn_words(pick)}", style="dim")
+            lines.append(Static(head, classes="turn-title"))
             quote = Text("“", end="")
             quote.append_text(literal(one_line(pick.quote, 300)))
             quote.append("”")
@@ -118,10 +135,7 @@ class ScorecardScreen(Screen[None]):
         self.query_one("#score-turns", Vertical).mount_all(lines)
 
     def _discoveries(self, r: SessionRecord) -> None:
-        found = list(r.discovered)
-        for d in r.scorecard.discovered if r.scorecard else ():
-            if d not in found:
-                found.append(d)
+        found = [d.id for d in r.discoveries() if d.found]
         box = self.query_one("#score-discoveries", Vertical)
         lines: list[Static] = []
         if r.scenario is None:
@@ -151,7 +165,19 @@ class ScorecardScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------
 
+    def _can_retry(self) -> bool:
+        # A reviewer reads a rep's scorecard; practising it would store a
+        # session under the reviewer's name. Retry is the rep's, after practice.
+        return self.app.mode != "review"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self._can_retry()
+        return True
+
     def action_retry(self) -> None:
+        if not self._can_retry():
+            return
         r = self.record
         if r is None or r.scenario is None:
             self.notify(markup=False, severity="error",
@@ -166,7 +192,8 @@ class ScorecardScreen(Screen[None]):
         self.app.open_transcript(self.session_id)
 
     def screen_commands(self):
-        yield SystemCommand("Retry this scenario", "Practise the same scenario again", self.action_retry)
+        if self._can_retry():
+            yield SystemCommand("Retry this scenario", "Practise the same scenario again", self.action_retry)
         yield SystemCommand("Read the transcript", "Every turn with its labels and evidence", self.action_transcript)
 
 

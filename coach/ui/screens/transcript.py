@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from coach.labels import BAD, human
 from coach.scoring import end_sentence
-from coach.session import CommentRecord, SessionRecord, TurnRecord
+from coach.session import CommentRecord, SessionRecord, TurnRecord, same_name
 from coach.ui.safe import literal, one_line, visible
 from coach.ui.timefmt import when
 from coach.ui.widgets.chips import Chips
@@ -40,6 +40,8 @@ class TurnItem(ListItem):
                     who.append(" (rep)" if t.speaker == "rep" else "", style="dim")
                 else:
                     who.append("Rep" if t.speaker == "rep" else self.buyer_name, style="bold")
+                if t.rep_turn is not None:  # the scorecard's "turn 3": the rep's third
+                    who.append(f" · turn {t.rep_turn}", style="dim")
                 yield Static(who, classes="turn-who")
                 said = literal(t.text)
                 if t.hint:
@@ -212,7 +214,7 @@ class TranscriptScreen(Screen[None]):
         item = self._current_item()
         if item is None:
             return None
-        mine = [c for c in item.turn.comments if c.author == self.app.rep]
+        mine = [c for c in item.turn.comments if same_name(c.author, self.app.rep)]
         return mine[-1] if mine else None
 
     def _refresh_turn(self, turn_id: int) -> None:
@@ -237,7 +239,11 @@ class TranscriptScreen(Screen[None]):
 
         def save(text: str | None) -> None:
             if text and text != comment.text:
-                self.app.store.edit_comment(comment.id, text=text, editor=self.app.rep)
+                try:
+                    self.app.store.edit_comment(comment.id, text=text, editor=self.app.rep)
+                except ValueError as exc:  # the store's word on whose comment it is
+                    self.notify(markup=False, message=str(exc), severity="error")
+                    return
                 self._refresh_turn(comment.turn_id)
                 self.notify(markup=False, message="Comment edited.", timeout=3)
 
@@ -254,7 +260,11 @@ class TranscriptScreen(Screen[None]):
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self.app.store.delete_comment(comment.id, by=self.app.rep)
+                try:
+                    self.app.store.delete_comment(comment.id, by=self.app.rep)
+                except ValueError as exc:
+                    self.notify(markup=False, message=str(exc), severity="error")
+                    return
                 self._refresh_turn(comment.turn_id)
                 self.notify(markup=False, message="Comment deleted.", timeout=3)
 

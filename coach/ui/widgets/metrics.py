@@ -51,7 +51,9 @@ class MetricsPanel(Static):
             return int(v.get(key) or 0)
 
         text.append(f"\nQuestions {n('questions')}")
-        text.append(f"\n open {n('open')} · closed {n('closed')}")
+        # The forms are the analyser's per turn; a turn of three questions is one
+        # open turn, so say "turns" or 12 questions read as a sum of 9 and 1.
+        text.append(f"\n turns: open {n('open')} · closed {n('closed')}")
         leading = n("leading")
         text.append(f"\n leading {leading}", style=self.get_component_rich_style("metric--warn") if leading else "")
         text.append(f"\nFollow-ups {n('follow_ups')}")
