@@ -431,12 +431,13 @@ async def test_a_rep_still_retries_from_their_scorecard():
     from coach.ui.screens.practice import PracticeScreen
 
     store, ids = _store_with_sessions()
-    app = make_app(store=store, rep="alex", analyzer=shared_analyzer(), cursor_blink=False)  # practice mode
+    app = make_app(store=store, rep="alex", analyzer=scripted_analyzer(), cursor_blink=False)  # practice mode
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_scorecard(ids["alex-good"])
         await pilot.pause()
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), what="a new practice session")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
 
 
 async def test_a_scorecards_turns_are_found_by_the_same_numbers_in_the_transcript():
