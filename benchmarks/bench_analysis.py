@@ -7,13 +7,22 @@
 Accuracy:
 - the held-out sales set (data/sales/heldout.jsonl, written independently and never
   used for training or tuning): per-label precision, recall, F1, macro-F1 over the
-  12 labels. Target: macro-F1 >= 0.85, no label below 0.70.
+  12 labels. Target (issue 18): no lower than the 0.881 of the model before.
+- the second held-out set (data/heldout2/: typed chat and transcribed calls,
+  written apart, labelled twice blind and adjudicated; never trained or tuned
+  on): the same table for each file and for both together. Targets (issue 18):
+  macro-F1 >= 0.88 over both, no label below 0.78.
+- On each held-out set: precision on small talk (of the rep turns with no label
+  in the gold data, the share given no behaviour label; target >= 95 % on the
+  second set) and a confusion table of the question forms.
 - AnnoMI held-out conversations (the 20% split off by conversation with the fixed
   seed of coach.analysis.data; training used the other 80%): open vs closed
   question macro-F1 over the counsellor turns the annotators marked as open or
   closed questions (our leading counts as closed: AnnoMI has no leading class),
-  and reflection F1 over all counsellor turns. Targets 0.90 and 0.75. The
-  README's wh-word regex is scored the same way for comparison.
+  and reflection F1 over all counsellor turns, with precision and recall per
+  label. Targets (issue 18) 0.85 and 0.78. The README's wh-word regex is scored
+  the same way for comparison; where the contract's annotators and AnnoMI
+  disagree on a question (data/annomi_contract/) the conflicts are counted.
 Speed (models loaded, this machine): per rep turn one at a time through
 ``conversation().add_rep`` (median, p95; target p95 <= 20 ms; also with the
 general sentence embedding the simulated buyer uses); throughput of
@@ -29,6 +38,7 @@ import re
 import resource
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +46,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT = REPO / "data" / "sales" / "heldout.jsonl"
 TRAIN = sorted((REPO / "data" / "sales").glob("train_*.jsonl"))
+HELDOUT2 = [REPO / "data" / "heldout2" / "chat.jsonl", REPO / "data" / "heldout2" / "calls.jsonl"]
 ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
 CONTRACT = REPO / "data" / "annomi_contract" / "heldout.jsonl"
 
@@ -66,22 +77,72 @@ def _analyse(analyzer, convs, gold_of):
     return turns, gold, analyzer.analyze_turns(turns, conversations=conv_ids)
 
 
-def bench_sales(analyzer) -> dict:
+FORMS = ("open_question", "closed_question", "leading_question")
+#: Labels that say what the rep did, as against the form of a question.
+BEHAVIOURS = ("curiosity", "follow_up", "reflection", "empathy", "mutual_success", "self_interested",
+              "pitching", "pressure", "checklist")
+
+
+def _form(labels: set) -> str:
+    return next((f.split("_")[0] for f in FORMS if f in labels), "none")
+
+
+def bench_labelled(analyzer, paths, title: str, *, macro_target: float, min_target: float,
+                   small_talk_target: float | None = None) -> dict:
+    """Per-label table, macro-F1, small-talk precision and the question forms'
+    confusion table of one or more labelled files (analysed together)."""
     from coach.analysis.data import sales_conversations
     from coach.analysis.evaluation import format_table, macro_f1, prf
     from coach.labels import LABELS
 
-    convs = sales_conversations([HELDOUT])
+    convs = sales_conversations(paths)
     turns, gold, out = _analyse(analyzer, convs, lambda r: set(r.get("labels") or []))
     g = [x for x in gold if x is not None]
     p = [set(a.labels) for a, x in zip(out, gold) if x is not None]
     table = prf(g, p, LABELS)
     macro = macro_f1(table)
     worst = min(v["f1"] for v in table.values())
-    print(format_table(table, f"\nHeld-out sales set: {len(g)} rep turns, {len(convs)} conversations"))
-    print(f"  target macro-F1 >= 0.85: {macro:.3f} {_ok(macro >= 0.85)}; "
-          f"every label >= 0.70: min {worst:.3f} {_ok(worst >= 0.70)}")
-    return {"turns": len(g), "conversations": len(convs), "per_label": table, "macro_f1": macro, "min_f1": worst}
+    print(format_table(table, f"\n{title}: {len(g)} rep turns, {len(convs)} conversations"))
+    print(f"  target macro-F1 >= {macro_target}: {macro:.3f} {_ok(macro >= macro_target)}; "
+          f"every label >= {min_target}: min {worst:.3f} {_ok(worst >= min_target)}")
+    empty = [pp for gg, pp in zip(g, p) if not gg]
+    quiet = sum(1 for pp in empty if not pp & set(BEHAVIOURS))
+    silent = sum(1 for pp in empty if not pp)
+    # Which behaviours small talk is mistaken for says where the precision goes.
+    wrongly = Counter(lab for pp in empty for lab in pp & set(BEHAVIOURS))
+    st_prec = quiet / len(empty) if empty else None
+    if empty:
+        target = f" {_ok(st_prec >= small_talk_target)} (target >= {small_talk_target:.0%})" if small_talk_target else ""
+        print(f"  small talk: of {len(empty)} rep turns with no label, {quiet} ({st_prec:.1%}) get no behaviour "
+              f"label{target}; {silent} ({silent / len(empty):.1%}) no label at all")
+        if wrongly:
+            print("    behaviour labels given to them: " + ", ".join(f"{k} {n}" for k, n in wrongly.most_common()))
+    forms = ("open", "closed", "leading", "none")
+    conf = {a: {b: 0 for b in forms} for a in forms}
+    for gg, pp in zip(g, p):
+        conf[_form(gg)][_form(pp)] += 1
+    print("  question forms (rows gold, columns analyser): " + " ".join(f"{f:>8}" for f in forms))
+    for a in forms:
+        print(f"  {a:>46} " + " ".join(f"{conf[a][b]:>8}" for b in forms))
+    return {"turns": len(g), "conversations": len(convs), "per_label": table, "macro_f1": macro, "min_f1": worst,
+            "small_talk": {"turns": len(empty), "no_behaviour": quiet, "no_label": silent, "precision": st_prec,
+                           "behaviours_given": dict(wrongly)},
+            "question_forms": conf}
+
+
+def bench_sales(analyzer) -> dict:
+    return bench_labelled(analyzer, [HELDOUT], "Held-out sales set", macro_target=0.881, min_target=0.70)
+
+
+def bench_heldout2(analyzer) -> dict:
+    """The second held-out set: each file, then both together (the targets)."""
+    res = {}
+    for path in HELDOUT2:
+        res[path.stem] = bench_labelled(analyzer, [path], f"Second held-out set, {path.name}",
+                                        macro_target=0.88, min_target=0.78, small_talk_target=0.95)
+    res["both"] = bench_labelled(analyzer, HELDOUT2, "Second held-out set, both files",
+                                 macro_target=0.88, min_target=0.78, small_talk_target=0.95)
+    return res
 
 
 _WH = re.compile(r"\b(how|what|why|tell me|describe|which)\b", re.I)
@@ -105,6 +166,12 @@ def bench_annomi(analyzer) -> dict:
     ours = [(gg, "open" if "open_question" in p else "closed") for _, gg, p in qrows]
     regex = [(gg, "open" if _WH.search(text) else "closed") for text, gg, _ in qrows]
     oc = (f1(ours, "open") + f1(ours, "closed")) / 2
+    per_label = {}
+    for name, pairs, cls in (("open_question", ours, "open"), ("closed_question", ours, "closed")):
+        tp = sum(1 for gg, pp in pairs if gg == pp == cls)
+        per_label[name] = {"precision": tp / max(sum(1 for _, pp in pairs if pp == cls), 1),
+                           "recall": tp / max(sum(1 for gg, _ in pairs if gg == cls), 1),
+                           "f1": f1(pairs, cls), "support": sum(1 for gg, _ in pairs if gg == cls)}
     oc_regex = (f1(regex, "open") + f1(regex, "closed")) / 2
     # strict: over every counsellor turn, "no question" is a third class
     strict = [("open" if "open_question" in g else "closed" if "closed_question" in g else "none",
@@ -120,11 +187,22 @@ def bench_annomi(analyzer) -> dict:
                   for text, g, _ in rows]
     print(f"\nAnnoMI held-out: {len(test)} conversations, {len(rows)} counsellor turns "
           f"({len(qrows)} open/closed questions); split seed {ANNOMI_SEED}, test share {ANNOMI_TEST_SHARE}")
-    print(f"  open vs closed macro-F1 (question turns): {oc:.3f} {_ok(oc >= 0.90)} (target 0.90; wh-regex {oc_regex:.3f})")
+    print(f"  open vs closed macro-F1 (question turns): {oc:.3f} {_ok(oc >= 0.85)} (target 0.85; wh-regex {oc_regex:.3f})")
     print(f"  open vs closed macro-F1 over all turns, 'no question' as a third class: {oc_strict:.3f}")
-    print(f"  reflection F1: {rf:.3f} (P {prec:.3f} R {rec:.3f}) {_ok(rf >= 0.75)} (target 0.75; "
+    print(f"  reflection F1: {rf:.3f} (P {prec:.3f} R {rec:.3f}) {_ok(rf >= 0.78)} (target 0.78; "
           f"'no wh-word, no ?' baseline {f1(regex_refl, 'r'):.3f})")
-    res = {"conversations": len(test), "turns": len(rows), "questions": len(qrows),
+    conf = {g: {f: 0 for f in ("open", "closed", "leading", "none")} for g in ("open", "closed")}
+    for _, gg, pp in qrows:
+        conf[gg][_form(pp)] += 1
+    print("  question forms (rows AnnoMI, columns analyser):   open   closed  leading     none")
+    for g in ("open", "closed"):
+        print(f"  {g:>46} " + " ".join(f"{conf[g][f]:>8}" for f in ("open", "closed", "leading", "none")))
+    per_label["reflection"] = {"precision": prec, "recall": rec, "f1": rf,
+                               "support": sum(1 for g, _ in refl if g == "r")}
+    for name, v in per_label.items():
+        print(f"    {name:16} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} support {v['support']}")
+    res = {"conversations": len(test), "turns": len(rows), "questions": len(qrows), "per_label": per_label,
+           "question_forms": conf,
            "open_closed_macro_f1": oc, "open_closed_regex": oc_regex, "open_closed_strict": oc_strict,
            "reflection_f1": rf, "reflection_precision": prec, "reflection_recall": rec}
     if CONTRACT.exists():
@@ -149,6 +227,21 @@ def bench_contract(ours: dict, f1) -> dict:
         res[f"annomi_vs_{who}"] = macro([(r["annomi"], oc(r[who])) for r in rows])
         res[f"ours_vs_{who}"] = macro([(oc(r[who]), ours[(r["conversation"], r["turn"])]) for r in rows])
     agreed = [r for r in rows if oc(r["a"]) == oc(r["b"])]
+    # Where AnnoMI and the contract conflict: the questions both annotators,
+    # reading LABELS.md, put on the other side of open/closed from AnnoMI; and
+    # how many of the analyser's misses against AnnoMI are those.
+    conflict = [r for r in agreed if oc(r["a"]) != r["annomi"]]
+    misses = [r for r in rows if ours[(r["conversation"], r["turn"])] != r["annomi"]]
+    res["conflicts"] = {"questions": len(conflict),
+                        "annomi_open_contract_closed": sum(1 for r in conflict if r["annomi"] == "open"),
+                        "annomi_closed_contract_open": sum(1 for r in conflict if r["annomi"] == "closed"),
+                        "our_misses_vs_annomi": len(misses),
+                        "of_them_we_follow_the_contract": sum(1 for r in misses if r in conflict)}
+    c = res["conflicts"]
+    print(f"    AnnoMI and the contract conflict on {c['questions']} of the {len(agreed)} agreed questions "
+          f"({c['annomi_open_contract_closed']} AnnoMI open / contract closed, {c['annomi_closed_contract_open']} "
+          f"the other way); of the analyser's {c['our_misses_vs_annomi']} misses against AnnoMI, "
+          f"{c['of_them_we_follow_the_contract']} are such conflicts, where it follows the contract")
     res["agreed"] = len(agreed)
     res["ours_vs_agreed"] = macro([(oc(r["a"]), ours[(r["conversation"], r["turn"])]) for r in agreed])
     res["ours_vs_annomi_on_agreed"] = macro([(r["annomi"], ours[(r["conversation"], r["turn"])]) for r in agreed])
@@ -262,10 +355,10 @@ def bench_speed(analyzer) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", choices=["sales", "annomi", "speed"], action="append")
+    ap.add_argument("--only", choices=["sales", "heldout2", "annomi", "speed"], action="append")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
     args = ap.parse_args(argv)
-    which = args.only or ["speed", "sales", "annomi"]
+    which = args.only or ["speed", "sales", "heldout2", "annomi"]
     from coach.analysis import Analyzer
 
     t0 = time.perf_counter()
@@ -277,6 +370,8 @@ def main(argv=None) -> int:
         res["speed"] = bench_speed(analyzer)
     if "sales" in which and HELDOUT.exists():
         res["sales_heldout"] = bench_sales(analyzer)
+    if "heldout2" in which and all(p.exists() for p in HELDOUT2):
+        res["heldout2"] = bench_heldout2(analyzer)
     if "annomi" in which and ANNOMI.exists():
         res["annomi_heldout"] = bench_annomi(analyzer)
     if args.json:

@@ -105,7 +105,7 @@ def migrate(db: Database, now: str) -> None:
 
 @migration
 def m001_initial(db: Database) -> None:
-    # One piece, like every migration: the statements of one schema change,
+    # One piece: like every migration, the statements of one schema change,
     # applied in one transaction.
     statements = [
         """create table reps (

@@ -442,6 +442,8 @@ def _question_value(e: ExchangeLike) -> float | None:
         v -= QUESTION_SELF_INTERESTED
     if "checklist" in labels:
         v -= QUESTION_CHECKLIST
+    if 0 < e.buyer.move.took_up < 1:  # their own question handed back ("So why would yours be any different?")
+        return 0.0
     if not _substance(e):
         v *= QUESTION_GENERIC
     return _clamp(v)
@@ -457,6 +459,8 @@ def _question_why(e: ExchangeLike, good: bool) -> str:
         return "the strongest question you asked"
     if e.buyer.kind == "repeat":
         return "the same question again: it told you nothing new"
+    if 0 < e.buyer.move.took_up < 1:
+        return "their own words handed back as a question: nothing of yours in it"
     for label, why in (
         ("leading_question", "a leading question: it steers them to your answer"),
         ("self_interested", "a question that serves your agenda, not their understanding"),

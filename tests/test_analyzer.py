@@ -184,9 +184,10 @@ def test_evidence_quotes_the_text(analyzer):
 
 def test_a_sentence_opening_with_a_bracket_is_quoted_whole(analyzer):
     # spaCy's sentence recogniser splits an opening "[" off on its own; the
-    # evidence quoted "bold]Our range..." without it
+    # evidence quoted "bold]Our range..." without it (a sentence with no pitching
+    # cue phrase, so that the evidence is the sentence itself)
     t = rep_after(analyzer, "Margin per metre and waste.",
-                  "[bold]Our range[/bold] is the best in the market, trust me you need it.")
+                  "[bold]Our range[/bold] beats anything you stock now, trust me you need it.")
     assert "pitching" in t.labels
     quotes = [e.quote for e in t.evidence if e.label == "pitching"]
     assert quotes and all(not q.startswith("bold]") for q in quotes)
@@ -367,3 +368,229 @@ def test_batch_analysis_gives_embeddings_only_when_asked(analyzer):
     with_emb = analyzer.analyze_turns(turns, embeddings=True)[1]
     assert with_emb.embedding is not None
     assert np.allclose(with_emb.embedding, analyzer.encode(["A whole week?"])[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("text,claims", [
+    ("Our scheduler gives you 30% less downtime.", True),
+    ("Sites see 20% more throughput in the first month.", True),
+    ("It runs 3x faster than the old line.", True),
+    ("we've only got 4 refit slots left at the january price, after that its 15% more", False),
+    ("About 4% more per head than a standard plan.", False),
+    ("Annual is about 15% less.", False),
+])
+def test_a_percentage_claims_for_the_offer_only_with_what_it_improves(analyzer, text, claims):
+    """The numbers cue gives pitching on its own (rules.STRONG): a price rise or a
+    price difference ("15% more") is no claim about what the offer does."""
+    from coach.analysis import rules as R
+
+    p = analyzer.prepare([text])[0]
+    fired = any((c.label, c.why) == ("pitching", "claims numbers for the offer") for c in R.find_cues(p.clean, p.st))
+    assert fired is claims
+
+
+# Issue 18: a question is open when no short answer fits, whatever its grammar.
+@pytest.mark.parametrize("text,form", [
+    ("Could you walk me through it?", "open_question"),
+    ("Would you mind telling me why you changed it?", "open_question"),
+    ("Do you want to share what's on your mind?", "open_question"),
+    ("Are you able to tell me what they say?", "open_question"),
+    ("Can you tell me more?", "open_question"),
+    ("Is there anything else that worries you?", "open_question"),
+    ("Walk me through last quarter's renewals.", "open_question"),
+    ("Can you tell me what your budget is?", "closed_question"),
+    ("Could you tell me who's on the evaluation panel?", "closed_question"),
+    ("Just tell me your headcount.", "closed_question"),
+    ("Is there anything about it that's not fine, or is this purely the GM's idea?", "closed_question"),
+])
+def test_an_invitation_in_yes_no_form_is_open(analyzer, text, form):
+    labels = rep_after(analyzer, "It's been a hard year for the team.", text).labels
+    assert [lab for lab in labels if lab.endswith("_question")] == [form]
+
+
+@pytest.mark.parametrize("text", [
+    "If the pricing works, is there any reason we couldn't start on the 1st?",
+    "What's there to think about, if it out-yields what you've got?",
+    "Do you really want to be back here in two years doing the rest at higher prices?",
+    "Have you factored in that we're the only one that includes implementation?",
+    "If we could get you live by the end of the month, would you be ready to sign this week?",
+])
+def test_trial_closes_and_rhetorical_questions_lead(analyzer, text):
+    assert "leading_question" in rep_after(analyzer, "We're still weighing it up.", text).labels
+
+
+@pytest.mark.parametrize("text,form", [
+    ("no worries, how about weds at 10?", "closed"),
+    ("How about Thursday?", "closed"),
+    ("How about your grades?", "open"),
+])
+def test_how_about_proposes_a_time_or_invites_a_topic(text, form):
+    from coach.analysis.features import classify_sentence
+
+    assert classify_sentence(text).form == form
+
+
+def _cue_kinds(analyzer, text):
+    from coach.analysis import rules as R
+
+    p = analyzer.prepare([text])[0]
+    return {(c.label, c.why) for c in R.find_cues(p.clean, p.st)}
+
+
+@pytest.mark.parametrize("text,empathy", [
+    ("Sorry, that was a lot at once.", False),
+    ("I'm sorry we kept you waiting, that's on us.", False),
+    ("Sorry, I jumped ahead there.", False),
+    ("I'm sorry, that sounds like a hard week.", True),
+    ("Sorry, I can imagine.", True),
+    ("Oh no, I'm sorry.", True),
+])
+def test_an_apology_for_the_reps_own_conduct_is_no_empathy_cue(analyzer, text, empathy):
+    assert any(label == "empathy" for label, _ in _cue_kinds(analyzer, text)) is empathy
+
+
+@pytest.mark.parametrize("text,spend", [
+    ("Could I spend a shift with your engineers?", False),
+    ("Is it worth me spending a Saturday on the shop floor to see the queues for myself?", False),
+    ("Could we spend half an hour on your numbers before you decide anything?", False),
+    ("What's your annual freight spend?", True),
+    ("How much do you spend on ads?", True),
+])
+def test_spend_is_money_not_time(analyzer, text, spend):
+    assert (("self_interested", "qualifies spend") in _cue_kinds(analyzer, text)) is spend
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("so there's really nothing to worry about", ("pressure", "dismisses the buyer's concern")),
+    ("I know you said you want to wait, but really, waiting makes no sense here.",
+     ("pressure", "quotes the buyer only to dismiss them")),
+    ("Look, a forecast is really simple once you see it.", ("pressure", "talks down to the buyer")),
+    ("It usually saves customers around 40 grand in year one.", ("pitching", "claims numbers for the offer")),
+    ("fwiw customers see about 3x return in the first 2 years", ("pitching", "claims numbers for the offer")),
+    ("it only counts as a win for us if it passes on your terms", ("mutual_success", "a shared outcome")),
+    ("Then hold back 20% until it's proven on your floor. Our risk, not yours.", ("mutual_success", "shared risk")),
+])
+def test_issue_18s_missed_cues_are_found(analyzer, text, kind):
+    assert kind in _cue_kinds(analyzer, text)
+
+
+def test_together_alone_is_no_shared_outcome(analyzer):
+    """LABELS.md: the word "together" does not make mutual_success."""
+    assert not any(label == "mutual_success" for label, _ in _cue_kinds(analyzer, "together we can do amazing things 🚀"))
+    assert ("mutual_success", "explores together") in _cue_kinds(analyzer, "Let's figure it out together.")
+
+
+@pytest.mark.parametrize("buyer,text", [
+    ("So that's the whole process, start to finish.", "Understood."),
+    ("Come in, come in.", "Thanks for seeing me, Grace."),
+    ("Hang on, I hadn't finished.", "Sorry, I jumped ahead there."),
+    ("we run two shifts, 6 till 2 and 2 till 10", "great, thanks"),
+    ("Right, I've got to run to a meeting.", "Of course. Thanks for your time today, speak next week."),
+    ("Can you check what we paid last year?", "Let me pull that up."),
+])
+def test_small_talk_gets_no_label(analyzer, buyer, text):
+    """Issue 18: follow_up on pleasantries and acknowledgements cost the reps' trust."""
+    assert rep_after(analyzer, buyer, text).labels == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Understood. So the night shift carries the whole backlog.",
+    "Thanks. What made you look at this now?",
+    "cool, ill send u a 20% off code that expires friday",
+    "Sure. That sounds exhausting.",
+])
+def test_small_talk_with_something_more_is_not_small_talk(analyzer, text):
+    from coach.analysis.analyzer import _only_small_talk
+
+    p = analyzer.prepare([text])[0]
+    assert not _only_small_talk(p.st, p.cues)
+
+
+# Issue 18: tips that read the conversation; evidence that says what was taken up.
+def _goal_asked_and_answered(analyzer):
+    conv = analyzer.conversation()
+    conv.add_buyer("Hi, thanks for coming in.")
+    conv.add_rep("What would a good outcome look like for you?")
+    conv.add_buyer("Honestly, cutting the weekend overtime on the packing line in half.")
+    return conv
+
+
+def test_a_tip_does_not_suggest_a_question_already_asked_and_answered(analyzer):
+    conv = _goal_asked_and_answered(analyzer)
+    t = conv.add_rep("Our platform is the market leader and integrates with 200 tools.")
+    assert "pitching" in t.labels
+    tip = t.tips[0]
+    assert "ask “What would a good outcome look like for you?”" not in tip
+    assert "cutting the weekend overtime" in tip  # it builds on the answer instead
+
+
+def test_the_same_tip_is_suggested_when_the_question_was_never_asked(analyzer):
+    t = rep_after(analyzer, "Hi, thanks for coming in.", "Our platform is the market leader and integrates with 200 tools.")
+    assert "ask “What would a good outcome look like for you?” first" in t.tips[0]
+
+
+def test_a_turn_taken_back_leaves_no_question_in_the_history(analyzer):
+    conv = analyzer.conversation()
+    conv.add_buyer("Hi, thanks for coming in.")
+    cp = conv.checkpoint()
+    conv.add_rep("What would a good outcome look like for you?")
+    conv.rollback(cp)
+    conv.add_buyer("Honestly, cutting the weekend overtime on the packing line in half.")
+    t = conv.add_rep("Our platform is the market leader and integrates with 200 tools.")
+    assert "cutting the weekend overtime" not in t.tips[0]
+
+
+def test_batch_analysis_reads_the_conversation_for_tips_too(analyzer):
+    turns = [Turn("buyer", "Hi, thanks for coming in."), Turn("rep", "What would a good outcome look like for you?"),
+             Turn("buyer", "Honestly, cutting the weekend overtime on the packing line in half."),
+             Turn("rep", "Our platform is the market leader and integrates with 200 tools.")]
+    batch = analyzer.analyze_turns(turns)
+    conv = _goal_asked_and_answered(analyzer)
+    assert batch[3].tips == conv.add_rep(turns[3].text).tips
+
+
+def _evidence_for(analyzer, label, buyer, rep):
+    from coach.analysis.analyzer import build_evidence
+
+    p = analyzer.prepare([rep])[0]
+    return [e for e in build_evidence(p, {label}, buyer) if e.label == label]
+
+
+def test_a_follow_up_says_what_it_took_up(analyzer):
+    ev = _evidence_for(analyzer, "follow_up", "Two of our retail accounts are on notice after the outage.",
+                       "So two retail accounts on notice. What did they tell you?")
+    assert "takes up: “two retail accounts on notice”" in ev[0].why
+
+
+@pytest.mark.parametrize("buyer,rep", [
+    ("I've only got twenty minutes, you've caught me between meetings.",
+     "What are your main goals for the next few minutes?"),
+    ("What's new with you? You've been busy.", "What's new in your world this quarter, then?"),
+])
+def test_stop_like_shared_words_are_no_evidence(analyzer, buyer, rep):
+    """Evidence as thin as "minutes", "you've" or "new" is not what a follow-up took up."""
+    ev = _evidence_for(analyzer, "follow_up", buyer, rep)
+    assert "takes up" not in ev[0].why
+
+
+def test_a_reflection_that_takes_up_nothing_says_so_and_gets_no_praise(analyzer):
+    buyer = "It has been really difficult since the merger, we lost 8 engineers in a quarter."
+    rep = "So what I'm hearing is that it has been difficult."
+    ev = _evidence_for(analyzer, "reflection", buyer, rep)
+    assert "takes up none of the buyer's words or numbers" in ev[0].why
+    from coach.analysis.tips import tips_for
+    from coach.analysis.uptake import measure
+
+    tips = tips_for({"reflection", "follow_up"}, ev, buyer_last=buyer, questions=0, uptake=measure(rep, buyer))
+    assert "restates nothing they said" in tips[0]
+    assert not any(tip.startswith("Good") for tip in tips)
+    # one that carries the buyer's content is credited with it
+    ev = _evidence_for(analyzer, "reflection", buyer, "So losing 8 engineers since the merger has left you short.")
+    assert "takes up: " in ev[0].why and "8 engineers" in ev[0].why
+
+
+def test_a_number_taken_up_in_words_counts():
+    from coach.analysis.uptake import measure, phrases
+
+    u = measure("so two hours of every rep's day goes on notes", "our reps spend like 2 hrs a day typing up notes")
+    assert u.numbers == ("2",)
+    assert "two" in phrases("so two hours of every rep's day goes on notes", u)

@@ -101,3 +101,19 @@ def test_one_shared_word_does_not_make_a_far_question_ask_for_a_fact(encoder):
     s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = s.play("[closed_question follow_up] Did the closed rooms cost you more than the saving?")
     assert ex.move.fact is None
+
+
+def test_a_question_on_what_they_just_told_goes_on_with_it(encoder):
+    """'Where do the six weeks actually go?' names no topic the encoder finds,
+    but takes up 'six weeks' from the buyer's last answer: it is about that
+    answer, not about nothing (the buyer had answered with small talk)."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "finserv-interview-fatigue")
+    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 60
+    told = s.play("[open_question curiosity] How do new families experience their first few weeks with Ashgrove?")
+    assert told.revealed == ("lost-families",) and "ix weeks" in told.buyer.text
+    ex = s.play("[open_question curiosity follow_up empathy reflection] Two families and a hundred million gone to "
+                "someone who did it in a fortnight. That must have stung. Where do the six weeks actually go?")
+    assert ex.move.topic.id == "lost-families" and "builds on" in ex.move.topic.how

@@ -95,7 +95,7 @@ def test_strong_cues_hold_their_precision_on_the_training_turns():
     fired: dict[tuple[str, str], list[bool]] = {k: [] for k in rules.STRONG}
     for lo in range(0, len(examples), 512):
         chunk = examples[lo : lo + 512]
-        for e, p in zip(chunk, nlp._prepare([e.text for e in chunk])):
+        for e, p in zip(chunk, nlp.prepare([e.text for e in chunk])):
             for kind in {(c.label, c.why) for c in p.cues} & rules.STRONG:
                 fired[kind].append(kind[0] in e.labels)
     weak = {k: f"{sum(v) / len(v):.2f} of {len(v)}" for k, v in fired.items()

@@ -190,3 +190,14 @@ def test_parroting_does_not_open_the_quiet_marks_of_listening(scenario):
               "[reflection follow_up] So yes, that's what you just told you."]
     card = play(scenario, ["[open_question curiosity] What happens when the ovens break down?", *parrot]).scorecard
     assert card.part("listening").score <= 30  # it was 44
+
+
+def test_a_question_handed_back_in_the_buyers_words_is_worth_nothing(scenario):
+    """Their words handed back with a question mark ("So you binned two hundred
+    loaves?") is not a question of the rep's."""
+    r = play(scenario, [CONSULTATIVE[0], "[closed_question follow_up] So you binned two hundred loaves?"])
+    assert r.exchanges[1].move.took_up == 0.5  # parroted
+    q = r.scorecard.part("questions")
+    assert q.worst.rep_turn == 2 and "handed back" in q.worst.why
+    alone = play(scenario, [CONSULTATIVE[0]]).scorecard.part("questions").score
+    assert q.score == round(alone / 2)  # the parrot counts as a question worth nothing

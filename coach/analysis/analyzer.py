@@ -17,7 +17,6 @@ heads the rules decide alone. Checklist is the conversation rule of LABELS.md.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,23 +27,17 @@ import numpy as np
 from coach.analysis import features as F
 from coach.analysis import rules as R
 from coach.analysis.language import word_count
-from coach.analysis.tips import tips_for
+from coach.analysis.tips import History, tips_for
 from coach.analysis.types import AnalysedTurn, Evidence, SentenceForm, Turn
+from coach.analysis.types import Uptake
 from coach.analysis.uptake import measure as measure_uptake
+from coach.analysis.uptake import phrases as uptake_phrases
+from coach.analysis.uptake import spans as uptake_spans
 from coach.labels import LABELS
 
 HEAD_LABELS = tuple(lab for lab in LABELS if lab != "checklist")
 #: Texts whose general-encoder vectors Analyzer.vector() keeps (buyer lines).
 VECTOR_CACHE = 512
-#: An imperative that invites talk is an open question (LABELS.md); the head
-#: sometimes reads "Walk me through last quarter's renewals." as asking for facts.
-#: On the sales training turns this pattern was open 42 times of 42.
-_INVITING_IMPERATIVE = re.compile(
-    r"^\W*(?:(?:so|and|ok(?:ay)?|right|great|now),?\s+)?(?:please\s+)?"
-    r"(?:walk me through|talk me through|tell me (?:more|about|how|why|what (?:happened|went))|"
-    r"help me understand|describe)\b",
-    re.I,
-)
 _CUE_NAMES = tuple(f"cue_{lab}" for lab in R.CUES)
 _FU_NAMES = ("fu_has_buyer", "fu_overlap", "fu_overlap_frac", "fu_num", "fu_uptake",
              "fu_anaphor", "fu_ack_only", "fu_short", "fu_buyer_asked", "fu_buyer_objects",
@@ -178,28 +171,29 @@ class Analyzer:
                 last_b = None  # a buyer turn two turns back does not count
             else:
                 last_b = i
-        prepared = self._prepare([turns[i].text for i in rep_idx],
+        prepared = self.prepare([turns[i].text for i in rep_idx],
                                  [turns[prev_buyer[i]].text if i in prev_buyer else None for i in rep_idx],
                                  general=embeddings)
         out: list[AnalysedTurn | None] = [None] * len(turns)
-        state = _RunState()
+        state, history = R.RunState(), History()
         last_conv = object()
         pi = 0
         for i, t in enumerate(turns):
             conv = conversations[i] if conversations is not None else None
             if conv != last_conv:
-                state, last_conv = _RunState(), conv
+                state, history, last_conv = R.RunState(), History(), conv
             if t.speaker != "rep":
+                history.heard(t.text)
                 continue
             j = prev_buyer.get(i)
-            out[i] = self._decide(prepared[pi], turns[j].text if j is not None else None, state)
+            out[i] = self.decide(prepared[pi], turns[j].text if j is not None else None, state, history=history)
             pi += 1
         return out
 
-    # -- internals ----------------------------------------------------------------
+    # -- the two steps (the trainer and the spaCy component call them too) ---------
 
-    def _prepare(self, texts: list[str], buyers: Sequence[str | None] | None = None, *,
-                 general: bool = False, chunk: int = 128) -> list[Prepared]:
+    def prepare(self, texts: list[str], buyers: Sequence[str | None] | None = None, *,
+                general: bool = False, chunk: int = 128) -> list[Prepared]:
         """Parse and encode rep turns (``buyers``: the buyer's turn before each, or
         None), a chunk at a time so memory stays flat on big files (no Doc outlives
         its chunk). The turn encoder runs when there are heads to read it; the
@@ -252,9 +246,9 @@ class Analyzer:
                 fut.result()
         return out
 
-    def analyse_one(self, text: str, buyer_last: str | None, state: "_RunState", *,
-                    embedding: bool = True) -> AnalysedTurn:
-        p = self._prepare([text], [buyer_last], general=embedding)[0]
+    def analyse_one(self, text: str, buyer_last: str | None, state: R.RunState, *,
+                    embedding: bool = True, history: History | None = None) -> AnalysedTurn:
+        p = self.prepare([text], [buyer_last], general=embedding)[0]
         buyer_vec = statement_vec = None
         if embedding and buyer_last and p.vec is not None:
             buyer_vec = self.vector(buyer_last)
@@ -263,7 +257,7 @@ class Analyzer:
             said = [p.clean[x.start : x.end] for x in p.st.sentences if not x.is_question]
             if said and len(said) < len(p.st.sentences):
                 statement_vec = self.encode([" ".join(said)])[0]
-        return self._decide(p, buyer_last, state, buyer_vec, statement_vec)
+        return self.decide(p, buyer_last, state, buyer_vec, history, statement_vec)
 
     def vector(self, text: str) -> np.ndarray:
         """The general encoder's unit vector of one text, cached: the buyer's
@@ -278,8 +272,16 @@ class Analyzer:
                 self._vectors[text] = hit
         return hit
 
-    def _decide(self, p: Prepared, buyer: str | None, state: "_RunState",
-                buyer_vec: np.ndarray | None = None, statement_vec: np.ndarray | None = None) -> AnalysedTurn:
+    def decide(self, p: Prepared, buyer: str | None, state: R.RunState,
+               buyer_vec: np.ndarray | None = None, history: History | None = None,
+               statement_vec: np.ndarray | None = None) -> AnalysedTurn:
+        """The analysis of one prepared rep turn: labels (the heads', or the rules'
+        without them), checklist by the conversation's ``state`` (updated), evidence,
+        tips, uptake. ``buyer``: the buyer's turn just before, or None;
+        ``history``: what the rep asked before and the buyer answered (the tips
+        read it, and this turn's questions are added to it); ``buyer_vec``,
+        ``statement_vec``: the general encoder's vectors of the buyer's turn and of
+        this turn's statements, for the meaning part of the uptake."""
         st = p.st
         if self.heads is not None:
             x = turn_vector(p, buyer)
@@ -290,16 +292,18 @@ class Analyzer:
         else:
             scores = {}
             labels = rule_labels(p, buyer)
-        n_q = apply_checklist(labels, scores, st, state,
+        n_q = R.apply_checklist(labels, scores, st, state,
                               self.heads.meta.get("checklist_follow_up_threshold") if self.heads else None)
         ordered = tuple(lab for lab in LABELS if lab in labels)
-        evidence = build_evidence(p, set(ordered), buyer)
-        tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q)
+        uptake = measure_uptake(p.clean, buyer, p.vec if statement_vec is None else statement_vec, buyer_vec)
+        evidence = build_evidence(p, set(ordered), buyer, uptake)
+        tips = tips_for(set(ordered), evidence, buyer_last=buyer, questions=n_q, uptake=uptake, history=history)
+        if history is not None:
+            history.asked([s.text for s in st.sentences if s.is_question])
         return AnalysedTurn(
             text=p.text, labels=ordered, evidence=tuple(evidence), tips=tuple(tips),
             questions=n_q, words=word_count(p.text) if len(p.text) < 200_000 else st.words,
-            embedding=p.vec, scores=scores,
-            uptake=measure_uptake(p.clean, buyer, p.vec if statement_vec is None else statement_vec, buyer_vec),
+            embedding=p.vec, scores=scores, uptake=uptake,
             sentences=tuple(SentenceForm(s.start, s.end, s.form, s.clauses) for s in st.sentences),
         )
 
@@ -349,11 +353,6 @@ def _as_text(t) -> str:
     return "" if t is None else str(t)
 
 
-@dataclass
-class _RunState:
-    run: int = 0
-
-
 class ConversationAnalysis:
     """One conversation, turn by turn: keeps the buyer's last turn (for follow-up)
     and the run of question turns (for checklist)."""
@@ -362,7 +361,8 @@ class ConversationAnalysis:
         self.analyzer = analyzer
         self.turns: list[Turn] = []
         self.analysed: list[AnalysedTurn | None] = []
-        self._state = _RunState()
+        self._state = R.RunState()
+        self._history = History()
         self._buyer_last: str | None = None
         self._lock = threading.Lock()
 
@@ -370,6 +370,7 @@ class ConversationAnalysis:
         with self._lock:
             self.turns.append(Turn("buyer", text))
             self.analysed.append(None)
+            self._history.heard(text)
             self._buyer_last = text
 
     def add_rep(self, text: str, *, embedding: bool = True) -> AnalysedTurn:
@@ -377,7 +378,8 @@ class ConversationAnalysis:
         general sentence embedding (``AnalysedTurn.embedding``, which the
         simulated buyer matches with); the labels do not depend on it."""
         with self._lock:
-            res = self.analyzer.analyse_one(text, self._buyer_last, self._state, embedding=embedding)
+            res = self.analyzer.analyse_one(text, self._buyer_last, self._state, embedding=embedding,
+                                            history=self._history)
             self.turns.append(Turn("rep", text))
             self.analysed.append(res)
             self._buyer_last = None
@@ -386,51 +388,21 @@ class ConversationAnalysis:
     def checkpoint(self) -> tuple:
         """The conversation as it stands, for :meth:`rollback`."""
         with self._lock:
-            return (len(self.turns), self._state.run, self._buyer_last)
+            return (len(self.turns), self._state.run, self._buyer_last, len(self._history.questions))
 
     def rollback(self, checkpoint: tuple) -> None:
         """Forget every turn added since ``checkpoint`` (a turn that could not be
         stored is taken back, so sending it again does not count it twice)."""
-        n, run, last = checkpoint
+        n, run, last, asked = checkpoint
         with self._lock:
             del self.turns[n:]
             del self.analysed[n:]
+            del self._history.questions[asked:]
             self._state.run = run
             self._buyer_last = last
 
 
 # --------------------------------------------------------------------------- decisions
-
-
-def apply_checklist(labels: set[str], scores: dict[str, float], st: F.Structure, state: "_RunState",
-                    fu_thr: float | None = None) -> int:
-    """Add ``checklist`` by the rule of LABELS.md; returns the turn's question count.
-
-    What ends a run is a follow-up. A wrongly given follow-up breaks a run that the
-    rep is really in, so with trained heads the run counts a turn as a follow-up
-    only when its probability clears ``fu_thr`` (tuned by cross-validation: it
-    lifts checklist F1 from 0.76 to 0.84); a turn that then lands in a checklist
-    run loses a doubtful follow_up, so the labels keep to the rule."""
-    n_q = count_questions(st, labels)
-    if fu_thr is not None and "follow_up" in scores:
-        fu = scores["follow_up"] >= fu_thr
-    else:
-        fu = "follow_up" in labels
-    ck, state.run = R.checklist(n_q, fu, state.run)
-    if ck:
-        labels.add("checklist")
-        if n_q < 3 and not fu:
-            labels.discard("follow_up")
-    return n_q
-
-
-def count_questions(st: F.Structure, labels: set[str]) -> int:
-    """Questions the turn asks, stacked ones included (the checklist rule's count)."""
-    n_q = st.question_count
-    if n_q == 0 and labels & {"open_question", "closed_question", "leading_question"}:
-        # the heads hear a question the structure did not ("whats ur erp, whos the approver")
-        n_q = max(1, sum(s.openers for s in st.sentences))
-    return n_q
 
 
 def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.Structure,
@@ -440,17 +412,22 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     - a turn spaCy finds asking or inviting gets exactly one question form (the
       most probable one), a turn it finds not asking gets one only if a head is
       confident (passes its threshold);
-    - a leading pattern (tag question, "wouldn't you agree", a hypothetical close)
-      makes the question leading; an imperative that invites talk ("Walk me
-      through...", "Tell me about...") makes it open, as the contract says;
-    - a strong cue phrase (rules.STRONG) gives its behaviour label.
+    - a leading pattern (tag question, "wouldn't you agree", a hypothetical or
+      trial close, a rhetorical question) makes the question leading; an
+      invitation to talk ("Walk me through...", "Could you walk me through it?",
+      "Is there anything else that worries you?": features' Sentence.invite)
+      makes it open, as the contract says;
+    - a strong cue phrase (rules.STRONG) gives its behaviour label;
+    - a turn of small talk and nothing else gets no label at all.
     """
+    if _only_small_talk(st, cues):
+        return set()
     labels = {lab for lab in HEAD_LABELS[3:] if scores.get(lab, 0) >= thr.get(lab, 0.5)}
     forms = HEAD_LABELS[:3]
     ratio = {f: scores.get(f, 0) / max(thr.get(f, 0.5), 1e-6) for f in forms}
     if st.form == "leading" and any(s.form == "leading" and s.cue for s in st.sentences):
         labels.add("leading_question")
-    elif st.form == "open" and any(s.form == "open" and _INVITING_IMPERATIVE.match(s.text) for s in st.sentences):
+    elif st.form == "open" and any(s.form == "open" and s.invite for s in st.sentences):
         labels.add("open_question")
     elif st.form is not None:
         labels.add(max(forms, key=lambda f: scores.get(f, 0)))
@@ -464,10 +441,23 @@ def decide_from_scores(scores: dict[str, float], thr: dict[str, float], st: F.St
     return labels
 
 
+def _only_small_talk(st: F.Structure, cues) -> bool:
+    """Thanks, greetings, acknowledgements, logistics and apologies for one's own
+    conduct get no label (LABELS.md; issue 18: reps lose trust in feedback that
+    credits "Understood." with a follow-up), unless a cue of a behaviour that
+    pushes or sells is in them ("ill send u a code that expires friday")."""
+    return R.small_talk(st) and not any(c.label in _SELLING for c in cues)
+
+
+_SELLING = frozenset({"pressure", "self_interested", "pitching", "mutual_success"})
+
+
 def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
     """The rules alone (used before heads are trained and as a baseline)."""
     st = p.st
     labels: set[str] = set()
+    if _only_small_talk(st, p.cues):
+        return labels
     form = st.form
     if form:
         labels.add(form + "_question")
@@ -485,14 +475,14 @@ def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
         labels.add("mutual_success")
     if cv["cue_reflection"] and buyer:
         labels.add("reflection")
-    q_cur = any(c.label == "curiosity" and R._in_question(c, st) for c in p.cues)
+    q_cur = any(c.label == "curiosity" and R.in_question(c, st) for c in p.cues)
     if form == "open" and not labels & {"self_interested", "pitching"}:
         labels.add("curiosity")
     elif form == "closed" and q_cur and not labels & {"self_interested", "pitching"}:
         labels.add("curiosity")
     fu = R.follow_features(p.clean, st, buyer)
     if buyer and not fu["fu_ack_only"] and (
-        fu["fu_overlap"] > 0 or fu["fu_uptake"] or fu["fu_num"]
+        measure_uptake(p.clean, buyer).carried or fu["fu_uptake"] or fu["fu_num"]
         or (fu["fu_anaphor"] and st.questions and st.words <= 4) or "reflection" in labels
     ):
         labels.add("follow_up")
@@ -520,12 +510,23 @@ def _ev(label: str, text: str, a: int, b: int, why: str) -> Evidence:
     return Evidence(label=label, start=a, end=b, quote=text[a:b], why=why)
 
 
-def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evidence]:
-    """The words behind each label, as spans of the original text."""
-    text = p.text
-    st = p.st
-    out: list[Evidence] = []
+def build_evidence(p: Prepared, labels: set[str], buyer: str | None, uptake: Uptake | None = None) -> list[Evidence]:
+    """The words behind each label, as spans of the original text: the question
+    forms, then the behaviours, then checklist. ``uptake``: what the turn took up
+    from ``buyer`` (measured when not given), which a follow-up's and a
+    reflection's evidence name."""
+    if uptake is None:
+        uptake = measure_uptake(p.clean, buyer)
+    return [*_question_evidence(p, labels), *_behaviour_evidence(p, labels, buyer, uptake),
+            *_checklist_evidence(p, labels)]
+
+
+def _question_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
+    """The question sentence of each form given (for a leading one its cue, and
+    the whole question when the cue is a small part of it)."""
+    text, st = p.text, p.st
     sents = st.sentences
+    out: list[Evidence] = []
     for lab, form in _FORM_OF.items():
         if lab not in labels:
             continue
@@ -541,6 +542,14 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
                 out.append(_ev(lab, text, s.start, s.end, why))
         elif sents:
             out.append(_ev(lab, text, sents[0].start, sents[-1].end, _form_why(form)))
+    return out
+
+
+def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None, uptake: Uptake) -> list[Evidence]:
+    """Each behaviour's cue phrases (up to three), else the sentence it most
+    plausibly comes from; a follow-up and a reflection say what they took up."""
+    text, st = p.text, p.st
+    out: list[Evidence] = []
     by_label: dict[str, list] = {}
     for c in p.cues:
         by_label.setdefault(c.label, []).append(c)
@@ -551,36 +560,56 @@ def build_evidence(p: Prepared, labels: set[str], buyer: str | None) -> list[Evi
         cs = by_label.get(lab, [])
         if lab == "reflection":
             # a reflection is a whole statement: quote the sentence, not the opener
-            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R._in_question(c, st)
+            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R.in_question(c, st)
                   for s in st.sentences if s.start <= c.start < s.end]
         if lab == "curiosity":
-            cs = [c for c in cs if R._in_question(c, st)]
+            cs = [c for c in cs if R.in_question(c, st)]
         if cs:
             seen = set()
             for c in cs[:3]:
                 if (c.start, c.end) in seen:
                     continue
                 seen.add((c.start, c.end))
-                out.append(_ev(lab, text, c.start, c.end, c.why))
+                why = _took_up(c.why, p, uptake, buyer) if lab == "reflection" else c.why
+                out.append(_ev(lab, text, c.start, c.end, why))
             continue
-        span = _fallback_span(lab, p, buyer)
+        span = _fallback_span(lab, p, uptake)
         if span:
             why = _HEAD_WHY[lab]
-            if lab == "follow_up" and buyer:
-                words = list(dict.fromkeys(p.clean[a:b].lower() for a, b in R.shared_words(p.clean, buyer)
-                                           if span[0] <= a < span[1]))
-                if words:
-                    why = "takes up the buyer's words: " + ", ".join(f"“{w}”" for w in words[:3])
+            if lab in ("follow_up", "reflection"):
+                why = _took_up(why, p, uptake, buyer)
             out.append(_ev(lab, text, span[0], span[1], why))
-    if "checklist" in labels and st.sentences:
-        qs, n = st.questions or st.sentences, count_questions(st, labels)
-        if n >= 3:
-            out.append(_ev("checklist", text, qs[0].start, qs[-1].end,
-                           f"stacks {n} questions in one turn"))
-        else:
-            out.append(_ev("checklist", text, qs[0].start, qs[0].end,
-                           "another question in a run that does not build on the answers"))
     return out
+
+
+def _took_up(why: str, p: Prepared, uptake: Uptake, buyer: str | None) -> str:
+    """A follow-up's or a reflection's reason with what it carried of the buyer's
+    last turn ("takes up: “two retail accounts on notice”"), or, for a reflection
+    that carried none of it, that it did not: a restatement is only as good as
+    what it keeps of the buyer's (issue 18)."""
+    if not buyer:
+        return why
+    said = uptake_phrases(p.clean, uptake)
+    if said:
+        return f"{why}; takes up: " + ", ".join(f"“{s}”" for s in said[:3])
+    if uptake.carried:  # by meaning alone
+        return f"{why}; takes up the buyer's point in other words"
+    if why == _HEAD_WHY["follow_up"]:
+        return why
+    if uptake.meaning is None:
+        return "restates, but takes up none of the buyer's words or numbers"
+    return "restates, but takes up nothing the buyer said (none of their words, numbers or meaning)"
+
+
+def _checklist_evidence(p: Prepared, labels: set[str]) -> list[Evidence]:
+    st = p.st
+    if "checklist" not in labels or not st.sentences:
+        return []
+    qs, n = st.questions or st.sentences, R.count_questions(st, labels)
+    if n >= 3:
+        return [_ev("checklist", p.text, qs[0].start, qs[-1].end, f"stacks {n} questions in one turn")]
+    return [_ev("checklist", p.text, qs[0].start, qs[0].end,
+                "another question in a run that does not build on the answers")]
 
 
 def _form_why(form: str) -> str:
@@ -588,18 +617,17 @@ def _form_why(form: str) -> str:
             "leading": "steers to the answer the seller wants"}[form]
 
 
-def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int] | None:
+def _fallback_span(label: str, p: Prepared, uptake: Uptake) -> tuple[int, int] | None:
     st = p.st
     sents = st.sentences
     if not sents:
         return None
-    if label == "follow_up" and buyer:
-        shared = R.shared_words(p.clean, buyer)
-        if shared:
-            a, b = shared[0]
-            for s in sents:
-                if s.start <= a < s.end:
-                    return (s.start, s.end)
+    taken = [a for a, _ in uptake_spans(p.clean, uptake)]
+    if label == "follow_up":
+        # the sentence that carries what was taken up, else the first
+        for s in sents:
+            if any(s.start <= a < s.end for a in taken):
+                return (s.start, s.end)
         return (sents[0].start, sents[0].end)
     if label in ("curiosity", "self_interested") and st.questions:
         return (st.questions[0].start, st.questions[0].end)
@@ -607,8 +635,7 @@ def _fallback_span(label: str, p: Prepared, buyer: str | None) -> tuple[int, int
         # the statement that takes up most of the buyer's words, else the
         # longest one (not an apology or "okay" before it)
         stm = [s for s in sents if not s.is_question] or sents
-        shared = [a for a, _ in R.shared_words(p.clean, buyer)] if buyer and len(stm) > 1 else []
-        s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in shared), len(s.text.split()), -s.start))
+        s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in taken), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label == "pitching":
         s = max(sents, key=lambda s: (s.we, -s.start))

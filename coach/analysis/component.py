@@ -72,44 +72,38 @@ class CoachLabeller:
         self._analyzer = None
 
     def _get_analyzer(self):
+        """The analyser that decides: with the trained heads and the turn encoder
+        when ``use_encoder``, else on its rules alone; either way the same decision,
+        checklist, evidence and tips code as ``coach.analysis.Analyzer``."""
         if self._analyzer is None:
             from coach.analysis.analyzer import Analyzer, load_heads
 
-            heads, turn_encoder = load_heads()
+            heads, turn_encoder = load_heads() if self.use_encoder else (None, None)
             self._analyzer = Analyzer(None, None, heads, turn_encoder)
         return self._analyzer
 
     def __call__(self, doc: Doc) -> Doc:
-        from coach.analysis.analyzer import Prepared, _RunState, build_evidence, count_questions, rule_labels
-        from coach.analysis.tips import tips_for
+        from coach.analysis.analyzer import Prepared
 
         text = doc.text
         st = F.structure(doc)
         p = Prepared(text=text, clean=text, st=st, cues=R.find_cues(text, st))
         buyer = doc._.coach_buyer_turn
-        if self.use_encoder:
-            an = self._get_analyzer()
-            if an.turn_encoder is not None:
-                p.emb = an.turn_encoder.encode([text[: F.MAX_CHARS]], [buyer])[0]
-            res = an._decide(p, buyer, _RunState())
-            labels, evidence, tips, nq = set(res.labels), list(res.evidence), list(res.tips), res.questions
+        an = self._get_analyzer()
+        if an.turn_encoder is not None:
+            p.emb = an.turn_encoder.encode([text[: F.MAX_CHARS]], [buyer])[0]
+        # One Doc is one turn with no conversation before it: the checklist run
+        # starts afresh, so only a turn that stacks three questions is a checklist.
+        res = an.decide(p, buyer, R.RunState())
+        if res.scores:
             doc._.coach_scores = res.scores
-        else:
-            labels = rule_labels(p, buyer)
-            nq = count_questions(st, labels)
-            if nq >= 3:
-                labels.add("checklist")
-            evidence = build_evidence(p, labels, buyer)
-            tips = tips_for(labels, evidence, buyer_last=buyer, questions=nq)
-        from coach.labels import LABELS
-
-        doc._.coach_labels = tuple(lab for lab in LABELS if lab in labels)
+        doc._.coach_labels = res.labels
         doc._.coach_evidence = [
             {"label": e.label, "start": e.start, "end": e.end, "quote": e.quote, "why": e.why}
-            for e in evidence
+            for e in res.evidence
         ]
-        doc._.coach_tips = list(tips)
-        doc._.coach_questions = nq
+        doc._.coach_tips = list(res.tips)
+        doc._.coach_questions = res.questions
         return doc
 
 

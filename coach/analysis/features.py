@@ -138,6 +138,15 @@ _LEADING_CUES = [
      r"offer|proved|prove|helped|help|cut|save|saved|guarantee|guaranteed)\b.*\b(would|will|"
      r"could|are|is|wouldn't|won't)\s+(you|that|it|there)\b", "a hypothetical close"),
     (r"\bsurely\b", "presumes the answer"),
+    # trial closes and rhetorical questions (issue 18; on the training turns these
+    # fire on 29 rep turns, all labelled leading_question by their writers)
+    (r"\bany reason (why )?(we|you|i) (couldn't|can't|wouldn't|shouldn't|could not|cannot)\b", "a trial close"),
+    (r"\bwhat'?s (there|left) to (think about|consider|decide|lose)\b|\bwhat'?s not to (like|love)\b|"
+     r"\bwhy wouldn'?t you\b|\bwhat (have you got|do you have) to lose\b", "a question with an obvious answer"),
+    (r"\b(do|would) you (really|honestly|seriously) (want|think|need|believe)\b|\bcan you (really|honestly) afford\b|"
+     r"\bare you (really|honestly) (going|prepared|willing)\b", "a question with an obvious answer"),
+    (r"\b(have|did) you (considered|factored in|thought about|taken into account|realised|realized)( the fact)? that\s+\w",
+     "a question that carries the pitch"),
     (r"\bobviously\b.*\?", "presumes the answer"),
     (r"\b(you|who)\s+(wouldn't|doesn't|don't)\s+want\b", "presumes the answer"),
     (r"\bwho\s+(wouldn't|doesn't|does not|would not)\b", "a question nobody could answer otherwise"),
@@ -161,20 +170,58 @@ _OPEN_PROMPTS = re.compile(
     r"why is that|how's that|what then|and\??)\W*$",
     re.I,
 )
-_INVITE_POLITE = re.compile(
-    r"^\W*(so\W+|and\W+|now\W+|okay\W+|ok\W+)*(can|could|would|will|might)\s+you\s+(please\s+)?"
-    r"(tell|walk|describe|explain|share|talk|take|give|paint|elaborate|expand|say|unpack|fill|help|"
-    r"run|break|clarify)\b",
+#: What invites the buyer to talk, whatever its grammar: the imperative the
+#: contract names ("Tell me about...", "Walk me through...", "Help me
+#: understand..."), the same wrapped in a polite yes/no ("Could you walk me
+#: through it?", "Would you mind telling me why?"), a wish ("I'd love to hear
+#: how...") and "is there anything else...?". No short answer fits any of them,
+#: so each is an open question (LABELS.md: "a question is open when no short
+#: answer fits, whatever its grammar", issue 18) unless it asks one fact
+#: (_ONE_FACT). The one definition: the structure, the decision and the buyer
+#: read Sentence.invite.
+_INVITE_BODY = (
+    r"(?:tell(?:ing)?\s+(?:me|us)(?:\s+tell\s+(?:me|us))?\s+(?:more|about|a\s+bit|a\s+little|how|why|what|something|"
+    r"anything|the\s+story|everything)|tell\s+(?:me|us)\s*$"
+    r"|(?:walk|talk|take|run)(?:ing)?\s+(?:me|us)\s+through|fill(?:ing)?\s+(?:me|us)\s+in"
+    r"|help(?:ing)?\s+me\s+(?:understand|see|picture|get\s+a\s+(?:sense|feel))"
+    r"|(?:describe|describing|explain|explaining|elaborate|elaborating|expand|expanding|unpack|unpacking|paint|painting)"
+    r"|shar(?:e|ing)\s+(?:more|a\s+bit|a\s+little|about|what|how|why|your\s+(?:thoughts|view|experience|story|perspective|take|side))"
+    r"|say(?:ing)?\s+(?:more|a\s+bit\s+more|a\s+little\s+more)"
+    r"|show(?:ing)?\s+(?:me|us)\s+(?:how|what|around)"
+    r"|giv(?:e|ing)\s+(?:me|us)\s+(?:a\s+sense|a\s+feel|an\s+idea|a\s+picture|some\s+background|the\s+background|an\s+overview))\b"
+)
+_POLITE = (
+    r"(?:(?:can|could|would|will|might)\s+(?:you|u)\s+(?:please\s+|just\s+)?"
+    r"|(?:would|do)\s+you\s+mind\s+|are\s+you\s+(?:able|happy|ok|okay)\s+to\s+"
+    r"|would\s+you\s+be\s+(?:able|willing|happy)\s+to\s+|do\s+you\s+want\s+to\s+|would\s+you\s+like\s+to\s+"
+    r"|if\s+you\s+could\s+)"
+)
+_INVITATION = re.compile(
+    r"^(?:please\s+|just\s+)?" + _POLITE + r"?" + _INVITE_BODY
+    + r"|\b(?:walk|talk|take|run)\s+me\s+through\b|\bhelp\s+me\s+(?:understand|see|picture)\b"
+    r"|\btell\s+me\s+(?:more|about|how|what|why|a\s+bit|a\s+little)\b"
+    r"|\b(?:i'?d\s+(?:love|like)\s+to\s+(?:hear|know|understand|learn)|i'?m\s+(?:curious|interested)\s+"
+    r"(?:to\s+hear|about|how|what|why)|i\s+wonder(?:ed)?\s+(?:how|what|why|if)|i'?m\s+wondering\s+(?:how|what|why)|"
+    r"curious\s+(?:how|what|why|about))\b"
+    r"|^(?:(?:is|was)\s+there\s+anything\s+(?:else\s+)?(?:that|you|on\s+your|in|about|we\s+should)\b"
+    r"|(?:(?:is|was)\s+there\s+)?anything\s+else\b(?!\s+(?:i|we)\s+can\b))(?!.*\bor\b)",
     re.I,
 )
-_INVITE_PHRASES = re.compile(
-    r"\b(i'?d\s+(love|like)\s+to\s+(hear|know|understand|learn)|i'?m\s+(curious|interested)\s+"
-    r"(to\s+hear|about|how|what|why)|help\s+me\s+(understand|see|get|picture)|"
-    r"i\s+wonder(ed)?\s+(how|what|why|if)|i'?m\s+wondering\s+(how|what|why)|"
-    r"curious\s+(how|what|why|about)|talk\s+me\s+through|walk\s+me\s+through|"
-    r"tell\s+me\s+(more|about|how|what|why|a\s+bit|a\s+little))\b",
+#: An invitation that asks one fact: "Can you tell me what your budget is?",
+#: "tell me how many sites". "Just tell me your headcount." is one too.
+_ONE_FACT = re.compile(
+    r"\btell\s+(?:me|us)[\s,:]+how\s+(?:many|much|long|often|old|big|soon)\b|\b(?:curious|wonder(?:ing|ed)?|know)[\s,:]+how\s+many\b"
+    r"|\b(?:tell\s+(?:me|us)|curious|wonder(?:ing|ed)?|know|understand|hear)[\s,:]+what(?:'s|\s+is|\s+are)?\s+"
+    r"(?:your\s+|the\s+)?(?:" + "|".join(sorted(FACT_NOUNS)) + r")\b",
     re.I,
 )
+
+
+def invites(core: str, low: str) -> bool:
+    """Whether a sentence invites the buyer to talk (see _INVITATION): ``core``
+    is its lower-cased text from the word that decides its form, ``low`` all of it."""
+    return bool(_INVITATION.match(core) or _INVITATION.search(low))
+
 
 #: Without a question mark, "What you need is..." and "Which is why..." state
 #: something (a clause that names a thing, a relative clause); "what you using
@@ -360,17 +407,40 @@ def _stacked(norm: str, begin: int) -> int:
     return n
 
 
+_YOU = frozenset(("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur"))
+_WE = frozenset(("we", "our", "ours", "us", "we're", "we've", "we'd", "we'll"))
+_I = frozenset(("i", "my", "me", "i'm", "i've", "i'd", "i'll"))
+
+
 def classify_sentence(text: str, start: int = 0) -> Sentence:
-    """Question form of one sentence from its structure (see LABELS.md)."""
+    """Question form of one sentence from its structure (see LABELS.md): who it
+    speaks of, what it opens with once speech and preambles are set aside,
+    whether it asks at all, and then whether it leads, invites or asks for a
+    short answer."""
     s = Sentence(start=start, end=start + len(text), text=text)
     low = text.lower().replace("’", "'")
     toks = _tokens_lower(text)
     s.has_qmark = "?" in text.rstrip()[-3:] if text.strip() else False
-    s.you = sum(t in ("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur") for t in toks)
-    s.we = sum(t in ("we", "our", "ours", "us", "we're", "we've", "we'd", "we'll") for t in toks)
-    s.i = sum(t in ("i", "my", "me", "i'm", "i've", "i'd", "i'll") for t in toks)
+    s.you = sum(t in _YOU for t in toks)
+    s.we = sum(t in _WE for t in toks)
+    s.i = sum(t in _I for t in toks)
     if not toks:
         return s
+    toks, declarative = _opening(s, low, toks)
+    head, nxt = toks[0], (toks[1] if len(toks) > 1 else "")
+    s.wh = head if head in WH else ""
+    s.aux_initial = head in AUX
+    s.invite = invites(" ".join(toks), low)
+    if not _asks(s, low, toks):
+        return s
+    if not _leading(s, low, toks, declarative):
+        s.form, s.form_why = _neutral_form(s, low, toks)
+    return s
+
+
+def _opening(s: Sentence, low: str, toks: list[str]) -> tuple[list[str], bool]:
+    """The sentence's tokens from the word that decides its form, and whether it
+    opens as a statement. Sets ``s.openers``."""
     # first word after discourse markers ("So, what ...", "Okay and how many ..."),
     # once the fillers and stutters of speech are gone ("So, um, in-in what ways")
     norm = _normalize_speech(low)
@@ -389,32 +459,41 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
             if tail and (tail[0] in WH or (tail[0] in AUX and len(tail) > 1 and tail[1] in _SUBJ)):
                 ctoks = tail
                 break
-    k = 0
-    toks = ctoks
-    head = toks[k]
-    nxt = toks[k + 1] if k + 1 < len(toks) else ""
-    s.wh = head if head in WH else ""
-    s.aux_initial = head in AUX
-    s.invite = bool(
-        (head in INVITE_VERBS and nxt in ("me", "us", "about", "more", "through", "on", "a", "your", "what", "how", "why"))
-        or _INVITE_POLITE.search(low)
-        or _INVITE_PHRASES.search(low)
-    )
-    # asking or not
-    asks = s.has_qmark
-    if not asks:
-        if s.invite:
-            asks = True
-        elif s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2 \
-                and not _WH_STATEMENT.match(" ".join(toks)):
-            asks = True
-        elif s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
-            asks = True
-        elif _OPEN_PROMPTS.match(low):
-            asks = True
-    if not asks:
-        return s
-    # leading?
+    return ctoks, declarative
+
+
+def _asks(s: Sentence, low: str, toks: list[str]) -> bool:
+    """Whether the sentence asks: a question mark, an invitation, or the word
+    order of a question without its mark ("what are you using now")."""
+    if s.has_qmark or s.invite or _fact_instruction(toks):
+        return True
+    nxt = toks[1] if len(toks) > 1 else ""
+    if s.wh and nxt in AUX | {"you", "do", "did", "is", "are", "would", "'s"} and len(toks) > 2 \
+            and not _WH_STATEMENT.match(" ".join(toks)):
+        return True
+    if s.aux_initial and nxt in ("you", "we", "they", "it", "there", "that", "this", "your", "u"):
+        return True
+    return bool(_OPEN_PROMPTS.match(low))
+
+
+#: "How about Thursday at 10?", "how about we...": a proposal, closed; "How about
+#: your grades?" invites the buyer to talk about them.
+_PROPOSAL = re.compile(
+    r"(i|we|if|monday|tuesday|wednesday|weds|thursday|thurs|friday|fri|saturday|sunday|tomorrow|today|tonight|next|"
+    r"this|at|\d+)\b"
+)
+
+
+def _fact_instruction(toks: list[str]) -> bool:
+    """"Just tell me your headcount": an instruction that asks one fact."""
+    return len(toks) > 2 and toks[0] == "tell" and toks[1] in ("me", "us") and toks[2] in ("your", "the") \
+        and (len(toks) <= 3 or toks[3] in FACT_NOUNS or len(toks) <= 5)
+
+
+def _leading(s: Sentence, low: str, toks: list[str], declarative: bool) -> bool:
+    """Mark the sentence leading if a leading pattern fits it (with the cue's
+    span, for evidence); whether one did."""
+    nxt = toks[1] if len(toks) > 1 else ""
     for rx, why in _LEADING_CUES:
         m = rx.search(low)
         if m:
@@ -425,47 +504,44 @@ def classify_sentence(text: str, start: int = 0) -> Sentence:
             if why == "a question that carries the pitch" and s.wh == "how" and nxt in ("do", "did", "does") and "our" not in toks:
                 continue
             s.form, s.form_why = "leading", why
-            s.cue = (start + m.start(), start + m.end())
+            s.cue = (s.start + m.start(), s.start + m.end())
             s.tag_question = "tag question" in why
-            return s
-    # neutral forms
+            return True
+    return False
+
+
+def _neutral_form(s: Sentence, low: str, toks: list[str]) -> tuple[str, str]:
+    """(form, why) of a question that does not lead: open when no short answer
+    fits, closed when one fact, a number, a name or yes/no does."""
+    head, nxt = toks[0], (toks[1] if len(toks) > 1 else "")
     if _OPEN_PROMPTS.match(low):
-        s.form, s.form_why = "open", "invites the buyer to go on"
-    elif s.invite:
-        # "Just tell me your headcount": an instruction asking one fact.
-        if head == "tell" and nxt in ("me", "us") and k + 2 < len(toks) and toks[k + 2] in ("your", "the") \
-                and (k + 3 >= len(toks) or toks[k + 3] in FACT_NOUNS or len(toks) - k <= 5):
-            s.form, s.form_why = "closed", "asks for one fact"
-        else:
-            s.form, s.form_why = "open", "invites the buyer to explain"
-    elif s.wh:
+        return "open", "invites the buyer to go on"
+    if _fact_instruction(toks) or (s.invite and _ONE_FACT.search(low)):
+        return "closed", "asks for one fact"
+    if s.invite:
+        return "open", "invites the buyer to explain"
+    if s.wh:
         w = s.wh.split("'")[0]
-        if w in ("why",):
-            s.form, s.form_why = "open", "asks why"
-        elif w in ("how", "hows"):
-            if nxt in HOW_FACT:
-                s.form, s.form_why = "closed", "asks for a number"
-            else:
-                s.form, s.form_why = "open", "asks how"
-        elif w in ("what", "whats"):
-            rest = toks[k + 1 : k + 4]
+        if w == "why":
+            return "open", "asks why"
+        if w in ("how", "hows"):
+            if nxt == "about" and _PROPOSAL.match(" ".join(toks[2:4])):
+                return "closed", "a proposal put as a question"
+            return ("closed", "asks for a number") if nxt in HOW_FACT else ("open", "asks how")
+        if w in ("what", "whats"):
+            rest = toks[1:4]
             fact = any(t in FACT_NOUNS for t in rest[:3] if t not in ("your", "the", "is", "'s", "are"))
             if nxt in FACT_NOUNS or (nxt in ("is", "'s", "are", "was") and fact) or (head in ("what's", "whats") and fact):
-                s.form, s.form_why = "closed", "asks for one fact"
-            else:
-                s.form, s.form_why = "open", "asks what, inviting an explanation"
-        elif w in WH_CLOSED:
+                return "closed", "asks for one fact"
+            return "open", "asks what, inviting an explanation"
+        if w in WH_CLOSED:
             if head == "where" and nxt in ("do", "would") and "see" in toks:
-                s.form, s.form_why = "open", "asks where they see it going"
-            else:
-                s.form, s.form_why = "closed", "asks for a name, a time or a place"
-        else:
-            s.form, s.form_why = "closed", "asks for one fact"
-    elif s.aux_initial or " or " in low:
-        s.form, s.form_why = "closed", "can be answered yes or no, or with a choice"
-    else:
-        s.form, s.form_why = "closed", "a statement turned into a question"
-    return s
+                return "open", "asks where they see it going"
+            return "closed", "asks for a name, a time or a place"
+        return "closed", "asks for one fact"
+    if s.aux_initial or " or " in low:
+        return "closed", "can be answered yes or no, or with a choice"
+    return "closed", "a statement turned into a question"
 
 
 def structure(doc) -> Structure:

@@ -37,7 +37,7 @@ GENERIC_WORDS = frozenset(
     goal goals priority priorities challenge challenges problem problems issue issues concern concerns
     success successful succeed achieve achieving hope hoping hoped plan plans planning process processes
     situation situations thing things stuff way ways work working day days week weeks month months year
-    years today now time times moment future past lately recently ago else more anything everything something
+    years today now time times moment future past lately recently ago else more anything everything something new
     help helping support need needs needed want wants wanted look looking feel feeling feels felt
     happen happened happening change changes changed better improve improvement biggest main big
     important importance matter matters keep night mind world approach solution solutions strategy vision

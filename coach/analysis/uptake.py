@@ -11,6 +11,7 @@ this measure; the evidence shows it ("takes up: two, retail, accounts").
 
 from __future__ import annotations
 
+import re
 
 import numpy as np
 
@@ -34,12 +35,20 @@ def _tokens(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
+#: Number words as digits, so "2 hrs" and "two hours" carry the same number.
+_DIGITS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {
+    "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "thousand": "1000", "million": "1000000", "dozen": "12", "twice": "2", "double": "2", "half": "0.5"}
+
+
 def _numbers(text: str) -> dict[str, str]:
+    """The numbers of ``text``, keyed by their value as written in digits."""
     out: dict[str, str] = {}
     for w in WORD.findall(text):
         lw = w.lower()
         if w[0].isdigit() or lw in _NUMBER_WORDS:
-            out.setdefault(lw.rstrip("%"), w)
+            out.setdefault(_DIGITS.get(lw, lw.rstrip("%").replace(",", "")), w)
     return out
 
 
@@ -111,3 +120,35 @@ def measure(rep_text: str, buyer_text: str | None, rep_vec: np.ndarray | None = 
     )
 
 
+
+
+#: What may stand between two taken-up words of one phrase ("two retail
+#: accounts on notice", "eight weeks of backlog"): up to two short words.
+_GAP = re.compile(r"^\s+(?:[^\W\d_]{1,4}\s+){0,2}$")
+
+
+def spans(rep_text: str, uptake: Uptake) -> list[tuple[int, int]]:
+    """Where ``rep_text`` carries what it took up (``uptake`` measured on that
+    text): runs of the buyer's words and numbers, joined across up to two short
+    words, so the evidence can quote "two retail accounts on notice"."""
+    words = {stem(w.lower().replace("’", "'")) for w in uptake.words}
+    numbers = set(_numbers(" ".join(uptake.numbers)))
+    if not words and not numbers:
+        return []
+    hits = []
+    for m in WORD.finditer(rep_text):
+        lw = m.group().lower().replace("’", "'")
+        if _DIGITS.get(lw, lw.rstrip("%").replace(",", "")) in numbers or (stem(lw) in words and lw not in stopwords()):
+            hits.append((m.start(), m.end()))
+    out: list[tuple[int, int]] = []
+    for a, b in hits:
+        if out and _GAP.match(rep_text[out[-1][1] : a]):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def phrases(rep_text: str, uptake: Uptake) -> list[str]:
+    """The taken-up phrases as the rep said them (see :func:`spans`)."""
+    return list(dict.fromkeys(rep_text[a:b] for a, b in spans(rep_text, uptake)))

@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
+from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import TopicMatch
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from coach.analysis.types import AnalysedTurn
+    from coach.analysis.types import AnalysedTurn, Uptake
     from coach.scenario import Scenario
 
 #: Cosine similarity at or above which a turn is about a topic.
@@ -85,6 +86,9 @@ GENERIC_MARGIN = 0.15
 #: Turns at most this many words long with no topic of their own ("tell me
 #: more", "how so?") continue the topic of the buyer's last reply.
 SHORT_PROMPT_WORDS = 8
+#: Words of the buyer's last answer a question takes up (or one of their
+#: numbers) to go on with its topic when it names no topic of its own.
+UPTAKE_WORDS = 2
 #: Characters of a turn looked at, and sentences encoded at most (the last ones:
 #: a turn ends on its ask).
 MAX_MATCH_CHARS = 2000
@@ -151,6 +155,12 @@ def proposes(analysed: AnalysedTurn) -> bool:
     spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
     offers = [bool(PROPOSAL.match(t)) for t, _ in spans]
     return any(offers) and not any(f is not None and not o for (_, f), o in zip(spans, offers))
+
+
+def _builds_on(uptake: Uptake) -> bool:
+    """The turn took up what the buyer just said, in more than one word of
+    theirs (or a number of theirs), and did not just hand it back."""
+    return (len(uptake.words) >= UPTAKE_WORDS or bool(uptake.numbers)) and uptake.echo < PARROT_ECHO
 
 
 class Encoder(Protocol):
@@ -348,9 +358,14 @@ class TopicMatcher:
         # (Not an objection: "go on" neither handles a concern nor re-opens a settled one.)
         if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact"):
             # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
-            if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS \
-                    and any(s.form is not None for s in analysed.sentences):
+            asks = any(s.form is not None for s in analysed.sentences)
+            if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS and asks:
                 topic = TopicMatch(last_topic.kind, last_topic.id, 0.0, "continues the last topic")
+            elif asks and _builds_on(analysed.uptake):
+                # "Where do the six weeks actually go?": a question on what they
+                # just told, in their words, is about what they just told.
+                topic = TopicMatch(last_topic.kind, last_topic.id, 0.0,
+                                   f"builds on their last answer ({analysed.uptake.describe()})")
         if topic is None:
             kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
