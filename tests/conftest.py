@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 
 import pytest
@@ -10,7 +12,10 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 # The suite writes nothing into the checkout: Hypothesis keeps its caches in a
 # temporary folder and no example database (a failing example is printed).
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="coach-hypothesis-"))
+# (one per process: each pytest-xdist worker has its own, removed at its exit)
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="coach-hypothesis-")
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 settings.register_profile("coach", database=None)
 settings.load_profile("coach")
 

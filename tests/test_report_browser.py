@@ -27,8 +27,8 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """A rep's real practice sessions (engine and analyser), a comment holding
-    markup, an override; exported as HTML by the command line."""
+    """A rep's practice sessions (the engine, on the scripted analyser), a
+    comment holding markup, an override; exported as HTML by the command line."""
     folder = tmp_path_factory.mktemp("report")
     db = folder / "coach.db"
     st = open_store(db)

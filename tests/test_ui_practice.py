@@ -1,5 +1,9 @@
 """Pilot tests of the rep's flow: home, brief, practice, scorecard; typing while
-the analyser loads; literal text; leaving a session unfinished."""
+the analyser loads; literal text; leaving a session unfinished.
+
+They run on the scripted analyser, except the two end-to-end tests marked
+"real analyser", which check what the trained analyser's labels, evidence and
+tips do on screen."""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ from test_ui_support import (
     memory_store,
     open_scenario,
     say,
+    scripted_analyzer,
     settle,
     shared_analyzer,
-    wait_for,
+    type_text,
 )
 
 from coach.labels import human
@@ -33,8 +38,19 @@ def _text_of(container) -> str:
     return "\n".join(w.render().plain for w in container.query("Static"))
 
 
+def _plain(widget) -> str:
+    """What a Static shows, as text, whatever Rich renderable it holds."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(width=widget.size.width or 80, file=StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
 def _app(store, **kwargs):
-    kwargs.setdefault("analyzer", shared_analyzer())
+    kwargs.setdefault("analyzer", scripted_analyzer())
     return make_app(store=store, rep="alex", seed=0, cursor_blink=False, **kwargs)
 
 
@@ -77,8 +93,9 @@ async def test_home_lists_scenarios_and_filter_narrows_them():
 
 
 async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store():
+    """End to end, on the real analyser."""
     store = memory_store()
-    app = _app(store)
+    app = _app(store, analyzer=shared_analyzer())
     async with app.run_test(size=(120, 40)) as pilot:
         await open_scenario(pilot)
         screen = app.screen
@@ -87,8 +104,8 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         start_trust = screen.query_one("#trust", TrustMeter).value
         assert start_trust == screen.scenario.buyer.trust.start
 
-        # Typed key by key, as a rep would.
-        await pilot.press(*GOOD_TURNS[0], "enter")
+        await type_text(pilot, GOOD_TURNS[0])
+        await pilot.press("enter")
         await settle(pilot)
         await say(pilot, GOOD_TURNS[1])
         await settle(pilot)
@@ -121,8 +138,8 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
-        await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
         card_screen = app.screen
         stored = store.session(session_id)
         assert stored.status == "finished"
@@ -145,8 +162,9 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
 
 
 async def test_bad_turns_lower_trust_and_flag_the_words():
+    """End to end, on the real analyser: the tip quotes its evidence."""
     store = memory_store()
-    app = _app(store)
+    app = _app(store, analyzer=shared_analyzer())
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scenario(pilot)
         screen = app.screen
@@ -169,18 +187,19 @@ async def test_typing_is_possible_while_the_analyser_loads():
 
     def slow_load():
         release.wait(30)
-        return shared_analyzer()
+        return scripted_analyzer()
 
     store = memory_store()
     app = make_app(store=store, rep="alex", seed=0, load_analyzer=slow_load, cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_scenario(pilot)
+        await settle(pilot, screen_only=True)  # the session is started; the analyser still loads
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
         assert not screen.engine_ready
         # The buyer's opening is on screen before the analyser is ready...
         assert screen.query_one(BuyerLine).render().plain.endswith(screen.scenario.buyer.opening)
-        # ...and the rep can type and send: the turn waits in line, visibly...
+        # ...and the rep can type (key by key) and send: the turn waits in line, visibly...
         await pilot.press(*"Hi Dana", "enter")
         await pilot.pause()
         assert screen.query_one("#rep-input").value == ""
@@ -236,14 +255,15 @@ async def test_leaving_mid_session_keeps_it_unfinished():
         row = store.sessions()[0]
         assert row.id == session_id and row.status == "in_progress" and row.rep_turns == 1
         # Home offers to continue it, and c does.
-        await wait_for(pilot, lambda: app.screen.scores.get(SCENARIO_ID, {}).get("unfinished"), what="the offer")
+        await home_loaded(pilot)
         home = app.screen
+        assert home.scores[SCENARIO_ID]["unfinished"]
         home.query_one("#scenarios").move_cursor(row=next(i for i, r in enumerate(home.shown) if r.id == SCENARIO_ID))
         await pilot.pause()
         assert "c continues it" in home.query_one("#scenario-preview").render().plain
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session is not None, what="the resumed session")
         await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
         assert app.screen.session.session_id == session_id
         assert [v.text for v in app.screen.query(RepLine)] == [GOOD_TURNS[0]]
         # The side panels carry on from the stored turns, not from nothing.
@@ -387,10 +407,10 @@ async def test_help_lists_keys_and_every_label():
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = app.screen.query_one("#help-labels").render().plain
+        shown = _plain(app.screen.query_one("#help-labels"))
         for label in LABELS:
             assert human(label) in shown
-        assert "ctrl+e" in app.screen.query_one("#help-keys").render().plain
+        assert "ctrl+e" in _plain(app.screen.query_one("#help-keys"))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

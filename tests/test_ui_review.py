@@ -3,7 +3,17 @@ trend, search, and unfinished sessions."""
 
 from __future__ import annotations
 
-from test_ui_support import BAD_TURNS, GOOD_TURNS, memory_store, play_session, shared_analyzer, wait_for
+from test_ui_support import (
+    BAD_TURNS,
+    GOOD_TURNS,
+    REFLECTIONS,
+    memory_store,
+    play_session,
+    scripted_analyzer,
+    settle,
+    type_text,
+    wait_for,
+)
 
 from coach.ui.app import make_app
 from coach.ui.screens.review import ReviewScreen, SearchScreen
@@ -23,7 +33,7 @@ def _store_with_sessions():
 
 
 def _app(store, rep="morgan"):
-    return make_app(store=store, rep=rep, mode="review", analyzer=shared_analyzer(), cursor_blink=False)
+    return make_app(store=store, rep=rep, mode="review", analyzer=scripted_analyzer(), cursor_blink=False)
 
 
 def _rows(screen: ReviewScreen) -> list[int]:
@@ -45,21 +55,25 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
         sam = next(r for r in screen.shown if r.id == ids["sam-bad"])
         assert sum(n for l, n in sam.labels.items() if l in ("pitching", "leading_question", "self_interested", "pressure", "checklist")) > 0
         # Filter by rep.
-        await pilot.press("f", *"sam")
-        await pilot.pause()
-        assert _rows(screen) == [ids["sam-bad"]]
+        # (Each key's effect is waited for: under load, Pilot's pause() takes a
+        # process starved of CPU for an idle one. Typing began before "f" had
+        # moved the focus to the filter, so "s" sorted the table and the sort
+        # below went one column too far. A key that does nothing still fails,
+        # after the timeout.)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: app.focused is screen.query_one("#review-filter"), what="the filter box")
+        await pilot.press(*"sam")
+        await wait_for(pilot, lambda: _rows(screen) == [ids["sam-bad"]], what="the filter by rep")
         await pilot.press("escape")
-        await pilot.pause()
-        assert len(_rows(screen)) == 3
+        await wait_for(pilot, lambda: len(_rows(screen)) == 3, what="the filter cleared")
         # Unfinished only.
         await pilot.press("u")
-        await pilot.pause()
-        assert _rows(screen) == [ids["alex-open"]]
+        await wait_for(pilot, lambda: _rows(screen) == [ids["alex-open"]], what="unfinished only")
         await pilot.press("u")
+        await wait_for(pilot, lambda: len(_rows(screen)) == 3, what="all sessions again")
         # Sort: the next column after "when" is the rep (ascending).
         await pilot.press("s")
-        await pilot.pause()
-        assert [r.rep for r in screen.shown] == ["alex", "alex", "sam"]
+        await wait_for(pilot, lambda: [r.rep for r in screen.shown] == ["alex", "alex", "sam"], what="the sort by rep")
         # Sorting by score puts the best finished session first.
         while screen.sort_key != "score":
             await pilot.press("s")
@@ -70,7 +84,7 @@ async def test_review_table_sorts_filters_and_shows_unfinished():
 
 async def test_rep_trend_follows_the_highlighted_row():
     store, ids = _store_with_sessions()
-    play_session(store, "alex", GOOD_TURNS + ["So the outage cost you more in trust than in hardware."], seed=4)
+    play_session(store, "alex", GOOD_TURNS + REFLECTIONS[:1], seed=4)
     app = _app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
@@ -110,7 +124,8 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         assert transcript.query_one("#turns").index == 1
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press(*"Let her answer before pitching [b]please[/b]", "enter")
+        await type_text(pilot, "Let her answer before pitching [b]please[/b]")
+        await pilot.press("enter")
         await pilot.pause()
         comments = store.session(ids["sam-bad"]).comments
         assert len(comments) == 1
@@ -124,7 +139,8 @@ async def test_open_transcript_and_comment_on_a_turn_is_stored():
         # Escape cancels a comment without storing anything.
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press(*"never mind", "escape")
+        await type_text(pilot, "never mind")
+        await pilot.press("escape")
         await pilot.pause()
         assert len(store.session(ids["sam-bad"]).comments) == 1
         # Back in the table, the comment count shows.
@@ -190,21 +206,22 @@ async def test_full_text_search_opens_the_turn():
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"budget", "enter")
+        await type_text(pilot, "budget")
+        await pilot.press("enter")
         await pilot.pause()
         results = app.screen.results
         assert results and all("budget" in r.text.lower() for r in results)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen), what="the transcript")
-        await pilot.pause()
+        await settle(pilot)
         transcript = app.screen
+        assert isinstance(transcript, TranscriptScreen)
         assert transcript.session_id == results[0].session_id
         highlighted = transcript.query_one("#turns").highlighted_child
         assert highlighted.turn.id == results[0].turn_id
 
 
 async def test_unfinished_session_can_be_continued_by_its_rep():
-    from test_ui_support import say, settle
+    from test_ui_support import say
 
     from coach.ui.screens.practice import PracticeScreen, RepLine
     from coach.ui.screens.scorecard import ScorecardScreen
@@ -218,14 +235,14 @@ async def test_unfinished_session_can_be_continued_by_its_rep():
         await pilot.pause()
         assert app.screen.check_action("resume", ()) is True
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session is not None, what="the resumed session")
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, PracticeScreen)
         # The earlier turn is back on screen with its labels, and the state matches the stored one.
         views = list(screen.query(RepLine))
         assert [v.text for v in views] == [t.text for t in before.turns if t.speaker == "rep"]
         assert screen.query_one("#trust", TrustMeter).value == before.turns[-1].trust
-        await say(pilot, "So the outage cost you more in trust than in hardware.")
+        await say(pilot, REFLECTIONS[0])
         await settle(pilot)
         after = store.session(ids["alex-open"])
         assert len(after.turns) == len(before.turns) + 2
@@ -233,7 +250,8 @@ async def test_unfinished_session_can_be_continued_by_its_rep():
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScorecardScreen), what="the scorecard")
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
         assert store.session(ids["alex-open"]).status == "finished"
 
 
@@ -269,15 +287,22 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         app.open_transcript(sid)
         await pilot.pause()
         transcript = app.screen
-        await pilot.press("down", "c", *"Pitch later", "enter")
+        await pilot.press("down")
+        # e and d are offered (in the footer) only on a turn with a comment of mine.
+        assert not transcript.check_action("edit_comment", ()) and not transcript.check_action("delete_comment", ())
+        await pilot.press("c")
+        await type_text(pilot, "Pitch later")
+        await pilot.press("enter")
         await pilot.pause()
+        assert transcript.check_action("edit_comment", ()) and transcript.check_action("delete_comment", ())
         # e edits my latest comment on the highlighted turn: the old text is offered, the edit stored.
         await pilot.press("e")
         await pilot.pause()
         box = app.screen.query_one("#comment-input")
         assert box.value == "Pitch later"
         box.value = ""
-        await pilot.press(*"Ask before you pitch", "enter")
+        await type_text(pilot, "Ask before you pitch")
+        await pilot.press("enter")
         await pilot.pause()
         [c] = store.session(sid).comments
         assert (c.text, c.edited_by) == ("Ask before you pitch", "morgan")
@@ -304,6 +329,7 @@ async def test_a_manager_overrides_edits_and_deletes_from_the_transcript():
         await pilot.press("y")
         await pilot.pause()
         assert store.session(sid).comments == ()
+        assert not transcript.check_action("edit_comment", ())
         await pilot.press("escape")
         await pilot.pause()
         row = next(r for r in app.screen.shown if r.id == sid)
@@ -333,6 +359,10 @@ async def test_flags_say_what_they_count_and_are_not_cut():
     async with narrow.run_test(size=(80, 24)) as pilot:
         table = narrow.screen.query_one("#sessions")
         assert table.columns["flags"].width >= 10
+        # At 80 columns every header is whole (the first and the sorted one carry an arrow).
+        for key, column in table.columns.items():
+            assert len(str(column.label).removesuffix(" ▼")) <= column.width, (key, str(column.label))
+        assert str(table.columns["flags"].label) == "Flags: turns"
 
 
 async def test_a_big_table_shows_the_first_rows_and_the_filter_still_sees_all(monkeypatch):
@@ -401,12 +431,13 @@ async def test_a_rep_still_retries_from_their_scorecard():
     from coach.ui.screens.practice import PracticeScreen
 
     store, ids = _store_with_sessions()
-    app = make_app(store=store, rep="alex", analyzer=shared_analyzer(), cursor_blink=False)  # practice mode
+    app = make_app(store=store, rep="alex", analyzer=scripted_analyzer(), cursor_blink=False)  # practice mode
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_scorecard(ids["alex-good"])
         await pilot.pause()
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, PracticeScreen), what="a new practice session")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
 
 
 async def test_a_scorecards_turns_are_found_by_the_same_numbers_in_the_transcript():

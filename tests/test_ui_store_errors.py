@@ -8,7 +8,7 @@ import asyncio
 import sqlite3
 
 import pytest
-from test_ui_support import shared_analyzer
+from test_ui_support import scripted_analyzer
 
 from coach.store import open_store
 from coach.ui.app import make_app
@@ -24,7 +24,7 @@ async def test_a_table_lost_while_the_app_runs_ends_it_in_one_line(tmp_path, mod
     other.execute("drop table comments")
     other.commit()
     other.close()
-    app = make_app(store=store, rep="morgan", mode=mode, analyzer=shared_analyzer(), cursor_blink=False)
+    app = make_app(store=store, rep="morgan", mode=mode, analyzer=scripted_analyzer(), cursor_blink=False)
     # The app must end on its own (review fails while mounting, before a
     # Pilot would be handed over): run it headless, bounded.
     await asyncio.wait_for(app.run_async(headless=True, size=(120, 40)), timeout=20)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from test_ui_support import builtin_path, memory_store, shared_analyzer, wait_for
+from test_ui_support import builtin_path, memory_store, scripted_analyzer, wait_for
 
 from coach.cli import cli
 from coach.config import ConfigError, load_config, rep_name
@@ -31,7 +31,7 @@ def _app(path, store=None):
         store=store or memory_store(),
         rep="trainer",
         scenario_file=path,
-        analyzer=shared_analyzer(),
+        analyzer=scripted_analyzer(),
         watch_interval=0.05,
         cursor_blink=False,
     )
@@ -142,7 +142,7 @@ async def test_a_broken_user_scenario_is_listed_and_enter_shows_its_problems(tmp
     folder.mkdir()
     (folder / "half-done.yaml").write_text("version: 1\nid: half-done\ntitle: Half done\n", encoding="utf-8")
     monkeypatch.setenv("COACH_SCENARIOS", str(folder))
-    app = make_app(store=memory_store(), rep="trainer", analyzer=shared_analyzer(), cursor_blink=False)
+    app = make_app(store=memory_store(), rep="trainer", analyzer=scripted_analyzer(), cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await home_loaded(pilot)
         home = app.screen

@@ -111,8 +111,10 @@ def test_an_endless_reply_is_cut_off_far_too_long(server):
     eos = _post(server.url.removesuffix("/v1") + "/tokenize", {"content": "<|im_end|>", "parse_special": True})["tokens"]
     voice = _voice(server.url, logit_bias={str(eos[0]): -100})  # it cannot stop
     pieces, error, elapsed = _listen(voice, REVEAL)
-    # Stopped at the length limit, or sooner where it began to loop.
-    assert error is not None and error.reason in ("far too long", "repeated itself"), error
+    # Stopped at the length limit, or sooner where it began to loop: within
+    # itself, or back into its opening (HISTORY's first turn), which a reply
+    # that cannot stop reaches as often (the prompt cache varies the words).
+    assert error is not None and error.reason in ("far too long", "repeated itself", "repeated an earlier turn"), error
     assert len("".join(p for _, p in pieces)) <= MAX_CHARS
     # Reading stopped there: the server is free for the next reply at once.
     start = time.monotonic()

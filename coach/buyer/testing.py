@@ -6,8 +6,17 @@ sees it), else a ``labels`` mapping from text to labels, else none. Embeddings
 come from an optional ``encoder`` (anything with ``encode(texts)``); without one
 the buyer falls back to word matching, which is what these tests exercise.
 
-It implements the slice of the analyser API the engine uses:
-``conversation()`` with ``add_buyer``/``add_rep``, and ``encode``.
+Each label comes with evidence, as the analyser's does: the words of the turn
+that show it (the first sentence that asks, for a question form, curiosity or
+a self-interested question; the first statement for a reflection; the first
+sentence otherwise), with ``why`` saying the label was scripted. The tips are
+written from those labels and that evidence by the analyser's own tip writer
+(coach.analysis.tips), so screens that show evidence and tips can be tested
+without the trained models.
+
+It implements the engine's Analyzer protocol (coach/engine.py):
+``conversation()`` with ``add_buyer``/``add_rep``/``checkpoint``/``rollback``,
+and ``encode``.
 """
 
 from __future__ import annotations
@@ -17,7 +26,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coach.analysis.language import word_count
-from coach.analysis.types import AnalysedTurn, SentenceForm
+from coach.analysis.tips import tips_for
+from coach.analysis.types import AnalysedTurn, Evidence, SentenceForm
 from coach.analysis.uptake import measure as measure_uptake
 from coach.labels import LABELS
 
@@ -34,6 +44,32 @@ def _sentences(text: str, labels: Sequence[str]) -> list[SentenceForm]:
         if m.group().strip():
             asks = m.group().rstrip().endswith("?")
             out.append(SentenceForm(m.start(), m.end(), form if asks else None, int(asks)))
+    return out
+
+
+#: Labels whose evidence is the first sentence that asks (when one does).
+_ASKING = {"open_question", "closed_question", "leading_question", "curiosity", "self_interested", "checklist"}
+#: What the evidence of a scripted label says about it (shown in tips and transcripts).
+SCRIPTED_WHY = "scripted"
+
+
+def _evidence(text: str, labels: Sequence[str], sentences: Sequence[SentenceForm]) -> list[Evidence]:
+    """One piece of evidence per label, a span of ``text`` that shows it (see the module docstring)."""
+    out = []
+    asking = [s for s in sentences if s.questions]
+    stating = [s for s in sentences if not s.questions]
+    for label in labels:
+        if label in _ASKING and asking:
+            span = asking[0]
+        elif label == "reflection" and stating:
+            span = stating[0]
+        elif sentences:
+            span = sentences[0]
+        else:
+            continue
+        start, end = span.start, len(text[: span.end].rstrip())
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        out.append(Evidence(label=label, start=start, end=end, quote=text[start:end], why=SCRIPTED_WHY))
     return out
 
 
@@ -71,14 +107,19 @@ class ScriptedConversation:
         emb = None
         if self._owner.encoder is not None:
             emb = self._owner.encoder.encode([clean])[0]
+        sentences = _sentences(clean, labels)
+        evidence = _evidence(clean, labels, sentences)
+        questions = clean.count("?")
         return AnalysedTurn(
             text=clean,
             labels=labels,
-            questions=clean.count("?"),
+            evidence=tuple(evidence),
+            tips=tuple(tips_for(set(labels), evidence, buyer_last=buyer, questions=questions)),
+            questions=questions,
             words=word_count(clean),
             embedding=emb,
             uptake=measure_uptake(clean, buyer),
-            sentences=tuple(_sentences(clean, labels)),
+            sentences=tuple(sentences),
         )
 
 

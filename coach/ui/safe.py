@@ -10,6 +10,8 @@ what is left goes into ``rich.text.Text`` objects, which never parse markup, so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from coach.text import clean_text, shorten
@@ -23,6 +25,19 @@ def visible(text: str) -> str:
 def literal(text: str, style: str = "") -> Text:
     """A Text showing ``text`` exactly as written: no markup, no escapes obeyed."""
     return Text(visible(text), style=style, end="")
+
+
+def how_many_fit(pieces: Sequence[str], width: int, sep: str) -> int:
+    """How many of ``pieces``, joined by ``sep``, fit in ``width`` with room
+    left for " +N" (the number of pieces left out); never fewer than one."""
+    used = 0
+    for i, piece in enumerate(pieces):
+        rest = len(pieces) - i - 1
+        gap = len(sep) if i else 0
+        if i and used + gap + len(piece) + (len(f" +{rest}") if rest else 0) > width:
+            return i
+        used += gap + len(piece)
+    return len(pieces)
 
 
 def one_line(text: str, width: int = 60) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,24 +52,25 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        width = max(len(k) for k, _ in KEYS) + 2
-        keys = Text(end="")
-        for i, (key, what) in enumerate(KEYS):
-            if i:
-                keys.append("\n")
-            keys.append(key.ljust(width), style="bold")
-            keys.append(what)
-        width = max(len(human(label)) for label in LABELS) + 2
-        labels = Text(end="")
-        for i, label in enumerate(LABELS):
-            if i:
-                labels.append("\n")
-            style = {"good": "green", "bad": "red"}.get(chip_kind(label), "")
-            labels.append(human(label).ljust(width), style=style)
-            labels.append(MEANING[label])
+        keys = _two_columns((Text(key, style="bold"), Text(what)) for key, what in KEYS)
+        styles = {"good": "green", "bad": "red"}
+        labels = _two_columns(
+            (Text(human(label), style=styles.get(chip_kind(label), "")), Text(MEANING[label])) for label in LABELS
+        )
         with VerticalScroll(id="help-box"):
             yield Static(Text("Keys", style="bold underline"))
             yield Static(keys, id="help-keys")
             yield Static(Text("\nLabels under your turns (green opens a buyer up, red closes them down)", style="bold underline"))
             yield Static(labels, id="help-labels")
             yield Static(Text("\nescape closes this help", style="italic"))
+
+
+def _two_columns(rows) -> Table:
+    """Names on the left, what they mean on the right; a meaning too long for
+    the line wraps under itself, not under the names (at 80 columns most do)."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for name, meaning in rows:
+        grid.add_row(name, meaning)
+    return grid

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach.ui.widgets.inputs import make_input
-from coach.ui.safe import visible
+from coach.ui.safe import how_many_fit, one_line, visible
 from coach.ui.style import score_text
 from coach.ui.timefmt import when
 
@@ -147,6 +147,7 @@ class HomeScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         self.shown = []
+        rows = []
         for ref in sorted(self.refs, key=lambda r: (r.error is not None, _LEVEL_ORDER.get(r.difficulty, 9), r.title.lower())):
             hay = " ".join([ref.title, ref.buyer, ref.difficulty, " ".join(ref.tags), ref.id, ref.company]).lower()
             if needle and needle not in hay:
@@ -156,19 +157,35 @@ class HomeScreen(Screen[None]):
                 title = Text(f"⚠ {visible(ref.title or ref.path.name)}", style="red")
             else:
                 title = Text(visible(ref.title))
-            table.add_row(
+            rows.append((ref, [
                 title,
                 Text(visible(ref.buyer)),
                 Text(ref.difficulty, style={"easy": "green", "medium": "yellow", "hard": "red"}.get(ref.difficulty, "")),
                 _score_cell(score.get("best")),
                 _score_cell(score.get("last")),
-                Text(visible(", ".join(ref.tags))),
-                key=str(ref.path),
-            )
+            ]))
+        room = self._tags_room([cells for _, cells in rows])
+        for ref, cells in rows:
+            table.add_row(*cells, _tags_cell(ref.tags, room), key=str(ref.path))
             self.shown.append(ref)
         if self.shown:
             table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
         self._preview()
+
+    def _tags_room(self, rows: list[list[Text]]) -> int:
+        """The width the tags column has: what the other columns, as wide as
+        their widest cell, leave of the table (the table clips, it does not
+        scroll sideways)."""
+        table = self.query_one("#scenarios", DataTable)
+        headers = [str(c.label) for c in table.ordered_columns][: len(rows[0]) if rows else 0]
+        widths = [max([len(h)] + [r[i].cell_len for r in rows]) for i, h in enumerate(headers)]
+        padding = 2 * table.cell_padding * (len(widths) + 1)
+        # (2 more for the vertical scrollbar, whether the list is long enough to show it or not)
+        return (table.size.width or self.size.width - 2) - sum(widths) - padding - 2
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self._fill()
 
     def _current(self):
         table = self.query_one("#scenarios", DataTable)
@@ -292,6 +309,19 @@ class HomeScreen(Screen[None]):
         row = (self.scores.get(ref.id) or {}).get("unfinished") if ref is not None else None
         if row is not None:
             self.app.resume_practice(self.app.store.session(row.id))
+
+
+def _tags_cell(tags, room: int) -> Text:
+    """The tags that fit in ``room`` (whole tags, "+N" for the others; the
+    filter still finds every tag)."""
+    tags = [visible(t) for t in tags]
+    if not tags:
+        return Text("")
+    shown = how_many_fit(tags, room, ", ")
+    more = f" +{len(tags) - shown}" if shown < len(tags) else ""
+    text = Text(one_line(", ".join(tags[:shown]), max(room - len(more), 4)), end="")
+    text.append(more, style="dim")
+    return text
 
 
 def _score_cell(value: float | None) -> Text:

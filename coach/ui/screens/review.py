@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from coach.labels import BAD, human
 from coach.session import SearchHit, SessionSummary
 from coach.ui.widgets.inputs import make_input
-from coach.ui.safe import one_line
+from coach.ui.safe import how_many_fit, one_line
 from coach.ui.style import score_text
 from coach.ui.timefmt import when
 from coach.ui.widgets.sparkline import ScoreSparkline
@@ -41,7 +41,9 @@ COLUMNS: dict[str, tuple[str, object]] = {
 
 #: Column widths for terminals under 100 columns, and for wider ones; the
 #: flags column takes the room the others leave (at least FLAGS_MIN).
-NARROW = {"when": 12, "rep": 8, "scenario": 14, "score": 10, "turns": 5, "notes": 2}
+NARROW = {"when": 12, "rep": 7, "scenario": 14, "score": 10, "turns": 5, "notes": 2}
+#: Headers for columns too narrow for theirs (at 80 columns).
+SHORT_HEADERS = {"scenario": "Scenario/call", "flags": "Flags: turns"}
 WIDE = {"when": 16, "rep": 14, "scenario": 28, "score": 10, "turns": 5, "notes": 3}
 FLAGS_MIN = 10
 #: Rows put in the table at most: the newest (or first in the chosen order)
@@ -63,17 +65,15 @@ def flag_text(row: SessionSummary, width: int = 26) -> Text:
     counts = sorted(((n, l) for l, n in row.labels.items() if l in BAD and n), key=lambda c: (-c[0], c[1]))
     if not counts:
         return Text("none", style="green")
+    pieces = [f"{SHORT.get(label, human(label))} {n}" for n, label in counts]
+    shown = how_many_fit(pieces, width, " · ")
     text = Text(end="", style="red")
-    for i, (n, label) in enumerate(counts):
-        piece = f"{SHORT.get(label, human(label))} {n}"
-        rest = len(counts) - i - 1
-        room = width - len(text.plain) - (3 if i else 0) - (len(f" +{rest}") if rest else 0)
-        if len(piece) > room and i:
-            text.append(f" +{len(counts) - i}", style="dim")
-            break
+    for i, piece in enumerate(pieces[:shown]):
         if i:
             text.append(" · ", style="dim")
         text.append(piece)
+    if shown < len(pieces):
+        text.append(f" +{len(pieces) - shown}", style="dim")
     return text
 
 
@@ -85,7 +85,7 @@ class ReviewScreen(Screen[None]):
         Binding("slash", "search", "Search"),
         Binding("f", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
-        Binding("u", "toggle_unfinished", "Unfinished only"),
+        Binding("u", "toggle_unfinished", "Unfinished"),
         Binding("t", "app.open_team", "Team"),
         Binding("escape", "back", "Back"),
         Binding("f1", "app.show_help", "Help"),
@@ -155,8 +155,8 @@ class ReviewScreen(Screen[None]):
             table.clear()
         for key, (header, _) in COLUMNS.items():
             arrow = (" ▼" if self.sort_reverse else " ▲") if key == self.sort_key else ""
-            if key == "flags" and widths["flags"] < len(header):
-                header = "Flags: turns"  # what the numbers count, in the room there is
+            if widths.get(key, len(header)) < len(header):
+                header = SHORT_HEADERS.get(key, header)  # what the column holds, in the room there is
             table.columns[key].label = Text(header + arrow)
         for r in rows[:MAX_ROWS]:
             table.add_row(

@@ -23,6 +23,15 @@ from coach.ui.style import score_text
 #: The periods `p` cycles through: (label, days back; None for all time).
 PERIODS: tuple[tuple[str, int | None], ...] = (("all time", None), ("last 7 days", 7), ("last 30 days", 30))
 
+#: Below this height (an 80x24 terminal) the progress chart has room for three y ticks, not six.
+SHORT_PLOT = 16
+
+#: The reps table's columns: key and header. Calls and Passed are left out
+#: when no rep has any, Trend below 100 columns (the chart under the table
+#: shows the highlighted rep's scores): so the table fits 80 columns.
+REP_COLUMNS = (("rep", "Rep"), ("sessions", "Sessions"), ("calls", "Calls"), ("avg", "Avg"), ("last", "Last"),
+               ("trend", "Trend"), ("most", "Shows most"), ("least", "Shows least"), ("assigned", "Passed"))
+
 
 class TeamLoaded(Message):
     def __init__(self, view: TeamView, points: dict[str, list[Point]]) -> None:
@@ -72,12 +81,8 @@ class TeamScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "team"
         reps = self.query_one("#team-reps", DataTable)
-        for key, label in (("rep", "Rep"), ("sessions", "Sessions"), ("calls", "Calls"), ("avg", "Avg"),
-                           ("last", "Last"), ("trend", "Trend"), ("most", "Shows most (per 100 turns, team)"),
-                           ("least", "Shows least"), ("assigned", "Passed")):
-            reps.add_column(label, key=key)
         board = self.query_one("#team-board", DataTable)
-        for key, label in (("rank", "#"), ("rep", "Rep"), ("best", "Best"), ("latest", "Latest"), ("n", "Tries")):
+        for key, label in (("rank", "#"), ("rep", "Rep"), ("best", "Best"), ("latest", "Last"), ("n", "Tries")):
             board.add_column(label, key=key)
         reps.focus()
         self.load()
@@ -111,34 +116,47 @@ class TeamScreen(Screen[None]):
             return
         table = self.query_one("#team-reps", DataTable)
         keep = table.cursor_row
-        table.clear()
+        leave_out = {key for key, keep_it in (("calls", any(r.calls for r in view.reps)),
+                                              ("assigned", any(r.assignments for r in view.reps)),
+                                              ("trend", self.size.width >= 100)) if not keep_it}
+        columns = [(key, label) for key, label in REP_COLUMNS if key not in leave_out]
+        if [str(k.value) for k in table.columns] != [key for key, _ in columns]:
+            table.clear(columns=True)
+            for key, label in columns:
+                table.add_column(label, key=key)
+        else:
+            table.clear()
         for r in view.reps:
             trend = Text(spark(r.scores[-8:]), style="bold", end="")
             if r.change is not None:
                 trend.append(f" {r.change:+.0f}", style="green" if r.change > 0 else "red" if r.change < 0 else "")
             passed = sum(1 for s in r.assignments if s.passed)
-            table.add_row(
-                Text(one_line(r.rep, 22)),
-                Text(str(r.sessions), justify="right"),
-                Text(str(r.calls or ""), justify="right"),
-                score_text(r.average, justify="right"),
-                score_text(r.latest, justify="right"),
-                trend,
-                _rate_text(r.most),
-                _rate_text(r.least),
-                Text(f"{passed}/{len(r.assignments)}" if r.assignments else "", justify="right"),
-                key=r.rep,
-            )
+            cells = {
+                "rep": Text(one_line(r.rep, 22)),
+                "sessions": Text(str(r.sessions), justify="right"),
+                "calls": Text(str(r.calls or ""), justify="right"),
+                "avg": score_text(r.average, justify="right"),
+                "last": score_text(r.latest, justify="right"),
+                "trend": trend,
+                "most": _rate_text(r.most),
+                "least": _rate_text(r.least),
+                "assigned": Text(f"{passed}/{len(r.assignments)}" if r.assignments else "", justify="right"),
+            }
+            table.add_row(*(cells[key] for key, _ in columns), key=r.rep)
         if view.reps:
             table.move_cursor(row=min(max(keep, 0), len(view.reps) - 1))
         scope = Text(f"{len(view.reps)} rep{'s' if len(view.reps) != 1 else ''} · {PERIODS[self.period][0]} · {view.team_turns} analysed rep turns",
                      style="bold", end="")
-        scope.append("   p: period · l: next leaderboard · Enter: the rep's sessions", style="dim")
+        scope.append("   labels per 100 rep turns (the team's in brackets) · p: period · l: next leaderboard · "
+                     "Enter: the rep's sessions", style="dim")
         if not view.reps:
             scope.append("\nNo sessions in this period.", style="italic")
         self.query_one("#team-scope", Static).update(scope)
         self._progress()
         self._board()
+
+    def on_resize(self) -> None:
+        self._fill()
 
     def _current(self) -> RepRow | None:
         table = self.query_one("#team-reps", DataTable)
@@ -152,6 +170,11 @@ class TeamScreen(Screen[None]):
         points = self.points.get(row.rep, []) if row else []
         title = f"Scores of {one_line(row.rep, 30)} over time" if row else "No rep"
         draw_progress(plot.plt, points, title=title)
+        if plot.size.height < SHORT_PLOT:
+            # Six y ticks on the four rows of a short plot collide, and plotext
+            # keeps one of each pair at random (a set of strings, ordered by the
+            # process's hash seed): the label shown changed from run to run.
+            plot.plt.yticks([0, 50, 100])
         plot.refresh()
 
     def _board(self) -> None:

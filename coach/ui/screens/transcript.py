@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -106,6 +107,8 @@ class TranscriptScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "comment", "Comment"),
+        # e and d show (and work) on a turn that has a comment of yours: the
+        # footer has room for every key at 80 columns only without them.
         Binding("e", "edit_comment", "Edit my comment"),
         Binding("d", "delete_comment", "Delete my comment"),
         Binding("o", "override", "Override score"),
@@ -201,6 +204,7 @@ class TranscriptScreen(Screen[None]):
             self.data = fresh = self.app.store.session(self.session_id)
             item.turn = next(t for t in fresh.turns if t.id == turn.id)
             item.refresh_comments()
+            self.refresh_bindings()
             self.notify(markup=False, message="Comment saved.", timeout=3)
 
         self.app.push_screen(CommentScreen(turn.text, self.app.rep), save)
@@ -219,6 +223,11 @@ class TranscriptScreen(Screen[None]):
             if item.turn.id == turn_id:
                 item.turn = next(t for t in fresh.turns if t.id == turn_id)
                 item.refresh_comments()
+        self.refresh_bindings()
+
+    @on(ListView.Highlighted, "#turns")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()  # e and d follow the highlighted turn
 
     def action_edit_comment(self) -> None:
         from coach.ui.screens.comment import CommentScreen
@@ -307,6 +316,8 @@ class TranscriptScreen(Screen[None]):
             return self.data is not None and self.data.finished
         if action == "resume":
             return self._resumable()
+        if action in ("edit_comment", "delete_comment"):
+            return self._my_comment() is not None
         return True
 
     def action_resume(self) -> None:
