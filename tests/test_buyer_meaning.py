@@ -117,3 +117,19 @@ def test_a_question_on_what_they_just_told_goes_on_with_it(encoder):
     ex = s.play("[open_question curiosity follow_up empathy reflection] Two families and a hundred million gone to "
                 "someone who did it in a fortnight. That must have stung. Where do the six weeks actually go?")
     assert ex.move.topic.id == "lost-families" and "builds on" in ex.move.topic.how
+
+
+def test_a_reflection_then_a_new_question_is_not_pulled_back_to_the_last_answer(encoder):
+    """The reflection carries their words; the question asks something new, so
+    the buyer must not go on about the last answer because of the reflection."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "warehouse-no-forecasts")
+    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
+    first = s.play("[open_question curiosity] How do you decide when a line needs restocking?")
+    assert first.revealed == ("by-eye",)
+    assert "lorry takes three months" in first.buyer.text
+    ex = s.play("[open_question curiosity follow_up reflection] So it works fine until the lorry takes three months. "
+                "What happens when one of those runs dry?")
+    assert ex.analysed.uptake.carried
+    assert ex.move.topic.id != "by-eye" and ex.move.kind != "elaborate"

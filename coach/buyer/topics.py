@@ -36,7 +36,7 @@ from coach.buyer.move import TopicMatch
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from coach.analysis.types import AnalysedTurn, Uptake
+    from coach.analysis.types import AnalysedTurn
     from coach.scenario import Scenario
 
 #: Cosine similarity at or above which a turn is about a topic.
@@ -157,10 +157,17 @@ def proposes(analysed: AnalysedTurn) -> bool:
     return any(offers) and not any(f is not None and not o for (_, f), o in zip(spans, offers))
 
 
-def _builds_on(uptake: Uptake) -> bool:
-    """The turn took up what the buyer just said, in more than one word of
-    theirs (or a number of theirs), and did not just hand it back."""
-    return (len(uptake.words) >= UPTAKE_WORDS or bool(uptake.numbers)) and uptake.echo < PARROT_ECHO
+def _builds_on(analysed: AnalysedTurn) -> bool:
+    """The turn's question takes up what the buyer just said, in more than one
+    word of theirs (or a number of theirs), and does not just hand it back. The
+    question itself: "Knee height is too late, then. What happens when one of
+    those runs dry?" reflects their words and asks something new."""
+    uptake = analysed.uptake
+    if uptake.echo >= PARROT_ECHO:
+        return False
+    asked = " ".join(analysed.text[x.start : x.end] for x in analysed.sentences if x.form).lower()
+    words = set(re.findall(r"[\w']+", asked))
+    return sum(w in words for w in uptake.words) >= UPTAKE_WORDS or any(n.lower() in words for n in uptake.numbers)
 
 
 class Encoder(Protocol):
@@ -361,7 +368,7 @@ class TopicMatcher:
             asks = any(s.form is not None for s in analysed.sentences)
             if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS and asks:
                 topic = TopicMatch(last_topic.kind, last_topic.id, 0.0, "continues the last topic")
-            elif asks and _builds_on(analysed.uptake):
+            elif asks and _builds_on(analysed):
                 # "Where do the six weeks actually go?": a question on what they
                 # just told, in their words, is about what they just told.
                 topic = TopicMatch(last_topic.kind, last_topic.id, 0.0,
