@@ -139,6 +139,12 @@ def run(db, *args):
     return CliRunner().invoke(cli, ["--db", str(db), *args])
 
 
+def test_coach_team_counts_one_rep_in_the_singular(tmp_path):
+    path = tmp_path / "one.db"
+    _play(open_store(path), "ana", 50, [("open_question",)])
+    assert run(path, "team").output.splitlines()[0] == "Team, all time: 1 rep, 1 analysed rep turn"
+
+
 def test_coach_team_text_and_json(db):
     r = run(db, "team")
     assert r.exit_code == 0, r.output

@@ -78,7 +78,8 @@ def team(ctx, since, days, kind, scenario_id, rep, fmt):
     from coach.labels import human
 
     scope = f"since {start}" if start else "all time"
-    echo(f"Team, {scope}: {len(view.reps)} reps, {view.team_turns} analysed rep turns")
+    n = len(view.reps)
+    echo(f"Team, {scope}: {n} rep{'' if n == 1 else 's'}, {view.team_turns} analysed rep turn{'' if view.team_turns == 1 else 's'}")
     if not view.reps:
         echo("no sessions")
     else:
