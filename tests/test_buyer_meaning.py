@@ -133,3 +133,35 @@ def test_a_reflection_then_a_new_question_is_not_pulled_back_to_the_last_answer(
                 "What happens when one of those runs dry?")
     assert ex.analysed.uptake.carried
     assert ex.move.topic.id != "by-eye" and ex.move.kind != "elaborate"
+
+
+def test_the_trainers_own_handling_line_handles_the_objection_whatever_label_it_gets(session):
+    """A handling line the scenario wrote, given a self-interested label (the
+    analyser reads 'cost' as money), still handles the concern; the same words
+    with pressure do not."""
+    session.director.state.trust = 75
+    assert session.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    ex = session.play("[open_question self_interested] What happened with the last supplier when the oven died?")
+    assert ex.move.kind == "concede"
+
+
+def test_pressure_never_handles_an_objection(session):
+    session.director.state.trust = 75
+    session.play("[pitching] Our ovens come with a five-year guarantee.")
+    ex = session.play("[open_question pressure] What happened with the last supplier when the oven died?")
+    assert ex.move.kind != "concede"
+
+
+def test_a_short_proposal_is_read_with_what_it_offers_in_the_sentence_before(session):
+    """'Shall we put a date in?' alone offers nothing; after 'Next week we come
+    and look at the ovens with your head baker.' it is the next step."""
+    session.director.state.trust = 70
+    ex = session.play("[closed_question mutual_success] Then next week we come to the bakery and look at the ovens "
+                      "with your head baker. Shall we put a date in?")
+    assert ex.move.kind == "accept" and ex.ended
+
+
+def test_would_it_help_to_is_a_proposal(session):
+    session.director.state.trust = 70
+    ex = session.play("[closed_question] Would it help to visit the bakery next week and look at the ovens with your head baker?")
+    assert ex.move.kind == "accept"

@@ -103,6 +103,9 @@ OBJECTION_PATIENCE = 2
 #: knows it and says it to anyone); pressure, a pitch or a leading question
 #: gets only the reaction.
 ANSWERED_ANYWAY: frozenset[str] = frozenset({"self_interested", "checklist"})
+#: A turn this close in meaning to an objection's `handled_by` lines handles it
+#: even with a self-interested or checklist label (see Director._as_written).
+AS_WRITTEN_SIM = 0.80
 #: A badly asked turn gets a discovery's holding line only this close to it.
 HOLD_SIM = 0.5
 #: Bad turns in a row that make the buyer curt whatever the trust.
@@ -649,7 +652,10 @@ class Director:
         reflects, frames it as shared), or takes up the buyer's words of it and
         acknowledges or explores them openly. A plain closed question that
         shares a word with the concern ("How many beds do you have?") does not."""
-        if t.labels & BAD or t.monologue or t.parrot:  # their own question handed back answers nothing
+        if t.monologue or t.parrot:  # their own question handed back answers nothing
+            return False
+        bad = t.labels & BAD
+        if bad and not (bad <= ANSWERED_ANYWAY and self._as_written(o, t)):
             return False
         if t.topic.kind == "objection" and t.topic.id == o.id:
             return bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
@@ -657,6 +663,14 @@ class Director:
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
         return t.took_up > 0 and bool(took) and bool(t.labels & {"empathy", "reflection", "open_question", "curiosity"})
+
+    def _as_written(self, o: Objection, t: _Turn) -> bool:
+        """The turn is, in meaning, one of the trainer's own ways of handling
+        the objection: a label the analyser may give it wrongly ("When would
+        a trial cost your team least?" read as self-interested for "cost")
+        does not outweigh the scenario's word."""
+        return (self.matcher.has_meaning and t.topic.kind == "objection" and t.topic.id == o.id
+                and t.topic.similarity >= AS_WRITTEN_SIM)
 
     # -- lines ---------------------------------------------------------------------------
 

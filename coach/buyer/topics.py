@@ -135,7 +135,7 @@ PROPOSAL = re.compile(
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
-    r"|would it help if\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    r"|would it help (?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
     r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put together|share|run|drop|join|spend|sit in|walk)\b"
     r"|would you (?:be (?:open|up for|willing|interested)|like (?:me|us) to|consider|want (?:me|us) to)\b"
     r"|(?:are|would) you (?:be )?(?:free|available)\b|do you have (?:time|half an hour|an hour)\b"
@@ -338,6 +338,13 @@ class TopicMatcher:
         ``last_topic``: what the buyer's last reply was about; ``heard``: stems
         of everything the buyer has said (a question in their words is specific)."""
         segments = self.segments(analysed)
+        offer = proposes(analysed)
+        if offer and len(analysed.sentences) > 1:
+            # "...in two weeks we bring you a smaller footprint. Shall we put a
+            # date in?": what a short proposal offers is in the sentence before.
+            text = analysed.text[:MAX_MATCH_CHARS]
+            last = analysed.sentences[-2:]
+            segments = [*segments, text[last[0].start : last[-1].end].strip()][-MAX_SEGMENTS:]
         joined = " ".join(segments)
         stems = content_stems(joined)
         kw = self._keywords(stems - generic_stems())
@@ -347,7 +354,6 @@ class TopicMatcher:
         sims, generic_sim = self._similarities(analysed, segments)
 
         last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
-        offer = proposes(analysed)
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed)
