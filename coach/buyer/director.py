@@ -19,7 +19,10 @@ conversation so far. What it decides:
    **curt** after bad turns in a row (or several with trust low).
 3. **Repetition** gets "You asked me that a minute ago."
 4. An **objection** the buyer has raised is pressed, turn after turn, until a
-   turn handles it (takes it up and explores it, without pushing or pitching);
+   turn handles it (takes it up and explores it, without pushing or pitching;
+   the trainer's own handling line handles it even when the analyser calls it
+   self-interested); a plain fact or a real question about the buyer's
+   situation is still answered, and the concern stays open;
    objections are raised at the first pitch, at the next-step proposal, when
    the rep asks about the concern, or at a given turn.
 5. A proposed **next step** is accepted when trust, the discoveries it needs
