@@ -165,3 +165,16 @@ def test_would_it_help_to_is_a_proposal(session):
     session.director.state.trust = 70
     ex = session.play("[closed_question] Would it help to visit the bakery next week and look at the ovens with your head baker?")
     assert ex.move.kind == "accept"
+
+
+def test_a_budget_question_is_not_answered_with_the_nearest_fact(encoder):
+    """Asked for the seller's sake, a fact is told only for a question plainly
+    about it: the budget for linen is not the tonnes of linen a week."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "hotel-laundry-price")
+    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question self_interested] What's your budget for linen next year?")
+    assert ex.move.fact is None
+    ex = s.play("[closed_question self_interested] When does the new contract begin?")
+    assert ex.move.kind == "answer" and ex.move.fact == "tender-timing"

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM, Match, TopicMatcher
+from coach.buyer.topics import Match, TopicMatcher
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,6 +106,9 @@ OBJECTION_PATIENCE = 2
 #: knows it and says it to anyone); pressure, a pitch or a leading question
 #: gets only the reaction.
 ANSWERED_ANYWAY: frozenset[str] = frozenset({"self_interested", "checklist"})
+#: ... only this close to the fact: "What's your budget for linen next year?"
+#: is 0.69 from the weekly linen volume, and asks for money, not tonnes.
+ANSWERED_ANYWAY_SIM = 0.75
 #: A turn this close in meaning to an objection's `handled_by` lines handles it
 #: even with a self-interested or checklist label (see Director._as_written).
 AS_WRITTEN_SIM = 0.80
@@ -476,7 +479,7 @@ class Director:
         label = next((x for x in BAD_ORDER if x in t.labels), None)
         lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
         if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY \
-                and (t.topic.similarity >= FACT_SIM or not self.matcher.has_meaning):
+                and (t.topic.similarity >= ANSWERED_ANYWAY_SIM or not self.matcher.has_meaning):
             # A plain fact asked for the seller's sake is still a plain fact:
             # the buyer says how they take the question, then answers it.
             f = self.scenario.fact(t.topic.id)
