@@ -506,3 +506,12 @@ def test_explain_says_why_the_buyer_went_curt(scenario):
     ex = s.play("[pressure] Honestly, everyone signs in the first week.")
     assert ex.move.kind == "curt" and ex.move.trust_before > 60
     assert "2 bad turns in a row" in ex.move.reasons[-1]
+
+
+def test_taking_up_their_words_without_restating_them_is_not_agreed_with(scenario):
+    """A follow-up statement that reuses the buyer's words but restates nothing
+    (here, a push to sign) gets no "Exactly"."""
+    s = fresh(scenario)
+    s.play(OVENS)
+    ex = s.play("[follow_up] I've brought the paperwork for a new oven so we can sort Saturday out today.")
+    assert ex.move.took_up == 1 and ex.move.kind != "confirm"

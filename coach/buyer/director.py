@@ -533,8 +533,11 @@ class Director:
         r = self.scenario.reactions
         if t.parrot:
             return "react", dict(lines=DEFAULT_LINES["echo"], reasons=[*why, "their own words handed back"])
-        if t.took_up and t.labels & {"reflection", "empathy", "follow_up"}:
-            return self._confirm(t, why)  # a statement that took up what they told: they agree
+        if t.took_up and t.labels & {"reflection", "empathy"}:
+            # A statement that restated what they told: they agree. Taking up
+            # their words is not enough ("I've brought the contract so we can
+            # get going today" is no summary to say "Exactly" to).
+            return self._confirm(t, why)
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
         if t.match.proposes:
