@@ -515,3 +515,15 @@ def test_taking_up_their_words_without_restating_them_is_not_agreed_with(scenari
     s.play(OVENS)
     ex = s.play("[follow_up] I've brought the paperwork for a new oven so we can sort Saturday out today.")
     assert ex.move.took_up == 1 and ex.move.kind != "confirm"
+
+
+def test_a_curt_buyer_still_pushes_back_on_what_the_rep_did(scenario):
+    """Gone curt, the buyer says the scenario's pushback for the label before
+    the cold short line: a budget question gets "Not talking money yet.", not
+    only "Right."."""
+    s = fresh(scenario)
+    s.play("[pressure] Sign this week and I'll knock ten percent off.")
+    s.play("[pressure] Honestly, everyone signs in the first week.")
+    assert s.state.curt
+    ex = s.play("[closed_question self_interested] What's your budget for new ovens?")
+    assert ex.move.kind == "curt" and ex.buyer.text.startswith("Not talking money yet.")

@@ -477,7 +477,11 @@ class Director:
         s = self.state
         r = self.scenario.reactions
         label = next((x for x in BAD_ORDER if x in t.labels), None)
-        lead = tuple(r.curt) if s.curt else self._reaction_lines(t)
+        # Curt or not, the buyer first says how they take what the rep did (the
+        # scenario's pushback for the label); a curt buyer's cold lines come
+        # after it, or alone once that pushback has been said.
+        reaction = self._reaction_lines(t)
+        lead = reaction or (tuple(r.curt) if s.curt else ())
         if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY \
                 and (t.topic.similarity >= ANSWERED_ANYWAY_SIM or not self.matcher.has_meaning):
             # A plain fact asked for the seller's sake is still a plain fact:
@@ -492,8 +496,9 @@ class Director:
             d = self._discoveries[t.topic.id]
             how = self._curt_why() if s.curt else f"asked with {label}" if label else "asked badly"
             return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
-        return ("curt" if s.curt else "react"), dict(lines=lead or tuple(r.fallback), reacting_to=label,
-                                                      reasons=[*why, self._curt_why() if s.curt else f"reacts to {label}"])
+        if s.curt:
+            return "curt", dict(lines=tuple(r.curt), lead=reaction, reacting_to=label, reasons=[*why, self._curt_why()])
+        return "react", dict(lines=reaction or tuple(r.fallback), reacting_to=label, reasons=[*why, f"reacts to {label}"])
 
     def _curt_why(self) -> str:
         """Why the buyer is curt, as --explain says it: the run of bad turns or the low trust."""

@@ -288,8 +288,9 @@ class Objection(_Model):
 class Reactions(_Model):
     """Buyer lines per analyser label; variants rotate so the buyer does not repeat itself.
 
-    A label with no lines falls back to `fallback`. `curt` replaces the reaction
-    when trust is low; `walkout` is said when the buyer ends the meeting.
+    A label with no lines falls back to `fallback`. `curt` follows the reaction
+    (and replaces every other reply) while the buyer is cold; `walkout` is said
+    when the buyer ends the meeting.
     """
 
     open_question: list[Line] = Field(default_factory=list)
@@ -332,7 +333,7 @@ class Reactions(_Model):
     """Said when nothing else fits (1 or more)."""
 
     curt: list[Line] = Field(min_length=1)
-    """Said instead of a reaction when trust is low (1 or more)."""
+    """Said while the buyer is cold: after a bad turn's reaction, and instead of other replies (1 or more)."""
 
     walkout: list[Line] = Field(min_length=1)
     """Said when the buyer ends the meeting (1 or more)."""
