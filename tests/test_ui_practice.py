@@ -161,6 +161,24 @@ async def test_practice_turns_show_chips_and_trust_and_scorecard_matches_store()
         assert app.screen.scores[SCENARIO_ID]["last"] == stored.score
 
 
+async def test_the_conversation_keeps_its_newest_line_in_view_when_the_terminal_is_resized():
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_scenario(pilot)
+        await settle(pilot)
+        for turn in (*GOOD_TURNS, *GOOD_TURNS):
+            await say(pilot, turn)
+            await settle(pilot)
+        conversation = app.screen.query_one("#conversation")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert conversation.max_scroll_y > 0 and conversation.scroll_y == conversation.max_scroll_y
+
+
 async def test_bad_turns_lower_trust_and_flag_the_words():
     """End to end, on the real analyser: the tip quotes its evidence."""
     store = memory_store()

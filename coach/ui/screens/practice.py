@@ -225,6 +225,9 @@ class PracticeScreen(Screen[None]):
         self._spin_frame = 0
         self._spin_timer = self.set_interval(0.15, self._spin, pause=True)
         self._set_subtitle()
+        # Stays at the newest line as lines come and the terminal is resized,
+        # until the rep scrolls up to read.
+        self.query_one("#conversation", VerticalScroll).anchor()
         card = Text(self.buyer_name, style="bold", end="")
         card.append(visible(f"\n{s.buyer.role}, {s.buyer.company}"), style="dim")
         self.query_one("#buyer-card", Static).update(card)
