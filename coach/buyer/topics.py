@@ -29,7 +29,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from coach.analysis.language import content_stems, generic_stems, specific_stems
+from coach.analysis.language import content_stems, generic_stems, specific_stems, words
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import TopicMatch
 
@@ -165,9 +165,9 @@ def _builds_on(analysed: AnalysedTurn) -> bool:
     uptake = analysed.uptake
     if uptake.echo >= PARROT_ECHO:
         return False
-    asked = " ".join(analysed.text[x.start : x.end] for x in analysed.sentences if x.form).lower()
-    words = set(re.findall(r"[\w']+", asked))
-    return sum(w in words for w in uptake.words) >= UPTAKE_WORDS or any(n.lower() in words for n in uptake.numbers)
+    asked = " ".join(analysed.text[x.start : x.end] for x in analysed.sentences if x.form)
+    said = {w.lower().replace("’", "'") for w in words(asked)}
+    return sum(w in said for w in uptake.words) >= UPTAKE_WORDS or any(n.lower() in said for n in uptake.numbers)
 
 
 class Encoder(Protocol):
@@ -339,12 +339,12 @@ class TopicMatcher:
         of everything the buyer has said (a question in their words is specific)."""
         segments = self.segments(analysed)
         offer = proposes(analysed)
-        if offer and len(analysed.sentences) > 1:
+        text = analysed.text[:MAX_MATCH_CHARS]
+        last = [x for x in analysed.sentences if x.start < len(text)][-2:]
+        if offer and len(last) == 2:
             # "...in two weeks we bring you a smaller footprint. Shall we put a
             # date in?": what a short proposal offers is in the sentence before.
-            text = analysed.text[:MAX_MATCH_CHARS]
-            last = analysed.sentences[-2:]
-            segments = [*segments, text[last[0].start : last[-1].end].strip()][-MAX_SEGMENTS:]
+            segments = [*segments, text[last[0].start : last[1].end].strip()][-MAX_SEGMENTS:]
         joined = " ".join(segments)
         stems = content_stems(joined)
         kw = self._keywords(stems - generic_stems())
