@@ -573,13 +573,16 @@ class Director:
 
     def _gate(self, d: Discovery, t: _Turn) -> str | None:
         """Why a discovery asked about specifically is held back (None: it is told)."""
-        s = self.state
-        req = d.requires
-        if req.open_question and "open_question" not in t.labels:
+        if d.requires.open_question and "open_question" not in t.labels:
             return "needs an open question"
+        return self._unmet(d)
+
+    def _unmet(self, d: Discovery) -> str | None:
+        """What the buyer's state lacks for ``d`` to be told, whatever the turn: trust, or discoveries first."""
+        s = self.state
         if s.trust < self.scenario.gate(d):
             return f"trust {s.trust:.0f} below the {self.scenario.gate(d):g} it needs"
-        missing = [a for a in req.after if a not in s.discovered]
+        missing = [a for a in d.requires.after if a not in s.discovered]
         if missing:
             return "needs " + ", ".join(missing) + " first"
         return None
@@ -595,15 +598,11 @@ class Director:
         if s.trust >= VOLUNTEER_TRUST and last in s.discovered and not s.curt:
             for j in self._related(last):
                 d = self._discoveries[j]
-                if j not in s.discovered and d.volunteer and not self._gate_plain(d):
+                if j not in s.discovered and d.volunteer and self._unmet(d) is None:
                     s.discovered.append(j)
                     return "volunteer", dict(revealed=(j,), lines=self._said(d.reveal), lead=tuple(lines),
                                              reasons=[*why, f"a real reflection on '{last}': volunteers '{j}'"])
         return "confirm", dict(lines=lines, reasons=[*why, "a reflection that carried their words"])
-
-    def _gate_plain(self, d: Discovery) -> bool:
-        s = self.state
-        return s.trust < self.scenario.gate(d) or any(a not in s.discovered for a in d.requires.after)
 
     def _related(self, discovery_id: str) -> list[str]:
         """Discoveries that wait for this one first, then the rest in scenario order."""
