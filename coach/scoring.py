@@ -427,7 +427,8 @@ def _why_held(e: ExchangeLike) -> str:
 
 def _question_value(e: ExchangeLike) -> float | None:
     """The value of a turn's question, 0-1 (None for a turn without one).
-    A question that would fit any buyer is worth half; one asked again, nothing."""
+    A question that would fit any buyer is worth QUESTION_GENERIC of its value;
+    one asked again, or the buyer's own words handed back, nothing."""
     a = e.analysed
     labels = set(a.labels)
     form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
@@ -442,7 +443,7 @@ def _question_value(e: ExchangeLike) -> float | None:
         v -= QUESTION_SELF_INTERESTED
     if "checklist" in labels:
         v -= QUESTION_CHECKLIST
-    if 0 < e.buyer.move.took_up < 1:  # their own question handed back ("So why would yours be any different?")
+    if e.buyer.move.parroted:  # their own question handed back ("So why would yours be any different?")
         return 0.0
     if not _substance(e):
         v *= QUESTION_GENERIC
@@ -459,7 +460,7 @@ def _question_why(e: ExchangeLike, good: bool) -> str:
         return "the strongest question you asked"
     if e.buyer.kind == "repeat":
         return "the same question again: it told you nothing new"
-    if 0 < e.buyer.move.took_up < 1:
+    if e.buyer.move.parroted:
         return "their own words handed back as a question: nothing of yours in it"
     for label, why in (
         ("leading_question", "a leading question: it steers them to your answer"),
@@ -606,7 +607,7 @@ def _listening_picks(ex: Sequence[ExchangeLike]) -> tuple[TurnRef | None, TurnRe
             why = "you said it again instead of building on their answer"
         elif lw & {"reflection", "empathy"} and not _took_up(e):
             why = "an acknowledgement that carried nothing they had said"
-        elif 0 < e.buyer.move.took_up < 1:
+        elif e.buyer.move.parroted:
             why = "you repeated their words back instead of restating them in yours"
         elif "follow_up" not in lw and w > 0:
             why = "a new topic that ignored what they had just said"

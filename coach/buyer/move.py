@@ -121,6 +121,11 @@ class BuyerMove:
         return self.trust_after - self.trust_before
 
     @property
+    def parroted(self) -> bool:
+        """The rep's turn handed the buyer's words back rather than restating them (see took_up)."""
+        return 0 < self.took_up < 1
+
+    @property
     def asked_about(self) -> tuple[str, ...]:
         """The discovery the rep's turn asked about, if it asked about one."""
         if self.asked and self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
