@@ -473,3 +473,24 @@ async def test_scorecard_quotes_best_and_weakest_turn_with_reasons_from_the_stor
             assert quoted in rep_texts
             whys = [getattr(p, which).why for p in parts if getattr(p, which) and getattr(p, which).why]
             assert any(w in after for w in whys)
+
+
+async def test_a_long_note_under_a_turn_is_shown_whole():
+    """'stored, not answered...' replaces 'analysing…' under a turn: the note
+    takes the rows it needs, not the one row the short note had."""
+    from textual.app import App
+
+    from coach.ui.widgets.chips import Chips
+
+    class One(App):
+        def compose(self):
+            yield Chips(pending="analysing…")
+
+    app = One()
+    async with app.run_test(size=(40, 10)) as pilot:
+        chips = app.query_one(Chips)
+        await pilot.pause()
+        assert chips.size.height == 1
+        chips.set_pending("stored, not answered (see the error): continue the session later to get a reply")
+        await pilot.pause()
+        assert chips.size.height >= 2

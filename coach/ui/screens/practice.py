@@ -448,17 +448,15 @@ class PracticeScreen(Screen[None]):
         self.notify(markup=False, message=f"Could not {message.what}: {message.error}", severity="error", timeout=15)
         if message.view is not None:
             # Stored, but not answered: it will be answered when the session is continued.
-            chips = message.view.query_one(Chips)
-            chips.pending = "stored, not answered (see the error): continue the session later to get a reply"
-            chips.refresh()
+            message.view.query_one(Chips).set_pending(
+                "stored, not answered (see the error): continue the session later to get a reply")
         self._pump()
 
     def _not_sent(self, view: RepLine | None, error: str, text: str) -> None:
         """The store refused the rep's words: say so, and hand them back to the input."""
         self.notify(markup=False, message=f"Could not save your turn: {error}", severity="error", timeout=15)
         if view is not None:
-            view.query_one(Chips).pending = NOT_SENT
-            view.query_one(Chips).refresh()
+            view.query_one(Chips).set_pending(NOT_SENT)
         box = self.query_one("#rep-input", Input)
         if not box.value:
             box.value = text
@@ -507,8 +505,7 @@ class PracticeScreen(Screen[None]):
             return
         while self.queue:  # the buyer ended the meeting: later turns go unanswered
             _, _, view = self.queue.popleft()
-            view.query_one(Chips).pending = "not answered: the meeting was over"
-            view.query_one(Chips).refresh()
+            view.query_one(Chips).set_pending("not answered: the meeting was over")
         if self.finish_requested and self.scorecard is None:
             self.busy = True
             self._show_thinking("Scoring the session…")

@@ -55,6 +55,12 @@ class Chips(Static):
         self.labels: list[str] = ordered(labels)
         self.pending = pending
 
+    def set_pending(self, note: str) -> None:
+        """Show ``note`` instead of labels (the turn is not analysed or not
+        answered); laid out again, since a long note takes more rows."""
+        self.pending = note
+        self.refresh(layout=True)
+
     def set_labels(self, labels: Iterable[str]) -> None:
         self.labels = ordered(labels)
         self.pending = None
