@@ -146,13 +146,13 @@ def _voice_table(table: object, path: Path) -> VoiceConfig:
             raise ConfigError(f"{where}: expected a string, got {type(value).__name__}")
         else:
             values[key] = value.strip() or None
-    if values.get("url"):
-        _check_url(values["url"], f"{path}: voice.url")
+    # The URL is checked where it is used (voice_settings): a bad one in the
+    # file must not stop commands that never speak, nor an empty override.
     return VoiceConfig(**values)
 
 
 def _seconds(value: object, where: str) -> float:
-    """A positive number of seconds, from TOML (int or float) or an environment string."""
+    """A positive number of seconds, from TOML (an int, a float, or a string of one)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ConfigError(f"{where}: expected a number of seconds, got {type(value).__name__}")
     try:

@@ -74,6 +74,11 @@ def test_without_a_url_the_buyer_keeps_the_rule_voice_and_an_empty_one_switches_
     config = load_config(path)
     assert voice_settings(config=config, environ={"COACH_VOICE_URL": "", "MY_KEY": "k"}) is None
     assert voice_settings(url="", config=config, environ={"MY_KEY": "k"}) is None
+    # a bad URL in the file does not stop the rest, and an empty override still switches it off
+    path.write_text('[voice]\nurl = "ftp://x"\nmodel = "m"\n')
+    config = load_config(path)
+    assert voice_settings(url="", config=config, environ={}) is None
+    assert voice_settings(config=config, environ={"COACH_VOICE_URL": ""}) is None
     # a model alone does not switch the voice on
     assert voice_settings(model="m", config=load_config(tmp_path / "none.toml"), environ={}) is None
 
