@@ -676,6 +676,11 @@ class Store:
                 ids = [r["id"] for r in self.db.query(
                     "select s.id from sessions s join reps r on r.id = s.rep_id left join snapshots sn"
                     f" on sn.id = s.snapshot_id{where} order by s.started_at, s.id", params)]
+        return self._in_batches(ids, batch)
+
+    def _in_batches(self, ids: list[int], batch: int) -> Iterator[SessionRecord]:
+        # A generator of its own, so that records() checks the ids when it is
+        # called: a missing one is an error before an export writes anything.
         snapshots: dict[str, tuple[Scenario | None, str | None]] = {}
         for chunk in _chunked(ids, batch):
             yield from self._records(chunk, snapshots)

@@ -211,6 +211,10 @@ def test_a_report_is_of_one_rep_and_bad_requests_are_one_line(db, tmp_path):
     assert both.exit_code == 2 and "a report is of one rep's sessions, and these are ana, ben" in both.stderr
     missing = run(db, "export", "1", "99")
     assert missing.exit_code == 2 and missing.stderr.strip().endswith("no session 99")
+    assert missing.stdout == ""  # no CSV header before the error
+    (tmp_path / "afile").write_text("x")
+    under_a_file = run(db, "export", "1", "-o", str(tmp_path / "afile" / "out.csv"))
+    assert under_a_file.exit_code == 2 and under_a_file.stderr == f"coach: {tmp_path / 'afile'}: not a folder\n"
     assert "not both" in run(db, "export", "1", "--rep", "ana").stderr
     assert run(db, "export", "--rep", "zed", "--format", "md").stderr == "coach: no sessions by 'zed'\n"
 

@@ -60,7 +60,10 @@ def export(ctx, session_ids, fmt, rep, kind, since, per, output):
             records = store.records(rep=rep, kind=kind, since=parse_date(since, "--since"))
         target = None
         if output is not None:
-            output.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise CoachError(f"{output.parent}: not a folder") from None
             # Written beside the target and renamed over it at the end: an
             # export that fails half-way leaves the old file as it was.
             fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
