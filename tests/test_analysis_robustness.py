@@ -99,3 +99,21 @@ def test_rich_markup_and_ansi_are_text_not_commands(analyzer):
     assert "pressure" in t.labels
     ev = [e for e in t.evidence if e.label == "pressure"]
     assert ev and all(text[e.start:e.end] == e.quote for e in ev)
+
+
+def test_a_long_near_miss_of_small_talk_is_analysed_at_once():
+    """The small-talk pattern's repeated parts took exponential time on a long
+    sentence that almost matched ("Sent it over" again and again, then a stray
+    word): seconds at 17 repeats, doubling with each. In a child process (the
+    regex holds the interpreter), so that a return of the bug fails here
+    instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = ("from coach.analysis import Analyzer, Turn; "
+            "print(Analyzer.load().analyze_turns([Turn('rep', 'Sent it over ' * 40 + 'x')])[0].words)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("analysis of a 121-word turn did not finish in 120 s")
+    assert out.returncode == 0 and out.stdout.strip() == "121", out.stderr

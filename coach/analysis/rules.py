@@ -190,10 +190,14 @@ _SMALL_TALK_PART = "(" + "|".join([
     r"evening|week)|take care|bye|goodbye|see you (then|tomorrow|next week|on \w+|soon)|catch you later|all the best",
     r"(let me|i'?ll|i will|i'?m going to) (just )?(pull|check|look|grab|find|send|get|dig|email|drop|pop|forward|"
     r"share|note|jot|write|get back|come back|confirm|ping)\b[^.?!]{0,40}",
-    r"(sending|sent|done|noted|confirmed)( (it|that|now|over|it over|through|across|them))*( now)?",
+    r"(sending|sent|done|noted|confirmed)( (it|that|now|over|through|across|them))*( now)?",
     r"one (sec|second|moment|minute)|bear with me|give me a (sec|second|moment|minute)|hang on|hold on",
     r"you'?re on mute|can you hear me|i can hear you|you'?re breaking up|bad line",
 ]) + ")"
+#: Small talk is short (the longest in the training turns is 12 words); the
+#: pattern's repeated parts take exponential time on a long near-miss ("Sent
+#: it over" sixteen times and a stray word), so longer sentences are not tried.
+SMALL_TALK_MAX_WORDS = 24
 _SMALL_TALK = re.compile(r"^\W*" + _SMALL_TALK_PART + r"(\W+(and\s+)?" + _SMALL_TALK_PART + r")*\W*$", re.I)
 
 
@@ -281,6 +285,8 @@ def small_talk(st: Structure) -> bool:
         return False
     for s in sents:
         text = s.text.strip()
+        if len(text.split()) > SMALL_TALK_MAX_WORDS:
+            return False
         if not (_SMALL_TALK.match(text) or (_OWN_APOLOGY.search(text) and len(text.split()) <= 12)):
             return False
     return True
