@@ -109,6 +109,16 @@ def test_a_5000_digit_integer_in_an_ignored_jsonl_key_is_ignored(tmp_path):
         list(read_conversations(f))
 
 
+def test_a_5000_digit_integer_in_a_json_session_is_read_like_in_jsonl(tmp_path):
+    from coach.analysis.readers import read_conversations
+
+    f = tmp_path / "s.json"
+    f.write_text('{"id": ' + "9" * 5000 + ', "turns": [{"speaker": "rep", "text": "How did the outage go?"}]}',
+                 encoding="utf-8")
+    [conv] = read_conversations(f)  # it raised ValueError (Python's limit on integer digits)
+    assert [t.text for t in conv.turns] == ["How did the outage go?"]
+
+
 def test_a_5000_digit_integer_in_the_config_file_is_one_line(tmp_path):
     from coach.config import ConfigError, load_config, save_setting
 

@@ -378,7 +378,7 @@ def _session_conversation(obj: dict, label: str, number: int, rep: str | None) -
 def _read_json(lines: Iterable[tuple[int, str]], label: str, rep: str | None) -> Iterator[Conversation]:
     text = "\n".join(line for _, line in lines)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as e:
         raise TranscriptError(label, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
     except RecursionError:
