@@ -263,8 +263,8 @@ class SessionRecord:
             every = list(dict.fromkeys([*found, *topics]))
         else:
             return tuple(DiscoveryStatus(d, d, True) for d in found)
-        return tuple(DiscoveryStatus(d, topics.get(d, d), d in found)
-                     for d in sorted(every, key=lambda d: (d not in found, found.index(d) if d in found else 0)))
+        # `every` is already found first, in the order found, then the rest.
+        return tuple(DiscoveryStatus(d, topics.get(d, d), d in found) for d in every)
 
     @property
     def buyer_name(self) -> str:

@@ -77,7 +77,6 @@ class CoachApp(App[None]):
 
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
-        self.options = options
         store, rep, analyzer, theme = options.store, options.rep, options.analyzer, options.theme
         cursor_blink, mode, scenario_file, seed = options.cursor_blink, options.mode, options.scenario_file, options.seed
         load_analyzer, watch_interval = options.load_analyzer, options.watch_interval

@@ -158,7 +158,7 @@ class ReviewScreen(Screen[None]):
             if widths.get(key, len(header)) < len(header):
                 header = SHORT_HEADERS.get(key, header)  # what the column holds, in the room there is
             table.columns[key].label = Text(header + arrow)
-        for r in rows[:MAX_ROWS]:
+        for r in self.shown:
             table.add_row(
                 Text(when(r.started_at, short=bool(narrow))),
                 Text(one_line(r.rep, widths["rep"])),

@@ -99,8 +99,7 @@ class ScorecardScreen(Screen[None]):
         lines: list[Static] = []
         width = max((len(p.title) for p in parts), default=10) + 1
         for part in parts:
-            score, override = r.part_score(part.name)
-            score = part.score if score is None else score
+            score, override = r.part_score(part.name)  # the part's own score when nobody overrode it
             text = Text(part.title.ljust(width), style="bold", end="")
             text.append_text(_bar(score))
             text.append(f" {score:3.0f}", style=score_style(score))
