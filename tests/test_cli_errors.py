@@ -37,6 +37,11 @@ def run(*args: str, input: str | None = None):
         (["comment", HUGE, "hi"], "larger than a session id can be"),
         (["comment", "1", "hi", "--turn", HUGE], "larger than a turn number can be"),
         (["comment", "1", "hi", "--line", HUGE], "larger than a line number can be"),
+        (["override", HUGE, "50", "--reason", "x"], "larger than a session id can be"),
+        (["comment-edit", HUGE, "hi"], "larger than a comment id can be"),
+        (["comment-delete", HUGE], "larger than a comment id can be"),
+        (["export", HUGE], "larger than a session id can be"),
+        (["assignments", "--remove", HUGE], "larger than an assignment id can be"),
     ],
 )
 def test_an_id_past_64_bits_is_refused_not_a_traceback(db, args, message):

@@ -45,6 +45,8 @@ class _Count(click.ParamType):
 SESSION_ID = _Count("a session id")
 TURN_NUMBER = _Count("a turn number")
 LINE_NUMBER = _Count("a line number")
+COMMENT_ID = _Count("a comment id")
+ASSIGNMENT_ID = _Count("an assignment id")
 LIMIT = _Count("a limit", clamp=True)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from coach.cli import COMMENT_ID, SESSION_ID
 from coach.cli.common import open_db
 from coach.cli.output import echo
 
@@ -18,7 +19,7 @@ def _who(ctx: click.Context, author: str | None) -> str:
 
 
 @click.command("comment-edit")
-@click.argument("comment_id", type=int)
+@click.argument("comment_id", type=COMMENT_ID)
 @click.argument("text")
 @click.option("--author", help="Your name: it must be the comment's author's (default: coach --rep, else your login name).")
 @click.pass_context
@@ -40,7 +41,7 @@ def comment_edit(ctx, comment_id, text, author):
 
 
 @click.command("comment-delete")
-@click.argument("comment_id", type=int)
+@click.argument("comment_id", type=COMMENT_ID)
 @click.option("--author", help="Your name: it must be the comment's author's (default: coach --rep, else your login name).")
 @click.pass_context
 def comment_delete(ctx, comment_id, author):
@@ -61,7 +62,7 @@ def comment_delete(ctx, comment_id, author):
 
 
 @click.command("override")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=SESSION_ID)
 @click.argument("score", type=click.FloatRange(0, 100), required=False)
 @click.option("--reason", required=True, help="Why: the rep sees it beside the score.")
 @click.option("--part", default="total", show_default=True,

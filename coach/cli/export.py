@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from coach.cli import SESSION_ID
 from coach.cli.common import no_sessions_by, open_db, parse_date
 from coach.cli.output import echo, output_failed
 
@@ -17,7 +18,7 @@ _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", 
 
 
 @click.command("export")
-@click.argument("session_ids", nargs=-1, type=int, metavar="[SESSION_ID]...")
+@click.argument("session_ids", nargs=-1, type=SESSION_ID, metavar="[SESSION_ID]...")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "md", "html"]),
               help="csv (default; or what -o's suffix says), jsonl (a session per line, read back by "
                    "`coach analyze` and `coach import`), md (Markdown for pasting), html (a report that prints to PDF).")

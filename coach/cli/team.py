@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from coach.cli import ASSIGNMENT_ID
 from coach.cli.common import open_db
 from coach.cli.output import cell, echo, use_color
 from coach.text import shorten
@@ -200,7 +201,7 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
 
 @click.command("assignments")
 @click.option("--rep", help="Only this rep's assignments (the name in any case).")
-@click.option("--remove", "remove_id", type=int, metavar="ID", help="Remove assignment ID instead of listing.")
+@click.option("--remove", "remove_id", type=ASSIGNMENT_ID, metavar="ID", help="Remove assignment ID instead of listing.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def assignments(ctx, rep, remove_id, as_json):
