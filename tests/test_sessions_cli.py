@@ -201,3 +201,18 @@ def test_search_takes_or_and_reports_a_bad_query_in_one_line(db):
     assert "session 1 line 1 (buyer" in run("search", "ransomware OR orders", db=db).output
     bad = run("search", '"two days', db=db)
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "cannot search for" in bad.output
+
+
+def test_a_comment_without_a_login_name_is_by_rep_not_a_traceback(db, monkeypatch):
+    """In a container with no user name getpass raises; the author falls back as
+    the app's rep name does."""
+    import getpass
+
+    def nobody():
+        raise KeyError("getpwuid(): uid not found: 1234")
+
+    monkeypatch.setattr(getpass, "getuser", nobody)
+    r = run("comment", "1", "Ask what it cost.", db=db)
+    assert r.exit_code == 0, r.output
+    [c] = open_store(db).session(1).comments
+    assert c.author == "rep"

@@ -8,14 +8,8 @@ from __future__ import annotations
 import click
 
 from coach.cli import COMMENT_ID, SESSION_ID
-from coach.cli.common import open_db
+from coach.cli.common import open_db, who
 from coach.cli.output import echo
-
-
-def _who(ctx: click.Context, author: str | None) -> str:
-    import getpass
-
-    return author or ctx.obj.get("rep_name") or getpass.getuser()
 
 
 @click.command("comment-edit")
@@ -34,7 +28,7 @@ def comment_edit(ctx, comment_id, text, author):
 
     store = open_db(ctx)
     try:
-        c = store.edit_comment(comment_id, text=text, editor=_who(ctx, author))
+        c = store.edit_comment(comment_id, text=text, editor=who(ctx, author))
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None
     echo(f"comment {c.id} on session {c.session_id} edited")
@@ -55,7 +49,7 @@ def comment_delete(ctx, comment_id, author):
 
     store = open_db(ctx)
     try:
-        c = store.delete_comment(comment_id, by=_who(ctx, author))
+        c = store.delete_comment(comment_id, by=who(ctx, author))
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None
     echo(f"comment {c.id} on session {c.session_id} deleted")
@@ -86,7 +80,7 @@ def override(ctx, session_id, score, reason, part, withdraw, author):
         raise CoachError("give a SCORE (0-100), or --withdraw, not both")
     store = open_db(ctx)
     try:
-        store.override_score(session_id, part=part, score=score, reason=reason, author=_who(ctx, author))
+        store.override_score(session_id, part=part, score=score, reason=reason, author=who(ctx, author))
         s = store.session(session_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None

@@ -80,3 +80,11 @@ def load_analyzer():
     from coach.analysis.analyzer import Analyzer
 
     return Analyzer.load()
+
+
+def who(ctx: click.Context, given: str | None) -> str:
+    """Who is acting (a comment's author, an override's, an assignment's): as
+    given, else the --rep name, else the login name ("rep" where there is none)."""
+    from coach.config import login_name
+
+    return given or ctx.obj.get("rep_name") or login_name()

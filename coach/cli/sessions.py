@@ -12,7 +12,7 @@ import json
 import click
 
 from coach.cli import LIMIT, LINE_NUMBER, SESSION_ID, TURN_NUMBER
-from coach.cli.common import no_sessions_by, open_db, parse_date
+from coach.cli.common import no_sessions_by, open_db, parse_date, who
 from coach.cli.output import cell, echo
 
 
@@ -178,8 +178,6 @@ def _comment_line(c) -> str:
 @click.pass_context
 def comment(ctx, session_id, text, line_no, rep_turn, author):
     """Add a manager's comment to a session, or to one of its lines (--line) or rep turns (--turn)."""
-    import getpass
-
     from coach.cli import CoachError
     from coach.store import StoreError
 
@@ -203,7 +201,7 @@ def comment(ctx, session_id, text, line_no, rep_turn, author):
         if t is not None:
             turn_id = t.id
             where = f", line {t.number}" + (f" (turn {t.rep_turn})" if t.rep_turn is not None else "")
-        store.add_comment(session_id, author=author or ctx.obj.get("rep_name") or getpass.getuser(), text=text, turn_id=turn_id)
+        store.add_comment(session_id, author=who(ctx, author), text=text, turn_id=turn_id)
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from exc
     echo(f"comment added to session {session_id}{where}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from coach.cli import ASSIGNMENT_ID
-from coach.cli.common import open_db
+from coach.cli.common import open_db, who
 from coach.cli.output import cell, echo, use_color
 from coach.text import shorten
 
@@ -161,7 +161,6 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
     REP matches a stored rep's name in any case; a rep with no sessions yet
     is accepted, and said so on stderr.
     """
-    import getpass
     from datetime import date
 
     from coach.cli import CoachError
@@ -189,7 +188,7 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
         rep = store.rep_name(rep) or rep
         practised = bool(store.sessions(rep=rep, limit=1))
         aid = store.add_assignment(rep=rep, scenario_id=scenario_id, pass_mark=pass_mark, due_on=due, note=note,
-                                   assigned_by=assigned_by or ctx.obj.get("rep_name") or getpass.getuser())
+                                   assigned_by=who(ctx, assigned_by))
     except (StoreError, ValueError) as exc:
         raise CoachError(str(exc)) from None
     if not practised:
