@@ -133,3 +133,15 @@ def test_a_5000_digit_integer_in_the_config_file_is_one_line(tmp_path):
         load_config(path)
     with pytest.raises(ConfigError, match="not saving rep"):
         save_setting("rep", "ana", path)
+
+
+
+@pytest.mark.parametrize("args", [["override", "3", "50", "--reason", "x"], ["comment-edit", "1", "hi"],
+                                  ["comment-delete", "1"], ["comment", "1", "hi"], ["assignments", "--remove", "1"]],
+                         ids=["override", "comment-edit", "comment-delete", "comment", "assignment-remove"])
+def test_a_command_on_rows_that_cannot_exist_creates_no_database(tmp_path, args):
+    """A typo in --db must not leave a new empty database (and folders) behind."""
+    path = tmp_path / "typo" / "y.db"
+    r = run("--db", str(path), *args)
+    assert r.exit_code == 2 and "no database yet" in r.stderr
+    assert not (tmp_path / "typo").exists()

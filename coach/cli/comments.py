@@ -26,7 +26,7 @@ def comment_edit(ctx, comment_id, text, author):
     from coach.cli import CoachError
     from coach.store import StoreError
 
-    store = open_db(ctx)
+    store = open_db(ctx, must_exist=True)
     try:
         c = store.edit_comment(comment_id, text=text, editor=who(ctx, author))
     except (StoreError, ValueError) as exc:
@@ -47,7 +47,7 @@ def comment_delete(ctx, comment_id, author):
     from coach.cli import CoachError
     from coach.store import StoreError
 
-    store = open_db(ctx)
+    store = open_db(ctx, must_exist=True)
     try:
         c = store.delete_comment(comment_id, by=who(ctx, author))
     except (StoreError, ValueError) as exc:
@@ -78,7 +78,7 @@ def override(ctx, session_id, score, reason, part, withdraw, author):
 
     if withdraw == (score is not None):
         raise CoachError("give a SCORE (0-100), or --withdraw, not both")
-    store = open_db(ctx)
+    store = open_db(ctx, must_exist=True)
     try:
         store.override_score(session_id, part=part, score=score, reason=reason, author=who(ctx, author))
         s = store.session(session_id)

@@ -12,14 +12,15 @@ from pathlib import Path
 import click
 
 
-def open_db(ctx: click.Context, *, readonly: bool = False):
-    """The store at --db (or the default); a reader gets a clear error when
-    there is no database yet instead of an empty one created for it."""
+def open_db(ctx: click.Context, *, readonly: bool = False, must_exist: bool = False):
+    """The store at --db (or the default); a reader, or a writer that changes
+    rows already there (``must_exist``: a comment, an override), gets a clear
+    error when there is no database yet instead of an empty one created for it."""
     from coach.cli import CoachError
     from coach.store import StoreError, open_store
 
     path: Path = ctx.obj["db_path"]
-    if readonly and not path.exists():
+    if (readonly or must_exist) and not path.exists():
         raise CoachError(f"{path}: no database yet (practise a session first, or pass --db)")
     try:
         return open_store(path, readonly=readonly, adopt=ctx.obj.get("adopt_db", False))

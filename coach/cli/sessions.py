@@ -183,7 +183,7 @@ def comment(ctx, session_id, text, line_no, rep_turn, author):
 
     if line_no is not None and rep_turn is not None:
         raise CoachError("give --line or --turn, not both")
-    store = open_db(ctx)
+    store = open_db(ctx, must_exist=True)
     try:
         s = store.session(session_id)
         turn_id = None

@@ -214,7 +214,7 @@ def assignments(ctx, rep, remove_id, as_json):
 
     if remove_id is not None:
         try:
-            open_db(ctx).remove_assignment(remove_id)
+            open_db(ctx, must_exist=True).remove_assignment(remove_id)
         except StoreError as exc:
             raise CoachError(str(exc)) from None
         echo(f"assignment {remove_id} removed")
