@@ -527,3 +527,12 @@ def test_a_curt_buyer_still_pushes_back_on_what_the_rep_did(scenario):
     assert s.state.curt
     ex = s.play("[closed_question self_interested] What's your budget for new ovens?")
     assert ex.move.kind == "curt" and ex.buyer.text.startswith("Not talking money yet.")
+
+
+def test_a_statement_that_argues_with_the_concern_does_not_handle_it(scenario):
+    """On the concern, but only following on from it ("that supplier was a
+    cowboy outfit"): arguing is not listening, whatever the analyser missed."""
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[follow_up] The last supplier who let you down with a dead oven was a cowboy outfit.")
+    assert ex.move.topic.kind == "objection" and ex.move.kind == "press"

@@ -671,7 +671,10 @@ class Director:
         if bad and not (bad <= ANSWERED_ANYWAY and self._as_written(o, t)):
             return False
         if t.topic.kind == "objection" and t.topic.id == o.id:
-            return bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "follow_up", "mutual_success"})
+            # Listening to the concern: asking, acknowledging, restating, sharing it.
+            # A statement that only follows on ("choosing the cheapest would be
+            # a mistake") argues with it.
+            return bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "mutual_success"})
         # Taken up: words of the concern itself, not of the way it was pressed ("you're still waiting").
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
