@@ -212,7 +212,8 @@ def small_fs(tmp_path):
 def test_a_full_disk_is_named_and_leaves_no_empty_database(small_fs):
     (small_fs / "fill").write_bytes(b"\0" * (64 * 1024))
     db = small_fs / "coach.db"
-    for args in (["comment", "1", "hi"], ["practice"]):
+    # Commands that make the database (a comment on a session no database holds no longer does).
+    for args in (["assign", "ana", "it-director-outage", "--pass-mark", "70", "--due", "2099-01-01"], ["practice"]):
         r = coach("--db", str(db), *args)
         assert_one_line(r, f"{db}: the disk is full")
         assert sorted(p.name for p in small_fs.iterdir()) == ["fill"]
@@ -222,7 +223,7 @@ def test_a_disk_that_fills_while_the_database_is_made(small_fs):
     # Room for the file, not for its journal and schema: the I/O error is named too.
     (small_fs / "fill").write_bytes(b"\0" * (40 * 1024))
     db = small_fs / "coach.db"
-    r = coach("--db", str(db), "comment", "1", "hi")
+    r = coach("--db", str(db), "assign", "ana", "it-director-outage", "--pass-mark", "70", "--due", "2099-01-01")
     assert_one_line(r, f"{db}: the disk is full")
     assert sorted(p.name for p in small_fs.iterdir()) == ["fill"]
 
