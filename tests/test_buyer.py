@@ -391,6 +391,19 @@ def test_only_a_proposal_is_the_next_step(scenario):
     assert ex.move.kind == "accept" and ex.ended
 
 
+@pytest.mark.parametrize(("line", "offer"), [
+    ("How about Tuesday?", True),
+    ("What about a trial on two ovens next week, with your head baker?", True),
+    # A topic named, then asked about: "Possibly. What did you have in mind?" answered nothing.
+    ("What about the night shift: who covers it now?", False),
+    ("What about the ovens, how old are they?", False),
+])
+def test_what_about_a_topic_then_a_question_is_no_proposal(line, offer):
+    from coach.buyer.topics import PROPOSAL
+
+    assert bool(PROPOSAL.match(line)) is offer
+
+
 def test_a_proposal_before_the_buyer_is_ready_is_declined_not_checked(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question] Shall we set up a call with your accountant?")

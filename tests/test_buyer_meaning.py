@@ -104,9 +104,11 @@ def test_one_shared_word_does_not_make_a_far_question_ask_for_a_fact(encoder):
 
 
 def test_a_question_on_what_they_just_told_goes_on_with_it(encoder):
-    """'Where do the six weeks actually go?' names no topic the encoder finds,
-    but takes up 'six weeks' from the buyer's last answer: it is about that
-    answer, not about nothing (the buyer had answered with small talk)."""
+    """'Where do the six weeks actually go?' is far from the discovery's
+    examples, but takes up 'six weeks' from the buyer's last answer: it is
+    about that answer, not about nothing (the buyer had answered with small
+    talk). Matched by the answer's own words and meaning, or else because it
+    builds on the last answer."""
     from coach.scenario import builtin_scenarios, load_scenario
 
     path = next(p for p in builtin_scenarios() if p.stem == "finserv-interview-fatigue")
@@ -116,7 +118,7 @@ def test_a_question_on_what_they_just_told_goes_on_with_it(encoder):
     assert told.revealed == ("lost-families",) and "ix weeks" in told.buyer.text
     ex = s.play("[open_question curiosity follow_up empathy reflection] Two families and a hundred million gone to "
                 "someone who did it in a fortnight. That must have stung. Where do the six weeks actually go?")
-    assert ex.move.topic.id == "lost-families" and "builds on" in ex.move.topic.how
+    assert ex.move.topic.id == "lost-families" and ex.move.kind == "elaborate"
 
 
 def test_a_reflection_then_a_new_question_is_not_pulled_back_to_the_last_answer(encoder):
@@ -178,3 +180,48 @@ def test_a_budget_question_is_not_answered_with_the_nearest_fact(encoder):
     assert ex.move.fact is None
     ex = s.play("[closed_question self_interested] When does the new contract begin?")
     assert ex.move.kind == "answer" and ex.move.fact == "tender-timing"
+
+
+def _builtin(stem: str):
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    return load_scenario(next(p for p in builtin_scenarios() if p.stem == stem))
+
+
+@pytest.mark.parametrize(
+    ("stem", "line", "fact"),
+    [
+        # Examples say "people" and "staff"; the answer is "Five lads and me."
+        ("warehouse-no-forecasts", "How many lads work the racks with you?", "warehouse-staff"),
+        # Examples say "how long have you run"; the answer is "I started on the counter."
+        ("warehouse-no-forecasts", "When did you start here?", "stavros-tenure"),
+    ],
+)
+def test_a_fact_asked_in_the_words_of_its_answer_is_answered(encoder, stem, line, fact):
+    s = PracticeSession(_builtin(stem), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question] " + line)
+    assert ex.move.kind == "answer" and ex.move.fact == fact
+
+
+def test_a_question_near_a_discoverys_answer_is_about_that_discovery(encoder):
+    """'Which board meeting would this go to?' is 0.33 from the sign-off
+    examples ("Who else needs to approve this?") and near the buyer's own
+    answer about the board: it is about the sign-off path, not the pilot."""
+    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] Which board meeting would this go to, and what does finance need before it?")
+    assert ex.move.topic.kind == "discovery" and ex.move.topic.id == "sign-off-path"
+
+
+def test_a_question_as_near_the_pressed_concern_as_a_discovery_answers_the_concern(encoder):
+    """After 'we bought one in 2019 and the nurses abandoned it', asking what
+    went wrong is near both the concern and the failed-rollout discovery: the
+    buyer hears it as the answer to the concern they are waiting on, and,
+    settled, tells the story it asked for."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    raised = s.play("[open_question curiosity follow_up reflection] Thanks for seeing me. You said Kingsmere has been "
+                    "here before. I'd like to hear about that before I say anything. What happened?")
+    assert raised.move.kind == "object"
+    ex = s.play("[open_question curiosity follow_up] That's a fair question to put to me, and I can't answer it "
+                "honestly until I know what went wrong. What went wrong with it, as you saw it?")
+    assert ex.move.kind == "concede" and s.director.state.objections[raised.move.objection] == "handled"
+    assert ex.revealed == ("failed-rollout",) and "ward sisters" in ex.buyer.text

@@ -66,6 +66,16 @@ def word_count(text: str) -> int:
     return len(WORD.findall(text))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z0-9])")
+
+
+def written_sentences(text: str) -> list[str]:
+    """The sentences of a written, punctuated line (a scenario's buyer lines):
+    split after ., ! or ? before a capital or a digit. Rep turns are split by
+    the analyser's parse instead (AnalysedTurn.sentences)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """spaCy's English stop words plus fillers (see _EXTRA_STOP)."""

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import Match, TopicMatcher
+from coach.buyer.topics import SIM_MID, TIE, Match, TopicMatcher
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -334,7 +334,8 @@ class Director:
     def _read(self, a: AnalysedTurn) -> _Turn:
         s = self.state
         labels = frozenset(a.labels)
-        m = self.matcher.match(a, discovered=s.discovered, last_topic=s.last_topic, heard=frozenset(s.heard))
+        m = self.matcher.match(a, discovered=s.discovered, last_topic=s.last_topic, heard=frozenset(s.heard),
+                               pressing=s.open_objection)
         norm = " ".join(a.text.lower().split()).strip(" .!?")
         repeat = norm in s.said
         if not repeat and a.embedding is not None and s.said_vectors:
@@ -445,7 +446,16 @@ class Director:
             if self._handles(o, t):
                 s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
-                return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"handled the objection '{o.id}'"])
+                handled = [*why, f"handled the objection '{o.id}'"]
+                d = self._also_asked(t)
+                if d is not None:
+                    # "What made the wards give up on the old system?" answers the
+                    # concern and asks for its story: the buyer settles, then tells it.
+                    kind, told = self._discovery(t, d, handled)
+                    if kind == "reveal":
+                        return "concede", dict(objection=o.id, revealed=told["revealed"], lines=told["lines"],
+                                               lead=self._said(o.concede), reasons=told["reasons"])
+                return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=handled)
             worst = next((x for x in BAD_ORDER if x in t.labels), None)
             if t.asks and t.topic.kind == "fact" and (not asked_badly or worst in ANSWERED_ANYWAY):
                 return None  # a plain question is answered; the concern stays open (and blocks the next step)
@@ -679,6 +689,17 @@ class Director:
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
         return t.took_up > 0 and bool(took) and bool(t.labels & {"empathy", "reflection", "open_question", "curiosity"})
+
+    def _also_asked(self, t: _Turn) -> Discovery | None:
+        """An untold discovery a question about the concern is as near in meaning
+        as the concern itself (within the matcher's tie), if any."""
+        if not (t.asks and t.substance and self.matcher.has_meaning):
+            return None
+        near = t.topic.similarity - TIE
+        best = max(((v, k.partition(":")[2]) for k, v in t.match.sims.items()
+                    if k.startswith("discovery:") and v >= max(near, SIM_MID)
+                    and k.partition(":")[2] not in self.state.discovered), default=None)
+        return self._discoveries[best[1]] if best is not None else None
 
     def _as_written(self, o: Objection, t: _Turn) -> bool:
         """The turn is, in meaning, one of the trainer's own ways of handling

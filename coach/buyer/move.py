@@ -127,9 +127,13 @@ class BuyerMove:
 
     @property
     def asked_about(self) -> tuple[str, ...]:
-        """The discovery the rep's turn asked about, if it asked about one."""
+        """The discovery the rep's turn asked about, if it asked about one (a
+        question that settled a concern and asked for its story asked about
+        the discovery it was told)."""
         if self.asked and self.topic is not None and self.topic.kind == "discovery" and self.topic.id:
             return (self.topic.id,)
+        if self.asked and self.kind == "concede" and self.revealed:
+            return self.revealed
         return ()
 
     def to_dict(self) -> dict[str, Any]:

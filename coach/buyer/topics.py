@@ -29,7 +29,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from coach.analysis.language import content_stems, generic_stems, specific_stems, words
+from coach.analysis.language import content_stems, generic_stems, specific_stems, words, written_sentences
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import TopicMatch
 
@@ -58,6 +58,9 @@ SIM_FLOOR = 0.2
 #: Candidates within this of the best count as a tie: an untold discovery wins,
 #: then one whose `after` facts are told.
 TIE = 0.06
+#: A topic's similarity is also its answer's (the buyer's reveal, more, or fact
+#: lines), less this: an answer shares a question's words more than its form.
+SAID_DISCOUNT = 0.05
 #: Keyword weight of a word the buyer used when telling a discovery, once it is out.
 TOLD_WORD = 0.5
 #: Cosine similarity at or above which a proposal (see PROPOSAL) is the
@@ -132,7 +135,9 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 PROPOSAL = re.compile(
     r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*(?:"
     r"(?:shall|should|could|can|might|would) we\b"
+    # "What about the custom reports: who asks for them?" goes on to ask.
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
+    r"(?![^?]*[:;,\u2014-]\s*(?:who|what|how|why|when|where|which)\b)"
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
     r"|would it help (?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
@@ -227,6 +232,15 @@ def _key(kind: str, ident: str | None) -> str:
     return f"{kind}:{ident}" if ident else kind
 
 
+def _idf(docs) -> dict[str, float]:
+    """Word -> 1 / the number of topics whose words include it."""
+    df: dict[str, int] = {}
+    for stems in docs:
+        for s in stems:
+            df[s] = df.get(s, 0) + 1
+    return {s: 1.0 / n for s, n in df.items()}
+
+
 class TopicMatcher:
     """Matches rep turns to one scenario's topics. ``encoder`` (the analyser)
     gives meaning; without one (or if it returns None) words alone decide."""
@@ -245,16 +259,22 @@ class TopicMatcher:
         if scenario.ending.next_step is not None:
             self._texts["next_step"] = list(scenario.ending.next_step.examples)
         self._order = list(self._texts)
-        # Content words of each topic, weighted by how specific they are to it.
+        # Content words of each topic, weighted by how specific they are to it:
+        # its phrase and examples, and the words the buyer answers it in ("How
+        # many lads work the racks?" is about the staff fact whose answer is
+        # "Five lads and me.", though its examples say "people" and "staff").
         generic = generic_stems()
+        said = {_key("discovery", d.id): [x.say for x in [*d.reveal, *d.more]] for d in scenario.discoveries}
+        said |= {_key("fact", f.id): [x.say for x in f.answer] for f in scenario.facts}
+        # Without an encoder the words decide alone, and an answer's words can
+        # mean something else in a question ("How did the bakery get started?"
+        # is not about "the four o'clock start"): then they do not count.
         self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
-        df: dict[str, int] = {}
-        for stems in self._stems.values():
-            for s in stems:
-                df[s] = df.get(s, 0) + 1
-        self._idf = {s: 1.0 / n for s, n in df.items()}
-        # The words of this buyer's world, for specificity.
+        self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
+        self._idf = _idf(self._stems.values())
+        self._said_idf = _idf(self._stems[k] | self._said_stems[k] for k in self._texts)
+        # The words of this buyer's world, for specificity.
         own = [scenario.brief.situation, b.personality, b.company, b.role, b.opening]
         for d in scenario.discoveries:
             own += [d.topic, *(x.say for x in d.reveal), *(x.say for x in d.more)]
@@ -266,22 +286,36 @@ class TopicMatcher:
         # Once a discovery is out, the words the buyer said about it refer to it too.
         self._told = {_key("discovery", d.id): content_stems(" ".join(x.say for x in [*d.reveal, *d.more])) - generic
                       for d in scenario.discoveries}
+        # What the buyer says on each topic, line by line and sentence by
+        # sentence: a question is often nearer its answer than the trainer's
+        # examples ("Which board meeting would this go to?" is 0.33 from the
+        # sign-off examples and 0.65 from "It goes to the March board.").
+        self._said = {k: sorted({x for line in v for x in (line, *written_sentences(line))})
+                      for k, v in said.items()}
         self._protos: dict[str, Any] | None = None
+        self._said_protos: dict[str, Any] = {}
         self._generic: Any = None
         if encoder is not None and hasattr(encoder, "encode"):
             self._build_prototypes()
 
     def _build_prototypes(self) -> None:
-        texts = [t for k in self._order for t in self._texts[k]] + list(GENERIC_PROMPTS)
+        said = [k for k in self._order if self._said.get(k)]
+        texts = [t for k in self._order for t in self._texts[k]] + [t for k in said for t in self._said[k]]
+        texts += list(GENERIC_PROMPTS)
         vecs = _encode_cached(self._encoder, texts)
         if vecs is None or len(vecs) != len(texts):
             return
-        self._protos, i = {}, 0
+        protos, i = {}, 0
         for k in self._order:
             n = len(self._texts[k])
-            self._protos[k] = vecs[i : i + n]
+            protos[k] = vecs[i : i + n]
+            i += n
+        for k in said:
+            n = len(self._said[k])
+            self._said_protos[k] = vecs[i : i + n]
             i += n
         self._generic = vecs[i:]
+        self._protos = protos
 
     @property
     def has_meaning(self) -> bool:
@@ -327,16 +361,23 @@ class TopicMatcher:
         if vecs is None:
             return {}, 0.0
         sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
+        for k, v in self._said_protos.items():
+            sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
         return sims, float(np.max(self._generic @ vecs.T))
 
     def _keywords(self, stems: set[str]) -> dict[str, float]:
-        return {k: sum(self._idf[s] for s in stems & own) for k, own in self._stems.items()}
+        """Topic -> the weights of the words ``stems`` shares with it (its
+        answers' words only where meaning decides too)."""
+        if not self.has_meaning:
+            return {k: sum(self._idf[s] for s in stems & own) for k, own in self._stems.items()}
+        return {k: sum(self._said_idf[s] for s in stems & (own | self._said_stems[k])) for k, own in self._stems.items()}
 
     def match(self, analysed: AnalysedTurn, *, discovered: Collection[str] = (), last_topic: TopicMatch | None = None,
-              heard: set[str] | frozenset[str] = frozenset()) -> Match:
+              heard: set[str] | frozenset[str] = frozenset(), pressing: str | None = None) -> Match:
         """What ``analysed`` is about. ``discovered``: discoveries told so far;
         ``last_topic``: what the buyer's last reply was about; ``heard``: stems
-        of everything the buyer has said (a question in their words is specific)."""
+        of everything the buyer has said (a question in their words is specific);
+        ``pressing``: the objection the buyer is waiting on an answer to."""
         segments = self.segments(analysed)
         offer = proposes(analysed)
         text = analysed.text[:MAX_MATCH_CHARS]
@@ -356,7 +397,8 @@ class TopicMatcher:
         last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
-                                 proposes=offer, closed=closed)
+                                 proposes=offer, closed=closed,
+                                 pressing=_key("objection", pressing) if pressing else None)
         own = specific_stems(joined) & (self.vocabulary | heard)
         best_sim = sims.get(_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
         # A generic prompt with one of the buyer's nouns in it ("What are your
@@ -386,11 +428,15 @@ class TopicMatcher:
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer)
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
-                    continuing: str | None = None, *, proposes: bool = False, closed: bool = False) -> TopicMatch | None:
-        """The topic with the best score; near-ties go to a discovery not told
-        yet (for a closed question, to a fact), then to the topic the turn
-        continues (it took up the buyer's words about it), then to a discovery
-        whose `after` facts are told. Only a proposal can be the next step."""
+                    continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
+                    pressing: str | None = None) -> TopicMatch | None:
+        """The topic with the best score; near-ties go to the objection the
+        buyer is pressing (a turn as near the concern as to anything else
+        answers it: "What went wrong with it?" after "we tried this in 2019"),
+        then to a discovery not told yet (for a closed question, to a fact),
+        then to the topic the turn continues (it took up the buyer's words about
+        it), then to a discovery whose `after` facts are told. Only a proposal
+        can be the next step."""
         topics = [k for k in self._order if k != "next_step"]
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
@@ -433,14 +479,15 @@ class TopicMatcher:
                 k = max(facts, key=lambda j: scores[j])
                 return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
         close = [k for k in topics if k in scores and scores[k] >= best - TIE]
-        d = {x.id: x for x in self.scenario.discoveries}
-
-        def rank(k: str) -> tuple:
-            kind, _, ident = k.partition(":")
-            untold = kind == "discovery" and ident not in discovered
-            ready = kind != "discovery" or all(a in discovered for a in d[ident].requires.after)
-            return (untold, k == continuing, ready, scores[k])
-
-        k = max(close, key=rank)
+        k = max(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing))
         kind, _, ident = k.partition(":")
         return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]
+
+    def _rank(self, k: str, score: float, discovered: Collection[str], continuing: str | None,
+              pressing: str | None) -> tuple:
+        """Order of a near-tie (see _best_topic): pressed objection, untold
+        discovery, continued topic, ready discovery, score."""
+        kind, _, ident = k.partition(":")
+        untold = kind == "discovery" and ident not in discovered
+        ready = kind != "discovery" or all(a in discovered for a in self.scenario.discovery(ident).requires.after)
+        return (k == pressing, untold, k == continuing, ready, score)
