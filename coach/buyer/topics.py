@@ -266,9 +266,6 @@ class TopicMatcher:
         generic = generic_stems()
         said = {_key("discovery", d.id): [x.say for x in [*d.reveal, *d.more]] for d in scenario.discoveries}
         said |= {_key("fact", f.id): [x.say for x in f.answer] for f in scenario.facts}
-        # Without an encoder the words decide alone, and an answer's words can
-        # mean something else in a question ("How did the bakery get started?"
-        # is not about "the four o'clock start"): then they do not count.
         self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
@@ -284,12 +281,11 @@ class TopicMatcher:
             own += [o.topic, *(x.say for x in o.lines)]
         self.vocabulary = specific_stems(" ".join(own)) | {s for v in self._stems.values() for s in v}
         # Once a discovery is out, the words the buyer said about it refer to it too.
-        self._told = {_key("discovery", d.id): content_stems(" ".join(x.say for x in [*d.reveal, *d.more])) - generic
-                      for d in scenario.discoveries}
+        self._told = {k: content_stems(" ".join(said[k])) - generic for k in said if k.startswith("discovery:")}
         # What the buyer says on each topic, line by line and sentence by
         # sentence: a question is often nearer its answer than the trainer's
         # examples ("Which board meeting would this go to?" is 0.33 from the
-        # sign-off examples and 0.65 from "It goes to the March board.").
+        # sign-off examples and 0.65 from "It goes to the board on the fourteenth.").
         self._said = {k: sorted({x for line in v for x in (line, *written_sentences(line))})
                       for k, v in said.items()}
         self._protos: dict[str, Any] | None = None
@@ -366,8 +362,10 @@ class TopicMatcher:
         return sims, float(np.max(self._generic @ vecs.T))
 
     def _keywords(self, stems: set[str]) -> dict[str, float]:
-        """Topic -> the weights of the words ``stems`` shares with it (its
-        answers' words only where meaning decides too)."""
+        """Topic -> the weights of the words ``stems`` shares with it. Its
+        answers' words count only where meaning decides too: alone, an answer's
+        word can mean something else in a question ("How did the bakery get
+        started?" is not about "the four o'clock start")."""
         if not self.has_meaning:
             return {k: sum(self._idf[s] for s in stems & own) for k, own in self._stems.items()}
         return {k: sum(self._said_idf[s] for s in stems & (own | self._said_stems[k])) for k, own in self._stems.items()}
