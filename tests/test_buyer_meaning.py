@@ -225,3 +225,13 @@ def test_a_question_as_near_the_pressed_concern_as_a_discovery_answers_the_conce
                 "honestly until I know what went wrong. What went wrong with it, as you saw it?")
     assert ex.move.kind == "concede" and s.director.state.objections[raised.move.objection] == "handled"
     assert ex.revealed == ("failed-rollout",) and "ward sisters" in ex.buyer.text
+
+
+def test_a_plain_fact_in_its_own_words_is_answered_even_if_labelled_self_interested(encoder):
+    """The analyser marked 'When did Northgate start using Tallyhouse?' as
+    self-interested and the buyer snapped ('That sounds like your problem more
+    than mine.'): near the customer-since fact and in its words, it is a plain
+    fact, answered after the buyer's reaction."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question self_interested] When did Northgate start using Tallyhouse?")
+    assert ex.move.kind == "answer" and ex.move.fact == "customer-since"

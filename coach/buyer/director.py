@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import SIM_MID, TIE, Match, TopicMatcher
+from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,8 +107,12 @@ OBJECTION_PATIENCE = 2
 #: gets only the reaction.
 ANSWERED_ANYWAY: frozenset[str] = frozenset({"self_interested", "checklist"})
 #: ... only this close to the fact: "What's your budget for linen next year?"
-#: is 0.69 from the weekly linen volume, and asks for money, not tonnes.
+#: is 0.69 from the weekly linen volume, and asks for money, not tonnes; or
+#: close enough to confirm a fact (FACT_SIM_WORDS) and in the fact's own words
+#: (this weight of them): "When did Northgate start using Tallyhouse?" is 0.59
+#: from the customer-since fact and shares 1.5 (the budget question 0.2).
 ANSWERED_ANYWAY_SIM = 0.75
+ANSWERED_ANYWAY_WORDS = 1.0
 #: A turn this close in meaning to an objection's `handled_by` lines handles it
 #: even with a self-interested or checklist label (see Director._as_written).
 AS_WRITTEN_SIM = 0.80
@@ -492,8 +496,7 @@ class Director:
         # after it, or alone once that pushback has been said.
         reaction = self._reaction_lines(t)
         lead = reaction or (tuple(r.curt) if s.curt else ())
-        if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY \
-                and (t.topic.similarity >= ANSWERED_ANYWAY_SIM or not self.matcher.has_meaning):
+        if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY and self._plainly_asked(t):
             # A plain fact asked for the seller's sake is still a plain fact:
             # the buyer says how they take the question, then answers it.
             f = self.scenario.fact(t.topic.id)
@@ -689,6 +692,13 @@ class Director:
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
         return t.took_up > 0 and bool(took) and bool(t.labels & {"empathy", "reflection", "open_question", "curiosity"})
+
+    def _plainly_asked(self, t: _Turn) -> bool:
+        """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM)."""
+        if not self.matcher.has_meaning:
+            return True
+        sim, shared = t.topic.similarity, t.match.words.get(f"fact:{t.topic.id}", 0.0)
+        return sim >= ANSWERED_ANYWAY_SIM or (sim >= FACT_SIM_WORDS and shared >= ANSWERED_ANYWAY_WORDS)
 
     def _also_asked(self, t: _Turn) -> Discovery | None:
         """An untold discovery a question about the concern is as near in meaning

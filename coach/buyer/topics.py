@@ -194,6 +194,8 @@ class Match:
     sims: dict[str, float] = field(default_factory=dict)
     #: Whether the turn proposes something to do together (PROPOSAL).
     proposes: bool = False
+    #: Every topic's shared-word weight (its own and its answers' words).
+    words: dict[str, float] = field(default_factory=dict)
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -423,7 +425,7 @@ class TopicMatcher:
             kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
-        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer)
+        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw)
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
