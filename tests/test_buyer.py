@@ -8,6 +8,8 @@ the conversation and what the rep takes up of them is measured.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -397,11 +399,17 @@ def test_only_a_proposal_is_the_next_step(scenario):
     # A topic named, then asked about: "Possibly. What did you have in mind?" answered nothing.
     ("What about the night shift: who covers it now?", False),
     ("What about the ovens, how old are they?", False),
+    # A lead-in clause before the offer; a check on an offer just made.
+    ("Rather than a demo, would it help if I spent a morning with your head baker?", True),
+    ("One early shift next week with your head baker, nothing to sign. Does that work?", True),
+    ("If we could get you live by the end of the month, would you be ready to sign this week?", False),
+    ("When the ovens are full, what matters most?", False),
 ])
-def test_what_about_a_topic_then_a_question_is_no_proposal(line, offer):
+def test_what_is_read_as_a_proposal(line, offer):
     from coach.buyer.topics import PROPOSAL
 
-    assert bool(PROPOSAL.match(line)) is offer
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+", line) if x]
+    assert any(PROPOSAL.match(x) for x in sentences) is offer
 
 
 def test_a_proposal_before_the_buyer_is_ready_is_declined_not_checked(scenario):

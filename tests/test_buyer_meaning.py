@@ -235,3 +235,21 @@ def test_a_plain_fact_in_its_own_words_is_answered_even_if_labelled_self_interes
     s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = s.play("[closed_question self_interested] When did Northgate start using Tallyhouse?")
     assert ex.move.kind == "answer" and ex.move.fact == "customer-since"
+
+
+def test_a_concern_the_rep_already_asked_about_is_not_voiced_as_news(encoder):
+    """Ruth's 2019 objection falls due at turn 1 but waits for a turn that asks
+    nothing real; the rep asked about 2019 at turn 2 and heard the story, so at
+    turn 3 'Let me save us some time. We bought a system in 2019...' told them
+    what they had just heard (rated 0 by a coach)."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.play("[open_question curiosity] Fair enough, and I'd rather not waste your half hour. "
+           "When you say you've been here before, what happened last time?")
+    told = s.play("[open_question curiosity follow_up empathy] Bed meetings all week sounds exhausting. But I'm "
+                  "curious about the 2019 project specifically, what did you try and why didn't it stick?")
+    assert told.revealed == ("failed-rollout",)
+    for line in ("[open_question curiosity follow_up reflection] An expensive screensaver. So the nurses were "
+                 "expected to keep it up to date on top of everything else. How did the ward sisters take it?",
+                 "[empathy] That's a lot to have been through."):
+        ex = s.play(line)
+        assert ex.move.objection != "tried-before" and "Let me save us some time" not in ex.buyer.text

@@ -153,9 +153,10 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # a proposal that is not the scenario's next step, from a rep the buyer is ready to hear
+    # Said after a proposal the rep may have spelt out: no "what did you have in mind?".
     "consider": (
-        "Maybe. What would that involve?",
-        "Possibly. What did you have in mind?",
+        "Maybe. I'd want to think about what that takes on our side.",
+        "Possibly. Let me see how that fits with everything else.",
         "I'd need to know more about what that means for us first.",
     ),
     "monologue": (
@@ -221,6 +222,9 @@ class BuyerState:
     presses: int = 0
     #: Turns since a turn-timed objection fell due.
     overdue: int = 0
+    #: Turn-timed objections the rep already asked about well, before they
+    #: came due: the buyer does not voice them as news.
+    explored: set[str] = field(default_factory=set)
     #: Whether the buyer's last line told the rep something of theirs (its
     #: opening does): taking up a reaction or an acknowledgement is not listening.
     last_told: bool = True
@@ -661,6 +665,12 @@ class Director:
                 return o
             if o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id:
                 return o
+            if o.when == "turn" and o.id in s.explored:
+                # "What did you try in 2019, and why didn't it stick?" was answered
+                # two turns ago: "Let me save us some time. We bought a system in
+                # 2019..." would tell the rep what they have just heard.
+                s.objections[o.id] = "handled"
+                continue
             if o.when == "turn" and o.turn is not None and s.turn >= o.turn:
                 # Raised on a turn that asks no real question (the buyer answers
                 # what was asked first), or once it has waited long enough.
@@ -759,6 +769,10 @@ class Director:
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
+        if t.asks and t.substance and not t.labels & BAD and t.labels & {"open_question", "curiosity", "empathy", "reflection"}:
+            s.explored |= {o.id for o in self.scenario.objections
+                           if o.when == "turn" and o.id not in s.objections
+                           and t.match.sims.get(f"objection:{o.id}", 0.0) >= SIM_MID}
         s.last_told = self._tells(move)
         if move.kind in ANSWERED:
             s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))

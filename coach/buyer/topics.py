@@ -133,7 +133,10 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 #: "Let's...", "How about Tuesday?", "I suggest we..."). Read on every sentence
 #: of a turn, asking or not.
 PROPOSAL = re.compile(
-    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*(?:"
+    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*"
+    # A short lead-in clause: "Rather than a demo, would it help if I...",
+    # "If you're open to it, shall we..."
+    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for)\b[^,.?!;]{1,50},\s*)?(?:"
     r"(?:shall|should|could|can|might|would) we\b"
     # "What about the custom reports: who asks for them?" goes on to ask.
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
@@ -147,6 +150,8 @@ PROPOSAL = re.compile(
     r"|(?:i|we)(?:'d| would)? (?:suggest|propose|recommend)\b|my (?:suggestion|proposal)\b"
     r"|(?:i|we)(?:'d| would) like to (?:come|visit|book|set up|arrange|run|show|bring|meet)\b"
     r"|is (?:next|this) \w+ (?:good|ok|okay|free|possible)\b"
+    # Checking a proposal just made: "One hour next week, on one file. Does that work?"
+    r"|(?:does|would|will|could) (?:that|this) (?:work|suit)\b|how does (?:that|this) sound\b"
     r")",
     re.I,
 )
