@@ -253,3 +253,16 @@ def test_a_concern_the_rep_already_asked_about_is_not_voiced_as_news(encoder):
                  "[empathy] That's a lot to have been through."):
         ex = s.play(line)
         assert ex.move.objection != "tried-before" and "Let me save us some time" not in ex.buyer.text
+
+
+def test_a_sharper_question_on_a_told_story_gets_the_line_that_answers_it(encoder):
+    """'Is it mostly the pharmacy or the transport that eats the day?' after
+    the discharge story got 'If we moved discharges before noon...' (a line
+    picked at random); the buyer's more-lines are now said nearest first."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    told = s.play("[open_question curiosity] Where does the flow really jam up?")
+    assert told.revealed == ("discharge-delays",)
+    ex = s.play("[closed_question curiosity follow_up] Ten till five, times thirty wards. Is it mostly the pharmacy "
+                "or the transport that eats the day?")
+    assert ex.move.kind == "elaborate" and ex.buyer.text.startswith("Pharmacy closes")

@@ -576,7 +576,7 @@ class Director:
     def _discovery(self, t: _Turn, d: Discovery, why: list[str]) -> tuple[MoveKind, dict]:
         s = self.state
         if d.id in s.discovered:
-            lines = self._said(d.more) or self._said(d.reveal)
+            lines = self.matcher.closest_first(t.match, f"discovery:{d.id}", self._said(d.more) or self._said(d.reveal))
             return "elaborate", dict(lines=lines, facts=tuple(self._said(d.reveal)), reasons=[*why, f"'{d.id}' is already out"])
         if not t.substance:
             return "surface", dict(lines=self._said(d.surface) or self._said(d.guarded),

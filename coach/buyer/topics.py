@@ -201,6 +201,8 @@ class Match:
     proposes: bool = False
     #: Every topic's shared-word weight (its own and its answers' words).
     words: dict[str, float] = field(default_factory=dict)
+    #: The unit vectors of the turn's segments (None without an encoder).
+    vectors: Any = None
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -348,12 +350,24 @@ class TopicMatcher:
             asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
 
-    def _similarities(self, analysed: AnalysedTurn, segments: list[str]) -> tuple[dict[str, float], float]:
-        """(topic key -> cosine similarity, similarity to the closest generic prompt)."""
+    def closest_first(self, match: Match, key: str, lines: Sequence[str]) -> tuple[str, ...]:
+        """``lines`` (the buyer's lines on topic ``key``) with those nearest the
+        turn in meaning first: a sharper question on a told story ("Is it the
+        pharmacy or the transport?") gets the line that answers it."""
+        said = self._said.get(key, [])
+        if match.vectors is None or key not in self._said_protos or not lines:
+            return tuple(lines)
+        at = {x: i for i, x in enumerate(said)}
+        sims = (self._said_protos[key] @ match.vectors.T).max(axis=1)
+        return tuple(sorted(lines, key=lambda x: -float(sims[at[x]]) if x in at else 1.0))
+
+    def _similarities(self, analysed: AnalysedTurn, segments: list[str]) -> tuple[dict[str, float], float, Any]:
+        """(topic key -> cosine similarity, similarity to the closest generic
+        prompt, the turn's vectors)."""
         import numpy as np
 
         if self._protos is None:
-            return {}, 0.0
+            return {}, 0.0, None
         vecs = None
         if analysed.embedding is not None and len(analysed.sentences) <= 1:
             vecs = _unit(analysed.embedding)  # one sentence: the analyser's embedding of the turn is its
@@ -362,11 +376,11 @@ class TopicMatcher:
             if raw is not None:
                 vecs = _unit(raw)
         if vecs is None:
-            return {}, 0.0
+            return {}, 0.0, None
         sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
         for k, v in self._said_protos.items():
             sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
-        return sims, float(np.max(self._generic @ vecs.T))
+        return sims, float(np.max(self._generic @ vecs.T)), vecs
 
     def _keywords(self, stems: set[str]) -> dict[str, float]:
         """Topic -> the weights of the words ``stems`` shares with it. Its
@@ -397,7 +411,7 @@ class TopicMatcher:
         for i in discovered:
             k = _key("discovery", i)
             kw[k] += TOLD_WORD * len(stems & self._told.get(k, set()))
-        sims, generic_sim = self._similarities(analysed, segments)
+        sims, generic_sim, vecs = self._similarities(analysed, segments)
 
         last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
@@ -430,7 +444,8 @@ class TopicMatcher:
             kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
-        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw)
+        return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
+                     vectors=vecs)
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,

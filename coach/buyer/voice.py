@@ -53,7 +53,9 @@ class RuleVoice:
             text = move.lines[0] if move.lines else self.scenario.buyer.opening
         else:
             lead = self._pick(move.lead, optional=True) if move.lead else ""
-            body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None)
+            # More on a told story: the director put the line that answers the question first.
+            body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
+                              in_order=move.kind == "elaborate")
             text = " ".join(x for x in (lead, body) if x)
             for again in AGAIN[1:]:  # told twice already: another way in
                 if text not in self._said or not body.startswith(AGAIN[0]):
@@ -72,21 +74,22 @@ class RuleVoice:
     def speak(self, move: BuyerMove, context: VoiceContext) -> Iterator[str]:
         yield context.rule_line or self.line(move)
 
-    def _pick(self, lines, *, reuse: str | None = None, optional: bool = False) -> str:
-        """A line not used yet, chosen with the seeded generator. All used: an
+    def _pick(self, lines, *, reuse: str | None = None, optional: bool = False, in_order: bool = False) -> str:
+        """A line not used yet, chosen with the seeded generator (``in_order``:
+        the first, the lines being ranked by the director). All used: an
         ``optional`` line (a lead-in) is left out; with ``reuse``, one of them
         is said again after that prefix; otherwise the scenario's fallback
         lines, then generic acknowledgements, then pairs of them."""
         fresh = [x for x in lines if x not in self._used]
         if fresh:
-            choice = self._rng.choice(fresh)
+            choice = fresh[0] if in_order else self._rng.choice(fresh)
             self._used.add(choice)
             return choice
         if optional:
             return ""
         worth = [x for x in lines if len(x.split()) >= REUSE_MIN_WORDS]
         if reuse is not None and worth:
-            line = self._rng.choice(worth)
+            line = worth[0] if in_order else self._rng.choice(worth)
             keep = line.startswith(("I ", "I'")) or not line[:1].isupper()
             return reuse + (line if keep else line[0].lower() + line[1:])
         for pool in (self.scenario.reactions.fallback, GENERIC_LINES):
