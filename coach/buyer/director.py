@@ -68,6 +68,8 @@ BAD_ORDER: tuple[str, ...] = ("pressure", "pitching", "self_interested", "leadin
 ALWAYS_BAD: frozenset[str] = frozenset({"leading_question"})
 #: Labels whose reaction makes a natural lead-in to a revealed fact ("Exactly. ...").
 LEAD_LABELS: tuple[str, ...] = ("empathy", "reflection", "mutual_success")
+#: Labels of a turn that listens: it asks openly, is curious, acknowledges or restates.
+LISTENING: frozenset[str] = frozenset({"open_question", "curiosity", "empathy", "reflection"})
 
 #: A turn moves trust by at most this many points, times the buyer's speed.
 TURN_CAP = 10.0
@@ -697,11 +699,11 @@ class Director:
             # Listening to the concern: asking, acknowledging, restating, sharing it.
             # A statement that only follows on ("choosing the cheapest would be
             # a mistake") argues with it.
-            return bool(t.labels & {"empathy", "reflection", "open_question", "curiosity", "mutual_success"})
+            return bool(t.labels & (LISTENING | {"mutual_success"}))
         # Taken up: words of the concern itself, not of the way it was pressed ("you're still waiting").
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
-        return t.took_up > 0 and bool(took) and bool(t.labels & {"empathy", "reflection", "open_question", "curiosity"})
+        return t.took_up > 0 and bool(took) and bool(t.labels & LISTENING)
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM)."""
@@ -769,7 +771,7 @@ class Director:
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
-        if t.asks and t.substance and not t.labels & BAD and t.labels & {"open_question", "curiosity", "empathy", "reflection"}:
+        if t.asks and t.substance and not t.labels & BAD and t.labels & LISTENING:
             s.explored |= {o.id for o in self.scenario.objections
                            if o.when == "turn" and o.id not in s.objections
                            and t.match.sims.get(f"objection:{o.id}", 0.0) >= SIM_MID}
