@@ -399,6 +399,8 @@ def test_only_a_proposal_is_the_next_step(scenario):
     # A topic named, then asked about: "Possibly. What did you have in mind?" answered nothing.
     ("What about the night shift: who covers it now?", False),
     ("What about the ovens, how old are they?", False),
+    ("What about the ninety-day terms, is that a company-wide policy?", False),
+    ("What about Tuesday, would that suit?", True),
     # A lead-in clause before the offer; a check on an offer just made.
     ("Rather than a demo, would it help if I spent a morning with your head baker?", True),
     ("One early shift next week with your head baker, nothing to sign. Does that work?", True),
@@ -416,6 +418,17 @@ def test_a_proposal_before_the_buyer_is_ready_is_declined_not_checked(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question] Shall we set up a call with your accountant?")
     assert ex.move.kind == "decline"
+
+
+def test_a_turn_that_settles_the_concern_and_asks_something_else_gets_both(scenario):
+    """Taking up the concern and asking a plain question: the buyer settles
+    and answers it, rather than conceding and leaving the question hanging."""
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[open_question curiosity follow_up] A dead oven for a whole week, that must have hurt. "
+                "How many loaves a day do you bake?")
+    assert ex.move.kind == "concede" and ex.move.fact == "shops"
+    assert ex.buyer.text == "Fair. At least you asked. One shop, about eight hundred loaves a day."
 
 
 def test_a_closed_question_sharing_a_word_with_the_concern_does_not_handle_it(scenario):

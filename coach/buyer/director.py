@@ -457,14 +457,10 @@ class Director:
                 s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
                 handled = [*why, f"handled the objection '{o.id}'"]
-                d = self._also_asked(t)
-                if d is not None:
-                    # "What made the wards give up on the old system?" answers the
-                    # concern and asks for its story: the buyer settles, then tells it.
-                    kind, told = self._discovery(t, d, handled)
-                    if kind == "reveal":
-                        return "concede", dict(objection=o.id, revealed=told["revealed"], lines=told["lines"],
-                                               lead=self._said(o.concede), reasons=told["reasons"])
+                told = self._after_concern(t, handled)
+                if told is not None:  # the buyer settles, then answers what else was asked
+                    return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
+                                           lines=told["lines"], lead=self._said(o.concede), reasons=told["reasons"])
                 return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=handled)
             worst = next((x for x in BAD_ORDER if x in t.labels), None)
             if t.asks and t.topic.kind == "fact" and (not asked_badly or worst in ANSWERED_ANYWAY):
@@ -712,11 +708,27 @@ class Director:
         sim, shared = t.topic.similarity, t.match.words.get(f"fact:{t.topic.id}", 0.0)
         return sim >= ANSWERED_ANYWAY_SIM or (sim >= FACT_SIM_WORDS and shared >= ANSWERED_ANYWAY_WORDS)
 
+    def _after_concern(self, t: _Turn, why: list[str]) -> dict | None:
+        """What a turn that settles the concern also asked, answered: the story
+        of a discovery as near as the concern ("What made the wards give up on
+        the old system?"), or the discovery or fact the turn is about ("...is
+        that your call, or does it go to the new director?"). None: nothing else."""
+        if not t.asks:
+            return None
+        if t.topic.kind == "objection":
+            d = self._also_asked(t)
+            kind, told = self._discovery(t, d, why) if d is not None else (None, None)
+            return told if kind == "reveal" else None
+        if t.topic.kind in ("discovery", "fact") and t.substance:
+            kind, told = self._answer(t, why)
+            return told if kind in ("reveal", "elaborate", "answer") else None
+        return None
+
     def _also_asked(self, t: _Turn) -> Discovery | None:
         """An untold discovery a question about the concern is as near in meaning
         as the concern itself (within the matcher's tie), if any."""
-        if not (t.asks and t.substance and self.matcher.has_meaning):
-            return None
+        if not (t.asks and t.substance and self.matcher.has_meaning and t.topic.kind == "objection"):
+            return None  # a concern handled by taking up its words asks for no story
         near = t.topic.similarity - TIE
         best = max(((v, k.partition(":")[2]) for k, v in t.match.sims.items()
                     if k.startswith("discovery:") and v >= max(near, SIM_MID)

@@ -140,7 +140,7 @@ PROPOSAL = re.compile(
     r"(?:shall|should|could|can|might|would) we\b"
     # "What about the custom reports: who asks for them?" goes on to ask.
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
-    r"(?![^?]*[:;,\u2014-]\s*(?:who|what|how|why|when|where|which)\b)"
+    r"(?![^?]*[:;,\u2014-]\s*(?:who|what|how|why|when|where|which|is|are|was|were|do|does|did|has|have)\b)"
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
     r"|would it help (?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
