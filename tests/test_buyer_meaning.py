@@ -266,4 +266,3 @@ def test_a_sharper_question_on_a_told_story_gets_the_line_that_answers_it(encode
     ex = s.play("[closed_question curiosity follow_up] Ten till five, times thirty wards. Is it mostly the pharmacy "
                 "or the transport that eats the day?")
     assert ex.move.kind == "elaborate" and ex.buyer.text.startswith("Pharmacy closes")
-
