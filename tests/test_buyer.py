@@ -401,6 +401,7 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("What about the ovens, how old are they?", False),
     ("What about the ninety-day terms, is that a company-wide policy?", False),
     ("What about Tuesday, would that suit?", True),
+    ("So can I put you down for the three-year agreement?", True),
     # A lead-in clause before the offer; a check on an offer just made.
     ("Rather than a demo, would it help if I spent a morning with your head baker?", True),
     ("One early shift next week with your head baker, nothing to sign. Does that work?", True),

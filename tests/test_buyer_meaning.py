@@ -266,3 +266,13 @@ def test_a_sharper_question_on_a_told_story_gets_the_line_that_answers_it(encode
     ex = s.play("[closed_question curiosity follow_up] Ten till five, times thirty wards. Is it mostly the pharmacy "
                 "or the transport that eats the day?")
     assert ex.move.kind == "elaborate" and ex.buyer.text.startswith("Pharmacy closes")
+
+
+def test_a_close_in_a_facts_words_is_not_answered_as_the_fact(encoder):
+    """'So can I put you down for the three-year agreement?' got 'Let's not
+    start with what you need from me. Three years, ending on the last day of
+    March.': the buyer recited the contract term to a push to sign."""
+    s = PracticeSession(_builtin("renewal-unprofitable-growth"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question follow_up self_interested] Sure, the orders work the same as now, just with "
+                "priority. So can I put you down for the three-year agreement? I can have the paperwork over this afternoon.")
+    assert ex.move.kind != "answer" and ex.move.fact is None

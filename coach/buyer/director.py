@@ -702,7 +702,11 @@ class Director:
         return t.took_up > 0 and bool(took) and bool(t.labels & LISTENING)
 
     def _plainly_asked(self, t: _Turn) -> bool:
-        """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM)."""
+        """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and
+        asks for it: "Can I put you down for the three-year agreement?" shares
+        the contract fact's words and proposes, it does not ask the term."""
+        if t.match.proposes:
+            return False
         if not self.matcher.has_meaning:
             return True
         sim, shared = t.topic.similarity, t.match.words.get(f"fact:{t.topic.id}", 0.0)
