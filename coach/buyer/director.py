@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher
+from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, topic_key
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -574,7 +574,7 @@ class Director:
     def _discovery(self, t: _Turn, d: Discovery, why: list[str]) -> tuple[MoveKind, dict]:
         s = self.state
         if d.id in s.discovered:
-            lines = self.matcher.closest_first(t.match, f"discovery:{d.id}", self._said(d.more) or self._said(d.reveal))
+            lines = self.matcher.closest_first(t.match, topic_key("discovery", d.id), self._said(d.more) or self._said(d.reveal))
             return "elaborate", dict(lines=lines, facts=tuple(self._said(d.reveal)), reasons=[*why, f"'{d.id}' is already out"])
         if not t.substance:
             return "surface", dict(lines=self._said(d.surface) or self._said(d.guarded),
@@ -709,7 +709,7 @@ class Director:
             return False
         if not self.matcher.has_meaning:
             return True
-        sim, shared = t.topic.similarity, t.match.words.get(f"fact:{t.topic.id}", 0.0)
+        sim, shared = t.topic.similarity, t.match.words.get(topic_key("fact", t.topic.id), 0.0)
         return sim >= ANSWERED_ANYWAY_SIM or (sim >= FACT_SIM_WORDS and shared >= ANSWERED_ANYWAY_WORDS)
 
     def _after_concern(self, t: _Turn, why: list[str]) -> dict | None:
@@ -734,10 +734,9 @@ class Director:
         if not (t.asks and t.substance and self.matcher.has_meaning and t.topic.kind == "objection"):
             return None  # a concern handled by taking up its words asks for no story
         near = t.topic.similarity - TIE
-        best = max(((v, k.partition(":")[2]) for k, v in t.match.sims.items()
-                    if k.startswith("discovery:") and v >= max(near, SIM_MID)
-                    and k.partition(":")[2] not in self.state.discovered), default=None)
-        return self._discoveries[best[1]] if best is not None else None
+        untold = [d for d in self.scenario.discoveries if d.id not in self.state.discovered
+                  and t.match.sims.get(topic_key("discovery", d.id), 0.0) >= max(near, SIM_MID)]
+        return max(untold, key=lambda d: t.match.sims[topic_key("discovery", d.id)], default=None)
 
     def _as_written(self, o: Objection, t: _Turn) -> bool:
         """The turn is, in meaning, one of the trainer's own ways of handling
@@ -790,7 +789,7 @@ class Director:
         if t.asks and t.substance and not t.labels & BAD and t.labels & LISTENING:
             s.explored |= {o.id for o in self.scenario.objections
                            if o.when == "turn" and o.id not in s.objections
-                           and t.match.sims.get(f"objection:{o.id}", 0.0) >= SIM_MID}
+                           and t.match.sims.get(topic_key("objection", o.id), 0.0) >= SIM_MID}
         s.last_told = self._tells(move)
         if move.kind in ANSWERED:
             s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))

@@ -238,7 +238,8 @@ def _unit(vecs: Any) -> "np.ndarray":
     return vecs / norms
 
 
-def _key(kind: str, ident: str | None) -> str:
+def topic_key(kind: str, ident: str | None) -> str:
+    """The key of a topic in Match.sims and Match.words: "discovery:real-cost", "next_step"."""
     return f"{kind}:{ident}" if ident else kind
 
 
@@ -261,11 +262,11 @@ class TopicMatcher:
         # key -> the texts that describe the topic
         self._texts: dict[str, list[str]] = {}
         for d in scenario.discoveries:
-            self._texts[_key("discovery", d.id)] = [d.topic, *d.examples]
+            self._texts[topic_key("discovery", d.id)] = [d.topic, *d.examples]
         for f in scenario.facts:
-            self._texts[_key("fact", f.id)] = [f.topic, *f.examples]
+            self._texts[topic_key("fact", f.id)] = [f.topic, *f.examples]
         for o in scenario.objections:
-            self._texts[_key("objection", o.id)] = [o.topic, *o.handled_by]
+            self._texts[topic_key("objection", o.id)] = [o.topic, *o.handled_by]
         if scenario.ending.next_step is not None:
             self._texts["next_step"] = list(scenario.ending.next_step.examples)
         self._order = list(self._texts)
@@ -274,8 +275,8 @@ class TopicMatcher:
         # many lads work the racks?" is about the staff fact whose answer is
         # "Five lads and me.", though its examples say "people" and "staff").
         generic = generic_stems()
-        said = {_key("discovery", d.id): [x.say for x in [*d.reveal, *d.more]] for d in scenario.discoveries}
-        said |= {_key("fact", f.id): [x.say for x in f.answer] for f in scenario.facts}
+        said = {topic_key("discovery", d.id): [x.say for x in [*d.reveal, *d.more]] for d in scenario.discoveries}
+        said |= {topic_key("fact", f.id): [x.say for x in f.answer] for f in scenario.facts}
         self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
@@ -410,17 +411,17 @@ class TopicMatcher:
         stems = content_stems(joined)
         kw = self._keywords(stems - generic_stems())
         for i in discovered:
-            k = _key("discovery", i)
+            k = topic_key("discovery", i)
             kw[k] += TOLD_WORD * len(stems & self._told.get(k, set()))
         sims, generic_sim, vecs = self._similarities(analysed, segments)
 
-        last = _key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
+        last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
-                                 pressing=_key("objection", pressing) if pressing else None)
+                                 pressing=topic_key("objection", pressing) if pressing else None)
         own = specific_stems(joined) & (self.vocabulary | heard)
-        best_sim = sims.get(_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
+        best_sim = sims.get(topic_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
         # A generic prompt with one of the buyer's nouns in it ("What are your
         # goals for next winter?", closer to "What are your goals?" than to any
         # topic) is still a generic prompt: one word of theirs is not enough.
