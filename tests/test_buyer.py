@@ -406,6 +406,9 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Rather than a demo, would it help if I spent a morning with your head baker?", True),
     ("One early shift next week with your head baker, nothing to sign. Does that work?", True),
     ("If we could get you live by the end of the month, would you be ready to sign this week?", False),
+    # Announced first: "Then here's a suggestion: before we talk numbers, could we..." read as a question.
+    ("Then here's a suggestion: before we talk prices, could we spend a morning with your head baker?", True),
+    ("Here's a thought: what if I came in on a Saturday?", True),
     ("When the ovens are full, what matters most?", False),
 ])
 def test_what_is_read_as_a_proposal(line, offer):
@@ -571,3 +574,87 @@ def test_a_statement_that_argues_with_the_concern_does_not_handle_it(scenario):
     assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
     ex = s.play("[follow_up] The last supplier who let you down with a dead oven was a cowboy outfit.")
     assert ex.move.topic.kind == "objection" and ex.move.kind == "press"
+
+
+# -- answers that fit the question; a concern answered; a proposal once ready -------
+
+VANS = SCENARIO.replace("""objections:""", """  - id: vans
+    topic: the delivery vans
+    examples: ["What do you deliver with?"]
+    answer: ["Three. Two old ones and a new one."]
+objections:""", 1)
+
+
+def test_a_yes_or_no_question_is_not_answered_with_a_number():
+    """'..., are the compressors connected to anything?' got 'Nine. Three per
+    line.': a number answers no yes-or-no question, unless it asks about what
+    the answer says; and how something has been is no question for a fact."""
+    s = fresh(load_scenario_text(VANS, "vans.yaml"))
+    ex = s.play("[closed_question] Just so I've got it right, are the delivery vans refrigerated?")
+    assert ex.move.fact is None and ex.move.kind == "unknown"
+    assert ex.buyer.text in DEFAULT_LINES["unsure"]  # no "I'd have to check" for a yes or no
+    ex = s.play("[open_question] How have the delivery vans been running this winter?")
+    assert ex.move.fact is None
+    ex = s.play("[closed_question] Are there three delivery vans?")
+    assert ex.move.fact == "vans"
+    ex = s.play("[closed_question] What do you use for deliveries, vans?")
+    assert ex.move.kind == "answer" and ex.move.fact == "vans"
+
+
+def test_a_figure_asked_for_and_not_known_is_still_checked(scenario):
+    ex = fresh(scenario).play("[closed_question] What's the rent on the shop?")
+    assert ex.move.kind == "unknown" and ex.buyer.text not in DEFAULT_LINES["unsure"]
+
+
+def test_saying_what_would_happen_answers_the_concern_even_when_called_a_pitch(scenario):
+    """'What you'd get is a call weeks before a bearing like July's goes...'
+    after 'What do I get for it?' was pressed with 'You still haven't said
+    what's in it for us.': answering the buyer's concern is no pitch."""
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[pitching] If yours breaks, an engineer would be at the bakery the same day with a spare oven.")
+    assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
+
+
+def test_an_answer_to_the_concern_with_pressure_in_it_does_not_handle_it(scenario):
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[pitching pressure] If yours breaks, an engineer would be at the bakery the same day, so sign today.")
+    assert ex.move.kind == "press"
+
+
+def test_a_proposal_once_the_buyer_is_ready_is_not_held_against_the_rep(scenario):
+    """'Could we pencil in Thursday next week, before your range review?' got
+    'You sound like you've got a target to hit.' at trust 100: self-interest is
+    a meeting pushed before value is established."""
+    ready = fresh(scenario)
+    ready.director.state.trust = 70
+    ex = ready.play("[closed_question self_interested] Shall we put half an hour in the diary for Thursday?")
+    assert ex.move.kind == "consider" and ex.move.trust_change >= 0
+    early = fresh(scenario)
+    ex = early.play("[closed_question self_interested] Shall we put half an hour in the diary for Thursday?")
+    assert ex.move.kind in ("react", "decline") and ex.move.trust_change < 0
+
+
+def test_settling_the_concern_with_the_next_step_agrees_it(scenario):
+    """'Nearly four metres, okay. Can we book forty minutes next week...?' got
+    the concession alone and the meeting went on at trust 100."""
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    s.director.state.trust = 70
+    ex = s.play("[empathy closed_question] A whole week with a dead oven sounds awful. "
+                "Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert ex.move.kind == "accept" and ex.ended
+    assert ex.buyer.text == "Fair. At least you asked. Come Tuesday, early."
+
+
+def test_a_curt_buyer_says_one_thing(scenario):
+    """'Don't rush me. I've seen what rushing does. Mm.', "...I've got four
+    other suppliers. Go on.": curt is the pushback alone, or a cold line once
+    the pushback is used up."""
+    from coach.buyer.move import BuyerMove
+
+    voice = RuleVoice(scenario, seed=0)
+    move = BuyerMove(kind="curt", lead=("Don't push me.",), lines=("Right.", "Sure."))
+    first, second = voice.line(move), voice.line(move)
+    assert first == "Don't push me." and second in ("Right.", "Sure.")

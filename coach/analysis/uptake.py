@@ -21,7 +21,8 @@ from coach.analysis.types import Uptake
 #: Number words a restatement may carry instead of digits ("one" is left out:
 #: "the one who", "one of them" say no number).
 _NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million half quarter dozen double twice".split()
 )
 #: Runs of at least this many words copied verbatim count as echo.
@@ -42,7 +43,13 @@ _DIGITS = {w: str(i) for i, w in enumerate(
     "thousand": "1000", "million": "1000000", "dozen": "12", "twice": "2", "double": "2", "half": "0.5"}
 
 
-def _numbers(text: str) -> dict[str, str]:
+def leads_with_number(text: str, within: int = 3) -> bool:
+    """Whether ``text`` gives a number in its first words: "Nine. Three per
+    line...", "About two thousand families.", "Eight hundred and forty beds"."""
+    return bool(numbers(" ".join(WORD.findall(text)[:within])))
+
+
+def numbers(text: str) -> dict[str, str]:
     """The numbers of ``text``, keyed by their value as written in digits."""
     out: dict[str, str] = {}
     for w in WORD.findall(text):
@@ -107,14 +114,14 @@ def measure(rep_text: str, buyer_text: str | None, rep_vec: np.ndarray | None = 
             continue
         if s in shared and lw not in stop and not w[0].isdigit() and lw not in _NUMBER_WORDS:
             surface.setdefault(s, lw)
-    b_nums, r_nums = _numbers(buyer_text), _numbers(rep_text)
-    numbers = tuple(b_nums[k] for k in b_nums if k in r_nums)
+    b_nums, r_nums = numbers(buyer_text), numbers(rep_text)
+    same = tuple(b_nums[k] for k in b_nums if k in r_nums)
     meaning = None
     if rep_vec is not None and buyer_vec is not None:
         meaning = float(np.dot(np.asarray(rep_vec, np.float32), np.asarray(buyer_vec, np.float32)))
     return Uptake(
         words=tuple(surface.values()),
-        numbers=numbers,
+        numbers=same,
         meaning=meaning,
         echo=_echo(_tokens(rep_text), _tokens(buyer_text)),
     )
@@ -132,13 +139,13 @@ def spans(rep_text: str, uptake: Uptake) -> list[tuple[int, int]]:
     text): runs of the buyer's words and numbers, joined across up to two short
     words, so the evidence can quote "two retail accounts on notice"."""
     words = {stem(w.lower().replace("’", "'")) for w in uptake.words}
-    numbers = set(_numbers(" ".join(uptake.numbers)))
-    if not words and not numbers:
+    nums = set(numbers(" ".join(uptake.numbers)))
+    if not words and not nums:
         return []
     hits = []
     for m in WORD.finditer(rep_text):
         lw = m.group().lower().replace("’", "'")
-        if _DIGITS.get(lw, lw.rstrip("%").replace(",", "")) in numbers or (stem(lw) in words and lw not in stopwords()):
+        if _DIGITS.get(lw, lw.rstrip("%").replace(",", "")) in nums or (stem(lw) in words and lw not in stopwords()):
             hits.append((m.start(), m.end()))
     out: list[tuple[int, int]] = []
     for a, b in hits:

@@ -19,14 +19,17 @@ conversation so far. What it decides:
    **curt** after bad turns in a row (or several with trust low).
 3. **Repetition** gets "You asked me that a minute ago."
 4. An **objection** the buyer has raised is pressed, turn after turn, until a
-   turn handles it (takes it up and explores it, without pushing or pitching;
+   turn handles it (takes it up and explores it, without pushing or pitching,
+   or answers it: says what would happen, in its words or the buyer's story;
    the trainer's own handling line handles it even when the analyser calls it
    self-interested); a plain fact or a real question about the buyer's
    situation is still answered, and the concern stays open;
    objections are raised at the first pitch, at the next-step proposal, when
    the rep asks about the concern, or at a given turn.
 5. A proposed **next step** is accepted when trust, the discoveries it needs
-   and the objections allow; otherwise declined.
+   and the objections allow (a proposal that settles the last concern is
+   conceded and accepted at once); otherwise declined. Once the buyer would
+   agree one, a proposal is not held against the rep as self-interested.
 6. A turn that is mostly **bad behaviour** gets a reaction to it (and the
    holding line if it asked about a hidden fact).
 7. A question about a **hidden fact** (discovery): revealed when it is
@@ -36,7 +39,9 @@ conversation so far. What it decides:
 8. A question about a **plain fact** gets the fact, even while a concern is
    open (it stays open) and after a reaction when it was asked for the
    seller's sake; a factual question about something the scenario does not
-   know gets "I'd have to check".
+   know gets "I'd have to check" (a yes or no, "Hard to say."). A number is
+   no answer to a yes-or-no question, and no fact to how something has been
+   (topics.facts_excluded).
 9. A reflection or acknowledgement that carried the buyer's words is
    **confirmed**; a trusting buyer may then **volunteer** a related fact.
    Small talk gets a short reply; a generic prompt a surface answer.
@@ -53,7 +58,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, topic_key
+from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, facts_excluded, topic_key
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -118,6 +123,11 @@ ANSWERED_ANYWAY_WORDS = 1.0
 #: A turn this close in meaning to an objection's `handled_by` lines handles it
 #: even with a self-interested or checklist label (see Director._as_written).
 AS_WRITTEN_SIM = 0.80
+#: A turn answers a concern (Director._answers) when it shares this many words
+#: with the concern, or with what the buyer has told: "a bearing like July's",
+#: "four shifts" (three) after "What do I get for it?"; "let's fix the invoice
+#: then... fifteen percent off the parts price" shares one ("invoice").
+ANSWER_WORDS = 2
 #: A badly asked turn gets a discovery's holding line only this close to it.
 HOLD_SIM = 0.5
 #: Bad turns in a row that make the buyer curt whatever the trust.
@@ -152,6 +162,9 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "You said that already.",
         "Same question again?",
     ),
+    # a yes-or-no question about something the scenario does not say: no figure to look up
+    "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.",
+               "Possibly. I haven't really thought about it."),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # a proposal that is not the scenario's next step, from a rep the buyer is ready to hear
@@ -175,6 +188,10 @@ _OPINION = re.compile(
     r"|^\W*(?:is it|would it be) (?:fair|true|right) to say\b|^\W*(?:are|were) you (?:happy|comfortable|worried|concerned|sure)\b",
     re.I,
 )
+
+#: An answer to a concern says what would happen with the offer ("you'd see
+#: every reading", "the nurses wouldn't type anything"), in a sentence that asks nothing.
+_WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't)\b|\w'(?:d|ll)\b", re.I)
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
 _SMALL_TALK = re.compile(
@@ -243,6 +260,8 @@ class _Turn:
     small_talk: bool
     #: What it took up of what the buyer had just told: 1, 0.5 parroted, 0 (see BuyerMove.took_up).
     took_up: float
+    #: Analyser labels the director does not hold against the turn (see _read).
+    excused: frozenset[str] = frozenset()
 
     @property
     def topic(self) -> TopicMatch:
@@ -357,7 +376,14 @@ class Director:
         took = 0.0
         if a.uptake.carried and s.last_told:
             took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
-        return _Turn(analysed=a, labels=labels, match=m, repeat=repeat and bool(norm), small_talk=small, took_up=took)
+        excused = frozenset()
+        if m.proposes and labels & BAD == {"self_interested"} and s.trust >= self.scenario.next_step_trust and not s.curt:
+            # The contract's self-interest is a meeting pushed "before value is
+            # established": once the buyer would agree a next step, "Could we
+            # pencil in Thursday?" is a proposal, not a grab for their time.
+            excused = frozenset({"self_interested"})
+        return _Turn(analysed=a, labels=labels - excused, match=m, repeat=repeat and bool(norm), small_talk=small,
+                     took_up=took, excused=excused)
 
     def _trust(self, t: _Turn) -> tuple[float, list[str]]:
         """The turn's raw trust change (before speed and cap), and why."""
@@ -375,6 +401,8 @@ class Director:
         if t.repeat:
             raw -= REPEAT_COST
             why.append("said before")
+        if t.excused:
+            why.append(f"{', '.join(sorted(t.excused))} excused: a proposal once the buyer is ready for one")
         if not t.substance and t.labels & {"open_question", "curiosity"}:
             s.generic += 1
         if "empathy" in t.labels and not t.substance:
@@ -457,6 +485,13 @@ class Director:
                 s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
                 handled = [*why, f"handled the objection '{o.id}'"]
+                if t.topic.kind == "next_step" and not any(
+                        x.when == "next_step" and x.id not in s.objections for x in sc.objections):
+                    # "Nearly four metres, then. Can we book forty minutes next
+                    # week...?": the concern settled, the proposal stands.
+                    kind, agreed = self._next_step(t, handled)
+                    if kind == "accept":
+                        return "accept", agreed | dict(objection=o.id, lead=self._said(o.concede))
                 told = self._after_concern(t, handled)
                 if told is not None:  # the buyer settles, then answers what else was asked
                     return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
@@ -493,9 +528,9 @@ class Director:
         s = self.state
         r = self.scenario.reactions
         label = next((x for x in BAD_ORDER if x in t.labels), None)
-        # Curt or not, the buyer first says how they take what the rep did (the
+        # Curt or not, the buyer says how they take what the rep did (the
         # scenario's pushback for the label); a curt buyer's cold lines come
-        # after it, or alone once that pushback has been said.
+        # once that pushback has been said (the voice says one of the two).
         reaction = self._reaction_lines(t)
         lead = reaction or (tuple(r.curt) if s.curt else ())
         if t.topic.kind == "fact" and t.asks and label in ANSWERED_ANYWAY and self._plainly_asked(t):
@@ -542,6 +577,10 @@ class Director:
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
+            if facts_excluded(t.analysed) is not None:
+                # "Has that happened with anyone you've known a long time?" asks
+                # no figure to look up: "No idea. Not my department." is no answer.
+                return "unknown", dict(lines=DEFAULT_LINES["unsure"], reasons=[*why, "a yes or no the scenario does not answer"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
@@ -689,6 +728,8 @@ class Director:
         if t.monologue or t.parrot:  # their own question handed back answers nothing
             return False
         bad = t.labels & BAD
+        if bad <= {"pitching"} and self._answers(o, t):
+            return True
         if bad and not (bad <= ANSWERED_ANYWAY and self._as_written(o, t)):
             return False
         if t.topic.kind == "objection" and t.topic.id == o.id:
@@ -700,6 +741,22 @@ class Director:
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
         return t.took_up > 0 and bool(took) and bool(t.labels & LISTENING)
+
+    def _answers(self, o: Objection, t: _Turn) -> bool:
+        """The turn answers the concern, without pushing, in its terms or in
+        the terms of what the buyer has told: "What you'd get is a call weeks
+        before a bearing like July's goes..." after "What do I get for it?",
+        or "Bed states would come from the EPR feeds, the nurses wouldn't type
+        anything" after "If this means my nurses typing bed states...". Saying
+        what the offer does is no pitch here: the buyer asked (see
+        ANSWER_WORDS). A discount in return for the data answers neither."""
+        s = self.state
+        a = t.analysed
+        if not (t.substance and any(x.form is None and _WOULD.search(a.text[x.start : x.end]) for x in a.sentences)):
+            return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
+        told = " ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered for x in d.reveal)
+        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+        return len(specific_stems(a.text) & (concern | specific_stems(told))) >= ANSWER_WORDS
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems, words, written_sentences
-from coach.analysis.uptake import PARROT_ECHO
+from coach.analysis.uptake import PARROT_ECHO, leads_with_number, numbers
 from coach.buyer.move import TopicMatch
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,6 +134,8 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 #: of a turn, asking or not.
 PROPOSAL = re.compile(
     r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*"
+    # "Then here's a suggestion: before we talk numbers, could we..."
+    r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
     # "If you're open to it, shall we..."
     r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for)\b[^,.?!;]{1,50},\s*)?(?:"
@@ -156,6 +158,40 @@ PROPOSAL = re.compile(
     r")",
     re.I,
 )
+
+
+#: What a question asks for (see facts_excluded): a measure ("How many...?",
+#: "the size of...", "Is it a big team?"), a yes or no (read on its last
+#: clause: "..., are the compressors connected?"), or how something went or
+#: has been ("How did that go down on the wards?"): an experience, not a fact.
+MEASURE = re.compile(r"\bhow (?:many|much|big|large|long|often|old|far|soon)\b"
+                     r"|\b(?:number|numbers|count|size|total|headcount|figure|figures|percentage|proportion|volume"
+                     r"|many|much|big|large|small|long)\b", re.I)
+_AUX = r"(?:are|is|was|were|do|does|did|have|has|had|can|could|would|will|should|shall|may|might|am)(?:n'?t)?"
+YES_NO = re.compile(rf"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or)\W+)*{_AUX}\b", re.I)
+EVALUATIVE = re.compile(
+    r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
+    r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
+    re.I)
+_CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
+
+
+def facts_excluded(analysed: AnalysedTurn) -> str | None:
+    """Which plain facts cannot answer the turn's questions, read on their last
+    clauses: "all" when every question asks how something went or has been
+    ("How's the service been?" is no question for the service contract's
+    terms), "measures" when every question asks only a yes or no ("..., are the
+    compressors connected to anything?" is no question for "Nine."), None when
+    a question asks for a measure or anything else."""
+    text = analysed.text[:MAX_MATCH_CHARS]
+    asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+    if not asks or any(MEASURE.search(q) for q in asks):
+        return None
+    if all(EVALUATIVE.search(q) for q in asks):
+        return "all"
+    if all(YES_NO.match(_CLAUSE.split(q)[-1]) or EVALUATIVE.search(q) for q in asks):
+        return "measures"
+    return None
 
 
 def proposes(analysed: AnalysedTurn) -> bool:
@@ -278,6 +314,13 @@ class TopicMatcher:
         said = {topic_key("discovery", d.id): [x.say for x in [*d.reveal, *d.more]] for d in scenario.discoveries}
         said |= {topic_key("fact", f.id): [x.say for x in f.answer] for f in scenario.facts}
         self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
+        # Facts the buyer answers with a number first ("Nine. Three per
+        # line."), and the words of the answer: a number is no answer to a
+        # yes-or-no question unless it asks about what the answer says
+        # ("Is your contract up in March?"; see facts_excluded).
+        self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
+                          | set(numbers(" ".join(x.say for x in f.answer)))
+                          for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
         self._idf = _idf(self._stems.values())
@@ -417,9 +460,14 @@ class TopicMatcher:
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
+        excluded = facts_excluded(analysed)
+        skip = {k for k in self._order if k.startswith("fact:")} if excluded == "all" else ()
+        if excluded == "measures":
+            asked = stems | set(numbers(joined))
+            skip = {k for k, said in self._measures.items() if not asked & said}
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
-                                 pressing=topic_key("objection", pressing) if pressing else None)
+                                 pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
         own = specific_stems(joined) & (self.vocabulary | heard)
         best_sim = sims.get(topic_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
         # A generic prompt with one of the buyer's nouns in it ("What are your
@@ -451,15 +499,15 @@ class TopicMatcher:
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
-                    pressing: str | None = None) -> TopicMatch | None:
+                    pressing: str | None = None, skip: Collection[str] = ()) -> TopicMatch | None:
         """The topic with the best score; near-ties go to the objection the
         buyer is pressing (a turn as near the concern as to anything else
         answers it: "What went wrong with it?" after "we tried this in 2019"),
         then to a discovery not told yet (for a closed question, to a fact),
         then to the topic the turn continues (it took up the buyer's words about
         it), then to a discovery whose `after` facts are told. Only a proposal
-        can be the next step."""
-        topics = [k for k in self._order if k != "next_step"]
+        can be the next step; the facts in ``skip`` are no answer to the turn."""
+        topics = [k for k in self._order if k != "next_step" and k not in skip]
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
         best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0

@@ -6,7 +6,8 @@ rotate in a seeded order), after the move's lead-in if it has one. When a
 move's lines are all used: a fact is said again ("As I said, ..."), a reaction
 falls back to the scenario's `fallback` lines, then to short neutral
 acknowledgements, then to pairs of them, so the buyer never says the same line
-twice.
+twice. A curt buyer says one thing: the lead-in (how they take the turn) when
+there is one, else a cold line.
 """
 
 from __future__ import annotations
@@ -54,8 +55,11 @@ class RuleVoice:
         else:
             lead = self._pick(move.lead, optional=True) if move.lead else ""
             # More on a told story: the director put the line that answers the question first.
-            body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
-                              in_order=move.kind == "elaborate")
+            # Curt is short: how the buyer takes the turn says it ("Don't rush
+            # me. I've seen what rushing does.", not "... Mm." or "... Go on."),
+            # and a cold line only once the pushback is used up.
+            body = "" if lead and move.kind == "curt" else self._pick(
+                move.lines, reuse=AGAIN[0] if self._content(move) else None, in_order=move.kind == "elaborate")
             text = " ".join(x for x in (lead, body) if x)
             for again in AGAIN[1:]:  # told twice already: another way in
                 if text not in self._said or not body.startswith(AGAIN[0]):
