@@ -636,6 +636,22 @@ def test_a_proposal_once_the_buyer_is_ready_is_not_held_against_the_rep(scenario
     assert ex.move.kind in ("react", "decline") and ex.move.trust_change < 0
 
 
+def test_once_value_is_established_a_qualifying_question_or_an_offer_gets_an_answer(scenario):
+    """'Who do you recommend to, your finance director?' got 'Let's not talk
+    about your targets.' at trust 85, and an offer to build a board pack 'I
+    know the product.' at 92: the contract's self-interest is qualifying before
+    value is established, and what a proposal offers to do is no pitch then."""
+    s = fresh(scenario)
+    s.director.state.trust = 70
+    ex = s.play("[closed_question self_interested] Who else signs off on new ovens, your accountant?")
+    assert ex.move.kind not in ("react", "curt", "hold") and ex.move.reacting_to is None
+    ex = s.play("[closed_question pitching mutual_success] Would it help if we drafted a maintenance plan for the ovens together?")
+    assert ex.move.kind == "consider" and ex.buyer.text in DEFAULT_LINES["consider"]
+    # Not a proposal: a pitch is still a pitch.
+    ex = s.play("[pitching] Our ovens are the best in Europe.")
+    assert ex.move.kind in ("object", "react")
+
+
 def test_settling_the_concern_with_the_next_step_agrees_it(scenario):
     """'Nearly four metres, okay. Can we book forty minutes next week...?' got
     the concession alone and the meeting went on at trust 100."""
@@ -658,3 +674,4 @@ def test_a_curt_buyer_says_one_thing(scenario):
     move = BuyerMove(kind="curt", lead=("Don't push me.",), lines=("Right.", "Sure."))
     first, second = voice.line(move), voice.line(move)
     assert first == "Don't push me." and second in ("Right.", "Sure.")
+

@@ -276,3 +276,19 @@ def test_a_close_in_a_facts_words_is_not_answered_as_the_fact(encoder):
     ex = s.play("[closed_question follow_up self_interested] Sure, the orders work the same as now, just with "
                 "priority. So can I put you down for the three-year agreement? I can have the paperwork over this afternoon.")
     assert ex.move.kind != "answer" and ex.move.fact is None
+
+
+def test_a_real_question_the_scenario_cannot_answer_is_not_met_with_small_talk(encoder):
+    """'What would you need from us to make the case internally?' got 'Honestly,
+    mostly planning for the spring work.' (the answer to 'How's business?')."""
+    from coach.buyer.director import DEFAULT_LINES
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    fleet = load_scenario(next(p for p in builtin_scenarios() if p.stem == "fleet-pilot-close"))
+    s = PracticeSession(fleet, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity follow_up] Sorry, I didn't mean to rush you. "
+                "What would you need from us to make the case internally?")
+    assert ex.move.kind == "surface" and ex.move.topic.kind == "none" and ex.move.specific
+    assert ex.buyer.text in DEFAULT_LINES["unworked"]
+    generic = s.play("[open_question curiosity] What are your goals this year?")
+    assert generic.move.topic.kind == "generic" and generic.buyer.text not in DEFAULT_LINES["unworked"]

@@ -40,8 +40,8 @@ conversation so far. What it decides:
    open (it stays open) and after a reaction when it was asked for the
    seller's sake; a factual question about something the scenario does not
    know gets "I'd have to check" (a yes or no, "Hard to say."). A number is
-   no answer to a yes-or-no question, and no fact to how something has been
-   (topics.facts_excluded).
+   no answer to a yes-or-no question about something else, and no fact
+   answers how something has been (topics.question_kind).
 9. A reflection or acknowledgement that carried the buyer's words is
    **confirmed**; a trusting buyer may then **volunteer** a related fact.
    Small talk gets a short reply; a generic prompt a surface answer.
@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, facts_excluded, topic_key
+from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, question_kind, topic_key
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,6 +128,8 @@ AS_WRITTEN_SIM = 0.80
 #: "four shifts" (three) after "What do I get for it?"; "let's fix the invoice
 #: then... fifteen percent off the parts price" shares one ("invoice").
 ANSWER_WORDS = 2
+#: Labels not held against a turn once the buyer would agree a next step (see _read).
+EXCUSED_WHEN_READY = frozenset({"self_interested"})
 #: A badly asked turn gets a discovery's holding line only this close to it.
 HOLD_SIM = 0.5
 #: Bad turns in a row that make the buyer curt whatever the trust.
@@ -165,14 +167,21 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a yes-or-no question about something the scenario does not say: no figure to look up
     "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.",
                "Possibly. I haven't really thought about it."),
+    # a real open question about something the scenario does not say
+    "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
+                 "I'm not sure yet, to be honest.", "That's what I'm still working out."),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
-    # a proposal that is not the scenario's next step, from a rep the buyer is ready to hear
-    # Said after a proposal the rep may have spelt out: no "what did you have in mind?".
+    # A proposal that is not the scenario's next step, from a rep the buyer
+    # would agree a next step with: welcome, though it does not end the meeting
+    # (a stall, "I'd need to know more about what that means for us first.",
+    # answered a concrete offer built from their own words). Said after a
+    # proposal the rep may have spelt out: no "what did you have in mind?".
     "consider": (
-        "Maybe. I'd want to think about what that takes on our side.",
-        "Possibly. Let me see how that fits with everything else.",
-        "I'd need to know more about what that means for us first.",
+        "That would help, yes.",
+        "Yes, I'd find that useful.",
+        "That could work. Let's keep it on the list.",
+        "I'd take that, yes.",
     ),
     "monologue": (
         "That's a lot. What are you actually asking me?",
@@ -377,11 +386,15 @@ class Director:
         if a.uptake.carried and s.last_told:
             took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
         excused = frozenset()
-        if m.proposes and labels & BAD == {"self_interested"} and s.trust >= self.scenario.next_step_trust and not s.curt:
-            # The contract's self-interest is a meeting pushed "before value is
-            # established": once the buyer would agree a next step, "Could we
-            # pencil in Thursday?" is a proposal, not a grab for their time.
-            excused = frozenset({"self_interested"})
+        if s.trust >= self.scenario.next_step_trust and not s.curt and labels & BAD and labels & BAD <= (
+                EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set())):
+            # The contract's self-interest is qualifying or pushing for a meeting
+            # "before value is established": once the buyer would agree a next
+            # step, "Who do you recommend to, your finance director?" is a fair
+            # question and "Could we pencil in Thursday?" a proposal, and what a
+            # proposal offers to do is no pitch ("Let's not talk about your
+            # targets.", "I know the product." answered them at trust 85-92).
+            excused = labels & BAD
         return _Turn(analysed=a, labels=labels - excused, match=m, repeat=repeat and bool(norm), small_talk=small,
                      took_up=took, excused=excused)
 
@@ -402,7 +415,7 @@ class Director:
             raw -= REPEAT_COST
             why.append("said before")
         if t.excused:
-            why.append(f"{', '.join(sorted(t.excused))} excused: a proposal once the buyer is ready for one")
+            why.append(f"{', '.join(sorted(t.excused))} excused: value is established (trust at the next step's)")
         if not t.substance and t.labels & {"open_question", "curiosity"}:
             s.generic += 1
         if "empathy" in t.labels and not t.substance:
@@ -577,11 +590,18 @@ class Director:
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
-            if facts_excluded(t.analysed) is not None:
+            if question_kind(t.analysed) in ("yes_no", "evaluative"):
                 # "Has that happened with anyone you've known a long time?" asks
                 # no figure to look up: "No idea. Not my department." is no answer.
                 return "unknown", dict(lines=DEFAULT_LINES["unsure"], reasons=[*why, "a yes or no the scenario does not answer"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
+        if topic.kind == "none" and t.substance and self.matcher.has_meaning:
+            # A real question the scenario has no answer for ("What would you
+            # need from us to make the case internally?"): the buyer has not
+            # worked it out, rather than an answer to "How's business?". (By
+            # words alone, "What's been on your plate since the outage?" has a
+            # word of theirs and is still a generic prompt.)
+            return "surface", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "a question about nothing the buyer knows"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
 

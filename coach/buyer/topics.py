@@ -160,7 +160,7 @@ PROPOSAL = re.compile(
 )
 
 
-#: What a question asks for (see facts_excluded): a measure ("How many...?",
+#: What a question asks for (see question_kind): a measure ("How many...?",
 #: "the size of...", "Is it a big team?"), a yes or no (read on its last
 #: clause: "..., are the compressors connected?"), or how something went or
 #: has been ("How did that go down on the wards?"): an experience, not a fact.
@@ -176,22 +176,25 @@ EVALUATIVE = re.compile(
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
-def facts_excluded(analysed: AnalysedTurn) -> str | None:
-    """Which plain facts cannot answer the turn's questions, read on their last
-    clauses: "all" when every question asks how something went or has been
-    ("How's the service been?" is no question for the service contract's
-    terms), "measures" when every question asks only a yes or no ("..., are the
-    compressors connected to anything?" is no question for "Nine."), None when
-    a question asks for a measure or anything else."""
+def question_kind(analysed: AnalysedTurn) -> str | None:
+    """What the turn's questions ask for: "measure" when one asks for a number
+    ("How many...?", "the size of..."), "evaluative" when every one asks how
+    something went or has been ("How's the service been?"), "yes_no" when
+    every one asks only a yes or no (read on its last clause: "..., are the
+    compressors connected to anything?"), "other" for the rest, None when the
+    turn asks nothing. A plain fact that is a number is no answer to a yes or
+    no about something else; no fact answers an evaluative question."""
     text = analysed.text[:MAX_MATCH_CHARS]
     asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
-    if not asks or any(MEASURE.search(q) for q in asks):
+    if not asks:
         return None
+    if any(MEASURE.search(q) for q in asks):
+        return "measure"
     if all(EVALUATIVE.search(q) for q in asks):
-        return "all"
+        return "evaluative"
     if all(YES_NO.match(_CLAUSE.split(q)[-1]) or EVALUATIVE.search(q) for q in asks):
-        return "measures"
-    return None
+        return "yes_no"
+    return "other"
 
 
 def proposes(analysed: AnalysedTurn) -> bool:
@@ -316,8 +319,10 @@ class TopicMatcher:
         self._stems = {k: content_stems(" ".join(v)) - generic for k, v in self._texts.items()}
         # Facts the buyer answers with a number first ("Nine. Three per
         # line."), and the words of the answer: a number is no answer to a
-        # yes-or-no question unless it asks about what the answer says
-        # ("Is your contract up in March?"; see facts_excluded).
+        # yes-or-no question unless it asks about what the answer says ("Is
+        # your contract up in March?"); see question_kind. (A wh-question is
+        # left to meaning: "What did our proposal come to?" asks no measure in
+        # words and is answered "Three years at a hundred and fifty thousand".)
         self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
                           | set(numbers(" ".join(x.say for x in f.answer)))
                           for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
@@ -460,11 +465,7 @@ class TopicMatcher:
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
-        excluded = facts_excluded(analysed)
-        skip = {k for k in self._order if k.startswith("fact:")} if excluded == "all" else ()
-        if excluded == "measures":
-            asked = stems | set(numbers(joined))
-            skip = {k for k, said in self._measures.items() if not asked & said}
+        skip = self._unfit_facts(analysed, stems | set(numbers(joined)))
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
                                  pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
@@ -496,6 +497,17 @@ class TopicMatcher:
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
                      vectors=vecs)
+
+    def _unfit_facts(self, analysed: AnalysedTurn, asked: set[str]) -> set[str]:
+        """The facts whose answer does not fit the turn's question, whatever its
+        topic (see question_kind): every fact for how something went, a number
+        for a yes or no about something else. ``asked``: the turn's stems and numbers."""
+        kind = question_kind(analysed)
+        if kind == "evaluative":
+            return {k for k in self._order if k.startswith("fact:")}
+        if kind == "yes_no":
+            return {k for k, said in self._measures.items() if not asked & said}
+        return set()
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
