@@ -435,11 +435,16 @@ def test_a_turn_that_settles_the_concern_and_asks_something_else_gets_both(scena
     assert ex.buyer.text == "Fair. At least you asked. One shop, about eight hundred loaves a day."
 
 
-def test_a_closed_question_sharing_a_word_with_the_concern_does_not_handle_it(scenario):
+@pytest.mark.parametrize("line", [
+    # a plain closed question that shares a word with the concern
+    "[closed_question follow_up] How many ovens do you have?",
+    # an answer to the concern, with a push in it
+    "[pitching pressure] If yours breaks, an engineer would be at the bakery the same day, so sign today.",
+])
+def test_a_turn_that_only_brushes_the_concern_or_pushes_does_not_handle_it(scenario, line):
     s = fresh(scenario)
     assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
-    ex = s.play("[closed_question follow_up] How many ovens do you have?")
-    assert ex.move.kind == "press"
+    assert s.play(line).move.kind == "press"
 
 
 def test_handing_the_concern_back_word_for_word_does_not_handle_it(scenario):
@@ -614,13 +619,6 @@ def test_saying_what_would_happen_answers_the_concern_even_when_called_a_pitch(s
     assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
     ex = s.play("[pitching] If yours breaks, an engineer would be at the bakery the same day with a spare oven.")
     assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
-
-
-def test_an_answer_to_the_concern_with_pressure_in_it_does_not_handle_it(scenario):
-    s = fresh(scenario)
-    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
-    ex = s.play("[pitching pressure] If yours breaks, an engineer would be at the bakery the same day, so sign today.")
-    assert ex.move.kind == "press"
 
 
 def test_a_proposal_once_the_buyer_is_ready_is_not_held_against_the_rep(scenario):
