@@ -409,6 +409,11 @@ def test_only_a_proposal_is_the_next_step(scenario):
     # Announced first: "Then here's a suggestion: before we talk numbers, could we..." read as a question.
     ("Then here's a suggestion: before we talk prices, could we spend a morning with your head baker?", True),
     ("Here's a thought: what if I came in on a Saturday?", True),
+    ("Here's what I'd suggest: an hour with your head baker next week.", True),
+    ("I'd bring a costed plan. Would that be worth your time?", True),
+    ("Just an hour with your head baker. Would next Thursday work?", True),
+    ("Would Thursday at ten suit you?", True),
+    ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),
 ])
 def test_what_is_read_as_a_proposal(line, offer):
@@ -616,9 +621,20 @@ def test_saying_what_would_happen_answers_the_concern_even_when_called_a_pitch(s
     after 'What do I get for it?' was pressed with 'You still haven't said
     what's in it for us.': answering the buyer's concern is no pitch."""
     s = fresh(scenario)
+    s.play(OVENS)  # "Oven three died on a Saturday and we binned two hundred loaves."
     assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
-    ex = s.play("[pitching] If yours breaks, an engineer would be at the bakery the same day with a spare oven.")
+    ex = s.play("[pitching] If yours breaks on a Saturday, an engineer would be there before you bin a single loaf.")
     assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
+
+
+def test_a_pitch_that_only_echoes_the_concern_does_not_answer_it(scenario):
+    """'What makes us different is the guarantee... sign this month and I'll
+    take 20% off' to 'What makes you different?' was taken as handling it:
+    an answer speaks in the buyer's own terms, not only the concern's."""
+    s = fresh(scenario)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[pitching] When one of ours breaks, the supplier would send an engineer with a spare oven.")
+    assert ex.move.kind == "press"
 
 
 def test_a_proposal_once_the_buyer_is_ready_is_not_held_against_the_rep(scenario):
@@ -673,3 +689,13 @@ def test_a_curt_buyer_says_one_thing(scenario):
     first, second = voice.line(move), voice.line(move)
     assert first == "Don't push me." and second in ("Right.", "Sure.")
 
+
+
+def test_a_date_after_a_pleasantry_is_a_proposal_not_small_talk(scenario):
+    """'Great. How about Tuesday the 14th at 10am, with you and Richard?' got
+    'Not at all.'; 'Shall we get started?' is still small talk."""
+    s = fresh(scenario)
+    s.director.state.trust = 70
+    ex = s.play("[closed_question] Great. How about Tuesday the 14th at ten?")
+    assert ex.move.kind != "small_talk"
+    assert fresh(scenario).play("[closed_question] Thanks! Shall we get started?").move.kind == "small_talk"

@@ -292,3 +292,21 @@ def test_a_real_question_the_scenario_cannot_answer_is_not_met_with_small_talk(e
     assert ex.buyer.text in DEFAULT_LINES["unworked"]
     generic = s.play("[open_question curiosity] What are your goals this year?")
     assert generic.move.topic.kind == "generic" and generic.buyer.text not in DEFAULT_LINES["unworked"]
+
+
+def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
+    """'Could we sit down for an hour before the range review and model it on
+    your actual numbers?' at trust 96 got the review date ('Decisions in six
+    weeks...'): nearer the review-date fact (0.61) than the next step (0.43)."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    retail = load_scenario(next(p for p in builtin_scenarios() if p.stem == "retail-shifting-agenda"))
+    line = ("[closed_question follow_up] What if we looked at it as a swap, the pouch in place of the trigger sprays? "
+            "Could we sit down for an hour before the range review and model it on your actual numbers?")
+    ready = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ready.director.state.trust = 95
+    ex = ready.play(line)
+    assert ex.move.topic.kind == "next_step" and ex.move.fact is None
+    early = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = early.play(line)
+    assert ex.move.kind == "decline" and ex.move.fact is None

@@ -29,7 +29,8 @@ conversation so far. What it decides:
 5. A proposed **next step** is accepted when trust, the discoveries it needs
    and the objections allow (a proposal that settles the last concern is
    conceded and accepted at once); otherwise declined. Once the buyer would
-   agree one, a proposal is not held against the rep as self-interested.
+   agree one, a proposal near it is taken as it (whatever else it names), and
+   a question or proposal is not held against the rep as self-interested.
 6. A turn that is mostly **bad behaviour** gets a reaction to it (and the
    holding line if it asked about a hidden fact).
 7. A question about a **hidden fact** (discovery): revealed when it is
@@ -52,13 +53,14 @@ Nothing here imports numpy, spaCy or Textual.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, SIM_MID, TIE, Match, TopicMatcher, question_kind, topic_key
+from coach.buyer.topics import (FACT_SIM_WORDS, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
+                                question_kind, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,9 +126,10 @@ ANSWERED_ANYWAY_WORDS = 1.0
 #: even with a self-interested or checklist label (see Director._as_written).
 AS_WRITTEN_SIM = 0.80
 #: A turn answers a concern (Director._answers) when it shares this many words
-#: with the concern, or with what the buyer has told: "a bearing like July's",
-#: "four shifts" (three) after "What do I get for it?"; "let's fix the invoice
-#: then... fifteen percent off the parts price" shares one ("invoice").
+#: with the concern and what the buyer has told, one at least of the latter:
+#: "a bearing like July's", "four shifts" (three) after "What do I get for
+#: it?"; "let's fix the invoice then... fifteen percent off the parts price"
+#: shares one ("invoice"), and none of the buyer's story.
 ANSWER_WORDS = 2
 #: Labels not held against a turn once the buyer would agree a next step (see _read).
 EXCUSED_WHEN_READY = frozenset({"self_interested"})
@@ -211,6 +214,16 @@ _SMALL_TALK = re.compile(
     r"shall we (?:get started|start|begin|dive in|kick off))\b",
     re.I,
 )
+
+
+def _small_talk(a: AnalysedTurn, proposes: bool) -> bool:
+    """Greetings, thanks, logistics (see _SMALL_TALK): "Great. How about Tuesday
+    the 14th at 10am?" opens like small talk and proposes; "Shall we get
+    started?" is small talk."""
+    if not _SMALL_TALK.match(a.text):
+        return False
+    spans = [a.text[x.start : x.end].strip() for x in a.sentences]
+    return not proposes or all(_SMALL_TALK.match(x) for x in spans if PROPOSAL.match(x))
 
 
 @dataclass
@@ -381,12 +394,16 @@ class Director:
 
             v = np.asarray(a.embedding, dtype=np.float32)
             repeat = any(float(np.dot(v, np.asarray(w, dtype=np.float32))) >= REPEAT_SIM for w in s.said_vectors)
-        small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and bool(_SMALL_TALK.match(a.text))
+        ready = s.trust >= self.scenario.next_step_trust and not s.curt
+        nsim = m.sims.get("next_step", 0.0)
+        if ready and m.proposes and m.topic.kind != "next_step" and nsim >= NEXT_SIM:
+            m = replace(m, topic=TopicMatch("next_step", None, nsim, f"a proposal once the buyer is ready, meaning {nsim:.2f}"))
+        small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and _small_talk(a, m.proposes)
         took = 0.0
         if a.uptake.carried and s.last_told:
             took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
         excused = frozenset()
-        if s.trust >= self.scenario.next_step_trust and not s.curt and labels & BAD and labels & BAD <= (
+        if ready and labels & BAD and labels & BAD <= (
                 EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set())):
             # The contract's self-interest is qualifying or pushing for a meeting
             # "before value is established": once the buyer would agree a next
@@ -577,9 +594,11 @@ class Director:
         topic = t.topic
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
-        if t.match.proposes and topic.kind not in ("fact", "objection"):
+        if t.match.proposes and topic.kind != "objection":
             # An offer is an offer, whatever topic it brushes: "Would it make
-            # sense to send you some information?" is not a question about success.
+            # sense to send you some information?" is not a question about
+            # success, nor "Could we sit down before the range review?" one
+            # about its date.
             return self._proposal(t, why)
         if topic.kind == "discovery":
             return self._discovery(t, self._discoveries[topic.id], why)
@@ -774,9 +793,14 @@ class Director:
         a = t.analysed
         if not (t.substance and any(x.form is None and _WOULD.search(a.text[x.start : x.end]) for x in a.sentences)):
             return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
-        told = " ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered for x in d.reveal)
-        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
-        return len(specific_stems(a.text) & (concern | specific_stems(told))) >= ANSWER_WORDS
+        said = specific_stems(a.text)
+        told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered
+                                              for x in d.reveal))
+        concern = said & specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+        # In the buyer's own terms: a pitch that only echoes the concern ("What
+        # makes us different is the guarantee... sign this month and I'll take
+        # 20% off", to "What makes you different?") rebuts it.
+        return bool(told) and len(told | concern) >= ANSWER_WORDS
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and
