@@ -413,6 +413,9 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("I'd bring a costed plan. Would that be worth your time?", True),
     ("Just an hour with your head baker. Would next Thursday work?", True),
     ("Would Thursday at ten suit you?", True),
+    ("An hour with your head baker and me. Would the week after next work?", True),
+    ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
+    ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),
 ])
@@ -614,6 +617,13 @@ def test_a_yes_or_no_question_is_not_answered_with_a_number():
 def test_a_figure_asked_for_and_not_known_is_still_checked(scenario):
     ex = fresh(scenario).play("[closed_question] What's the rent on the shop?")
     assert ex.move.kind == "unknown" and ex.buyer.text not in DEFAULT_LINES["unsure"]
+
+
+def test_who_the_scenario_does_not_name_is_not_a_number_to_look_up(scenario):
+    """'Who else would need to see that before you'd consider it?' got 'I don't
+    have that number to hand.'"""
+    ex = fresh(scenario).play("[closed_question] Who else would need to see the oven costings before you'd consider it?")
+    assert ex.move.kind == "unknown" and ex.buyer.text in DEFAULT_LINES["unworked"]
 
 
 def test_saying_what_would_happen_answers_the_concern_even_when_called_a_pitch(scenario):

@@ -609,10 +609,13 @@ class Director:
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
-            if question_kind(t.analysed) in ("yes_no", "evaluative"):
+            kind = question_kind(t.analysed)
+            if kind in ("yes_no", "evaluative"):
                 # "Has that happened with anyone you've known a long time?" asks
                 # no figure to look up: "No idea. Not my department." is no answer.
                 return "unknown", dict(lines=DEFAULT_LINES["unsure"], reasons=[*why, "a yes or no the scenario does not answer"])
+            if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
+                return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         if topic.kind == "none" and t.substance and self.matcher.has_meaning:
             # A real question the scenario has no answer for ("What would you

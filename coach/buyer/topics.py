@@ -142,7 +142,9 @@ PROPOSAL = re.compile(
     r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
     # "If you're open to it, shall we..."
-    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for)\b[^,.?!;]{1,50},\s*)?(?:"
+    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for)\b[^,.?!;]{1,50},\s*)?"
+    # "I'll bring the letter with me, so shall we say Tuesday morning?"
+    r"(?:[^,.?!;]{1,60},\s*(?:so|then)\s+(?=(?:shall|should|could|can|might|would) we\b))?(?:"
     r"(?:shall|should|could|can|might|would) we\b"
     # "What about the custom reports: who asks for them?" goes on to ask.
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
@@ -162,7 +164,8 @@ PROPOSAL = re.compile(
     r"|(?:does|would|will|could) (?:that|this) (?:work|suit)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
     # "Would next Thursday work?", "Does Tuesday at ten suit?"
-    r"|(?:would|does|will|could) (?:next |this )?(?:\w+day|tomorrow|next week)\b[^?]{0,30}\b(?:work|suit|do)\b"
+    r"|(?:would|does|will|could) (?:the |that |this |next )?(?:\w+day|tomorrow|week|time|date|slot|morning|afternoon)\b"
+    r"[^?]{0,30}\b(?:work|suit|do)\b"
     r")",
     re.I,
 )
@@ -181,6 +184,7 @@ EVALUATIVE = re.compile(
     r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
     re.I)
+WHO = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also)\W+)*(?:who|whom|whose)\b", re.I)
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
@@ -189,7 +193,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     ("How many...?", "the size of..."), "evaluative" when every one asks how
     something went or has been ("How's the service been?"), "yes_no" when
     every one asks only a yes or no (read on its last clause: "..., are the
-    compressors connected to anything?"), "other" for the rest, None when the
+    compressors connected to anything?"), "who" when every one asks who,
+    "other" for the rest, None when the
     turn asks nothing. A plain fact that is a number is no answer to a yes or
     no about something else; no fact answers an evaluative question."""
     text = analysed.text[:MAX_MATCH_CHARS]
@@ -202,6 +207,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "evaluative"
     if all(YES_NO.match(_CLAUSE.split(q)[-1]) or EVALUATIVE.search(q) for q in asks):
         return "yes_no"
+    if all(WHO.match(_CLAUSE.split(q)[-1]) for q in asks):
+        return "who"
     return "other"
 
 
