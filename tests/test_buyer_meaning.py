@@ -310,3 +310,19 @@ def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     early = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = early.play(line)
     assert ex.move.kind == "decline" and ex.move.fact is None
+
+
+def test_both_parts_of_a_two_part_question_are_answered(encoder):
+    """'...who's had to be in the room, and who would need to agree?' got half
+    an answer in two rating rounds: a plain fact the other part asks for is
+    told too."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    retail = load_scenario(next(p for p in builtin_scenarios() if p.stem == "retail-shifting-agenda"))
+    s = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] How are you being measured these days, and when is the range review?")
+    assert ex.move.topic.kind == "discovery" and ex.move.fact == "review-date"
+    assert ex.buyer.text.startswith(retail.fact("review-date").answer[0].say)
+    one = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = one.play("[open_question curiosity] How are you being measured these days?")
+    assert ex.move.topic.kind == "discovery" and ex.move.fact is None

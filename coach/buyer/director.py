@@ -40,7 +40,8 @@ conversation so far. What it decides:
 8. A question about a **plain fact** gets the fact, even while a concern is
    open (it stays open) and after a reaction when it was asked for the
    seller's sake; a factual question about something the scenario does not
-   know gets "I'd have to check" (a yes or no, "Hard to say."). A number is
+   know gets "I'd have to check" (a yes or no, "Hard to say."); a fact the
+   other part of a two-part question asks for is told first. A number is
    no answer to a yes-or-no question about something else, and no fact
    answers how something has been (topics.question_kind).
 9. A reflection or acknowledgement that carried the buyer's words is
@@ -588,7 +589,19 @@ class Director:
         return f"curt: trust {s.trust:.0f} is low after {s.bad_turns} bad turns"
 
     def _answer(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
-        """A turn that asks: answered on its topic, else honestly on nothing."""
+        """A turn that asks: answered on its topic, else honestly on nothing;
+        a plain fact the other part of a two-part question asks for is told too
+        (first: "Who's had to be in the room, and when does the board meet?")."""
+        kind, fields = self._answer_topic(t, why)
+        also = t.match.also
+        if also and kind in ("reveal", "elaborate", "hold", "surface", "answer") and fields.get("fact") != also \
+                and not fields.get("lead"):
+            f = self.scenario.fact(also)
+            fields = fields | dict(lead=self._said(f.answer), fact=fields.get("fact") or f.id,
+                                   reasons=[*fields.get("reasons", why), f"also answers the fact '{f.id}'"])
+        return kind, fields
+
+    def _answer_topic(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         sc = self.scenario
         r = sc.reactions
         topic = t.topic

@@ -185,6 +185,11 @@ EVALUATIVE = re.compile(
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
     re.I)
 WHO = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also)\W+)*(?:who|whom|whose)\b", re.I)
+#: Where a question's second part starts: "..., and who would need to agree?",
+#: "...; when does it renew?", "... - and what does it cost?"
+SECOND_PART = re.compile(r"(?:,\s*(?:and|or)\s+|;\s*|\s[\u2014\u2013-]\s*(?:and\s+)?)"
+                         r"(?=(?:who|what|when|where|which|how|why|is|are|do|does|did|has|have|can|could|would|will)\b)",
+                         re.I)
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
@@ -258,6 +263,8 @@ class Match:
     words: dict[str, float] = field(default_factory=dict)
     #: The unit vectors of the turn's segments (None without an encoder).
     vectors: Any = None
+    #: A plain fact the other part of a two-part question asks for (its id), if any.
+    also: str | None = None
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -510,8 +517,35 @@ class TopicMatcher:
             kind = "generic" if not specific and (generic_sim >= max(sims.values(), default=0.0) or not sims) else "none"
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
+        also = self._second_fact(analysed, topic, skip) if topic.kind in ("discovery", "fact") and not offer else None
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
-                     vectors=vecs)
+                     vectors=vecs, also=also)
+
+    def _second_fact(self, analysed: AnalysedTurn, topic: TopicMatch, skip: Collection[str]) -> str | None:
+        """A plain fact the second part of a two-part question asks for, when
+        the turn is about another topic ("When you've tried to change the
+        cut-off, who's had to be in the room, and when does the board meet?"):
+        the fact a part is nearest of all topics, at FACT_SIM at least."""
+        import numpy as np
+
+        text = analysed.text[:MAX_MATCH_CHARS]
+        asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+        parts = [x for q in asks for x in SECOND_PART.split(q) if x.strip()]
+        if self._protos is None or len(parts) <= len(asks) or len(parts) > MAX_SEGMENTS:
+            return None
+        raw = self._encoder.encode(parts)
+        if raw is None:
+            return None
+        vecs = _unit(raw)
+        primary = topic_key(topic.kind, topic.id)
+        for row in range(len(parts)):
+            sims = {k: float(np.max(v @ vecs[row])) for k, v in self._protos.items() if k != "next_step"}
+            for k, v in self._said_protos.items():
+                sims[k] = max(sims[k], float(np.max(v @ vecs[row])) - SAID_DISCOUNT)
+            k = max(sims, key=sims.__getitem__)
+            if k.startswith("fact:") and k != primary and k not in skip and sims[k] >= FACT_SIM:
+                return k.partition(":")[2]
+        return None
 
     def _unfit_facts(self, analysed: AnalysedTurn, asked: set[str]) -> set[str]:
         """The facts whose answer does not fit the turn's question, whatever its
