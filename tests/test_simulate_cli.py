@@ -77,6 +77,7 @@ def test_simulate_takes_a_scenario_file_and_a_script_on_stdin(run):
     ("args", "content", "message"),
     [
         (["no-such-scenario"], SCRIPT, "unknown scenario 'no-such-scenario'"),
+        (["it-director"], SCRIPT, "did you mean 'it-director-outage'?"),
         (["it-director-outage"], None, "no such file"),
         (["it-director-outage"], "# only a comment\n\n", "no rep lines"),
         (["it-director-outage"], b"\x00\x01binary", "binary data"),

@@ -3,6 +3,8 @@ change, a broken file shown inside the app), the rep's name, and start-up errors
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import os
 import time
 
@@ -133,6 +135,28 @@ def test_cli_reports_a_bad_database_or_config_in_one_line(tmp_path, monkeypatch)
     monkeypatch.delenv("COACH_CONFIG")
     result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "practice", str(tmp_path / "missing.yaml")])
     assert result.exit_code == 2 and "missing.yaml: no such file" in result.output
+    result = runner.invoke(cli, ["--db", str(tmp_path / "x.db"), "practice", "retail-shifting"])
+    assert result.exit_code == 2 and "did you mean 'retail-shifting-agenda'?" in result.output
+    assert result.output.strip().count("\n") == 0
+
+
+def test_practice_opens_a_scenario_by_its_id(tmp_path, monkeypatch):
+    """`coach practice retail-shifting-agenda` (the id the app lists) said
+    "no such file"; it opens the built-in scenario."""
+    from click.testing import CliRunner
+
+    import coach.ui.app as ui_app
+
+    opened = {}
+
+    def make_app(**kw):
+        opened.update(kw)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(ui_app, "make_app", make_app)
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "practice", "retail-shifting-agenda"])
+    assert result.exit_code == 0, result.output
+    assert Path(opened["scenario_file"]).name == "retail-shifting-agenda.yaml"
 
 
 async def test_a_broken_user_scenario_is_listed_and_enter_shows_its_problems(tmp_path, monkeypatch):

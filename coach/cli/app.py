@@ -22,7 +22,7 @@ from coach.cli import CoachError, load_voice, voice_options
 @click.pass_context
 def practice(ctx: click.Context, scenario_file: Path | None, rep_name: str | None, voice_url: str | None = None,
              voice_model: str | None = None) -> None:
-    """Open the practice app (optionally straight into SCENARIO_FILE)."""
+    """Open the practice app (optionally straight into SCENARIO_FILE, a file or a scenario's id)."""
     run_app(
         db_path=ctx.obj["db_path"],
         adopt_db=ctx.obj["adopt_db"],
@@ -63,6 +63,14 @@ def run_app(
         raise CoachError(str(exc)) from None
     rep = resolve_rep(rep_name, config)
     voice = load_voice(voice_url, voice_model, config) if mode == "practice" else None
+    if scenario_file is not None:
+        # "coach practice retail-shifting-agenda": a scenario's id, as the app lists it.
+        from coach.scenario import scenario_path
+
+        try:
+            scenario_file = scenario_path(str(scenario_file))
+        except KeyError as exc:
+            raise CoachError(exc.args[0]) from None
     if scenario_file is not None and not Path(scenario_file).exists():
         raise CoachError(f"{scenario_file}: no such file")
     if scenario_file is not None and Path(scenario_file).is_dir():

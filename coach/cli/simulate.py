@@ -27,24 +27,15 @@ def _error(message: str, exit_code: int = 2):
 
 def _resolve_scenario(name: str):
     """A scenario from a file path, else a built-in (or user) scenario id."""
-    from coach.scenario import ScenarioError, discover_scenarios, load_scenario
+    from coach.scenario import ScenarioError, load_scenario, scenario_path
 
-    path = Path(name)
-    looks_like_path = path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name
-    if path.exists() or looks_like_path:
-        try:
-            return load_scenario(path)
-        except ScenarioError as exc:
-            raise _error(exc.messages[0] if len(exc.messages) == 1 else f"{exc.messages[0]} (and {len(exc.messages) - 1} more problems; run `coach scenario validate {name}`)") from None
-    refs = discover_scenarios()
-    for ref in refs:
-        if ref.id == name and not ref.error:
-            try:
-                return load_scenario(ref.path)
-            except ScenarioError as exc:
-                raise _error(exc.messages[0]) from None
-    known = ", ".join(sorted(r.id for r in refs if not r.error))
-    raise _error(f"unknown scenario '{name}': not a file and not a scenario id (known: {known})")
+    try:
+        path = scenario_path(name)
+        return load_scenario(path)
+    except KeyError as exc:
+        raise _error(exc.args[0]) from None
+    except ScenarioError as exc:
+        raise _error(exc.messages[0] if len(exc.messages) == 1 else f"{exc.messages[0]} (and {len(exc.messages) - 1} more problems; run `coach scenario validate {name}`)") from None
 
 
 def _read_script(script: str) -> list[str]:

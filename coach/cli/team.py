@@ -165,7 +165,7 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
 
     from coach.cli import CoachError
     from coach.cli.common import close_rep
-    from coach.scenario import discover_scenarios
+    from coach.scenario import did_you_mean, discover_scenarios
     from coach.store import StoreError
 
     try:
@@ -177,11 +177,8 @@ def assign(ctx, rep, scenario_id, pass_mark, due_on, note, assigned_by):
         raise CoachError(f"--due {due}: that date has passed (today is {date.today().isoformat()})")
     known = sorted({ref.id for ref in discover_scenarios() if ref.error is None})
     if scenario_id not in known:
-        import difflib
-
-        close = difflib.get_close_matches(scenario_id, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
-        raise CoachError(f"no scenario {scenario_id!r}{hint}")
+        close = did_you_mean(scenario_id, known)
+        raise CoachError(f"no scenario {scenario_id!r}" + (f"; did you mean {close!r}?" if close else f" (known: {', '.join(known)})"))
     store = open_db(ctx)
     try:
         # The rep as stored ("ana" for "Ana"): a new name is a new rep, accepted but said.

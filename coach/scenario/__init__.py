@@ -18,6 +18,7 @@ Public API::
     ScenarioError.messages -> ["FILE:LINE:COL: path.to.field: message", ...]
     builtin_scenarios() -> list[Path]
     discover_scenarios() -> list[ScenarioRef]
+    scenario_path(name) -> Path                  # a file, or a scenario id; KeyError with a did-you-mean line
     scenario_json_schema() -> dict
     template(title) -> str
 
@@ -25,7 +26,7 @@ Nothing here imports Textual or touches the disk at import time.
 """
 
 from coach.scenario.checks import cross_check, did_you_mean, lint
-from coach.scenario.discovery import ScenarioRef, builtin_scenarios, discover_scenarios
+from coach.scenario.discovery import ScenarioRef, builtin_scenarios, discover_scenarios, scenario_path
 from coach.scenario.errors import ScenarioError
 from coach.scenario.loader import (
     MAX_ALIASES,
@@ -68,5 +69,5 @@ __all__ = [
     "MAX_NODES", "NextStep", "Reactions", "Requires", "Scenario", "ScenarioError", "ScenarioRef",
     "ScenarioTest", "ScoringWeights", "TrustChanges", "TrustSettings", "UNSAID_REACTIONS", "builtin_scenarios", "cross_check",
     "did_you_mean", "discover_scenarios", "lint", "load_scenario", "load_scenario_text",
-    "scenario_json_schema", "scenario_warnings", "slugify", "template",
+    "scenario_json_schema", "scenario_path", "scenario_warnings", "slugify", "template",
 ]

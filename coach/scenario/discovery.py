@@ -96,3 +96,23 @@ def discover_scenarios() -> list[ScenarioRef]:
         else:
             owner[ref.id] = ref
     return refs
+
+
+
+def scenario_path(name: str) -> Path:
+    """The file ``name`` names: a path (it exists, or looks like one: a .yaml
+    suffix, a slash), else the file of the loadable scenario with that id.
+    KeyError with one line to show ("unknown scenario 'retail': not a file and
+    not a scenario id; did you mean 'retail-shifting-agenda'?") otherwise."""
+    from coach.scenario.checks import did_you_mean
+
+    path = Path(name)
+    if path.exists() or path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name:
+        return path
+    refs = {ref.id: ref for ref in discover_scenarios() if ref.error is None}
+    if name in refs:
+        return refs[name].path
+    known = sorted(refs)
+    close = did_you_mean(name, known)
+    raise KeyError(f"unknown scenario '{name}': not a file and not a scenario id"
+                   + (f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})"))
