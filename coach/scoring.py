@@ -399,10 +399,17 @@ def _open_example(examples: Sequence[str]) -> str:
     return next((x for x in examples if _OPENS.match(x)), examples[0])
 
 
+def _judged(e: ExchangeLike) -> set[str]:
+    """The turn's labels as the scorecard judges them: the analyser's, less any
+    the buyer excused (self-interest once value was established: the buyer
+    answered it gladly, so the scorecard does not count it against the rep)."""
+    return set(e.analysed.labels) - set(e.buyer.move.excused)
+
+
 def _why_held(e: ExchangeLike) -> str:
     """Why the buyer held a fact back, in the rep's terms, from the director's reasons."""
     reasons = " ".join(e.buyer.move.reasons)
-    labels = set(e.analysed.labels)
+    labels = _judged(e)
     for label, why in (
         ("leading_question", "the question led them to your answer"),
         ("pressure", "you pushed instead of asking"),
@@ -430,7 +437,7 @@ def _question_value(e: ExchangeLike) -> float | None:
     A question that would fit any buyer is worth QUESTION_GENERIC of its value;
     one asked again, or the buyer's own words handed back, nothing."""
     a = e.analysed
-    labels = set(a.labels)
+    labels = _judged(e)
     form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
     if form is None and not a.questions:
         return None
@@ -451,7 +458,7 @@ def _question_value(e: ExchangeLike) -> float | None:
 
 
 def _question_why(e: ExchangeLike, good: bool) -> str:
-    labels = set(e.analysed.labels)
+    labels = _judged(e)
     if good:
         if "open_question" in labels and "curiosity" in labels:
             return "an open question about their world, in their terms"
@@ -478,7 +485,7 @@ def _question_why(e: ExchangeLike, good: bool) -> str:
 
 def _questions(ex: Sequence[ExchangeLike]) -> tuple[float, TurnRef | None, TurnRef | None, str, dict]:
     values = [(k, v) for k, e in enumerate(ex) if (v := _question_value(e)) is not None]
-    counts = {label: sum(1 for e in ex if label in e.analysed.labels) for label in (
+    counts = {label: sum(1 for e in ex if label in _judged(e)) for label in (
         "open_question", "closed_question", "leading_question", "curiosity", "self_interested", "checklist")}
     generic = sum(1 for k, _ in values if not _substance(ex[k]))
     details = {"question_turns": len(values), "generic": generic, **counts}
@@ -532,9 +539,9 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     later = ex[1:]
     # Building on what they said counts by what the turn took up of theirs,
     # not by the label alone: a reflection that restates nothing is not listening.
-    building = sum(_took_up(e) for e in later if {"follow_up", "reflection"} & set(e.analysed.labels))
+    building = sum(_took_up(e) for e in later if {"follow_up", "reflection"} & _judged(e))
     follow_rate = building / len(later) if later else 0.0
-    reflections = sum(_took_up(e) for e in ex if "reflection" in e.analysed.labels)
+    reflections = sum(_took_up(e) for e in ex if "reflection" in _judged(e))
     question_turns = sum(1 for e in ex if _question_value(e) is not None)
     reflect_ratio = reflections / max(1, question_turns)
     parts = {
@@ -550,7 +557,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     # monologue marks, however short their turns.
     # Only what was taken up in the rep's own words opens the gate: a parrot's
     # echoes earn their small listening credit above, not the quiet marks.
-    real = sum(1 for e in ex if _took_up(e) >= 1 and {"follow_up", "reflection"} & set(e.analysed.labels))
+    real = sum(1 for e in ex if _took_up(e) >= 1 and {"follow_up", "reflection"} & _judged(e))
     building_share = _clamp(real / max(1, len(ex)) / QUIET_NEEDS_BUILDING)
     quiet = max(QUIET_FLOOR, building_share)
     talked_little = parts["share"]
@@ -580,7 +587,7 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
 def _listening_picks(ex: Sequence[ExchangeLike]) -> tuple[TurnRef | None, TurnRef | None]:
     """The turn that listened best and the one that listened least, with why."""
     def turn_value(e: ExchangeLike) -> float:
-        labels = set(e.analysed.labels)
+        labels = _judged(e)
         up = _took_up(e)
         v = 0.4 + 0.35 * up * ("follow_up" in labels) + 0.35 * up * ("reflection" in labels) + 0.1 * up * ("empathy" in labels)
         v -= 0.3 * ("pitching" in labels) + 0.3 * (e.analysed.words > MONOLOGUE_OK)
@@ -591,13 +598,13 @@ def _listening_picks(ex: Sequence[ExchangeLike]) -> tuple[TurnRef | None, TurnRe
     b, w = _picks(ex, values)
     best = worst = None
     if b is not None:
-        lb = set(ex[b].analysed.labels)
+        lb = _judged(ex[b])
         why = ("you reflected what they said back to them, in your words" if "reflection" in lb
                else "you built on what they had just said")
         best = _ref(ex, b, why)
     if w is not None:
         e = ex[w]
-        lw = set(e.analysed.labels)
+        lw = _judged(e)
         words = e.analysed.words
         if words > MONOLOGUE_OK:
             why = f"a {words}-word turn: a monologue leaves them nothing to say"
@@ -627,7 +634,7 @@ def _relationship(
 
     def behaviour(e: ExchangeLike) -> float:
         nonlocal shared_seen
-        labels = set(e.analysed.labels)
+        labels = _judged(e)
         real = _substance(e)
         v = 0.5 + 0.25 * real * ("empathy" in labels) + 0.15 * _took_up(e) * ("reflection" in labels)
         if "mutual_success" in labels:
@@ -657,7 +664,7 @@ def _relationship(
             worst = _ref(ex, worst_k, f"lowered their trust by {-c:.0f}")
         elif best is not None and worst_k != (best.rep_turn - 1):
             worst = _ref(ex, worst_k, "the turn that did least for their trust")
-    labels = [label for e in ex for label in e.analysed.labels]
+    labels = [label for e in ex for label in _judged(e)]
     if end_reason == "next_step":
         advice = "You earned a next step: next time, see how few turns it takes to earn it."
     elif end_reason == "walkout":

@@ -201,3 +201,21 @@ def test_a_question_handed_back_in_the_buyers_words_is_worth_nothing(scenario):
     assert q.worst.rep_turn == 2 and "handed back" in q.worst.why
     alone = play(scenario, [CONSULTATIVE[0]]).scorecard.part("questions").score
     assert q.score == round(alone / 2)  # the parrot counts as a question worth nothing
+
+
+def test_a_question_the_buyer_excused_is_not_held_against_the_rep(scenario):
+    """Once value is established the buyer answers 'Who else signs off on new
+    ovens?' gladly (the director excuses the self-interest); the scorecard
+    judges it the same way, not as 'a question that serves your agenda'."""
+    def card(trust):
+        s = PracticeSession(scenario, ScriptedAnalyzer())
+        s.director.state.trust = trust
+        s.play("[closed_question self_interested] Who else signs off on new ovens, your accountant?")
+        return s.finish(), s
+
+    ready, rs = card(70)
+    early, es = card(40)
+    assert rs.exchanges[0].buyer.move.excused == ("self_interested",)
+    assert es.exchanges[0].buyer.move.excused == ()
+    assert ready.part("questions").score > early.part("questions").score
+    assert "agenda" not in (ready.part("questions").worst.why if ready.part("questions").worst else "")

@@ -898,7 +898,7 @@ class Director:
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
             ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
-            asked=t.asks,
+            asked=t.asks, excused=tuple(sorted(t.excused)),
         )
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:

@@ -115,6 +115,10 @@ class BuyerMove:
     #: Whether the rep's turn asked something (a question, an invitation to
     #: talk): only a turn that asks is about a topic the buyer answers.
     asked: bool = True
+    #: Analyser labels the buyer did not hold against the turn: self-interest
+    #: (and a proposal's pitch) once value was established. The scorecard
+    #: judges the turn without them too.
+    excused: tuple[str, ...] = ()
 
     @property
     def trust_change(self) -> float:
@@ -155,6 +159,7 @@ class BuyerMove:
             "specific": self.specific,
             "took_up": self.took_up,
             "asked": self.asked,
+            "excused": list(self.excused),
         }
 
     @classmethod
@@ -177,6 +182,7 @@ class BuyerMove:
             specific=bool(d.get("specific", True)),
             took_up=float(d.get("took_up") or 0.0),
             asked=bool(d.get("asked", True)),
+            excused=tuple(d.get("excused") or ()),
         )
 
 
