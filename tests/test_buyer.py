@@ -502,6 +502,10 @@ def test_a_reaction_said_again_is_not_dressed_as_a_fact(scenario):
     voice.line(fact)
     assert voice.line(fact) == "As I said, one shop, about eight hundred loaves a day."
     assert voice.line(fact) == "Like I said, one shop, about eight hundred loaves a day."
+    # A name keeps its capital: "As I said, ann used to be an auditor." (round 10).
+    named = BuyerMove(kind="reveal", lines=("Bea's Bakes opened in 1998, my mother's shop.",))
+    voice.line(named)
+    assert voice.line(named) == "As I said, Bea's Bakes opened in 1998, my mother's shop."
 
 
 def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_stays_open(scenario):

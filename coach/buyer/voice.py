@@ -13,6 +13,7 @@ there is one, else a cold line.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ class RuleVoice:
         self._rng = random.Random(seed)
         self._used: set[str] = set()
         self._said: set[str] = set()
+        self._lower: set[str] | None = None
 
     def line(self, move: BuyerMove) -> str:
         """The line for ``move`` (and remember it as said)."""
@@ -69,6 +71,15 @@ class RuleVoice:
                 text = f"{text} {self._pick(GENERIC_LINES, optional=True) or self._rng.choice(GENERIC_LINES)}"
         self._said.add(text)
         return text
+
+    def _lower_words(self) -> set[str]:
+        """Words that are not names: the scenario writes them in lower case
+        somewhere, or they are stop words ("One shop...")."""
+        if self._lower is None:
+            from coach.analysis.language import stopwords
+
+            self._lower = set(re.findall(r"\b[a-z][a-z']*\b", self.scenario.model_dump_json())) | stopwords()
+        return self._lower
 
     @staticmethod
     def _content(move: BuyerMove) -> bool:
@@ -94,7 +105,11 @@ class RuleVoice:
         worth = [x for x in lines if len(x.split()) >= REUSE_MIN_WORDS]
         if reuse is not None and worth:
             line = worth[0] if in_order else self._rng.choice(worth)
-            keep = line.startswith(("I ", "I'")) or not line[:1].isupper()
+            first = re.match(r"[A-Za-z']+", line)
+            # A name keeps its capital ("As I said, Ann used to be an auditor."):
+            # a word the scenario never writes in lower case.
+            keep = line.startswith(("I ", "I'")) or not line[:1].isupper() or (
+                first is not None and first.group(0).lower() not in self._lower_words())
             return reuse + (line if keep else line[0].lower() + line[1:])
         for pool in (self.scenario.reactions.fallback, GENERIC_LINES):
             fresh = [x for x in pool if x not in self._used]
