@@ -199,9 +199,9 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     something went or has been ("How's the service been?"), "yes_no" when
     every one asks only a yes or no (read on its last clause: "..., are the
     compressors connected to anything?"), "who" when every one asks who,
-    "other" for the rest, None when the
-    turn asks nothing. A plain fact that is a number is no answer to a yes or
-    no about something else; no fact answers an evaluative question."""
+    "other" for the rest, None when the turn asks nothing. A plain fact that
+    is a number is no answer to a yes or no about something else; no fact
+    answers an evaluative question."""
     text = analysed.text[:MAX_MATCH_CHARS]
     asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
     if not asks:
