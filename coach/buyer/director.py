@@ -60,8 +60,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import (FACT_SIM_WORDS, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
-                                question_kind, topic_key)
+from coach.buyer.topics import FACT_SIM_WORDS, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -395,7 +394,7 @@ class Director:
 
             v = np.asarray(a.embedding, dtype=np.float32)
             repeat = any(float(np.dot(v, np.asarray(w, dtype=np.float32))) >= REPEAT_SIM for w in s.said_vectors)
-        ready = s.trust >= self.scenario.next_step_trust and not s.curt
+        ready = self._ready()
         nsim = m.sims.get("next_step", 0.0)
         if ready and m.proposes and m.topic.kind != "next_step" and nsim >= NEXT_SIM:
             m = replace(m, topic=TopicMatch("next_step", None, nsim, f"a proposal once the buyer is ready, meaning {nsim:.2f}"))
@@ -622,7 +621,7 @@ class Director:
             o = sc.objection(topic.id)
             return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
-            kind = question_kind(t.analysed)
+            kind = t.match.question
             if kind in ("yes_no", "evaluative"):
                 # "Has that happened with anyone you've known a long time?" asks
                 # no figure to look up: "No idea. Not my department." is no answer.
@@ -724,10 +723,15 @@ class Director:
         before the buyer would agree a next step, else considered."""
         sc = self.scenario
         ns = sc.ending.next_step
-        if self.state.trust < sc.next_step_trust or self.state.curt:
+        if not self._ready():
             lines = (ns.declined if ns is not None and ns.declined else ()) or (sc.reactions.curt if self.state.curt else sc.reactions.fallback)
             return "decline", dict(lines=lines, reasons=[*why, "a proposal before the buyer is ready for one"])
         return "consider", dict(lines=DEFAULT_LINES["consider"], reasons=[*why, "a proposal that is not the next step"])
+
+    def _ready(self) -> bool:
+        """Whether the buyer would agree a next step now, as far as trust goes
+        (value is established; see EXCUSED_WHEN_READY)."""
+        return self.state.trust >= self.scenario.next_step_trust and not self.state.curt
 
     def _next_step(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         s = self.state

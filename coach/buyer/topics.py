@@ -193,6 +193,12 @@ SECOND_PART = re.compile(r"(?:,\s*(?:and|or)\s+|;\s*|\s[\u2014\u2013-]\s*(?:and\
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
+def _asking(analysed: AnalysedTurn) -> list[str]:
+    """The turn's questions (sentences the analyser gave a form), within MAX_MATCH_CHARS."""
+    text = analysed.text[:MAX_MATCH_CHARS]
+    return [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+
+
 def question_kind(analysed: AnalysedTurn) -> str | None:
     """What the turn's questions ask for: "measure" when one asks for a number
     ("How many...?", "the size of..."), "evaluative" when every one asks how
@@ -202,8 +208,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     "other" for the rest, None when the turn asks nothing. A plain fact that
     is a number is no answer to a yes or no about something else; no fact
     answers an evaluative question."""
-    text = analysed.text[:MAX_MATCH_CHARS]
-    asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+    asks = _asking(analysed)
     if not asks:
         return None
     if any(MEASURE.search(q) for q in asks):
@@ -265,6 +270,8 @@ class Match:
     vectors: Any = None
     #: A plain fact the other part of a two-part question asks for (its id), if any.
     also: str | None = None
+    #: What the turn's questions ask for (question_kind): "measure", "yes_no"...
+    question: str | None = None
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -449,10 +456,17 @@ class TopicMatcher:
                 vecs = _unit(raw)
         if vecs is None:
             return {}, 0.0, None
+        return self._topic_sims(vecs), float(np.max(self._generic @ vecs.T)), vecs
+
+    def _topic_sims(self, vecs: Any) -> dict[str, float]:
+        """Topic key -> its best cosine similarity to any of ``vecs`` (unit rows),
+        by its phrase and examples or, less SAID_DISCOUNT, by what the buyer says on it."""
+        import numpy as np
+
         sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
         for k, v in self._said_protos.items():
             sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
-        return sims, float(np.max(self._generic @ vecs.T)), vecs
+        return sims
 
     def _keywords(self, stems: set[str]) -> dict[str, float]:
         """Topic -> the weights of the words ``stems`` shares with it. Its
@@ -487,7 +501,8 @@ class TopicMatcher:
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
-        skip = self._unfit_facts(analysed, stems | set(numbers(joined)))
+        question = question_kind(analysed)
+        skip = self._unfit_facts(question, stems | set(numbers(joined)))
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
                                  pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
@@ -519,17 +534,14 @@ class TopicMatcher:
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
         also = self._second_fact(analysed, topic, skip) if topic.kind in ("discovery", "fact") and not offer else None
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
-                     vectors=vecs, also=also)
+                     vectors=vecs, also=also, question=question)
 
     def _second_fact(self, analysed: AnalysedTurn, topic: TopicMatch, skip: Collection[str]) -> str | None:
         """A plain fact the second part of a two-part question asks for, when
         the turn is about another topic ("When you've tried to change the
         cut-off, who's had to be in the room, and when does the board meet?"):
         the fact a part is nearest of all topics, at FACT_SIM at least."""
-        import numpy as np
-
-        text = analysed.text[:MAX_MATCH_CHARS]
-        asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+        asks = _asking(analysed)
         parts = [x for q in asks for x in SECOND_PART.split(q) if x.strip()]
         if self._protos is None or len(parts) <= len(asks) or len(parts) > MAX_SEGMENTS:
             return None
@@ -539,19 +551,18 @@ class TopicMatcher:
         vecs = _unit(raw)
         primary = topic_key(topic.kind, topic.id)
         for row in range(len(parts)):
-            sims = {k: float(np.max(v @ vecs[row])) for k, v in self._protos.items() if k != "next_step"}
-            for k, v in self._said_protos.items():
-                sims[k] = max(sims[k], float(np.max(v @ vecs[row])) - SAID_DISCOUNT)
+            sims = self._topic_sims(vecs[row : row + 1])
+            sims.pop("next_step", None)
             k = max(sims, key=sims.__getitem__)
             if k.startswith("fact:") and k != primary and k not in skip and sims[k] >= FACT_SIM:
                 return k.partition(":")[2]
         return None
 
-    def _unfit_facts(self, analysed: AnalysedTurn, asked: set[str]) -> set[str]:
-        """The facts whose answer does not fit the turn's question, whatever its
-        topic (see question_kind): every fact for how something went, a number
-        for a yes or no about something else. ``asked``: the turn's stems and numbers."""
-        kind = question_kind(analysed)
+    def _unfit_facts(self, kind: str | None, asked: set[str]) -> set[str]:
+        """The facts whose answer does not fit a question of this ``kind``
+        (question_kind), whatever its topic: every fact for how something went,
+        a number for a yes or no about something else. ``asked``: the turn's
+        stems and numbers."""
         if kind == "evaluative":
             return {k for k in self._order if k.startswith("fact:")}
         if kind == "yes_no":
