@@ -326,3 +326,22 @@ def test_both_parts_of_a_two_part_question_are_answered(encoder):
     one = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = one.play("[open_question curiosity] How are you being measured these days?")
     assert ex.move.topic.kind == "discovery" and ex.move.fact is None
+
+
+def test_a_question_on_a_concern_just_voiced_is_about_that_concern(encoder):
+    """Round 10: 'What would make the commitment feel defensible to you...?',
+    asked right after 'three years is a long commitment for something we've
+    only run on forty vans', is nearer the fleet's size (a fact too far to be
+    answered) than the concern it shares two words with, and got 'I'd have to
+    think about that.' at trust 95. The concern just voiced is what it asks about."""
+    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.play("[open_question curiosity] Good to see you, Nadia. I'd love to hear how the pilot looked from your side: "
+           "what did it actually prove for you?")
+    voiced = s.play("[open_question curiosity follow_up] Coming back to your finance director, what will they need "
+                    "to see to sign off on a three-year commitment?")
+    assert voiced.move.kind == "object" and voiced.move.objection == "contract-length"
+    ex = s.play("[open_question curiosity follow_up reflection] That's fair, forty out of three hundred is a small "
+                "sample. What would make the commitment feel defensible to you: is it the length itself, or the risk "
+                "of it not scaling across all four depots?")
+    assert ex.move.topic.kind == "objection" and ex.move.objection == "contract-length"
+    assert ex.move.kind == "concede"

@@ -261,6 +261,8 @@ class BuyerState:
     objections: dict[str, str] = field(default_factory=dict)
     open_objection: str | None = None
     presses: int = 0
+    #: The objection the buyer's last reply voiced (pressed or not).
+    voiced: str | None = None
     #: Turns since a turn-timed objection fell due.
     overdue: int = 0
     #: Turn-timed objections the rep already asked about well, before they
@@ -386,7 +388,7 @@ class Director:
         s = self.state
         labels = frozenset(a.labels)
         m = self.matcher.match(a, discovered=s.discovered, last_topic=s.last_topic, heard=frozenset(s.heard),
-                               pressing=s.open_objection)
+                               pressing=s.open_objection or s.voiced)
         norm = " ".join(a.text.lower().split()).strip(" .!?")
         repeat = norm in s.said
         if not repeat and a.embedding is not None and s.said_vectors:
@@ -912,6 +914,9 @@ class Director:
                            if o.when == "turn" and o.id not in s.objections
                            and t.match.sims.get(topic_key("objection", o.id), 0.0) >= SIM_MID}
         s.last_told = self._tells(move)
+        # The next turn is as likely to be about a concern just voiced as about
+        # anything: "What would make the commitment feel defensible?".
+        s.voiced = move.objection if move.kind == "object" else None
         if move.kind in ANSWERED:
             s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))
             if t.analysed.embedding is not None:

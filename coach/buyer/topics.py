@@ -482,7 +482,7 @@ class TopicMatcher:
         """What ``analysed`` is about. ``discovered``: discoveries told so far;
         ``last_topic``: what the buyer's last reply was about; ``heard``: stems
         of everything the buyer has said (a question in their words is specific);
-        ``pressing``: the objection the buyer is waiting on an answer to."""
+        ``pressing``: the objection the buyer is waiting on an answer to, or has just voiced."""
         segments = self.segments(analysed)
         offer = proposes(analysed)
         text = analysed.text[:MAX_MATCH_CHARS]
@@ -582,15 +582,21 @@ class TopicMatcher:
         topics = [k for k in self._order if k != "next_step" and k not in skip]
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
+        far = {k for k in topics if sims and k.startswith("fact:") and sims[k] < FACT_SIM
+               and (kw[k] < KW_CONFIRM or sims[k] < FACT_SIM_WORDS)}  # too far to be answered
         best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
+        # A fact too far to answer the turn still keeps it from a hidden story
+        # (see the relevance probes), not from the concern the buyer is waiting
+        # on: "What would make the commitment feel defensible?" is nearer the
+        # fleet's size (0.45) than the contract-length concern (0.32) it shares
+        # two words with.
+        near_sim = max((sims[k] for k in topics if k not in far), default=0.0) if sims else 0.0
         for k in topics:
             if sims:
                 s = sims[k]
-                if s < best_sim - SIM_MARGIN:
+                if k in far or s < (near_sim if k == pressing else best_sim) - SIM_MARGIN:
                     continue  # shared words do not outvote a clearly closer meaning
                 runner_up = max((sims[j] for j in topics if j != k), default=0.0)
-                if k.startswith("fact:") and s < FACT_SIM and (kw[k] < KW_CONFIRM or s < FACT_SIM_WORDS):
-                    continue
                 if (
                     s >= SIM_HIGH
                     or (s >= SIM_MID and s - runner_up >= SIM_MARGIN)
