@@ -574,7 +574,10 @@ class TopicMatcher:
                     pressing: str | None = None, skip: Collection[str] = ()) -> TopicMatch | None:
         """The topic with the best score; near-ties go to the objection the
         buyer is pressing (a turn as near the concern as to anything else
-        answers it: "What went wrong with it?" after "we tried this in 2019"),
+        answers it: "What went wrong with it?" after "we tried this in 2019";
+        a fact too far to be answered is no nearer: "What would make the
+        commitment feel defensible?" is 0.45 from the fleet's size, 0.32 from
+        the three-year concern it shares two words with),
         then to a discovery not told yet (for a closed question, to a fact),
         then to the topic the turn continues (it took up the buyer's words about
         it), then to a discovery whose `after` facts are told. Only a proposal
@@ -585,11 +588,7 @@ class TopicMatcher:
         far = {k for k in topics if sims and k.startswith("fact:") and sims[k] < FACT_SIM
                and (kw[k] < KW_CONFIRM or sims[k] < FACT_SIM_WORDS)}  # too far to be answered
         best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
-        # A fact too far to answer the turn still keeps it from a hidden story
-        # (see the relevance probes), not from the concern the buyer is waiting
-        # on: "What would make the commitment feel defensible?" is nearer the
-        # fleet's size (0.45) than the contract-length concern (0.32) it shares
-        # two words with.
+        # A fact too far to be answered keeps a turn from a hidden story, not from the pressed concern.
         near_sim = max((sims[k] for k in topics if k not in far), default=0.0) if sims else 0.0
         for k in topics:
             if sims:
