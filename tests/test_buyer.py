@@ -309,6 +309,29 @@ def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_
     assert agreed.move.kind == "accept" and s.state.end_reason == "next_step"
 
 
+def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
+    """Round 10: 'I could do a two-year deal...' to 'three years is a long
+    commitment' got 'I still can't take a three-year commitment to the
+    board.', and five percent off to an eighteen percent gap got 'You haven't
+    told me why I'd pay more.': the concern's press lines deny the offer was
+    made. An offer that does not settle the concern is heard, and pressed."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    press = scenario.objection("last-supplier").press
+    s = fresh(warm)
+    s.play("[pitching] Our ovens come with a five-year guarantee.")
+    plain = s.play("[pitching] Our ovens are the best on the market.")
+    assert plain.move.kind == "press" and any(p.say in plain.buyer.text for p in press)
+    for line in ("[pressure] I could give you ten percent off if you sign today.",
+                 "[pitching] We'd take the old oven away and give you a week's loan oven when yours breaks."):
+        s = fresh(warm)
+        s.play("[pitching] Our ovens come with a five-year guarantee.")
+        ex = s.play(line)
+        assert ex.move.kind == "press" and ex.move.objection == "last-supplier"
+        assert not any(p.say in ex.buyer.text for p in press)
+        assert s.director.state.open_objection == "last-supplier"
+
+
 def test_a_next_step_too_early_is_declined(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
-from coach.analysis.uptake import PARROT_ECHO
+from coach.analysis.uptake import PARROT_ECHO, numbers
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import FACT_SIM_WORDS, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
 from coach.labels import BAD
@@ -186,6 +186,16 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "That could work. Let's keep it on the list.",
         "I'd take that, yes.",
     ),
+    # An offer on a concern that does not settle it ("I could do a two-year
+    # deal" to a three-year concern; five percent off to an eighteen percent
+    # gap): heard, and not enough. The concern's own press lines ("You haven't
+    # said what happens to the price.") would deny the offer was made.
+    "countered": (
+        "That's a move. It doesn't settle it, though.",
+        "I heard the offer. It doesn't change the problem.",
+        "Better, but it doesn't get me where I need to be.",
+        "That's not really the answer.",
+    ),
     "monologue": (
         "That's a lot. What are you actually asking me?",
         "You've lost me. What's the question?",
@@ -204,6 +214,14 @@ _OPINION = re.compile(
 #: An answer to a concern says what would happen with the offer ("you'd see
 #: every reading", "the nurses wouldn't type anything"), in a sentence that asks nothing.
 _WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't)\b|\w'(?:d|ll)\b", re.I)
+
+#: An offer: "I could do a two-year deal", "I can get you eight percent off",
+#: "I just offered you two years".
+_OFFER = re.compile(
+    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)?\s+(?:do|take|offer(?:ed)?|give|get you|knock|drop|match"
+    r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b",
+    re.I,
+)
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
 _SMALL_TALK = re.compile(
@@ -539,8 +557,12 @@ class Director:
             if s.presses < MAX_PRESSES:
                 s.presses += 1
                 s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
-                return "press", dict(objection=o.id, lines=self._said(o.press), lead=self._reaction_lines(t) if asked_badly else (),
-                                     reasons=[*why, f"the objection '{o.id}' is not handled"])
+                if self._counters(o, t):
+                    lines, reason = DEFAULT_LINES["countered"], f"an offer on '{o.id}' that does not settle it"
+                else:
+                    lines, reason = self._said(o.press), f"the objection '{o.id}' is not handled"
+                return "press", dict(objection=o.id, lines=lines, lead=self._reaction_lines(t) if asked_badly else (),
+                                     reasons=[*why, reason])
         raised = self._objection_due(t)
         if raised is None:
             return None
@@ -823,6 +845,16 @@ class Director:
         # makes us different is the guarantee... sign this month and I'll take
         # 20% off", to "What makes you different?") rebuts it.
         return bool(told) and len(told | concern) >= ANSWER_WORDS
+
+    def _counters(self, o: Objection, t: _Turn) -> bool:
+        """The turn offers something on the concern (see _OFFER), in its words
+        or with a figure: "I could do a two-year deal..." to "three years is a
+        long commitment", "I can take five percent off" to an eighteen percent gap."""
+        text = t.analysed.text
+        if not _OFFER.search(text):
+            return False
+        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+        return bool(specific_stems(text) & concern) or bool(numbers(text))
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and
