@@ -305,8 +305,13 @@ def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
             "Could we sit down for an hour before the range review and model it on your actual numbers?")
     ready = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
     ready.director.state.trust = 95
+    ready.director.state.discovered.append("new-agenda")  # the next step's `after`
     ex = ready.play(line)
     assert ex.move.topic.kind == "next_step" and ex.move.fact is None
+    warm = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
+    warm.director.state.trust = 95  # warm, but the new agenda is not out: a proposal of its own, still not a fact
+    ex = warm.play(line)
+    assert ex.move.kind == "consider" and ex.move.fact is None and not warm.ended
     early = PracticeSession(retail, ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = early.play(line)
     assert ex.move.kind == "decline" and ex.move.fact is None
@@ -345,3 +350,21 @@ def test_a_question_on_a_concern_just_voiced_is_about_that_concern(encoder):
                 "of it not scaling across all four depots?")
     assert ex.move.topic.kind == "objection" and ex.move.objection == "contract-length"
     assert ex.move.kind == "concede"
+
+
+def test_a_helpful_proposal_is_welcomed_before_the_next_step_could_be_agreed(encoder):
+    """Round 10: 'Would it help if we drafted a data-use policy with you...?',
+    right after the buyer said the union rep wants one, was taken as the next
+    step (the buyer was warm) and declined, 'Not yet. There are things I still
+    need to know.', because the sign-off path was not heard yet. Nearer the
+    drivers' story than the next step, it is a proposal of its own: welcomed."""
+    warm = _builtin("fleet-pilot-close").model_copy(deep=True)
+    warm.buyer.trust.start = 90
+    s = PracticeSession(warm, ScriptedAnalyzer(encoder=encoder), seed=0)
+    told = s.play("[open_question curiosity] How did the forty drivers in the pilot take to being tracked, "
+                  "and is there anything you're worried about?")
+    assert told.revealed == ("driver-unease",)
+    ex = s.play("[closed_question follow_up mutual_success] I agree he's right to. Would it help if we drafted a "
+                "data-use policy with you, covering what's tracked, who sees it and what it can't be used for, so you "
+                "could take it to the union rep before anything is signed?")
+    assert ex.move.kind == "consider" and not s.ended

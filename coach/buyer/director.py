@@ -416,7 +416,13 @@ class Director:
             repeat = any(float(np.dot(v, np.asarray(w, dtype=np.float32))) >= REPEAT_SIM for w in s.said_vectors)
         ready = self._ready()
         nsim = m.sims.get("next_step", 0.0)
-        if ready and m.proposes and m.topic.kind != "next_step" and nsim >= NEXT_SIM:
+        ns = self.scenario.ending.next_step
+        # Nearer another topic, a proposal is the next step only if it could be
+        # agreed: "Would it help if we drafted a data-use policy with you...?",
+        # built on the union rep's request, got "Not yet." (sign-off not heard
+        # yet); as a proposal of its own it is welcomed.
+        if (ready and m.proposes and m.topic.kind != "next_step" and nsim >= NEXT_SIM
+                and ns is not None and all(x in s.discovered for x in ns.after)):
             m = replace(m, topic=TopicMatch("next_step", None, nsim, f"a proposal once the buyer is ready, meaning {nsim:.2f}"))
         small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and _small_talk(a, m.proposes)
         took = 0.0
