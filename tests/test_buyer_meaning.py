@@ -368,3 +368,18 @@ def test_a_helpful_proposal_is_welcomed_before_the_next_step_could_be_agreed(enc
                 "data-use policy with you, covering what's tracked, who sees it and what it can't be used for, so you "
                 "could take it to the union rep before anything is signed?")
     assert ex.move.kind == "consider" and not s.ended
+
+
+def test_a_near_tie_with_a_concern_not_voiced_goes_to_what_the_buyer_has_told(encoder):
+    """Round 10 (hotel, consultative, trust 99): '...what you'd want to see from
+    whoever wins this... what would reassure you?' was as near 'what matters to
+    the hotels' (told) as the match-the-cheapest-bid concern (not voiced yet),
+    and got 'Before we plan anything: get within five percent of the cheapest
+    bid and I'll sign today.' when nothing had been planned."""
+    s = PracticeSession(_builtin("hotel-laundry-price"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 95
+    s.director.state.discovered.append("what-matters")
+    ex = s.play("[open_question curiosity follow_up mutual_success] Understood, I won't pry into another supplier. What "
+                "I'd find useful is what you'd want to see from whoever wins this, so that the weekend never becomes "
+                "your problem \u2014 what would reassure you?")
+    assert ex.move.objection is None and ex.move.topic.id == "what-matters"

@@ -633,8 +633,12 @@ class TopicMatcher:
     def _rank(self, k: str, score: float, discovered: Collection[str], continuing: str | None,
               pressing: str | None) -> tuple:
         """Order of a near-tie (see _best_topic): pressed objection, untold
-        discovery, continued topic, ready discovery, score."""
+        discovery, continued topic, ready discovery, anything but an objection
+        the buyer is not pressing ("...what would reassure you?", 0.40 from
+        what matters to the hotels, told, and 0.40 from 'match the cheapest
+        bid', not voiced yet, got 'Before we plan anything: get within five
+        percent...'), score."""
         kind, _, ident = k.partition(":")
         untold = kind == "discovery" and ident not in discovered
         ready = kind != "discovery" or all(a in discovered for a in self.scenario.discovery(ident).requires.after)
-        return (k == pressing, untold, k == continuing, ready, score)
+        return (k == pressing, untold, k == continuing, ready, kind != "objection", score)
