@@ -383,3 +383,22 @@ def test_a_near_tie_with_a_concern_not_voiced_goes_to_what_the_buyer_has_told(en
                 "I'd find useful is what you'd want to see from whoever wins this, so that the weekend never becomes "
                 "your problem \u2014 what would reassure you?")
     assert ex.move.objection is None and ex.move.topic.id == "what-matters"
+
+
+def test_once_ready_a_proposal_that_says_when_to_meet_is_the_next_step(encoder):
+    """Round 11 (finserv, consultative, trust 100, the lost families told):
+    'How about this: you pick one of the recent onboardings... and we walk
+    through it together for half an hour... Worth your time?' got 'I don't
+    have that to hand.' and the best rep of the round left with no next step:
+    'Worth your time?' was no proposal, and the offer was 0.38 from the next
+    step's examples. Once the buyer would agree one, a proposal that says when
+    or how long to meet is the next step (here it sets off the concern the
+    scenario raises at the next step)."""
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 95
+    s.director.state.discovered.append("lost-families")
+    ex = s.play("[closed_question follow_up mutual_success] Then let's make it about the clients. How about this: you "
+                "pick one of the recent onboardings, ideally one that dragged, and we walk through it together for half "
+                "an hour, no demo to the advisers, no rollout talk. If it doesn't show something you could put in front "
+                "of Richard as better for families, we stop there. Worth your time?")
+    assert ex.move.topic.kind == "next_step" and ex.move.kind in ("accept", "object")

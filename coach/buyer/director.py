@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO, numbers
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
+from coach.buyer.topics import FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -241,6 +241,11 @@ def _small_talk(a: AnalysedTurn, proposes: bool) -> bool:
     if not _SMALL_TALK.match(a.text):
         return False
     spans = [a.text[x.start : x.end].strip() for x in a.sentences]
+    # "Thanks for making the time... I gather there's been a fair bit of change
+    # since the autumn?" asks something: "No problem at all." answered the thanks.
+    asked = [a.text[x.start : x.end].strip() for x in a.sentences if x.form]
+    if any(not _SMALL_TALK.match(x) and not PROPOSAL.match(x) for x in asked):
+        return False
     return not proposes or all(_SMALL_TALK.match(x) for x in spans if PROPOSAL.match(x))
 
 
@@ -420,8 +425,10 @@ class Director:
         # Nearer another topic, a proposal is the next step only if it could be
         # agreed: "Would it help if we drafted a data-use policy with you...?",
         # built on the union rep's request, got "Not yet." (sign-off not heard
-        # yet); as a proposal of its own it is welcomed.
-        if (ready and m.proposes and m.topic.kind != "next_step" and nsim >= NEXT_SIM
+        # yet); as a proposal of its own it is welcomed. Near the next step's
+        # examples, or saying when to meet ("...and we sit down for 45 minutes
+        # next week before you take the range to him. Would that help?"), it is.
+        if (ready and m.proposes and m.topic.kind != "next_step" and (nsim >= NEXT_SIM or MEETING.search(a.text))
                 and ns is not None and all(x in s.discovered for x in ns.after)):
             m = replace(m, topic=TopicMatch("next_step", None, nsim, f"a proposal once the buyer is ready, meaning {nsim:.2f}"))
         small = not (labels - {"closed_question"}) and m.topic.kind in ("none", "generic") and _small_talk(a, m.proposes)

@@ -161,12 +161,23 @@ PROPOSAL = re.compile(
     r"|(?:i|we)(?:'d| would) like to (?:come|visit|book|set up|arrange|run|show|bring|meet)\b"
     r"|is (?:next|this) \w+ (?:good|ok|okay|free|possible)\b"
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
-    r"|(?:does|would|will|could) (?:that|this) (?:work|suit)\b|how does (?:that|this) sound\b"
+    r"|(?:does|would|will|could) (?:that|this) (?:work|suit|help)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
+    # "...we walk through one onboarding together. Worth your time?"
+    r"|(?:(?:is|would) (?:that|this|it) )?worth (?:your time|it|a (?:try|look|go|shot|conversation))\b"
     # "Would next Thursday work?", "Does Tuesday at ten suit?"
     r"|(?:would|does|will|could) (?:the |that |this |next )?(?:\w+day|tomorrow|week|time|date|slot|morning|afternoon)\b"
     r"[^?]{0,30}\b(?:work|suit|do)\b"
     r")",
+    re.I,
+)
+
+
+#: A proposal that says when or how long to meet: "we sit down for 45 minutes
+#: next week", "we walk through it together for half an hour".
+MEETING = re.compile(
+    r"\b(?:next|this|the following) (?:week|month|\w+day)\b|\b(?:mon|tues|wednes|thurs|fri)day\b|\btomorrow\b"
+    r"|\bin (?:a|one|two|three|a couple of|\d+) (?:days?|weeks?)\b|\b(?:half an hour|an hour|\w+ minutes|\d+ ?min(?:ute)?s)\b",
     re.I,
 )
 
