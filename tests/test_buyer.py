@@ -442,6 +442,7 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("How about this: I map your lines by margin and we sit down next week. Would that help?", True),
     ("You pick one onboarding that dragged and we walk through it together. Worth your time?", True),
     ("Is that worth it, given the weekend rush?", True),
+    ("Look, why don't we set up a demo next week with your head baker?", True),
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),
@@ -741,6 +742,17 @@ def test_a_question_after_thanks_is_not_small_talk(scenario, line):
     s = fresh(scenario)
     assert s.play(line).move.kind != "small_talk"
     assert s.play("[closed_question] Thanks for making the time. How are you?").move.kind == "small_talk"
+
+
+def test_a_pushed_proposal_gets_the_reaction_not_a_holding_line(scenario):
+    """Round 11: 'Look, why don't we set up a demo next week...?', pushed, got
+    the pressure reaction and 'It not happening again. Obviously.', the holding
+    line of the discovery it brushed: a proposal asks for no hidden fact."""
+    s = fresh(scenario)
+    ex = s.play("[closed_question pressure] Look, why don't we book a visit next week so I can show you what "
+                "happens when the ovens break down?")
+    assert ex.move.kind == "react" and ex.move.reacting_to == "pressure"
+    assert not any(g.say in ex.buyer.text for g in scenario.discovery("ovens").guarded)
 
 
 def test_a_date_after_a_pleasantry_is_a_proposal_not_small_talk(scenario):

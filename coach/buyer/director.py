@@ -607,8 +607,10 @@ class Director:
             return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), lead=lead, reacting_to=label,
                                   reasons=[*why, f"answers the fact '{f.id}', asked with {label}"])
         # The holding line only when the turn is plainly about the hidden fact: a
-        # budget question that brushes a topic gets the reaction to the budget question.
-        if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks \
+        # budget question that brushes a topic gets the reaction to the budget
+        # question, and a pushed demo ("Look, why don't we set up a demo next
+        # week...?") no "It not happening again. Obviously.": it asks for none.
+        if t.topic.kind == "discovery" and t.topic.id not in s.discovered and t.asks and not t.match.proposes \
                 and (t.topic.similarity >= HOLD_SIM or not self.matcher.has_meaning):
             d = self._discoveries[t.topic.id]
             how = self._curt_why() if s.curt else f"asked with {label}" if label else "asked badly"

@@ -137,7 +137,7 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 #: "Let's...", "How about Tuesday?", "I suggest we..."). Read on every sentence
 #: of a turn, asking or not.
 PROPOSAL = re.compile(
-    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right)\W+)*"
+    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right|look|listen|honestly)\W+)*"
     # "Then here's a suggestion: before we talk numbers, could we..."
     r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
