@@ -402,3 +402,16 @@ def test_once_ready_a_proposal_that_says_when_to_meet_is_the_next_step(encoder):
                 "an hour, no demo to the advisers, no rollout talk. If it doesn't show something you could put in front "
                 "of Richard as better for families, we stop there. Worth your time?")
     assert ex.move.topic.kind == "next_step" and ex.move.kind in ("accept", "object")
+
+
+def test_a_question_about_what_happened_is_not_met_with_i_have_not_worked_it_out(encoder):
+    """Round 11: "'Another' makes me think the last one left a mark. What
+    happened?" got 'Good question. I haven't worked that out yet.', as if the
+    buyer had not been there. A question about the past the scenario does not
+    tell gets a line that keeps it back."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    fleet = _builtin("fleet-pilot-close")
+    s = PracticeSession(fleet, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] What happened at the depot Christmas party last year?")
+    assert ex.move.topic.kind == "none" and ex.buyer.text in DEFAULT_LINES["untold"]

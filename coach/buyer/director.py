@@ -174,6 +174,9 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
                  "I'm not sure yet, to be honest.", "That's what I'm still working out."),
     # their own words handed back
+    # a question about what happened, which the scenario does not tell: "I
+    # haven't worked that out yet" would deny the buyer was there
+    "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
     # would agree a next step with: welcome, though it does not end the meeting
@@ -674,7 +677,8 @@ class Director:
             # worked it out, rather than an answer to "How's business?". (By
             # words alone, "What's been on your plate since the outage?" has a
             # word of theirs and is still a generic prompt.)
-            return "surface", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "a question about nothing the buyer knows"])
+            lines = DEFAULT_LINES["untold" if t.match.question == "past" else "unworked"]
+            return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
 

@@ -195,6 +195,9 @@ EVALUATIVE = re.compile(
     r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
     re.I)
+#: A question about what happened: "What happened?", "What did you try before?"
+PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
+                  r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
 WHO = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also)\W+)*(?:who|whom|whose)\b", re.I)
 #: Where a question's second part starts: "..., and who would need to agree?",
 #: "...; when does it renew?", "... - and what does it cost?"
@@ -216,7 +219,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     something went or has been ("How's the service been?"), "yes_no" when
     every one asks only a yes or no (read on its last clause: "..., are the
     compressors connected to anything?"), "who" when every one asks who,
-    "other" for the rest, None when the turn asks nothing. A plain fact that
+    "past" when every one asks what happened ("What happened?"), "other" for the rest, None when the turn asks nothing. A plain fact that
     is a number is no answer to a yes or no about something else; no fact
     answers an evaluative question."""
     asks = _asking(analysed)
@@ -230,6 +233,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "yes_no"
     if all(WHO.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "who"
+    if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
+        return "past"
     return "other"
 
 
