@@ -203,6 +203,26 @@ def test_reflection_evidence_quotes_the_restatement_not_the_apology(analyzer):
         "Margin per metre and waste, then, and turnover doesn't get you anywhere any more."]
 
 
+def test_pitch_evidence_quotes_the_pitch_not_the_acknowledgement_before_it(analyzer):
+    """'I understand. Wardview is much easier to use than the older systems...'
+    was told 'Drop the push in "I understand."': a sentence with no "we" fell
+    back to the first one."""
+    t = rep_after(analyzer, "That's history. I'm more interested in what you'd do differently.",
+                  "I understand. Wardview is much easier to use than the older systems, and it updates bed states "
+                  "automatically.")
+    assert "pitching" in t.labels
+    assert all(e.quote != "I understand." for e in t.evidence if e.label in ("pitching", "pressure"))
+
+
+def test_a_first_turn_with_nothing_said_before_it_follows_up_nothing(analyzer):
+    """An opening rep turn, with no buyer turn before it, was credited as a
+    follow-up on 'Thanks for meeting me.' (LABELS.md: it builds on what the
+    buyer just said)."""
+    t = rep_after(analyzer, None, "Thanks for meeting me. I hear you've had a bed system before. What happened with it?")
+    assert not {"follow_up", "reflection"} & set(t.labels)
+    assert "open_question" in t.labels
+
+
 def test_tip_quotes_the_words_and_says_what_to_ask(analyzer):
     t = rep_after(analyzer, "We're reviewing vendors.",
                   "If I could show you something interesting, would you be interested?")

@@ -289,6 +289,10 @@ class Analyzer:
             scores = dict(zip(self.heads.labels, prob.tolist()))
             thr = dict(zip(self.heads.labels, self.heads.thr.tolist()))
             labels = decide_from_scores(scores, thr, st, p.cues)
+            if not (buyer and buyer.strip()):
+                # Nothing said to build on or restate (LABELS.md): "Thanks for
+                # meeting me." opening a call was credited as a follow-up.
+                labels -= {"follow_up", "reflection"}
         else:
             scores = {}
             labels = rule_labels(p, buyer)
@@ -637,11 +641,11 @@ def _fallback_span(label: str, p: Prepared, uptake: Uptake) -> tuple[int, int] |
         stm = [s for s in sents if not s.is_question] or sents
         s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in taken), len(s.text.split()), -s.start))
         return (s.start, s.end)
-    if label == "pitching":
-        s = max(sents, key=lambda s: (s.we, -s.start))
-        return (s.start, s.end)
-    if label == "pressure":
-        s = max(sents, key=lambda s: (s.you, -s.start))
+    if label in ("pitching", "pressure"):
+        # The sentence with most "we" (pitching) or "you" (pressure), else the
+        # longest: not "I understand." before "Wardview is much easier to use...".
+        key = "we" if label == "pitching" else "you"
+        s = max(sents, key=lambda s: (getattr(s, key), not R.small_talk_sentence(s.text), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label == "mutual_success":
         s = max(sents, key=lambda s: (s.we, -s.start))

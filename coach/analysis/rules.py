@@ -275,6 +275,13 @@ def in_question(c: Cue, st: Structure) -> bool:
     return any(s.is_question and s.start <= c.start < s.end for s in st.sentences)
 
 
+def small_talk_sentence(text: str) -> bool:
+    """One sentence of small talk (see small_talk): "I understand.", "Thanks."."""
+    text = text.strip()
+    return len(text.split()) <= SMALL_TALK_MAX_WORDS and bool(
+        _SMALL_TALK.match(text) or (_OWN_APOLOGY.search(text) and len(text.split()) <= 12))
+
+
 def small_talk(st: Structure) -> bool:
     """Whether the turn is small talk and nothing else: every sentence an
     acknowledgement, thanks, greeting, sign-off, logistics or an apology for the
@@ -283,13 +290,7 @@ def small_talk(st: Structure) -> bool:
     sents = st.sentences
     if not sents or st.form is not None:
         return False
-    for s in sents:
-        text = s.text.strip()
-        if len(text.split()) > SMALL_TALK_MAX_WORDS:
-            return False
-        if not (_SMALL_TALK.match(text) or (_OWN_APOLOGY.search(text) and len(text.split()) <= 12)):
-            return False
-    return True
+    return all(small_talk_sentence(s.text) for s in sents)
 
 
 def follow_features(rep_text: str, rep_st: Structure, buyer_text: str | None) -> dict[str, float]:
