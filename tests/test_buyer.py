@@ -322,7 +322,10 @@ def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
     s.play("[pitching] Our ovens come with a five-year guarantee.")
     plain = s.play("[pitching] Our ovens are the best on the market.")
     assert plain.move.kind == "press" and any(p.say in plain.buyer.text for p in press)
-    for line in ("[pressure] I could give you ten percent off if you sign today.",
+    # Round 12: a discount is no offer on a concern about something else.
+    other = s.play("[pressure] I can take eight percent off if you sign today.")
+    assert other.move.kind == "press" and any(p.say.lower() in other.buyer.text.lower() for p in press)
+    for line in ("[pressure] I could give you a loan oven for a week if you sign today.",
                  "[pitching] We'd take the old oven away and give you a week's loan oven when yours breaks."):
         s = fresh(warm)
         s.play("[pitching] Our ovens come with a five-year guarantee.")
@@ -753,6 +756,23 @@ def test_a_pushed_proposal_gets_the_reaction_not_a_holding_line(scenario):
                 "happens when the ovens break down?")
     assert ex.move.kind == "react" and ex.move.reacting_to == "pressure"
     assert not any(g.say in ex.buyer.text for g in scenario.discovery("ovens").guarded)
+
+
+def test_asking_leave_to_say_something_is_answered_go_ahead(scenario):
+    """Round 12: '...can I share something we've noticed on our side?' got
+    'Not off the top of my head.' (a fact the scenario does not know)."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = fresh(scenario)
+    ex = s.play("[closed_question] Before we talk prices, can I share something we've noticed on our side?")
+    assert ex.buyer.text in DEFAULT_LINES["permission"]
+
+
+def test_a_question_asking_their_opinion_is_not_met_with_i_would_have_to_check(scenario):
+    """Round 12: 'What do you honestly think of the surcharge?' got 'Not off the top of my head.'"""
+    s = fresh(scenario)
+    ex = s.play("[closed_question] What do you honestly think of the council's new parking rules?")
+    assert ex.move.kind != "unknown"
 
 
 def test_a_date_after_a_pleasantry_is_a_proposal_not_small_talk(scenario):

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
-from coach.analysis.uptake import PARROT_ECHO, numbers
+from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
 from coach.labels import BAD
@@ -177,6 +177,8 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a question about what happened, which the scenario does not tell: "I
     # haven't worked that out yet" would deny the buyer was there
     "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
+    # leave asked to say something: "Can I share something we've noticed?"
+    "permission": ("Go ahead.", "Sure, go on.", "Please, go ahead."),
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
     # would agree a next step with: welcome, though it does not end the meeting
@@ -196,7 +198,6 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "countered": (
         "That's a move. It doesn't settle it, though.",
         "I heard the offer. It doesn't change the problem.",
-        "Better, but it doesn't get me where I need to be.",
         "That's not really the answer.",
     ),
     "monologue": (
@@ -210,7 +211,9 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
 #: check" would be no answer to it.
 _OPINION = re.compile(
     r"^\W*(?:(?:so|and|but|then)\W+)*(?:do|would|don't|wouldn't|did) you (?:think|feel|agree|say|reckon|believe|find|see|mind)\b"
-    r"|^\W*(?:is it|would it be) (?:fair|true|right) to say\b|^\W*(?:are|were) you (?:happy|comfortable|worried|concerned|sure)\b",
+    r"|^\W*(?:is it|would it be) (?:fair|true|right) to say\b|^\W*(?:are|were) you (?:happy|comfortable|worried|concerned|sure)\b"
+    # "What do you honestly think of the surcharge?" got "Not off the top of my head."
+    r"|\bwhat do you (?:\w+ )?(?:think|make|feel)\b",
     re.I,
 )
 
@@ -648,6 +651,8 @@ class Director:
         topic = t.topic
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if t.match.question == "permission":
+            return "small_talk", dict(lines=DEFAULT_LINES["permission"], reasons=[*why, "asks leave to say something"])
         if t.match.proposes and topic.kind != "objection":
             # An offer is an offer, whatever topic it brushes: "Would it make
             # sense to send you some information?" is not a question about
@@ -866,14 +871,16 @@ class Director:
         return bool(told) and len(told | concern) >= ANSWER_WORDS
 
     def _counters(self, o: Objection, t: _Turn) -> bool:
-        """The turn offers something on the concern (see _OFFER), in its words
-        or with a figure: "I could do a two-year deal..." to "three years is a
-        long commitment", "I can take five percent off" to an eighteen percent gap."""
+        """The turn offers something on the concern (see _OFFER), in its words:
+        "I could do a two-year deal..." to "three years is a long commitment",
+        "I can take five percent off" to an eighteen percent gap."""
         text = t.analysed.text
         if not _OFFER.search(text):
             return False
         concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
-        return bool(specific_stems(text) & concern) or bool(numbers(text))
+        # Its words, not any figure: eight percent off is no offer on "software
+        # won't fix eleven weeks on a boat".
+        return bool(specific_stems(text) & concern)
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and

@@ -195,6 +195,9 @@ EVALUATIVE = re.compile(
     r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
     re.I)
+#: Asking leave to say something: "...can I share something we've noticed on
+#: our side?" asks for no fact; "Go ahead." answers it.
+PERMISSION = re.compile(r"\b(?:can|could|may) i (?:share|tell you|show you|be (?:honest|frank|straight|blunt))\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -214,7 +217,8 @@ def _asking(analysed: AnalysedTurn) -> list[str]:
 
 
 def question_kind(analysed: AnalysedTurn) -> str | None:
-    """What the turn's questions ask for: "measure" when one asks for a number
+    """What the turn's questions ask for: "permission" when every one asks
+    leave to say something ("Can I share what we've noticed?"), "measure" when one asks for a number
     ("How many...?", "the size of..."), "evaluative" when every one asks how
     something went or has been ("How's the service been?"), "yes_no" when
     every one asks only a yes or no (read on its last clause: "..., are the
@@ -225,6 +229,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     asks = _asking(analysed)
     if not asks:
         return None
+    if all(PERMISSION.search(q) for q in asks):
+        return "permission"
     if any(MEASURE.search(q) for q in asks):
         return "measure"
     if all(EVALUATIVE.search(q) for q in asks):
@@ -579,7 +585,7 @@ class TopicMatcher:
         (question_kind), whatever its topic: every fact for how something went,
         a number for a yes or no about something else. ``asked``: the turn's
         stems and numbers."""
-        if kind == "evaluative":
+        if kind in ("evaluative", "permission"):
             return {k for k in self._order if k.startswith("fact:")}
         if kind == "yes_no":
             return {k for k, said in self._measures.items() if not asked & said}
