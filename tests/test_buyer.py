@@ -325,6 +325,10 @@ def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
     # Round 12: a discount is no offer on a concern about something else.
     other = s.play("[pressure] I can take eight percent off if you sign today.")
     assert other.move.kind == "press" and any(p.say.lower() in other.buyer.text.lower() for p in press)
+    s = fresh(warm)
+    s.play("[pitching] Our ovens come with a five-year guarantee.")
+    claim = s.play("[pitching] We do have bakeries whose ovens have never broken down in a week of Saturdays.")
+    assert any(p.say.lower() in claim.buyer.text.lower() for p in press)  # a claim, not an offer
     for line in ("[pressure] I could give you a loan oven for a week if you sign today.",
                  "[pitching] We'd take the old oven away and give you a week's loan oven when yours breaks."):
         s = fresh(warm)
@@ -654,10 +658,15 @@ def test_a_figure_asked_for_and_not_known_is_still_checked(scenario):
     assert ex.move.kind == "unknown" and ex.buyer.text not in DEFAULT_LINES["unsure"]
 
 
-def test_who_the_scenario_does_not_name_is_not_a_number_to_look_up(scenario):
+@pytest.mark.parametrize("line", [
+    "Who else would need to see the oven costings before you'd consider it?",
+    # Round 12: who asked in the middle of the sentence.
+    "If you wanted to go after that, who else would need to be convinced, given what happened last spring?",
+])
+def test_who_the_scenario_does_not_name_is_not_a_number_to_look_up(scenario, line):
     """'Who else would need to see that before you'd consider it?' got 'I don't
     have that number to hand.'"""
-    ex = fresh(scenario).play("[closed_question] Who else would need to see the oven costings before you'd consider it?")
+    ex = fresh(scenario).play("[closed_question] " + line)
     assert ex.move.kind == "unknown" and ex.buyer.text in DEFAULT_LINES["unworked"]
 
 
@@ -669,6 +678,19 @@ def test_saying_what_would_happen_answers_the_concern_even_when_called_a_pitch(s
     s.play(OVENS)  # "Oven three died on a Saturday and we binned two hundred loaves."
     assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
     ex = s.play("[pitching] If yours breaks on a Saturday, an engineer would be there before you bin a single loaf.")
+    assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
+
+
+def test_proposing_what_would_settle_the_concern_answers_it(scenario):
+    """Round 12: 'Would it help if we started without touching the patient
+    record at all, say one ward...?' to 'IT has an eighteen-month queue for
+    anything that touches the patient record' was pressed again ('The IT queue
+    hasn't got any shorter'): a proposal can answer a concern as a statement does."""
+    s = fresh(scenario)
+    s.play(OVENS)  # "Oven three died on a Saturday and we binned two hundred loaves."
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[closed_question mutual_success] Would it help if an engineer came out on a Saturday before you "
+                "binned a single loaf?")
     assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
 
 

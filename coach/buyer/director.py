@@ -222,9 +222,9 @@ _OPINION = re.compile(
 _WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't)\b|\w'(?:d|ll)\b", re.I)
 
 #: An offer: "I could do a two-year deal", "I can get you eight percent off",
-#: "I just offered you two years".
+#: "I just offered you two years" (not "We do have trusts that went live...").
 _OFFER = re.compile(
-    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)?\s+(?:do|take|offer(?:ed)?|give|get you|knock|drop|match"
+    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)\s+(?:do|take|offer(?:ed)?|give|get you|knock|drop|match"
     r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b",
     re.I,
 )
@@ -859,7 +859,11 @@ class Director:
         ANSWER_WORDS). A discount in return for the data answers neither."""
         s = self.state
         a = t.analysed
-        if not (t.substance and any(x.form is None and _WOULD.search(a.text[x.start : x.end]) for x in a.sentences)):
+        # A statement, or a proposal: "Would it help if we started without
+        # touching the patient record at all...?" to "anything that touches the
+        # patient record" goes into the IT queue (round 12: pressed again).
+        if not (t.substance and any((x.form is None or t.match.proposes) and _WOULD.search(a.text[x.start : x.end])
+                                    for x in a.sentences)):
             return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
         said = specific_stems(a.text)
         told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered

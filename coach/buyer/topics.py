@@ -237,7 +237,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "evaluative"
     if all(YES_NO.match(_CLAUSE.split(q)[-1]) or EVALUATIVE.search(q) for q in asks):
         return "yes_no"
-    if all(WHO.match(_CLAUSE.split(q)[-1]) for q in asks):
+    if all(any(WHO.match(c) for c in _CLAUSE.split(q)) for q in asks):
+        # "..., who else would need to be convinced, given what happened in 2019?"
         return "who"
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
