@@ -543,6 +543,19 @@ def test_a_reaction_said_again_is_not_dressed_as_a_fact(scenario):
     assert voice.line(named) == "As I said, Bea's Bakes opened in 1998, my mother's shop."
 
 
+def test_more_on_a_story_told_in_full_is_not_the_story_again(scenario):
+    """Rounds 11-12: 'As I said, those two accounts are about a third of our
+    volume...' word for word, to a new question about a told story, was rated
+    0 each time."""
+    from coach.buyer.move import BuyerMove
+    from coach.buyer.voice import TOLD_ALL
+
+    voice = RuleVoice(scenario, seed=0)
+    more = BuyerMove(kind="elaborate", lines=("Saturday is our biggest day, so it hurt twice.",))
+    assert voice.line(more) == "Saturday is our biggest day, so it hurt twice."
+    assert voice.line(more) in TOLD_ALL
+
+
 def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_stays_open(scenario):
     warm = scenario.model_copy(deep=True)
     warm.buyer.trust.start = 75

@@ -3,7 +3,8 @@
 The embedded default, deterministic given a seed, and the fallback of any other
 voice. It says one of the move's lines not said yet in the session (variants
 rotate in a seeded order), after the move's lead-in if it has one. When a
-move's lines are all used: a fact is said again ("As I said, ..."), a reaction
+move's lines are all used: a fact is said again ("As I said, ..."), more on a
+told story is "That's about all there is to it.", a reaction
 falls back to the scenario's `fallback` lines, then to short neutral
 acknowledgements, then to pairs of them, so the buyer never says the same line
 twice. A curt buyer says one thing: the lead-in (how they take the turn) when
@@ -32,6 +33,13 @@ GENERIC_LINES: tuple[str, ...] = (
 #: said" would read "As I said, exactly."
 CONTENT_KINDS = frozenset({"reveal", "volunteer", "elaborate", "answer", "object", "press",
                            "concede", "accept", "decline", "walkout", "unknown"})
+#: More on a told story when every line on it is said: round 11 and 12 raters
+#: rated "As I said, <the whole story again>" 0 when the rep had asked
+#: something new about it.
+TOLD_ALL: tuple[str, ...] = (
+    "That's about all there is to it.", "I've told you most of it, honestly.",
+    "There's not much more to it than that.",
+)
 #: Lines shorter than this many words are not worth saying again.
 REUSE_MIN_WORDS = 5
 #: How a line said before is introduced, in turn (so a third telling differs from the second).
@@ -60,8 +68,13 @@ class RuleVoice:
             # Curt is short: how the buyer takes the turn says it ("Don't rush
             # me. I've seen what rushing does.", not "... Mm." or "... Go on."),
             # and a cold line only once the pushback is used up.
-            body = "" if lead and move.kind == "curt" else self._pick(
-                move.lines, reuse=AGAIN[0] if self._content(move) else None, in_order=move.kind == "elaborate")
+            if lead and move.kind == "curt":
+                body = ""
+            elif move.kind == "elaborate" and all(x in self._used for x in move.lines):
+                body = self._pick(TOLD_ALL)
+            else:
+                body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
+                                  in_order=move.kind == "elaborate")
             text = " ".join(x for x in (lead, body) if x)
             for again in AGAIN[1:]:  # told twice already: another way in
                 if text not in self._said or not body.startswith(AGAIN[0]):
