@@ -450,6 +450,9 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("You pick one onboarding that dragged and we walk through it together. Worth your time?", True),
     ("Is that worth it, given the weekend rush?", True),
     ("Look, why don't we set up a demo next week with your head baker?", True),
+    # Round 13: two next steps the best reps proposed and the buyer did not hear.
+    ("Shall I put those dates in an email to you this afternoon?", True),
+    ("We drop the weekly meeting to a monthly pack. Does that shape work for you?", True),
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),
@@ -705,6 +708,20 @@ def test_proposing_what_would_settle_the_concern_answers_it(scenario):
     ex = s.play("[closed_question mutual_success] Would it help if an engineer came out on a Saturday before you "
                 "binned a single loaf?")
     assert ex.move.kind == "concede" and ex.move.objection == "last-supplier"
+
+
+def test_a_concern_answered_before_it_is_voiced_is_not_voiced(scenario):
+    """Round 13: '...I can pass some of that back to you. You'd have a genuine
+    saving to show finance. Does that shape work for you?' set off the next
+    step's concern, 'And the fifteen percent? I still need a saving to show
+    finance.': a turn that answers a concern due now settles it unvoiced."""
+    s = fresh(scenario)
+    s.play(OVENS)  # "Oven three died on a Saturday and we binned two hundred loaves."
+    ex = s.play("[pitching] If an oven breaks down on a Saturday, an engineer would be there before you bin a single loaf.")
+    assert ex.move.kind != "object" and s.director.state.objections.get("last-supplier") == "handled"
+    other = fresh(scenario)
+    other.play(OVENS)
+    assert other.play("[pitching] Our bakery kit is the best in Europe.").move.kind == "object"
 
 
 def test_a_pitch_that_only_echoes_the_concern_does_not_answer_it(scenario):

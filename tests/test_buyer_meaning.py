@@ -415,3 +415,20 @@ def test_a_question_about_what_happened_is_not_met_with_i_have_not_worked_it_out
     s = PracticeSession(fleet, ScriptedAnalyzer(encoder=encoder), seed=0)
     ex = s.play("[open_question curiosity] What happened at the depot Christmas party last year?")
     assert ex.move.topic.kind == "none" and ex.buyer.text in DEFAULT_LINES["untold"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_concede_line_that_answers_the_question_is_said(encoder, seed):
+    """Round 12: 'What do the nurses do today to keep track of beds, if not a
+    system?' settled the double-entry concern and got 'Good. If it reads what
+    they already do, rather than adding to it, we can talk.' (a concession
+    the rep never made) rather than 'The whiteboard and the bed meeting at
+    eight...', the concede line that answers it."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=seed)
+    s.director.state.trust = 50
+    s.director.state.objections["tried-before"] = "handled"  # the 2019 story, voiced at turn 1, is out of the way
+    raised = s.play("[pitching] Wardview is much easier to use than older systems and updates bed states automatically.")
+    assert raised.move.objection == "double-entry"
+    ex = s.play("[open_question curiosity follow_up] That's fair. What do the nurses do today to keep track of beds, "
+                "if not a system?")
+    assert ex.move.kind == "concede" and "whiteboard" in ex.buyer.text

@@ -565,7 +565,7 @@ class Director:
                 if told is not None:  # the buyer settles, then answers what else was asked
                     return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
                                            lines=told["lines"], lead=self._said(o.concede), reasons=told["reasons"])
-                return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=handled)
+                return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=handled)
             worst = next((x for x in BAD_ORDER if x in t.labels), None)
             if t.asks and t.topic.kind == "fact" and (not asked_badly or worst in ANSWERED_ANYWAY):
                 return None  # a plain question is answered; the concern stays open (and blocks the next step)
@@ -666,7 +666,7 @@ class Director:
             return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), reasons=[*why, f"answers the fact '{f.id}'"])
         if topic.kind == "objection":
             o = sc.objection(topic.id)
-            return "concede", dict(objection=o.id, lines=self._said(o.concede), reasons=[*why, f"'{o.id}' was handled before"])
+            return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=[*why, f"'{o.id}' was handled before"])
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             kind = t.match.question
             if kind in ("yes_no", "evaluative"):
@@ -803,9 +803,15 @@ class Director:
         for o in self.scenario.objections:
             if o.id in s.objections:
                 continue
-            if o.when == "pitch" and "pitching" in t.labels:
-                return o
-            if o.when == "next_step" and t.topic.kind == "next_step":
+            due = (o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
+            if due and not (t.labels & BAD) - {"pitching"} and self._concern_words(o, t) and self._answers(o, t):
+                # The turn answers the concern before the buyer voices it: "...I can
+                # pass some of that back to you. You'd have a genuine saving to show
+                # finance. Does that shape work for you?" got "And the fifteen
+                # percent? I still need a saving to show finance." (round 13).
+                s.objections[o.id] = "handled"
+                continue
+            if due:
                 return o
             if o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id:
                 return o
@@ -868,11 +874,23 @@ class Director:
         said = specific_stems(a.text)
         told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered
                                               for x in d.reveal))
-        concern = said & specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+        concern = self._concern_words(o, t)
         # In the buyer's own terms: a pitch that only echoes the concern ("What
         # makes us different is the guarantee... sign this month and I'll take
         # 20% off", to "What makes you different?") rebuts it.
         return bool(told) and len(told | concern) >= ANSWER_WORDS
+
+    def _conceded(self, o: Objection, t: _Turn) -> tuple[str, ...]:
+        """The concede lines, the one nearest the turn first: "The whiteboard and
+        the bed meeting at eight." answers "What do the nurses do today?", not
+        "Good. If it reads what they already do..." (round 12)."""
+        return self.matcher.closest_first(t.match, topic_key("objection", o.id), self._said(o.concede))
+
+    @staticmethod
+    def _concern_words(o: Objection, t: _Turn) -> set[str]:
+        """The turn's specific words that are the concern's (its topic, lines and press lines)."""
+        return specific_stems(t.analysed.text) & specific_stems(
+            " ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
 
     def _counters(self, o: Objection, t: _Turn) -> bool:
         """The turn offers something on the concern (see _OFFER), in its words:
@@ -881,10 +899,9 @@ class Director:
         text = t.analysed.text
         if not _OFFER.search(text):
             return False
-        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
         # Its words, not any figure: eight percent off is no offer on "software
         # won't fix eleven weeks on a boat".
-        return bool(specific_stems(text) & concern)
+        return bool(self._concern_words(o, t))
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and

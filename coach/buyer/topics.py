@@ -152,7 +152,8 @@ PROPOSAL = re.compile(
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
     r"|would it help (?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
-    r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put together|share|run|drop|join|spend|sit in|walk"
+    r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put|share|run|drop|join|spend|sit in|walk"
+    r"|draft|email|write up|pencil"
     r"|put you down|sign you up|get the (?:paperwork|contract)|draw up)\b"
     r"|would you (?:be (?:open|up for|willing|interested)|like (?:me|us) to|consider|want (?:me|us) to)\b"
     r"|(?:are|would) you (?:be )?(?:free|available)\b|do you have (?:time|half an hour|an hour)\b"
@@ -161,7 +162,7 @@ PROPOSAL = re.compile(
     r"|(?:i|we)(?:'d| would) like to (?:come|visit|book|set up|arrange|run|show|bring|meet)\b"
     r"|is (?:next|this) \w+ (?:good|ok|okay|free|possible)\b"
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
-    r"|(?:does|would|will|could) (?:that|this) (?:work|suit|help)\b|how does (?:that|this) sound\b"
+    r"|(?:does|would|will|could) (?:that|this)(?: \w+)? (?:work|suit|help)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
     # "...we walk through one onboarding together. Worth your time?"
     r"|(?:(?:is|would) (?:that|this|it) )?worth (?:your time|it|a (?:try|look|go|shot|conversation))\b"
@@ -397,6 +398,8 @@ class TopicMatcher:
         # sentence: a question is often nearer its answer than the trainer's
         # examples ("Which board meeting would this go to?" is 0.33 from the
         # sign-off examples and 0.65 from "It goes to the board on the fourteenth.").
+        # (and a concern's concede lines, only to say the one that answers the turn first)
+        said |= {topic_key("objection", o.id): [x.say for x in o.concede] for o in scenario.objections}
         self._said = {k: sorted({x for line in v for x in (line, *written_sentences(line))})
                       for k, v in said.items()}
         self._protos: dict[str, Any] | None = None
@@ -488,7 +491,8 @@ class TopicMatcher:
 
         sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
         for k, v in self._said_protos.items():
-            sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
+            if not k.startswith("objection:"):  # an echo of a concede line asks nothing about the concern
+                sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
         return sims
 
     def _keywords(self, stems: set[str]) -> dict[str, float]:

@@ -64,7 +64,7 @@ class RuleVoice:
             text = move.lines[0] if move.lines else self.scenario.buyer.opening
         else:
             lead = self._pick(move.lead, optional=True) if move.lead else ""
-            # More on a told story: the director put the line that answers the question first.
+            # More on a told story, and a concern settled: the director put the line that answers the question first.
             # Curt is short: how the buyer takes the turn says it ("Don't rush
             # me. I've seen what rushing does.", not "... Mm." or "... Go on."),
             # and a cold line only once the pushback is used up.
@@ -74,7 +74,7 @@ class RuleVoice:
                 body = self._pick(TOLD_ALL)
             else:
                 body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
-                                  in_order=move.kind == "elaborate")
+                                  in_order=move.kind in ("elaborate", "concede"))
             text = " ".join(x for x in (lead, body) if x)
             for again in AGAIN[1:]:  # told twice already: another way in
                 if text not in self._said or not body.startswith(AGAIN[0]):
