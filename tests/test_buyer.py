@@ -818,6 +818,8 @@ def test_asking_leave_to_say_something_is_answered_go_ahead(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question] Before we talk prices, can I share something we've noticed on our side?")
     assert ex.buyer.text in DEFAULT_LINES["permission"]
+    asked = fresh(scenario).play("[closed_question] Can I be honest with you: how many shops do you run?")
+    assert asked.move.kind == "answer" and asked.move.fact == "shops"
 
 
 def test_a_question_asking_their_opinion_is_not_met_with_i_would_have_to_check(scenario):

@@ -199,6 +199,9 @@ EVALUATIVE = re.compile(
 #: Asking leave to say something: "...can I share something we've noticed on
 #: our side?" asks for no fact; "Go ahead." answers it.
 PERMISSION = re.compile(r"\b(?:can|could|may) i (?:share|tell you|show you|be (?:honest|frank|straight|blunt))\b", re.I)
+#: ...unless a question follows it: "Can I be honest with you: what's your budget?"
+_THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|when|where|which)"
+                        r"(?:'s|\s+(?:is|are|do|does|did|was|were|would|will|can|could|should|has|have|many|much))\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -230,7 +233,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     asks = _asking(analysed)
     if not asks:
         return None
-    if all(PERMISSION.search(q) for q in asks):
+    if all((m := PERMISSION.search(q)) and not _THEN_ASKS.search(q, m.end()) for q in asks):
         return "permission"
     if any(MEASURE.search(q) for q in asks):
         return "measure"
