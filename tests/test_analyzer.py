@@ -57,6 +57,8 @@ QUESTION_FORMS = [
     ("How much would our 24/7 support help you?", "leading_question"),
     ("Why did you move off it?", "open_question"),
     ("Just tell me your headcount.", "closed_question"),
+    # An invitation with an adverb in it (found practising): "Mm." answered it as a statement.
+    ("I'd really like to understand why orders come in the way they do.", "open_question"),
 ]
 
 

@@ -200,7 +200,7 @@ _INVITATION = re.compile(
     r"^(?:please\s+|just\s+)?" + _POLITE + r"?" + _INVITE_BODY
     + r"|\b(?:walk|talk|take|run)\s+me\s+through\b|\bhelp\s+me\s+(?:understand|see|picture)\b"
     r"|\btell\s+me\s+(?:more|about|how|what|why|a\s+bit|a\s+little)\b"
-    r"|\b(?:i'?d\s+(?:love|like)\s+to\s+(?:hear|know|understand|learn)|i'?m\s+(?:curious|interested)\s+"
+    r"|\b(?:i'?d\s+(?:really\s+|genuinely\s+|just\s+|also\s+)?(?:love|like)\s+to\s+(?:hear|know|understand|learn)|i'?m\s+(?:curious|interested)\s+"
     r"(?:to\s+hear|about|how|what|why)|i\s+wonder(?:ed)?\s+(?:how|what|why|if)|i'?m\s+wondering\s+(?:how|what|why)|"
     r"curious\s+(?:how|what|why|about))\b"
     r"|^(?:(?:is|was)\s+there\s+anything\s+(?:else\s+)?(?:that|you|on\s+your|in|about|we\s+should)\b"
