@@ -494,3 +494,24 @@ async def test_a_long_note_under_a_turn_is_shown_whole():
         chips.set_pending("stored, not answered (see the error): continue the session later to get a reply")
         await pilot.pause()
         assert chips.size.height >= 2
+
+
+async def test_a_label_the_buyer_excused_is_not_flagged_as_a_fault():
+    """Found practising: a proposal the buyer agreed to, once trust was high,
+    was flagged 'pitching' with the tip 'Hold the pitch... until you know what
+    matters to them', contradicting the buyer (and the scorecard, which does
+    not count a label the buyer excused)."""
+    store = memory_store()
+    app = _app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_scenario(pilot)
+        screen = app.screen
+        await settle(pilot)
+        screen.session.director.state.trust = 90  # value established: qualifying is fair
+        await say(pilot, BAD_TURNS[1])  # "What's your budget, and are you the one who signs off?"
+        await settle(pilot)
+        assert screen.session.exchanges[-1].move.excused == ("self_interested",)
+        chips = screen.query_one(RepLine).query_one(Chips)
+        assert f"{human('self_interested')}: fine here" in chips.render().plain
+        tip = screen.query_one("#tip").render().plain
+        assert "Fine here" in tip and "Tip " not in tip

@@ -461,3 +461,20 @@ async def test_a_scorecards_turns_are_found_by_the_same_numbers_in_the_transcrip
         line = card.best.turn + 1
         assert heads[line - 1] == f"{line:>3} Rep · turn {card.best.rep_turn}"
         assert heads[0].strip() == "1 Dana Okafor"
+
+
+def test_the_transcript_marks_a_label_the_buyer_excused_and_drops_its_tip():
+    """The practice screen says a label the buyer excused did not cost the rep;
+    the manager's transcript says so too, rather than 'Hold budget questions...'."""
+    from coach.buyer.testing import ScriptedAnalyzer
+    from coach.session import TurnRecord
+    from coach.ui.screens.transcript import _evidence_text
+
+    conv = ScriptedAnalyzer().conversation()
+    conv.add_buyer("We lost two days of orders.")
+    analysed = conv.add_rep("[closed_question self_interested] Who else signs off on a change like this?")
+    turn = TurnRecord(id=1, index=1, speaker="rep", text=analysed.text, created_at="", analysed=analysed)
+    plain = _evidence_text(turn).plain
+    assert "self-interested:" in plain and "Tip" in plain
+    excused = _evidence_text(turn, ("self_interested",)).plain
+    assert "fine here" in excused and "Tip" not in excused

@@ -128,23 +128,24 @@ class BuyerLine(Static):
 class RepLine(Vertical):
     """One rep turn: the words, then the labels as chips."""
 
-    def __init__(self, text: str, *, pending: str = "analysing…", labels=None) -> None:
+    def __init__(self, text: str, *, pending: str = "analysing…", labels=None, excused=()) -> None:
         super().__init__(classes="turn rep")
         self.text = text
         self._pending = pending
         self._labels = labels
+        self._excused = excused
 
     def compose(self) -> ComposeResult:
         line = Text("You  ", style="bold", end="")
         line.append_text(literal(self.text))
         yield Static(line, classes="rep-text")
         if self._labels is not None:
-            yield Chips(self._labels)
+            yield Chips(self._labels, excused=self._excused)
         else:
             yield Chips(pending=self._pending)
 
-    def set_labels(self, labels) -> None:
-        self.query_one(Chips).set_labels(labels)
+    def set_labels(self, labels, excused=()) -> None:
+        self.query_one(Chips).set_labels(labels, excused)
 
 
 class NoteLine(Static):
@@ -355,7 +356,7 @@ class PracticeScreen(Screen[None]):
         first_new = next(iter(conversation.query(RepLine)), None)
         widgets: list = []
         for ex, said in zip(self.session.exchanges, stored):
-            widgets.append(RepLine(ex.rep_text, labels=ex.analysed.labels))
+            widgets.append(RepLine(ex.rep_text, labels=ex.analysed.labels, excused=ex.move.excused))
             widgets.append(BuyerLine(self.buyer_name, said.text, kind=ex.buyer.kind))
         n = len(self.session.exchanges)
         widgets.append(NoteLine(f"Resumed after {n} earlier turn{'s' if n != 1 else ''}: carry on."))
@@ -372,7 +373,7 @@ class PracticeScreen(Screen[None]):
         conversation.scroll_end(animate=False)
         if self.session.exchanges:
             last = self.session.exchanges[-1]
-            self._show_tip(last.analysed)
+            self._show_tip(last.analysed, last.move.excused)
             self._update_side(last.move)
             self._update_metrics()
         self._set_subtitle()
@@ -382,8 +383,8 @@ class PracticeScreen(Screen[None]):
     @on(TurnDecided)
     def _turn_decided(self, message: TurnDecided) -> None:
         decision = message.decision
-        message.view.set_labels(decision.analysed.labels)
-        self._show_tip(decision.analysed)
+        message.view.set_labels(decision.analysed.labels, decision.move.excused)
+        self._show_tip(decision.analysed, decision.move.excused)
         self._update_side(decision.move)
         self._show_thinking(f"{self.first_name} is answering…")
         self._speaking = BuyerLine(self.buyer_name, "", kind=decision.move.kind)
@@ -547,20 +548,24 @@ class PracticeScreen(Screen[None]):
         sign = self.query_one("#thinking", Static)
         sign.update(Text(f"{_SPINNER[self._spin_frame]} {self._thinking}", style="italic"))
 
-    def _show_tip(self, analysed) -> None:
+    def _show_tip(self, analysed, excused=()) -> None:
         tip_box = self.query_one("#tip", Static)
         if analysed is None:
             return
         text = Text(end="")
         # What went wrong first (at most two flags), else what went right.
         # One quote per label, so two flags of one kind do not crowd out the tip.
+        # A label the buyer excused (a proposal once value was established) is
+        # no fault: "Hold the pitch..." to a proposal the buyer agreed to
+        # contradicted the buyer.
         first: dict[str, object] = {}
         for e in analysed.evidence:
-            if e.label in BAD:
+            if e.label in BAD and e.label not in excused:
                 first.setdefault(e.label, e)
         bad = list(first.values())
         # With nothing to flag, praise the rarest good habit the turn showed.
-        praise = sorted(analysed.evidence, key=lambda e: _PRAISE_ORDER.get(e.label, len(_PRAISE_ORDER)))
+        praise = sorted((e for e in analysed.evidence if e.label not in BAD),
+                        key=lambda e: _PRAISE_ORDER.get(e.label, len(_PRAISE_ORDER)))
         shown = bad[:2] if bad else praise[:1]
         for ev in shown:
             if text.plain:
@@ -572,7 +577,14 @@ class PracticeScreen(Screen[None]):
             if ev.why:
                 text.append(": ")
                 text.append_text(literal(ev.why))
-        if analysed.tips:
+        all_excused = bool(excused) and not (set(analysed.labels) & BAD) - set(excused)
+        if all_excused:
+            if text.plain:
+                text.append("\n")
+            text.append("Fine here  ", style="bold")
+            text.append(f"{self.first_name} trusts you enough by now: "
+                        + ", ".join(human(x) for x in sorted(excused)) + " did not cost you.")
+        elif analysed.tips:
             if text.plain:
                 text.append("\n")
             text.append("Tip  ", style="bold")

@@ -24,11 +24,14 @@ from coach.ui.widgets.chips import Chips
 class TurnItem(ListItem):
     """A turn in the transcript: speaker and words, chips, evidence, comments."""
 
-    def __init__(self, turn: TurnRecord, buyer_name: str, topics: dict[str, str] | None = None) -> None:
+    def __init__(self, turn: TurnRecord, buyer_name: str, topics: dict[str, str] | None = None,
+                 excused: tuple[str, ...] = ()) -> None:
         super().__init__(classes=f"transcript-turn {turn.speaker}")
         self.turn = turn
         self.buyer_name = buyer_name
         self.topics = topics or {}
+        #: A rep turn's labels the buyer did not hold against the rep.
+        self.excused = excused
 
     def compose(self) -> ComposeResult:
         t = self.turn
@@ -48,8 +51,8 @@ class TurnItem(ListItem):
                     said.append("  (after a hint)", style="dim italic")
                 yield Static(said, classes="turn-text")
             if t.speaker == "rep":
-                yield Chips(t.labels) if t.analysed is not None else Chips(pending="not analysed")
-                ev = _evidence_text(t)
+                yield Chips(t.labels, excused=self.excused) if t.analysed is not None else Chips(pending="not analysed")
+                ev = _evidence_text(t, self.excused)
                 if ev.plain:
                     yield Static(ev, classes="turn-evidence")
             elif t.revealed:
@@ -67,21 +70,27 @@ class TurnItem(ListItem):
         box.set_class(not comments, "empty")
 
 
-def _evidence_text(turn: TurnRecord) -> Text:
+def _evidence_text(turn: TurnRecord, excused: tuple[str, ...] = ()) -> Text:
+    """The words behind each label and the tips; a label the buyer excused is
+    marked so (its tips are left out when it was the turn's only fault)."""
     text = Text(end="")
     if turn.analysed is None:
         return text
+    faults = (set(turn.labels) & BAD) - set(excused)
     for i, ev in enumerate(sorted(turn.analysed.evidence, key=lambda e: e.label not in BAD)):
         if i:
             text.append("\n")
         text.append("“")
         text.append_text(literal(ev.quote))
         text.append("” ")
+        if ev.label in excused:
+            text.append(f"{human(ev.label)} (fine here: the buyer trusted the rep by then)", style="dim")
+            continue
         text.append(human(ev.label), style="red" if ev.label in BAD else "green")
         if ev.why:
             text.append(": ")
             text.append_text(literal(ev.why))
-    for tip in turn.analysed.tips:
+    for tip in turn.analysed.tips if faults or not excused else ():
         if text.plain:
             text.append("\n")
         text.append("Tip  ", style="bold")
@@ -172,7 +181,10 @@ class TranscriptScreen(Screen[None]):
         self.query_one("#transcript-info", Static).update(info)
         turns = self.query_one("#turns", ListView)
         turns.clear()
-        items = [TurnItem(t, self.buyer_name, self.topics) for t in d.turns]
+        # What the buyer excused is on its reply to the rep turn (the next line).
+        excused = {t.index: n.reply.move.excused for t, n in zip(d.turns, d.turns[1:])
+                   if t.speaker == "rep" and n.reply is not None}
+        items = [TurnItem(t, self.buyer_name, self.topics, excused.get(t.index, ())) for t in d.turns]
         turns.extend(items)
         target = next((i for i, t in enumerate(d.turns) if t.id == self.focus_turn), 0)
         if items:

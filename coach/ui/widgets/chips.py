@@ -50,9 +50,13 @@ class Chips(Static):
 
     COMPONENT_CLASSES = {"chip--good", "chip--bad", "chip--neutral"}
 
-    def __init__(self, labels: Iterable[str] = (), *, pending: str | None = None, **kwargs) -> None:
+    def __init__(self, labels: Iterable[str] = (), *, pending: str | None = None, excused: Iterable[str] = (),
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.labels: list[str] = ordered(labels)
+        #: Labels the buyer did not hold against the rep (self-interest once
+        #: value was established): shown, but not as faults.
+        self.excused: frozenset[str] = frozenset(excused)
         self.pending = pending
 
     def set_pending(self, note: str) -> None:
@@ -61,8 +65,9 @@ class Chips(Static):
         self.pending = note
         self.refresh(layout=True)
 
-    def set_labels(self, labels: Iterable[str]) -> None:
+    def set_labels(self, labels: Iterable[str], excused: Iterable[str] = ()) -> None:
         self.labels = ordered(labels)
+        self.excused = frozenset(excused)
         self.pending = None
         self.refresh(layout=True)
 
@@ -75,6 +80,10 @@ class Chips(Static):
         for i, label in enumerate(self.labels):
             if i:
                 text.append(" ")
+            if label in self.excused:
+                style = self.get_component_rich_style("chip--neutral")
+                text.append(f" {human(label)}: fine here ", style=style)
+                continue
             style = self.get_component_rich_style(f"chip--{chip_kind(label)}")
             text.append(f" {human(label)} ", style=style)
         return text
