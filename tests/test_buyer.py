@@ -810,6 +810,15 @@ def test_a_pushed_proposal_gets_the_reaction_not_a_holding_line(scenario):
     assert not any(g.say in ex.buyer.text for g in scenario.discovery("ovens").guarded)
 
 
+def test_a_who_question_is_not_answered_with_a_fact_about_something_else(scenario):
+    """Round 13: 'When you take the full proposal in, who else needs to be
+    comfortable with it?' got the proposal's price. A fact none of whose
+    examples asks who is no answer to a who-question."""
+    line = "[closed_question] Who else looks after the shops and the loaves with you?"
+    assert fresh(scenario).play(line).move.fact is None
+    assert fresh(scenario).play("[closed_question] How many shops and loaves?").move.fact == "shops"
+
+
 def test_asking_leave_to_say_something_is_answered_go_ahead(scenario):
     """Round 12: '...can I share something we've noticed on our side?' got
     'Not off the top of my head.' (a fact the scenario does not know)."""

@@ -591,12 +591,15 @@ class TopicMatcher:
     def _unfit_facts(self, kind: str | None, asked: set[str]) -> set[str]:
         """The facts whose answer does not fit a question of this ``kind``
         (question_kind), whatever its topic: every fact for how something went,
-        a number for a yes or no about something else. ``asked``: the turn's
-        stems and numbers."""
+        a number for a yes or no about something else, a fact none of whose
+        examples asks who for a who-question. ``asked``: the turn's stems and numbers."""
         if kind in ("evaluative", "permission"):
             return {k for k in self._order if k.startswith("fact:")}
         if kind == "yes_no":
             return {k for k, said in self._measures.items() if not asked & said}
+        if kind == "who":  # "...who else needs to be comfortable with the proposal?" is no question of its price
+            return {k for k in self._order if k.startswith("fact:")
+                    and not any(re.search(r"\bwho(?:m|se)?\b", x, re.I) for x in self._texts[k])}
         return set()
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
