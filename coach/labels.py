@@ -56,3 +56,14 @@ HUMAN: dict[str, str] = {
 def human(label: str) -> str:
     """The human name of a label ("leading question" for ``leading_question``)."""
     return HUMAN.get(label, label.replace("_", " "))
+
+
+#: How a label the buyer excused is shown in place of its reason (see
+#: BuyerMove.excused): self-interest or a pitch once value was established.
+EXCUSED_WHY = "fine here: the buyer trusted the rep by then"
+
+
+def only_excused(labels, excused) -> bool:
+    """Whether every fault among ``labels`` is one the buyer ``excused``: then
+    the turn's tips, written about those faults, are not shown."""
+    return bool(excused) and not (set(labels) & BAD) - set(excused)

@@ -227,6 +227,13 @@ class SessionRecord:
     def rep_turns(self) -> tuple[TurnRecord, ...]:
         return tuple(t for t in self.turns if t.speaker == "rep")
 
+    def excused(self, turn: TurnRecord) -> tuple[str, ...]:
+        """The labels of rep ``turn`` the buyer did not hold against the rep
+        (self-interest once value was established): its reply's move says so."""
+        i = self.turns.index(turn)
+        reply = self.turns[i + 1].reply if turn.speaker == "rep" and i + 1 < len(self.turns) else None
+        return reply.move.excused if reply is not None else ()
+
     @property
     def hints(self) -> int:
         return sum(1 for t in self.turns if t.hint)

@@ -248,3 +248,24 @@ def test_an_export_file_gets_the_usual_mode_and_an_overwritten_one_keeps_its_own
         assert mode(shared) == 0o644 and shared.read_text().startswith("<!DOCTYPE html>")
     finally:
         os.umask(old)
+
+
+def test_reports_mark_a_label_the_buyer_excused_and_drop_its_tip(tmp_path):
+    """The exported reports agree with the app and `coach show`: a
+    self-interested question the buyer answered gladly is no fault."""
+    from test_ui_support import BAD_TURNS, _scenario, scripted_analyzer
+
+    from coach.engine import PracticeSession
+    from coach.labels import EXCUSED_WHY
+    from coach.report.exports import render_report
+    from coach.store import open_store
+
+    store = open_store(tmp_path / "coach.db")
+    session = PracticeSession(_scenario("it-director-outage"), scripted_analyzer(), seed=0, store=store, rep="ana")
+    session.director.state.trust = 90
+    assert session.play(BAD_TURNS[1]).move.excused == ("self_interested",)
+    record = store.session(session.session_id)
+    md = render_report([record], fmt="md")
+    assert "self-interested (fine here)" in md and EXCUSED_WHY in md and "tip:" not in md
+    html = render_report([record], fmt="html")
+    assert "self-interested: fine here" in html and EXCUSED_WHY in html and 'class="tip"' not in html

@@ -216,3 +216,20 @@ def test_a_comment_without_a_login_name_is_by_rep_not_a_traceback(db, monkeypatc
     assert r.exit_code == 0, r.output
     [c] = open_store(db).session(1).comments
     assert c.author == "rep"
+
+
+def test_show_marks_a_label_the_buyer_excused_and_drops_its_tip(tmp_path):
+    """As the practice screen and the transcript do: a self-interested question
+    the buyer answered gladly (value established) is no fault in `coach show`."""
+    from test_ui_support import BAD_TURNS, _scenario, scripted_analyzer
+
+    from coach.engine import PracticeSession
+    from coach.labels import EXCUSED_WHY
+
+    path = tmp_path / "coach.db"
+    session = PracticeSession(_scenario("it-director-outage"), scripted_analyzer(), seed=0, store=open_store(path), rep="ana")
+    session.director.state.trust = 90
+    ex = session.play(BAD_TURNS[1])  # "What's your budget, and are you the one who signs off?"
+    assert ex.move.excused == ("self_interested",)
+    out = run("show", str(session.session_id), db=path).output
+    assert "self-interested (fine here)" in out and EXCUSED_WHY in out and "tip:" not in out

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from coach.labels import BAD, GOOD, LABELS, human
+from coach.labels import BAD, EXCUSED_WHY, GOOD, LABELS, human, only_excused
 from coach.report.charts import Point, svg_progress
 from coach.scoring import PART_TITLES, band, end_sentence
 from coach.session import SessionRecord, TurnRecord, record_to_dict, turn_words
@@ -166,7 +166,7 @@ def _env():
     env.filters["score"] = lambda x: "–" if x is None else f"{x:.0f}"
     env.filters["band"] = lambda x: "" if x is None else band(x)
     env.globals.update(GOOD=GOOD, BAD=BAD, LABELS=LABELS, spans=spans, end_sentence=end_sentence,
-                       PART_TITLES=PART_TITLES, turn_words=turn_words)
+                       PART_TITLES=PART_TITLES, turn_words=turn_words, EXCUSED_WHY=EXCUSED_WHY, only_excused=only_excused)
     return env
 
 

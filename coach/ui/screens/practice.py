@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from coach.labels import BAD, human
+from coach.labels import BAD, human, only_excused
 from coach.scoring import end_sentence
 from coach.session import SessionRecord
 from coach.ui.widgets.inputs import make_input
@@ -577,8 +577,7 @@ class PracticeScreen(Screen[None]):
             if ev.why:
                 text.append(": ")
                 text.append_text(literal(ev.why))
-        all_excused = bool(excused) and not (set(analysed.labels) & BAD) - set(excused)
-        if all_excused:
+        if only_excused(analysed.labels, excused):
             if text.plain:
                 text.append("\n")
             text.append("Fine here  ", style="bold")

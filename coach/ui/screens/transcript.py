@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
-from coach.labels import BAD, human
+from coach.labels import BAD, EXCUSED_WHY, human, only_excused
 from coach.scoring import end_sentence
 from coach.session import CommentRecord, SessionRecord, TurnRecord, same_name
 from coach.ui.safe import literal, one_line, visible
@@ -76,7 +76,6 @@ def _evidence_text(turn: TurnRecord, excused: tuple[str, ...] = ()) -> Text:
     text = Text(end="")
     if turn.analysed is None:
         return text
-    faults = (set(turn.labels) & BAD) - set(excused)
     for i, ev in enumerate(sorted(turn.analysed.evidence, key=lambda e: e.label not in BAD)):
         if i:
             text.append("\n")
@@ -84,13 +83,13 @@ def _evidence_text(turn: TurnRecord, excused: tuple[str, ...] = ()) -> Text:
         text.append_text(literal(ev.quote))
         text.append("” ")
         if ev.label in excused:
-            text.append(f"{human(ev.label)} (fine here: the buyer trusted the rep by then)", style="dim")
+            text.append(f"{human(ev.label)} ({EXCUSED_WHY})", style="dim")
             continue
         text.append(human(ev.label), style="red" if ev.label in BAD else "green")
         if ev.why:
             text.append(": ")
             text.append_text(literal(ev.why))
-    for tip in turn.analysed.tips if faults or not excused else ():
+    for tip in () if only_excused(turn.labels, excused) else turn.analysed.tips:
         if text.plain:
             text.append("\n")
         text.append("Tip  ", style="bold")
@@ -181,10 +180,7 @@ class TranscriptScreen(Screen[None]):
         self.query_one("#transcript-info", Static).update(info)
         turns = self.query_one("#turns", ListView)
         turns.clear()
-        # What the buyer excused is on its reply to the rep turn (the next line).
-        excused = {t.index: n.reply.move.excused for t, n in zip(d.turns, d.turns[1:])
-                   if t.speaker == "rep" and n.reply is not None}
-        items = [TurnItem(t, self.buyer_name, self.topics, excused.get(t.index, ())) for t in d.turns]
+        items = [TurnItem(t, self.buyer_name, self.topics, d.excused(t)) for t in d.turns]
         turns.extend(items)
         target = next((i for i, t in enumerate(d.turns) if t.id == self.focus_turn), 0)
         if items:
