@@ -173,12 +173,12 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a real open question about something the scenario does not say
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
                  "I'm not sure yet, to be honest.", "That's what I'm still working out."),
-    # their own words handed back
     # a question about what happened, which the scenario does not tell: "I
     # haven't worked that out yet" would deny the buyer was there
     "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
     # leave asked to say something: "Can I share something we've noticed?"
     "permission": ("Go ahead.", "Sure, go on.", "Please, go ahead."),
+    # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
     # would agree a next step with: welcome, though it does not end the meeting

@@ -205,6 +205,8 @@ _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|wh
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
+#: A fact whose phrase or examples say "who" answers a who-question (see TopicMatcher._unfit_facts).
+_ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 WHO = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also)\W+)*(?:who|whom|whose)\b", re.I)
 #: Where a question's second part starts: "..., and who would need to agree?",
 #: "...; when does it renew?", "... - and what does it cost?"
@@ -222,14 +224,15 @@ def _asking(analysed: AnalysedTurn) -> list[str]:
 
 def question_kind(analysed: AnalysedTurn) -> str | None:
     """What the turn's questions ask for: "permission" when every one asks
-    leave to say something ("Can I share what we've noticed?"), "measure" when one asks for a number
-    ("How many...?", "the size of..."), "evaluative" when every one asks how
-    something went or has been ("How's the service been?"), "yes_no" when
-    every one asks only a yes or no (read on its last clause: "..., are the
-    compressors connected to anything?"), "who" when every one asks who,
-    "past" when every one asks what happened ("What happened?"), "other" for the rest, None when the turn asks nothing. A plain fact that
-    is a number is no answer to a yes or no about something else; no fact
-    answers an evaluative question."""
+    leave to say something ("Can I share what we've noticed?"), "measure"
+    when one asks for a number ("How many...?", "the size of..."),
+    "evaluative" when every one asks how something went or has been ("How's
+    the service been?"), "yes_no" when every one asks only a yes or no (read
+    on its last clause: "..., are the compressors connected to anything?"),
+    "who" when every one asks who, "past" when every one asks what happened
+    ("What happened?"), "other" for the rest, None when the turn asks
+    nothing. A plain fact that is a number is no answer to a yes or no about
+    something else; no fact answers an evaluative question."""
     asks = _asking(analysed)
     if not asks:
         return None
@@ -382,6 +385,7 @@ class TopicMatcher:
         self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
                           | set(numbers(" ".join(x.say for x in f.answer)))
                           for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
+        self._not_who = {k for k, v in self._texts.items() if k.startswith("fact:") and not _ASKS_WHO.search(" ".join(v))}
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
         self._idf = _idf(self._stems.values())
@@ -598,8 +602,7 @@ class TopicMatcher:
         if kind == "yes_no":
             return {k for k, said in self._measures.items() if not asked & said}
         if kind == "who":  # "...who else needs to be comfortable with the proposal?" is no question of its price
-            return {k for k in self._order if k.startswith("fact:")
-                    and not any(re.search(r"\bwho(?:m|se)?\b", x, re.I) for x in self._texts[k])}
+            return self._not_who
         return set()
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
