@@ -63,6 +63,11 @@ def human(label: str) -> str:
 EXCUSED_WHY = "fine here: the buyer trusted the rep by then"
 
 
+def human_list(labels, excused=()) -> str:
+    """Labels' human names, comma-separated, one the buyer excused marked "(fine here)"."""
+    return ", ".join(human(x) + (" (fine here)" if x in excused else "") for x in labels)
+
+
 def only_excused(labels, excused) -> bool:
     """Whether every fault among ``labels`` is one the buyer ``excused``: then
     the turn's tips, written about those faults, are not shown."""

@@ -202,3 +202,19 @@ def test_scenario_test_warns_about_a_buyer_that_warms_too_fast_and_examples_read
     assert "discoveries[0].examples[1]: warning: the analyser reads this example as closed question" in r.stdout
     assert r.exit_code == 0  # warnings alone do not fail...
     assert run("scenario", "test", "--strict", str(path)).exit_code == 1  # ...unless --strict
+
+
+def test_simulate_marks_a_label_the_buyer_excused_and_gives_it_no_tip(run):
+    """As the app, `coach show` and the reports do: once value is established
+    the buyer answers 'Who signs off on a contract of this size?' gladly, and
+    the transcript a trainer reads does not call it a fault."""
+    root = Path(__file__).parent.parent
+    args = ("simulate", str(root / "scenarios" / "fleet-pilot-close.yaml"),
+            "--script", str(root / "benchmarks" / "practice" / "fleet-pilot-close" / "average.txt"), "--seed", "0")
+    turns = json.loads(run(*args, "--format", "json").output)["turns"]
+    excused = [t for t in turns if t["move"].get("excused")]
+    assert excused, "the average script asks a sign-off question once the buyer is warm"
+    out = run(*args).output
+    for t in excused:
+        block = out.split(f"Rep [{t['index'] + 1}]: ")[1].split("\nRep [")[0]
+        assert "(fine here)" in block and "tip:" not in block

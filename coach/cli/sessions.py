@@ -78,7 +78,7 @@ def show(ctx, session_id, as_json):
     comment-edit` and `coach comment-delete`).
     """
     from coach.cli import CoachError
-    from coach.labels import EXCUSED_WHY, human, only_excused
+    from coach.labels import EXCUSED_WHY, human, human_list, only_excused
     from coach.store import StoreError
 
     store = open_db(ctx, readonly=True)
@@ -114,8 +114,7 @@ def show(ctx, session_id, as_json):
         a = t.analysed
         excused = s.excused(t)
         if a is not None and a.labels:
-            echo("      labels: " + ", ".join(human(label) + (" (fine here)" if label in excused else "")
-                                           for label in a.labels))
+            echo("      labels: " + human_list(a.labels, excused))
         for ev in a.evidence if a else ():
             echo(f"      {human(ev.label)}: \"{ev.quote}\" ({EXCUSED_WHY if ev.label in excused else ev.why})")
         for tip in a.tips if a and not only_excused(a.labels, excused) else ():

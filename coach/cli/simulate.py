@@ -74,7 +74,7 @@ def _read_script(script: str) -> list[str]:
 
 
 def _print_transcript(result, explain: bool = False) -> None:
-    from coach.labels import human
+    from coach.labels import human_list, only_excused
 
     session = result.session
     sc = session.scenario
@@ -87,9 +87,9 @@ def _print_transcript(result, explain: bool = False) -> None:
     for e in result.exchanges:
         echo("")
         echo(f"Rep [{e.index + 1}]: {e.rep_text}")
-        labels = ", ".join(human(x) for x in e.analysed.labels) or "(no labels)"
-        echo(f"    labels: {labels}")
-        for tip in e.analysed.tips[:1]:
+        excused = e.move.excused
+        echo(f"    labels: {human_list(e.analysed.labels, excused) or '(no labels)'}")
+        for tip in () if only_excused(e.analysed.labels, excused) else e.analysed.tips[:1]:
             echo(f"    tip: {tip}")
         if explain:
             for line in explain_move(e):
