@@ -270,6 +270,20 @@ def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
     assert empty.move.kind == "surface" and full.move.kind == "confirm"
 
 
+@pytest.mark.parametrize("check", ["Is that fair?", "Does that sound right?", "Have I got that right?", "Am I close?"])
+def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario, check):
+    """Round 15: "...That sounds like it puts you in a tough spot too,
+    squeezed between marketing and whoever's watching the costs. Is that
+    fair?" got "Possibly. I haven't really thought about it." (a yes-or-no
+    the scenario does not answer), from a buyer caught in exactly that spot.
+    The check asks nothing the summary did not say: it is agreed with."""
+    s = fresh(scenario)
+    s.play(OVENS)
+    ex = s.play(f"[reflection follow_up closed_question] So one dead oven on a Saturday cost you two hundred loaves. {check}")
+    assert ex.move.kind in ("confirm", "volunteer"), ex.move.reasons
+    assert s.play("[closed_question] Is the van insured?").move.kind != "confirm"  # a real question is still answered
+
+
 def test_saying_the_same_thing_again_is_noticed_and_costs(scenario):
     s = fresh(scenario)
     s.play("[open_question curiosity empathy] That sounds hard. What else?")
@@ -550,13 +564,36 @@ def test_more_on_a_story_told_in_full_is_not_the_story_again(scenario):
     """Rounds 11-12: 'As I said, those two accounts are about a third of our
     volume...' word for word, to a new question about a told story, was rated
     0 each time."""
+    from coach.buyer.director import DEFAULT_LINES
     from coach.buyer.move import BuyerMove
-    from coach.buyer.voice import TOLD_ALL
 
     voice = RuleVoice(scenario, seed=0)
-    more = BuyerMove(kind="elaborate", lines=("Saturday is our biggest day, so it hurt twice.",))
+    more = BuyerMove(kind="elaborate", lines=("Saturday is our biggest day, so it hurt twice.",),
+                     then=DEFAULT_LINES["told_all"])
     assert voice.line(more) == "Saturday is our biggest day, so it hurt twice."
-    assert voice.line(more) in TOLD_ALL
+    assert voice.line(more) in DEFAULT_LINES["told_all"]
+
+
+def test_a_new_question_on_a_story_told_in_full_is_not_told_that_is_all(scenario):
+    """Rounds 15-16: "I've told you most of it, honestly." to "which readings
+    do they trust least?" at trust 100, and "There's not much more to it than
+    that." to "What's stopped you getting discharges moving earlier?": rated
+    0, the buyer had never spoken to either. "Tell me more" still gets it."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = fresh(scenario)
+    s.play(OVENS)
+    told = s.director.state.discovered[-1]
+    lines = []
+    for line in ("[open_question curiosity follow_up] What happened to the loaves when the oven died on Saturday?",
+                 "[open_question curiosity follow_up] And the oven itself, what happened to it on Saturday?",
+                 "[open_question curiosity follow_up] Which of the ovens on Saturday gave out first?"):
+        ex = s.play(line)
+        assert ex.move.kind == "elaborate" and ex.move.topic.id == told, ex.move.reasons
+        lines.append(ex.buyer.text)
+    assert lines[-1] not in DEFAULT_LINES["told_all"] and lines[-1] in DEFAULT_LINES["unworked"], lines
+    more = s.play("[open_question follow_up] Could you say a bit more about Saturday and the ovens?")
+    assert more.buyer.text in DEFAULT_LINES["told_all"], more.buyer.text
 
 
 def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_stays_open(scenario):

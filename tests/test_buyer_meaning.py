@@ -294,6 +294,72 @@ def test_a_real_question_the_scenario_cannot_answer_is_not_met_with_small_talk(e
     assert generic.move.topic.kind == "generic" and generic.buyer.text not in DEFAULT_LINES["unworked"]
 
 
+def test_how_things_have_been_is_answered_with_how_things_are_not_with_i_am_working_it_out(encoder):
+    """Round 15: "Before we talk prices, how are things going at Fernhill?"
+    got "That's what I'm still working out." (rated 0): how things have been
+    is no question to work out; the scenario's own answer to an open
+    question says how they are."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    sc = _builtin("renewal-unprofitable-growth")
+    s = PracticeSession(sc, ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] Good to see you, Marcus. Before we talk prices, how are things going at Fernhill?")
+    assert ex.move.kind == "surface" and ex.move.topic.kind in ("none", "generic")
+    assert ex.buyer.text not in DEFAULT_LINES["unworked"] and ex.buyer.text in sc.reactions.open_question
+
+
+@pytest.mark.parametrize("line", [
+    "Right, so two of the four depots. For the other two, what worries you most about rolling out there, "
+    "is it the installs, the people, or something about how those depots run?",
+    "So from your side, what would you change or want to see done differently before going fleet-wide?",
+])
+def test_a_question_for_the_buyers_view_is_not_answered_with_a_plain_fact(encoder, line):
+    """Round 16: "what worries you most about rolling out there?" got "Three
+    hundred vans and about sixty plant vehicles, from four depots.", and
+    "what would you change...?" the buyer's CV: rated 0. A fact answers a
+    question for a view only if its own examples ask one."""
+    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    ex = s.play(f"[open_question curiosity] {line}")
+    assert ex.move.topic.kind != "fact" and ex.move.kind != "answer", ex.move.reasons
+    assert s.play("[closed_question] How many vans are in the fleet?").move.kind == "answer"
+
+
+def test_a_concern_answered_before_it_is_voiced_is_not_voiced(encoder):
+    """Round 16: the buyer said a quarterly assurance report for Ann would make
+    the weekly meeting "the first thing I'd drop"; the rep proposed exactly
+    that and got "That weekly meeting is the reason my board trusts payroll
+    again. I'm not giving it up lightly." A concern the turn answers in the
+    buyer's own terms is settled, whenever it would have been voiced."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    s.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
+    told = s.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
+                  "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    assert told.move.kind == "reveal" and "quarterly assurance report" in told.buyer.text
+    ex = s.play("[closed_question follow_up mutual_success pitching] Then here's what I'd propose. We stop the weekly "
+                "meeting and replace it with a written quarterly assurance report for Ann's audit committee, plus a short "
+                "monthly check-in call. Would that give you what you need in front of the board?")
+    assert ex.move.kind != "object" and s.director.state.objections.get("keep-the-meeting") == "handled", ex.move.reasons
+
+
+def test_a_question_that_names_one_word_of_a_settled_concern_gets_no_concession(encoder):
+    """Round 16: "who else is involved in signing off the renewal, and when do
+    you need a decision by?" got "No weekly meeting, three standard reports a
+    month, and a lower price for that." (the settled saving concern's
+    concession, a deal nobody had offered). Talking about the concern again
+    still gets it."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 76
+    s.director.state.objections["still-need-saving"] = "handled"
+    ex = s.play("[closed_question] OK. Just so I have the full picture before we put a proposal together: who else is "
+                "involved in signing off the renewal, and when do you need a decision by?")
+    assert ex.move.kind != "concede", ex.move.reasons
+    again = s.play("[open_question curiosity] On the saving you need to show finance, how big does the saving on the "
+                   "renewal have to be for finance?")
+    assert again.move.kind == "concede", again.move.reasons
+
+
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     """'Could we sit down for an hour before the range review and model it on
     your actual numbers?' at trust 96 got the review date ('Decisions in six

@@ -60,7 +60,8 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, topic_key
+from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, asks_new,
+                                 topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,6 +177,11 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a question about what happened, which the scenario does not tell: "I
     # haven't worked that out yet" would deny the buyer was there
     "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
+    # More on a told story when every line on it is said: round 11 and 12
+    # raters rated "As I said, <the whole story again>" 0 when the rep had
+    # asked something new about it; for a new question, see _told_all.
+    "told_all": ("That's about all there is to it.", "I've told you most of it, honestly.",
+                 "There's not much more to it than that."),
     # leave asked to say something: "Can I share something we've noticed?"
     "permission": ("Go ahead.", "Sure, go on.", "Please, go ahead."),
     # their own words handed back
@@ -332,8 +338,12 @@ class _Turn:
 
     @property
     def asks(self) -> bool:
-        """The turn asks something (a question or an invitation to talk)."""
-        return any(x.form for x in self.analysed.sentences)
+        """The turn asks something (a question or an invitation to talk). A
+        check on a summary ("..., squeezed between marketing and finance. Is
+        that fair?") asks nothing the summary did not say: it is agreed with,
+        not answered ("Possibly. I haven't really thought about it.")."""
+        text = self.analysed.text
+        return any(x.form and not CHECK.match(text[x.start : x.end]) for x in self.analysed.sentences)
 
     @property
     def monologue(self) -> bool:
@@ -666,7 +676,16 @@ class Director:
             return "answer", dict(fact=f.id, lines=self._said(f.answer), facts=(f.topic,), reasons=[*why, f"answers the fact '{f.id}'"])
         if topic.kind == "objection":
             o = sc.objection(topic.id)
-            return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=[*why, f"'{o.id}' was handled before"])
+            if (len(self._concern_words(o, t)) >= ANSWER_WORDS or self.state.voiced == o.id
+                    or not self.matcher.has_meaning):
+                return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=[*why, f"'{o.id}' was handled before"])
+            # Near a settled concern by meaning, and one word of it: "who else is
+            # involved in signing off the renewal?" got "No weekly meeting, three
+            # standard reports a month, and a lower price for that." (round 16),
+            # a deal nobody had offered. It is a question about something else
+            # (unless the buyer has just voiced the concern: see BuyerState.voiced).
+            why = [*why, f"'{o.id}' was settled, and the turn names too little of it"]
+            topic = TopicMatch("none", None, topic.similarity, "a settled concern")
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             kind = t.match.question
             if kind in ("yes_no", "evaluative"):
@@ -676,12 +695,14 @@ class Director:
             if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
                 return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
-        if topic.kind == "none" and t.substance and self.matcher.has_meaning:
+        if topic.kind == "none" and t.substance and self.matcher.has_meaning and t.match.question != "evaluative":
             # A real question the scenario has no answer for ("What would you
             # need from us to make the case internally?"): the buyer has not
             # worked it out, rather than an answer to "How's business?". (By
             # words alone, "What's been on your plate since the outage?" has a
-            # word of theirs and is still a generic prompt.)
+            # word of theirs and is still a generic prompt.) How things have
+            # been ("How are things going at Fernhill?") is no question to
+            # work out: "That's what I'm still working out." was rated 0.
             lines = DEFAULT_LINES["untold" if t.match.question == "past" else "unworked"]
             return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
         return "surface", dict(lines=r.open_question or r.fallback,
@@ -716,7 +737,8 @@ class Director:
         s = self.state
         if d.id in s.discovered:
             lines = self.matcher.closest_first(t.match, topic_key("discovery", d.id), self._said(d.more) or self._said(d.reveal))
-            return "elaborate", dict(lines=lines, facts=tuple(self._said(d.reveal)), reasons=[*why, f"'{d.id}' is already out"])
+            return "elaborate", dict(lines=lines, facts=tuple(self._said(d.reveal)), then=self._told_all(t),
+                                     reasons=[*why, f"'{d.id}' is already out"])
         if not t.substance:
             return "surface", dict(lines=self._said(d.surface) or self._said(d.guarded),
                                    reasons=[*why, f"a generic prompt on '{d.id}': nothing specific to this buyer"])
@@ -726,6 +748,16 @@ class Director:
         s.discovered.append(d.id)
         lead = self._lead(t)
         return "reveal", dict(revealed=(d.id,), lines=self._said(d.reveal), lead=lead, reasons=[*why, f"reveals '{d.id}'"])
+
+    def _told_all(self, t: _Turn) -> tuple[str, ...]:
+        """What the buyer says once a told story's lines are all said: that
+        is all there is, to "Tell me more"; to a new question on it ("Which
+        readings do they trust least?", "What's stopped you so far?") an
+        honest line that it has not been worked out (rounds 15 and 16 rated
+        "I've told you most of it, honestly." 0 there)."""
+        if not asks_new(t.analysed):
+            return DEFAULT_LINES["told_all"]
+        return DEFAULT_LINES["unsure" if t.match.question == "yes_no" else "unworked"]
 
     def _gate(self, d: Discovery, t: _Turn) -> str | None:
         """Why a discovery asked about specifically is held back (None: it is told)."""
@@ -803,17 +835,20 @@ class Director:
         for o in self.scenario.objections:
             if o.id in s.objections:
                 continue
-            due = (o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
+            due = ((o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
+                   or (o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id))
             if due and not (t.labels & BAD) - {"pitching"} and self._concern_words(o, t) and self._answers(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
                 # pass some of that back to you. You'd have a genuine saving to show
                 # finance. Does that shape work for you?" got "And the fifteen
-                # percent? I still need a saving to show finance." (round 13).
+                # percent? I still need a saving to show finance." (round 13);
+                # "We stop the weekly meeting and replace it with a written
+                # quarterly assurance report for Ann's audit committee..." got
+                # "That weekly meeting is the reason my board trusts payroll
+                # again." from a buyer who had asked for exactly that (round 16).
                 s.objections[o.id] = "handled"
                 continue
             if due:
-                return o
-            if o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id:
                 return o
             if o.when == "turn" and o.id in s.explored:
                 # "What did you try in 2019, and why didn't it stick?" was answered
@@ -981,7 +1016,7 @@ class Director:
         return BuyerMove(
             kind=kind, topic=t.topic, revealed=tuple(f.get("revealed", ())), fact=f.get("fact"),
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
-            ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
+            ended=ended, end_reason=reason, lines=lines, then=tuple(f.get("then") or ()), lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
             asked=t.asks, excused=tuple(sorted(t.excused)),
         )

@@ -96,6 +96,11 @@ class BuyerMove:
     #: The scenario's lines for this move: the rule voice says one not used
     #: yet in the session. Everything the buyer may say.
     lines: tuple[str, ...] = ()
+    #: What to say instead once every one of ``lines`` has been said in the
+    #: session (more asked on a story told in full): "That's about all there
+    #: is to it." to "Tell me more", an honest "I'd have to think about that."
+    #: to a new question the scenario has no line for. Empty: say a line again.
+    then: tuple[str, ...] = ()
     #: A short lead-in said first (how the buyer takes the way the rep put it:
     #: "That's a question with your product already inside it."), may be empty.
     lead: tuple[str, ...] = ()

@@ -202,6 +202,18 @@ PERMISSION = re.compile(r"\b(?:can|could|may) i (?:share|tell you|show you|be (?
 #: ...unless a question follows it: "Can I be honest with you: what's your budget?"
 _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|when|where|which)"
                         r"(?:'s|\s+(?:is|are|do|does|did|was|were|would|will|can|could|should|has|have|many|much))\b", re.I)
+#: A check on what the rep just said, which asks nothing of its own: "Is that
+#: fair?", "Does that sound right?", "Am I close?", "Have I got that right?"
+CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
+                   r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)\b\W*$", re.I)
+#: A question for the buyer's view, worries or wishes ("What worries you
+#: most about rolling out there?", "What would you change before going
+#: fleet-wide?", "Is there anything your drivers raised?"): no plain fact
+#: answers it unless the fact's own examples ask the same (round 16: the
+#: fleet's size, the pilot's scope and the buyer's CV answered these).
+VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt|think|change|differently|raised?"
+                  r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
+                  r"|(?:like|want|need) to see|keeps? you up)\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -250,6 +262,31 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
     return "other"
+
+
+def _facts_without(texts: dict[str, list[str]], pattern: re.Pattern) -> set[str]:
+    """The facts none of whose texts (phrase, examples) ``pattern`` finds: no
+    answer to a who-question, or to a question for a view (see _unfit_facts)."""
+    return {k for k, v in texts.items() if k.startswith("fact:") and not pattern.search(" ".join(v))}
+
+
+def asks_view(analysed: AnalysedTurn) -> bool:
+    """Whether every question of the turn asks for the buyer's view (VIEW)."""
+    asks = _asking(analysed)
+    return bool(asks) and all(VIEW.search(q) for q in asks)
+
+
+#: A question that asks something of its own ("which readings do they trust
+#: least?", "What's stopped you?"), not for more ("What else?", "Tell me more.").
+_WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
+_MORE = re.compile(r"\b(?:else|more|go on|expand|elaborate)\b", re.I)
+
+
+def asks_new(analysed: AnalysedTurn) -> bool:
+    """Whether a question of the turn asks something of its own (a wh-clause
+    with words of this buyer's), not for more of the same."""
+    return any(any(_WH.match(c) for c in _CLAUSE.split(q)) and not _MORE.search(q) and specific_stems(q)
+               for q in _asking(analysed))
 
 
 def proposes(analysed: AnalysedTurn) -> bool:
@@ -385,7 +422,7 @@ class TopicMatcher:
         self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
                           | set(numbers(" ".join(x.say for x in f.answer)))
                           for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
-        self._not_who = {k for k, v in self._texts.items() if k.startswith("fact:") and not _ASKS_WHO.search(" ".join(v))}
+        self._not_who, self._not_view = (_facts_without(self._texts, x) for x in (_ASKS_WHO, VIEW))
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
         self._idf = _idf(self._stems.values())
@@ -536,7 +573,7 @@ class TopicMatcher:
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
         question = question_kind(analysed)
-        skip = self._unfit_facts(question, stems | set(numbers(joined)))
+        skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed))
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
                                  pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
@@ -592,18 +629,21 @@ class TopicMatcher:
                 return k.partition(":")[2]
         return None
 
-    def _unfit_facts(self, kind: str | None, asked: set[str]) -> set[str]:
+    def _unfit_facts(self, kind: str | None, asked: set[str], *, view: bool = False) -> set[str]:
         """The facts whose answer does not fit a question of this ``kind``
         (question_kind), whatever its topic: every fact for how something went,
         a number for a yes or no about something else, a fact none of whose
-        examples asks who for a who-question. ``asked``: the turn's stems and numbers."""
+        examples asks who for a who-question, and (``view``: the turn asks for
+        the buyer's view, see VIEW) a fact none of whose examples asks one.
+        ``asked``: the turn's stems and numbers."""
         if kind in ("evaluative", "permission"):
             return {k for k in self._order if k.startswith("fact:")}
+        unfit = self._not_view if view else set()
         if kind == "yes_no":
-            return {k for k, said in self._measures.items() if not asked & said}
+            return unfit | {k for k, said in self._measures.items() if not asked & said}
         if kind == "who":  # "...who else needs to be comfortable with the proposal?" is no question of its price
-            return self._not_who
-        return set()
+            return unfit | self._not_who
+        return unfit
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,

@@ -33,13 +33,6 @@ GENERIC_LINES: tuple[str, ...] = (
 #: said" would read "As I said, exactly."
 CONTENT_KINDS = frozenset({"reveal", "volunteer", "elaborate", "answer", "object", "press",
                            "concede", "accept", "decline", "walkout", "unknown"})
-#: More on a told story when every line on it is said: round 11 and 12 raters
-#: rated "As I said, <the whole story again>" 0 when the rep had asked
-#: something new about it.
-TOLD_ALL: tuple[str, ...] = (
-    "That's about all there is to it.", "I've told you most of it, honestly.",
-    "There's not much more to it than that.",
-)
 #: Lines shorter than this many words are not worth saying again.
 REUSE_MIN_WORDS = 5
 #: How a line said before is introduced, in turn (so a third telling differs from the second).
@@ -70,8 +63,8 @@ class RuleVoice:
             # and a cold line only once the pushback is used up.
             if lead and move.kind == "curt":
                 body = ""
-            elif move.kind == "elaborate" and all(x in self._used for x in move.lines):
-                body = self._pick(TOLD_ALL)
+            elif move.then and all(x in self._used for x in move.lines):
+                body = self._pick(move.then)
             else:
                 body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
                                   in_order=move.kind in ("elaborate", "concede"))
