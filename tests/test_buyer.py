@@ -192,6 +192,20 @@ def test_an_open_specific_question_reveals_a_closed_one_is_held_and_says_why(sce
     assert more.move.kind == "elaborate" and "Saturday is our biggest day" in more.buyer.text
 
 
+def test_a_buyer_who_would_agree_a_next_step_answers_a_closed_question_too(scenario):
+    """Rounds 11-16: warm reps' closed questions at trust 69-94 got holding
+    lines ("It went fine. We're still going through the numbers.", rated 0
+    or 1). Once value is established (the next step's trust), the open
+    question gate no longer holds a discovery back; before, it does."""
+    s = fresh(scenario)
+    s.director.state.trust = scenario.next_step_trust - 1
+    assert s.play("[closed_question] Do the ovens break down much?").move.kind == "hold"
+    warm = fresh(scenario)
+    warm.director.state.trust = scenario.next_step_trust
+    ex = warm.play("[closed_question] Do the ovens break down much?")
+    assert ex.move.kind == "reveal" and ex.revealed == ("ovens",)
+
+
 def test_a_generic_prompt_on_a_topic_gets_a_surface_answer_never_the_fact(scenario):
     s = fresh(scenario)
     s.play("[closed_question] Do the ovens break down much?")  # the buyer's last topic: the ovens

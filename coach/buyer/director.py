@@ -760,8 +760,12 @@ class Director:
         return DEFAULT_LINES["unsure" if t.match.question == "yes_no" else "unworked"]
 
     def _gate(self, d: Discovery, t: _Turn) -> str | None:
-        """Why a discovery asked about specifically is held back (None: it is told)."""
-        if d.requires.open_question and "open_question" not in t.labels:
+        """Why a discovery asked about specifically is held back (None: it is
+        told). A buyer who would agree a next step answers a closed question
+        on it too: "Is there anything your drivers raised during the pilot?"
+        at trust 86 got "It went fine. We're still going through the numbers."
+        (rounds 11-16: holding lines to warm closed questions, rated 0 or 1)."""
+        if d.requires.open_question and "open_question" not in t.labels and not self._ready():
             return "needs an open question"
         return self._unmet(d)
 
