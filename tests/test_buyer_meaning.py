@@ -360,6 +360,29 @@ def test_a_question_that_names_one_word_of_a_settled_concern_gets_no_concession(
     assert again.move.kind == "concede", again.move.reasons
 
 
+def test_a_fact_whose_figures_the_rep_already_says_is_not_the_answer(encoder):
+    """Round 15: "Right, and of those hundred and forty, how many would you say
+    are out of stock on any given day?" got "As I said, about three thousand
+    lines. A hundred and forty of them are yours." (rated 0); round 16: "is the
+    hundred and fifty thousand a year in the proposal within the budget?" got
+    the proposal read back. A turn that says a fact's figures knows it."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = PracticeSession(_builtin("warehouse-no-forecasts"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    told = s.play("[closed_question] How many product lines do you carry, roughly?")
+    assert told.move.fact == "range" and "hundred and forty" in told.buyer.text
+    ex = s.play("[closed_question follow_up] Right, and of those hundred and forty, how many would you say are out "
+                "of stock on any given day?")
+    assert ex.move.fact != "range" and not ex.buyer.text.startswith(tuple(DEFAULT_LINES["told_all"])), ex.move.reasons
+    assert "three thousand" not in ex.buyer.text
+    fleet = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    fleet.director.state.trust = 74
+    ex = fleet.play("[closed_question] On the commercial side, is the hundred and fifty thousand a year in the proposal "
+                    "within the budget you've got, or is that going to be a sticking point?")
+    assert ex.move.fact != "proposal", ex.move.reasons
+    assert fleet.play("[open_question] What did our proposal come to, in the end?").move.fact == "proposal"
+
+
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     """'Could we sit down for an hour before the range review and model it on
     your actual numbers?' at trust 96 got the review date ('Decisions in six

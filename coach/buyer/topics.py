@@ -270,6 +270,18 @@ def _facts_without(texts: dict[str, list[str]], pattern: re.Pattern) -> set[str]
     return {k for k, v in texts.items() if k.startswith("fact:") and not pattern.search(" ".join(v))}
 
 
+#: Figures too common to say that a turn knows a fact ("three", "a hundred").
+_SMALL_FIGURES = frozenset({*(str(i) for i in range(13)), "100", "1000", "0.5", "12"})
+
+
+def _says_figures(asked: set[str], said: set[str]) -> bool:
+    """Whether the turn (``asked``: its stems and figures) already says the
+    figures of a fact's answer (``said``): two of them, or one uncommon one
+    ("forty vans", "a hundred and fifty thousand a year")."""
+    known = {x for x in asked & said if x[:1].isdigit()}
+    return len(known) >= 2 or bool(known - _SMALL_FIGURES)
+
+
 def asks_view(analysed: AnalysedTurn) -> bool:
     """Whether every question of the turn asks for the buyer's view (VIEW)."""
     asks = _asking(analysed)
@@ -589,7 +601,8 @@ class TopicMatcher:
         )
 
         # (Not an objection: "go on" neither handles a concern nor re-opens a settled one.)
-        if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact"):
+        if topic is None and last_topic is not None and last_topic.kind in ("discovery", "fact") \
+                and topic_key(last_topic.kind, last_topic.id) not in skip:
             # "Tell me more" / "How so?": no topic of its own, goes on with the last one.
             asks = any(s.form is not None for s in analysed.sentences)
             if not specific_stems(joined) and (analysed.words or len(joined.split())) <= SHORT_PROMPT_WORDS and asks:
@@ -633,12 +646,17 @@ class TopicMatcher:
         """The facts whose answer does not fit a question of this ``kind``
         (question_kind), whatever its topic: every fact for how something went,
         a number for a yes or no about something else, a fact none of whose
-        examples asks who for a who-question, and (``view``: the turn asks for
-        the buyer's view, see VIEW) a fact none of whose examples asks one.
+        examples asks who for a who-question, a fact whose figures the turn
+        already says, and (``view``: the turn asks for the buyer's view, see
+        VIEW) a fact none of whose examples asks one.
         ``asked``: the turn's stems and numbers."""
         if kind in ("evaluative", "permission"):
             return {k for k in self._order if k.startswith("fact:")}
-        unfit = self._not_view if view else set()
+        # A fact whose figures the turn already says is known to the rep: "of
+        # those hundred and forty, how many are out of stock?" got "As I said,
+        # about three thousand lines. A hundred and forty of them are yours."
+        unfit = {k for k, said in self._measures.items() if _says_figures(asked, said)}
+        unfit |= self._not_view if view else set()
         if kind == "yes_no":
             return unfit | {k for k, said in self._measures.items() if not asked & said}
         if kind == "who":  # "...who else needs to be comfortable with the proposal?" is no question of its price
