@@ -383,6 +383,22 @@ def test_a_fact_whose_figures_the_rep_already_says_is_not_the_answer(encoder):
     assert fleet.play("[open_question] What did our proposal come to, in the end?").move.fact == "proposal"
 
 
+def test_a_statement_asked_as_a_question_is_not_met_with_a_missing_figure(encoder):
+    """Rounds 11 and 14: "Honestly, before I tell you anything about us, I'd
+    rather hear how things look from your side. I gather a fair bit has
+    changed since the autumn?" got "Not off the top of my head." (rated 0),
+    the answer to a figure nobody asked for."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = PracticeSession(_builtin("retail-shifting-agenda"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[closed_question curiosity] Thanks for making the time, Priya. Honestly, before I tell you anything "
+                "about us, I'd rather hear how things look from your side. I gather a fair bit has changed since the autumn?")
+    assert ex.buyer.text not in s.scenario.reactions.unknown, ex.move.reasons
+    if ex.move.kind == "unknown":
+        assert ex.buyer.text in DEFAULT_LINES["declarative"]
+    assert s.play("[closed_question] What's the date of the range review?").move.kind == "answer"
+
+
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     """'Could we sit down for an hour before the range review and model it on
     your actual numbers?' at trust 96 got the review date ('Decisions in six

@@ -171,6 +171,10 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a yes-or-no question about something the scenario does not say: no figure to look up
     "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.",
                "Possibly. I haven't really thought about it."),
+    # a statement asked as a question about something the scenario does not
+    # say ("I gather a fair bit has changed since the autumn?"): round 14 rated
+    # "Not off the top of my head." 0 there
+    "declarative": ("You could say that.", "Something like that.", "In a way, yes."),
     # a real open question about something the scenario does not say
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
                  "I'm not sure yet, to be honest.", "That's what I'm still working out."),
@@ -694,6 +698,9 @@ class Director:
                 return "unknown", dict(lines=DEFAULT_LINES["unsure"], reasons=[*why, "a yes or no the scenario does not answer"])
             if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
                 return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
+            if kind == "declarative":  # "I gather a fair bit has changed since the autumn?" -> "Not off the top of my head."
+                return "unknown", dict(lines=DEFAULT_LINES["declarative"],
+                                       reasons=[*why, "a statement asked as a question, which the scenario does not bear out"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
         if topic.kind == "none" and t.substance and self.matcher.has_meaning and t.match.question != "evaluative":
             # A real question the scenario has no answer for ("What would you

@@ -242,7 +242,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     the service been?"), "yes_no" when every one asks only a yes or no (read
     on its last clause: "..., are the compressors connected to anything?"),
     "who" when every one asks who, "past" when every one asks what happened
-    ("What happened?"), "other" for the rest, None when the turn asks
+    ("What happened?"), "declarative" when none asks in a question's words
+    ("I gather a fair bit has changed?"), "other" for the rest, None when the turn asks
     nothing. A plain fact that is a number is no answer to a yes or no about
     something else; no fact answers an evaluative question."""
     asks = _asking(analysed)
@@ -261,6 +262,10 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "who"
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
+    if not any(_WH.match(c) or YES_NO.match(c) for q in asks for c in _CLAUSE.split(q)):
+        # "I gather a fair bit has changed since the autumn?": a statement
+        # asked as a question, for the buyer to say whether it holds.
+        return "declarative"
     return "other"
 
 
