@@ -399,6 +399,21 @@ def test_a_statement_asked_as_a_question_is_not_met_with_a_missing_figure(encode
     assert s.play("[closed_question] What's the date of the range review?").move.kind == "answer"
 
 
+def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(encoder):
+    """Round 17: "Have you looked at any tools for this before, or would this
+    be the first time?" got "Possibly. I haven't really thought about it."
+    from a buyer whose firm had bought one (rated 0); round 13: "Has that
+    ever gone wrong for you?" the same. The buyer was there."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 66
+    ex = s.play("[closed_question] Have you looked at any tools for the chasing side before, or would this be the first time?")
+    assert ex.buyer.text not in DEFAULT_LINES["unsure"], ex.move.reasons
+    now = s.play("[closed_question] Are the Bath advisers on the same document checklist as Edinburgh?")
+    assert now.buyer.text not in DEFAULT_LINES["untold"], now.move.reasons
+
+
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     """'Could we sit down for an hour before the range review and model it on
     your actual numbers?' at trust 96 got the review date ('Decisions in six

@@ -61,7 +61,7 @@ from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, asks_new,
-                                 topic_key)
+                                 asks_past, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -695,7 +695,11 @@ class Director:
             if kind in ("yes_no", "evaluative"):
                 # "Has that happened with anyone you've known a long time?" asks
                 # no figure to look up: "No idea. Not my department." is no answer.
-                return "unknown", dict(lines=DEFAULT_LINES["unsure"], reasons=[*why, "a yes or no the scenario does not answer"])
+                # Nor, about the past, is "Possibly. I haven't really thought about
+                # it." ("Have you looked at any tools before?", round 17: rated 0).
+                past = kind == "yes_no" and asks_past(t.analysed)
+                return "unknown", dict(lines=DEFAULT_LINES["untold" if past else "unsure"],
+                                       reasons=[*why, "a yes or no the scenario does not answer"])
             if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
                 return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
             if kind == "declarative":  # "I gather a fair bit has changed since the autumn?" -> "Not off the top of my head."

@@ -203,17 +203,18 @@ PERMISSION = re.compile(r"\b(?:can|could|may) i (?:share|tell you|show you|be (?
 _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|when|where|which)"
                         r"(?:'s|\s+(?:is|are|do|does|did|was|were|would|will|can|could|should|has|have|many|much))\b", re.I)
 #: A check on what the rep just said, which asks nothing of its own: "Is that
-#: fair?", "Does that sound right?", "Am I close?", "Have I got that right?"
+#: fair?", "Is that a fair summary?", "Does that sound right?", "Am I close?"
 CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
-                   r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)\b\W*$", re.I)
+                   r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
+                   r"(?: (?:summary|picture|description|read|way to put it))?\W*$", re.I)
 #: A question for the buyer's view, worries or wishes ("What worries you
 #: most about rolling out there?", "What would you change before going
-#: fleet-wide?", "Is there anything your drivers raised?"): no plain fact
+#: fleet-wide?", "Is there anything else on your checklist?"): no plain fact
 #: answers it unless the fact's own examples ask the same (round 16: the
 #: fleet's size, the pilot's scope and the buyer's CV answered these).
 VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt|think|change|differently|raised?"
                   r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
-                  r"|(?:like|want|need) to see|keeps? you up)\b", re.I)
+                  r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else)\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -285,6 +286,20 @@ def _says_figures(asked: set[str], said: set[str]) -> bool:
     ("forty vans", "a hundred and fifty thousand a year")."""
     known = {x for x in asked & said if x[:1].isdigit()}
     return len(known) >= 2 or bool(known - _SMALL_FIGURES)
+
+
+#: A yes or no about what has happened: "Have you looked at any tools before?",
+#: "Has that ever gone wrong for you?" (not "Have you got a budget?").
+_PAST_AUX = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or)\W+)*(?:did|have|has|had)(?:n'?t)?\s+"
+                       r"(?!(?:you|they|we|he|she|it)\s+got\b)", re.I)
+
+
+def asks_past(analysed: AnalysedTurn) -> bool:
+    """Whether every question of the turn asks, in one of its clauses, a yes
+    or no about the past (_PAST_AUX): the buyer was there, so "I haven't really
+    thought about it" is no answer."""
+    asks = _asking(analysed)
+    return bool(asks) and all(any(_PAST_AUX.match(c) for c in _CLAUSE.split(q)) for q in asks)
 
 
 def asks_view(analysed: AnalysedTurn) -> bool:
