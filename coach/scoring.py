@@ -439,7 +439,10 @@ def _question_value(e: ExchangeLike) -> float | None:
     a = e.analysed
     labels = _judged(e)
     form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
-    if form is None and not a.questions:
+    if (form is None and not a.questions) or not e.buyer.move.asked:
+        # A check on a summary ("...and two vans used privately at weekends.
+        # Is that fair?") asks nothing of its own (BuyerMove.asked): the
+        # reflection is the turn, not a closed question to call the weakest.
         return None
     if e.buyer.kind == "repeat":
         return 0.0

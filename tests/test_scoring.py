@@ -219,3 +219,17 @@ def test_a_question_the_buyer_excused_is_not_held_against_the_rep(scenario):
     assert es.exchanges[0].buyer.move.excused == ()
     assert ready.part("questions").score > early.part("questions").score
     assert "agenda" not in (ready.part("questions").worst.why if ready.part("questions").worst else "")
+
+
+def test_a_check_on_a_summary_is_not_judged_as_a_closed_question(scenario):
+    """Found practising: '...and two vans being used privately at weekends.
+    That's a real result. Is that fair?' was the scorecard's weakest turn, 'a
+    closed question: it gets a yes, a no or a number', although the buyer
+    agreed and told more. The check asks nothing of its own; the reflection is
+    the turn."""
+    r = play(scenario, [CONSULTATIVE[0], "[reflection follow_up closed_question] So one dead oven on a Saturday cost "
+                                         "you two hundred loaves. Is that fair?",
+                        "[closed_question] Do you open on Sundays?"])
+    assert r.exchanges[1].move.asked is False
+    q = r.scorecard.part("questions")
+    assert q.details["question_turns"] == 2 and q.worst.rep_turn == 3
