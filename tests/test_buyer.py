@@ -609,6 +609,9 @@ def test_a_new_question_on_a_story_told_in_full_is_not_told_that_is_all(scenario
     assert lines[-1] not in DEFAULT_LINES["told_all"] and lines[-1] in DEFAULT_LINES["unworked"], lines
     more = s.play("[open_question follow_up] Could you say a bit more about Saturday and the ovens?")
     assert more.buyer.text in DEFAULT_LINES["told_all"], more.buyer.text
+    # Round 18: "Is there a ward with bad afternoon discharges where a short trial would be a fair test?"
+    yes_no = s.play("[closed_question follow_up] Is there one oven on Saturdays that always gives out first?")
+    assert yes_no.move.kind == "elaborate" and yes_no.buyer.text in DEFAULT_LINES["unsure"], yes_no.buyer.text
 
 
 def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_stays_open(scenario):

@@ -764,11 +764,14 @@ class Director:
         """What the buyer says once a told story's lines are all said: that
         is all there is, to "Tell me more"; to a new question on it ("Which
         readings do they trust least?", "What's stopped you so far?") an
-        honest line that it has not been worked out (rounds 15 and 16 rated
-        "I've told you most of it, honestly." 0 there)."""
+        honest line that it has not been worked out, or for a yes or no that
+        it cannot say (rounds 15, 16 and 18 rated "I've told you most of it,
+        honestly." 0 there)."""
         if not asks_new(t.analysed):
             return DEFAULT_LINES["told_all"]
-        return DEFAULT_LINES["unsure" if t.match.question == "yes_no" else "unworked"]
+        if t.match.question == "yes_no":  # "Is there a ward where a short trial would be a fair test?"
+            return DEFAULT_LINES["untold" if asks_past(t.analysed) else "unsure"]
+        return DEFAULT_LINES["unworked"]
 
     def _gate(self, d: Discovery, t: _Turn) -> str | None:
         """Why a discovery asked about specifically is held back (None: it is

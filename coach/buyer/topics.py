@@ -215,6 +215,18 @@ CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:is|does|would|am|have|
 VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt|think|change|differently|raised?"
                   r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
                   r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else)\b", re.I)
+#: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
+_ELLIPTIC = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:any|anything|anyone|anybody|something|someone)\b", re.I)
+#: What a rep puts aside, up to the clause's end: "Before we get to prices,
+#: I'd love to hear how things are going" set off the price-rise objection
+#: (round 18); "I'm not here to push forecasts." the forecasting one.
+_DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: on)? (?:in)?to"
+                       r"|before (?:we )?(?:talk|talking|anything about)"
+                       r"|(?:i'?m )?not here to (?:talk about|push|sell|pitch|discuss)"
+                       r"|leaving aside|setting aside|putting aside|never mind)\b[^,.;:?!\u2014]*[,.;:\u2014]?", re.I)
+#: A question in question words (see question_kind).
+_WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
+_MORE = re.compile(r"\b(?:else|more|go on|expand|elaborate)\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -229,10 +241,19 @@ SECOND_PART = re.compile(r"(?:,\s*(?:and|or)\s+|;\s*|\s[\u2014\u2013-]\s*(?:and\
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
+#: A lead-in that asks leave to ask: "Can I ask what you tried before and how
+#: it went?" asks what happened (round 18: "That's what I'm still working out.").
+_ASK_LEAD = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:(?:can|could|may|might) i (?:just )?ask(?: you)?"
+                       r"|i'?d (?:love|like) to (?:know|hear|understand)|i wonder(?:ed)?(?: if)?"
+                       r"|do you mind (?:me asking|if i ask))\b[,:]?\s*", re.I)
+
+
 def _asking(analysed: AnalysedTurn) -> list[str]:
-    """The turn's questions (sentences the analyser gave a form), within MAX_MATCH_CHARS."""
+    """The turn's questions (sentences the analyser gave a form), within
+    MAX_MATCH_CHARS, without a lead-in that asks leave to ask (_ASK_LEAD)."""
     text = analysed.text[:MAX_MATCH_CHARS]
-    return [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+    return [_ASK_LEAD.sub("", text[x.start : x.end].strip()) or text[x.start : x.end].strip()
+            for x in analysed.sentences if x.form and x.start < len(text)]
 
 
 def question_kind(analysed: AnalysedTurn) -> str | None:
@@ -263,7 +284,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "who"
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
-    if not any(_WH.match(c) or YES_NO.match(c) for q in asks for c in _CLAUSE.split(q)):
+    if not any(_WH.match(c) or YES_NO.match(c) or _ELLIPTIC.match(c) for q in asks for c in _CLAUSE.split(q)):
         # "I gather a fair bit has changed since the autumn?": a statement
         # asked as a question, for the buyer to say whether it holds.
         return "declarative"
@@ -308,26 +329,43 @@ def asks_view(analysed: AnalysedTurn) -> bool:
     return bool(asks) and all(VIEW.search(q) for q in asks)
 
 
-#: A question that asks something of its own ("which readings do they trust
-#: least?", "What's stopped you?"), not for more ("What else?", "Tell me more.").
-_WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
-_MORE = re.compile(r"\b(?:else|more|go on|expand|elaborate)\b", re.I)
-
-
 def asks_new(analysed: AnalysedTurn) -> bool:
-    """Whether a question of the turn asks something of its own (a wh-clause
-    with words of this buyer's), not for more of the same."""
-    return any(any(_WH.match(c) for c in _CLAUSE.split(q)) and not _MORE.search(q) and specific_stems(q)
-               for q in _asking(analysed))
+    """Whether a question of the turn asks something of its own (words of
+    this buyer's: "Which readings do they trust least?", "Is there a ward
+    where a short trial would be a fair test?"), not for more of the same
+    ("What else?", "Could you say a bit more about Saturday?")."""
+    return any(not _MORE.search(q) and specific_stems(q) for q in _asking(analysed))
+
+
+#: A plan the rep lays out in a statement: "I come and spend a morning on one
+#: of your wards...", "we hold a few weeks' cover for those in our yard",
+#: "I'll write it up on one page and bring it by on Thursday".
+_PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i come|we come|we hold|we carry|we keep"
+                   r"|i bring|we bring|we start|we run|i write|we write|i send|we send|(?:say|suppose|imagine) (?:we|i))\b", re.I)
+#: A question that asks what the buyer makes of what was just laid out: "Would
+#: that respect what you've told me?", "Does that sound like something you
+#: could put to the owner?", "Fair?", "How does that sound?"
+_ON_THE_PLAN = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|then)\W+)?(?:(?:would|does|will|could|is|can) (?:that|this|it)\b"
+                          r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable)\W*$|how does (?:that|this) (?:sound|land)"
+                          r"|what do you (?:think|reckon)\W*$|(?:would|will|could) you (?:give it a go|try it|be up for it)"
+                          r"|what if you\b)", re.I)
 
 
 def proposes(analysed: AnalysedTurn) -> bool:
-    """Whether the turn proposes something to do together (see PROPOSAL). A
-    turn that also asks a question that is no proposal asks it: "Let's meet
-    next week. What would you want to see?" is answered, not agreed."""
+    """Whether the turn proposes something to do together (see PROPOSAL), or
+    lays out a plan and asks what the buyer makes of it (_PLAN, then
+    _ON_THE_PLAN: round 18's "Here's what I'd suggest: I come and spend a
+    morning on one of your wards... Would that respect what you've told me?"
+    got "Maybe. I couldn't say for certain."). A turn that also asks a
+    question that is no proposal asks it: "Let's meet next week. What would
+    you want to see?" is answered, not agreed."""
     text = analysed.text[:MAX_MATCH_CHARS]
     spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
-    offers = [bool(PROPOSAL.match(t)) for t, _ in spans]
+    planned = [f is None and bool(_PLAN.search(t)) for t, f in spans]
+    proposal = [bool(PROPOSAL.match(t)) for t, _ in spans]
+    offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
+                              and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
+              for i, (t, f) in enumerate(spans)]
     return any(offers) and not any(f is not None and not o for (_, f), o in zip(spans, offers))
 
 
@@ -514,9 +552,11 @@ class TopicMatcher:
         """The parts of a turn that carry its topic: its asking sentences (the
         analyser's forms) if it has any, else all its sentences, the last
         MAX_SEGMENTS of them. A reflection before the question is about the
-        last topic, not the next."""
+        last topic, not the next; what the rep puts aside ("Before we get to
+        prices, ...") is no topic of the turn (_DEFERRED)."""
         text = analysed.text[:MAX_MATCH_CHARS]
-        sents = [(text[s.start : s.end].strip(), s.form) for s in analysed.sentences if s.start < len(text)]
+        sents = [(_DEFERRED.sub("", text[s.start : s.end]).strip(), s.form)
+                 for s in analysed.sentences if s.start < len(text)]
         sents = [(t, f) for t, f in sents if t]
         if not sents:
             return [text.strip()] if text.strip() else []
