@@ -432,6 +432,8 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     # round 16: "Anything I've missed?" after a recap, rated 2 with "Not off the top of my head."
     ("Saturdays matter most.", "Let me check I've got the list: Saturdays, losses and price. Anything I've missed?", "other"),
     ("Since the autumn, yes.", "I gather a fair bit has changed since the autumn?", "declarative"),
+    ("It works fine, unless the lorry takes three months.",
+     "Three months is a long time. Which of our lines are the worst for that?", "which"),
 ])
 def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line, kind):
     from coach.analysis.rules import RunState
@@ -469,6 +471,18 @@ def test_what_the_rep_puts_aside_is_not_what_the_turn_is_about(encoder):
                 "hear how things are going on your side. Forty percent growth in two years is remarkable. What's been "
                 "driving it?")
     assert ex.move.objection != "price-rise" and ex.move.topic.id != "price-rise", ex.move.reasons
+
+
+def test_a_question_of_which_or_why_is_not_answered_with_a_figure(encoder):
+    """Round 18: "Three months is a long time. Which of our lines are the
+    worst for that?" got "About three thousand lines. A hundred and forty of
+    them are yours." (rated 0): a count is no answer to which."""
+    s = PracticeSession(_builtin("warehouse-no-forecasts"), encoder, seed=0)
+    s.play("Hi Stavros, thanks for seeing me. I wanted to understand a bit about the stock-outs on our lines. "
+           "How do you decide when to reorder?")
+    ex = s.play("Three months is a long time. Which of our lines are the worst for that?")
+    assert ex.move.fact != "range", ex.move.reasons
+    assert s.play("How many product lines do you carry in total?").move.fact == "range"
 
 
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):

@@ -224,6 +224,9 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
                        r"|before (?:we )?(?:talk|talking|anything about)"
                        r"|(?:i'?m )?not here to (?:talk about|push|sell|pitch|discuss)"
                        r"|leaving aside|setting aside|putting aside|never mind)\b[^,.;:?!\u2014]*[,.;:\u2014]?", re.I)
+#: A question that asks which one or why ("Which of our lines are the worst
+#: for that?"): no figure answers it.
+_WHICH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:which|why)\b", re.I)
 #: A question in question words (see question_kind).
 _WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
 _MORE = re.compile(r"\b(?:else|more|go on|expand|elaborate)\b", re.I)
@@ -264,7 +267,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     the service been?"), "yes_no" when every one asks only a yes or no (read
     on its last clause: "..., are the compressors connected to anything?"),
     "who" when every one asks who, "past" when every one asks what happened
-    ("What happened?"), "declarative" when none asks in a question's words
+    ("What happened?"), "which" when every one asks which or why ("Which of
+    our lines are the worst?"), "declarative" when none asks in a question's words
     ("I gather a fair bit has changed?"), "other" for the rest, None when the turn asks
     nothing. A plain fact that is a number is no answer to a yes or no about
     something else; no fact answers an evaluative question."""
@@ -284,6 +288,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "who"
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
+    if all(any(_WHICH.match(c) for c in _CLAUSE.split(q)) for q in asks):
+        return "which"
     if not any(_WH.match(c) or YES_NO.match(c) or _ELLIPTIC.match(c) for q in asks for c in _CLAUSE.split(q)):
         # "I gather a fair bit has changed since the autumn?": a statement
         # asked as a question, for the buyer to say whether it holds.
@@ -707,7 +713,7 @@ class TopicMatcher:
         (question_kind), whatever its topic: every fact for how something went,
         a number for a yes or no about something else, a fact none of whose
         examples asks who for a who-question, a fact whose figures the turn
-        already says, and (``view``: the turn asks for the buyer's view, see
+        already says (or any figure, for a question of which or why), and (``view``: the turn asks for the buyer's view, see
         VIEW) a fact none of whose examples asks one.
         ``asked``: the turn's stems and numbers."""
         if kind in ("evaluative", "permission"):
@@ -715,7 +721,7 @@ class TopicMatcher:
         # A fact whose figures the turn already says is known to the rep: "of
         # those hundred and forty, how many are out of stock?" got "As I said,
         # about three thousand lines. A hundred and forty of them are yours."
-        unfit = {k for k, said in self._measures.items() if _says_figures(asked, said)}
+        unfit = {k for k, said in self._measures.items() if kind == "which" or _says_figures(asked, said)}
         unfit |= self._not_view if view else set()
         if kind == "yes_no":
             return unfit | {k for k, said in self._measures.items() if not asked & said}
