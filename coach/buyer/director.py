@@ -1034,7 +1034,8 @@ class Director:
         return BuyerMove(
             kind=kind, topic=t.topic, revealed=tuple(f.get("revealed", ())), fact=f.get("fact"),
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
-            ended=ended, end_reason=reason, lines=lines, then=tuple(f.get("then") or ()), lead=tuple(f.get("lead") or ()), facts=tuple(f.get("facts") or ()),
+            ended=ended, end_reason=reason, lines=lines, then=tuple(f.get("then") or ()), lead=tuple(f.get("lead") or ()),
+            facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
             asked=t.asks, excused=tuple(sorted(t.excused)),
         )

@@ -268,9 +268,9 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     on its last clause: "..., are the compressors connected to anything?"),
     "who" when every one asks who, "past" when every one asks what happened
     ("What happened?"), "which" when every one asks which or why ("Which of
-    our lines are the worst?"), "declarative" when none asks in a question's words
-    ("I gather a fair bit has changed?"), "other" for the rest, None when the turn asks
-    nothing. A plain fact that is a number is no answer to a yes or no about
+    our lines are the worst?"), "declarative" when none asks in a question's
+    words ("I gather a fair bit has changed?"), "other" for the rest, None
+    when the turn asks nothing. A plain fact that is a number is no answer to a yes or no about
     something else; no fact answers an evaluative question."""
     asks = _asking(analysed)
     if not asks:
