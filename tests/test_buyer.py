@@ -589,6 +589,19 @@ def test_more_on_a_story_told_in_full_is_not_the_story_again(scenario):
     assert voice.line(more) in DEFAULT_LINES["told_all"]
 
 
+def test_asking_for_more_is_told_from_a_question_that_says_more(scenario):
+    """Round 19: "Would it help more if someone flagged only the drifting ones?"
+    was read as asking for more of a told story ("I've told you most of it")."""
+    from coach.buyer.topics import asks_new
+
+    def turn(text):
+        return ScriptedAnalyzer().conversation().add_rep(text)
+
+    assert not asks_new(turn("[open_question] What else happened with the ovens?"))
+    assert not asks_new(turn("[open_question] Could you tell me a bit more about the ovens?"))
+    assert asks_new(turn("[closed_question] Would it help more if the ovens were serviced on Fridays?"))
+
+
 def test_a_new_question_on_a_story_told_in_full_is_not_told_that_is_all(scenario):
     """Rounds 15-16: "I've told you most of it, honestly." to "which readings
     do they trust least?" at trust 100, and "There's not much more to it than
@@ -608,6 +621,7 @@ def test_a_new_question_on_a_story_told_in_full_is_not_told_that_is_all(scenario
         lines.append(ex.buyer.text)
     assert lines[-1] not in DEFAULT_LINES["told_all"] and lines[-1] in DEFAULT_LINES["unworked"], lines
     more = s.play("[open_question follow_up] Could you say a bit more about Saturday and the ovens?")
+
     assert more.buyer.text in DEFAULT_LINES["told_all"], more.buyer.text
     # Round 18: "Is there a ward with bad afternoon discharges where a short trial would be a fair test?"
     yes_no = s.play("[closed_question follow_up] Is there one oven on Saturdays that always gives out first?")

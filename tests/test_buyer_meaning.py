@@ -430,7 +430,7 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     # round 18: "Roughly what...?" was read as a statement asked as a question ("Something like that.")
     ("Things run out.", "Roughly what are you spending with us a month at the moment?", "other"),
     # round 16: "Anything I've missed?" after a recap, rated 2 with "Not off the top of my head."
-    ("Saturdays matter most.", "Let me check I've got the list: Saturdays, losses and price. Anything I've missed?", "other"),
+    ("Saturdays matter most.", "Let me check I've got the list: Saturdays, losses and price. Anything I've missed?", "yes_no"),
     ("Since the autumn, yes.", "I gather a fair bit has changed since the autumn?", "declarative"),
     ("It works fine, unless the lorry takes three months.",
      "Three months is a long time. Which of our lines are the worst for that?", "which"),
@@ -459,6 +459,9 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     from coach.buyer.topics import proposes
 
     assert proposes(encoder.analyse_one(line, "That's fair.", RunState()))
+    # round 19: "Would it help more if someone flagged only the drifting ones...?" got "I've told you most of it"
+    assert proposes(encoder.analyse_one("Would it help more if someone flagged only the ones drifting, like that hot "
+                                        "bearing, rather than sending you all the data?", "That's fair.", RunState()))
     assert not proposes(encoder.analyse_one("What if you lose the contract? Would that hurt?", "That's fair.", RunState()))
 
 

@@ -151,7 +151,9 @@ PROPOSAL = re.compile(
     r"(?![^?]*[:;,\u2014-]\s*(?:who|what|how|why|when|where|which|is|are|was|were|do|does|did|has|have)\b)"
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
-    r"|would it help (?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    r"|would it help (?:\w+ )?(?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    # "Just a date for the demo you said would be useful. What works for you and IT?"
+    r"|what (?:time |day |date |slot )?(?:works|suits) (?:best )?(?:for )?(?:you|best)\b"
     r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put|share|run|drop|join|spend|sit in|walk"
     r"|draft|email|write up|pencil"
     r"|put you down|sign you up|get the (?:paperwork|contract)|draw up)\b"
@@ -229,7 +231,10 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
 _WHICH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:which|why)\b", re.I)
 #: A question in question words (see question_kind).
 _WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
-_MORE = re.compile(r"\b(?:else|more|go on|expand|elaborate)\b", re.I)
+#: Asking for more of the same: "What else?", "Could you say a bit more about
+#: Saturday?" (not "Would it help more if someone flagged only the drifting ones?").
+_MORE = re.compile(r"\b(?:else|(?:tell|say|hear|share|know|explain) (?:me |us )?(?:a (?:bit|little|lot) |some )?more"
+                   r"|more (?:about|on|detail|details)|anything more|go on|expand|elaborate)\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
@@ -281,7 +286,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "measure"
     if all(EVALUATIVE.search(q) for q in asks):
         return "evaluative"
-    if all(YES_NO.match(_CLAUSE.split(q)[-1]) or EVALUATIVE.search(q) for q in asks):
+    if all(YES_NO.match(c := _CLAUSE.split(q)[-1]) or _ELLIPTIC.match(c) or EVALUATIVE.search(q) for q in asks):
         return "yes_no"
     if all(any(WHO.match(c) for c in _CLAUSE.split(q)) for q in asks):
         # "..., who else would need to be convinced, given what happened in 2019?"
