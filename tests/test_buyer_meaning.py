@@ -459,6 +459,9 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     from coach.buyer.topics import proposes
 
     assert proposes(encoder.analyse_one(line, "That's fair.", RunState()))
+    # round 19: a close pushed mid-sentence got "I see."
+    assert proposes(encoder.analyse_one("Where we go from here is simple: the pilot worked, so let's get the full fleet "
+                                        "signed this week.", "So: where do we go from here?", RunState()))
     # round 19: "Would it help more if someone flagged only the drifting ones...?" got "I've told you most of it"
     assert proposes(encoder.analyse_one("Would it help more if someone flagged only the ones drifting, like that hot "
                                         "bearing, rather than sending you all the data?", "That's fair.", RunState()))

@@ -348,6 +348,10 @@ def asks_new(analysed: AnalysedTurn) -> bool:
     return any(not _MORE.search(q) and specific_stems(q) for q in _asking(analysed))
 
 
+#: A close pushed anywhere in a sentence: "Where we go from here is simple:
+#: the pilot worked, so let's get the full fleet signed this week" (round 19:
+#: "I see.").
+_CLOSE = re.compile(r"\blet(?:'?s| us) get (?:\w+ ){0,5}(?:signed|started|going|moving|live|rolled out|over the line)\b", re.I)
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
@@ -373,7 +377,7 @@ def proposes(analysed: AnalysedTurn) -> bool:
     text = analysed.text[:MAX_MATCH_CHARS]
     spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
     planned = [f is None and bool(_PLAN.search(t)) for t, f in spans]
-    proposal = [bool(PROPOSAL.match(t)) for t, _ in spans]
+    proposal = [bool(PROPOSAL.match(t) or _CLOSE.search(t)) for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
               for i, (t, f) in enumerate(spans)]
