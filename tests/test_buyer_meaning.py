@@ -459,6 +459,10 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     from coach.buyer.topics import proposes
 
     assert proposes(encoder.analyse_one(line, "That's fair.", RunState()))
+    # round 19: "Shall I write that up as a proposal you can take to finance?" got a reaction to its pitch
+    assert proposes(encoder.analyse_one("The lighter service would come in about ten percent below this year's price. "
+                                        "Shall I write that up as a proposal you can take to finance?",
+                                        "I still need a saving to show finance.", RunState()))
     # round 19: a close pushed mid-sentence got "I see."
     assert proposes(encoder.analyse_one("Where we go from here is simple: the pilot worked, so let's get the full fleet "
                                         "signed this week.", "So: where do we go from here?", RunState()))
@@ -489,6 +493,23 @@ def test_a_question_of_which_or_why_is_not_answered_with_a_figure(encoder):
     ex = s.play("Three months is a long time. Which of our lines are the worst for that?")
     assert ex.move.fact != "range", ex.move.reasons
     assert s.play("How many product lines do you carry in total?").move.fact == "range"
+
+
+def test_a_concern_the_turn_answers_is_conceded_not_voiced_as_news(encoder):
+    """Round 19 (rs19_a, as rated): "...with the weekly meeting and the forty
+    reports gone, I can bring the renewal price down, not fifteen percent, but
+    something real you can show as a saving..." got "And the fifteen
+    percent? I still need a saving to show finance." The turn answered the
+    concern before it was voiced; the buyer concedes it."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round19" / "scripts" / "rs19_a.txt"
+    s = PracticeSession(_builtin("renewal-say-no"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:8]:
+        s.play(line)
+    ex = s.play(lines[8])
+    assert ex.move.kind != "object" and "And the fifteen percent?" not in ex.buyer.text, ex.move.reasons
 
 
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):

@@ -855,7 +855,7 @@ class Director:
                 continue
             due = ((o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
                    or (o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id))
-            if due and not (t.labels & BAD) - {"pitching"} and self._concern_words(o, t) and self._answers(o, t):
+            if due and self._settles_unvoiced(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
                 # pass some of that back to you. You'd have a genuine saving to show
                 # finance. Does that shape work for you?" got "And the fifteen
@@ -880,10 +880,23 @@ class Director:
                 asking = t.asks and (t.substance or t.topic.kind in ("discovery", "fact"))
                 if not asking or s.turn >= o.turn + OBJECTION_PATIENCE:
                     return o
-        # The rep asks about a concern the buyer has not voiced yet: they voice it now.
+        # The rep asks about a concern the buyer has not voiced yet: they voice
+        # it now, unless the turn answers it ("...I can bring the renewal price
+        # down, not fifteen percent, but something real you can show as a
+        # saving" got "And the fifteen percent? I still need a saving to show
+        # finance.", round 19): then it is settled, and conceded as it is.
         if t.topic.kind == "objection" and t.topic.id not in s.objections:
-            return self.scenario.objection(t.topic.id)
+            o = self.scenario.objection(t.topic.id)
+            if self._settles_unvoiced(o, t):
+                s.objections[o.id] = "handled"
+                return None
+            return o
         return None
+
+    def _settles_unvoiced(self, o: Objection, t: _Turn) -> bool:
+        """The turn answers concern ``o`` before the buyer voices it, in its
+        terms and without pushing (see _answers)."""
+        return not (t.labels & BAD) - {"pitching"} and bool(self._concern_words(o, t)) and self._answers(o, t)
 
     def _handles(self, o: Objection, t: _Turn) -> bool:
         """A turn handles an objection when, with no bad behaviour in it, it is

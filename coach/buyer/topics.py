@@ -155,7 +155,7 @@ PROPOSAL = re.compile(
     # "Just a date for the demo you said would be useful. What works for you and IT?"
     r"|what (?:time |day |date |slot )?(?:works|suits) (?:best )?(?:for )?(?:you|best)\b"
     r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put|share|run|drop|join|spend|sit in|walk"
-    r"|draft|email|write up|pencil"
+    r"|draft|email|write up|write (?:it|that|this) up|put (?:it|that|this|something) together|pencil"
     r"|put you down|sign you up|get the (?:paperwork|contract)|draw up)\b"
     r"|would you (?:be (?:open|up for|willing|interested)|like (?:me|us) to|consider|want (?:me|us) to)\b"
     r"|(?:are|would) you (?:be )?(?:free|available)\b|do you have (?:time|half an hour|an hour)\b"
