@@ -285,7 +285,7 @@ def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
 
 
 @pytest.mark.parametrize("check", ["Is that fair?", "Does that sound right?", "Have I got that right?", "Am I close?",
-                                   "Is that a fair summary?"])
+                                   "Is that a fair summary?", "Have I missed anything important?"])
 def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario, check):
     """Round 15: "...That sounds like it puts you in a tough spot too,
     squeezed between marketing and whoever's watching the costs. Is that
@@ -297,6 +297,11 @@ def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario,
     ex = s.play(f"[reflection follow_up closed_question] So one dead oven on a Saturday cost you two hundred loaves. {check}")
     assert ex.move.kind in ("confirm", "volunteer"), ex.move.reasons
     assert s.play("[closed_question] Is the van insured?").move.kind != "confirm"  # a real question is still answered
+    # Round 20: a recap put to the buyer that took up nothing of their last turn got "Go on." or "I see."
+    from coach.buyer.director import DEFAULT_LINES
+
+    recap = s.play(f"[closed_question follow_up] Let me make sure I have the main points: a second shop, and Sundays. {check}")
+    assert recap.move.kind == "surface" and recap.buyer.text in DEFAULT_LINES["checked"], recap.move.reasons
 
 
 def test_saying_the_same_thing_again_is_noticed_and_costs(scenario):

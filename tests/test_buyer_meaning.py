@@ -432,6 +432,8 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     # round 16: "Anything I've missed?" after a recap, rated 2 with "Not off the top of my head."
     ("Saturdays matter most.", "Let me check I've got the list: Saturdays, losses and price. Anything I've missed?", "yes_no"),
     ("Since the autumn, yes.", "I gather a fair bit has changed since the autumn?", "declarative"),
+    # round 20: "Do you know what caused...?" got "Possibly. I haven't really thought about it."
+    ("We were down for two days.", "Do you know what caused the data centre to go down in the first place?", "other"),
     ("It works fine, unless the lorry takes three months.",
      "Three months is a long time. Which of our lines are the worst for that?", "which"),
 ])
@@ -510,6 +512,17 @@ def test_a_concern_the_turn_answers_is_conceded_not_voiced_as_news(encoder):
         s.play(line)
     ex = s.play(lines[8])
     assert ex.move.kind != "object" and "And the fifteen percent?" not in ex.buyer.text, ex.move.reasons
+
+
+def test_no_plain_fact_answers_why(encoder):
+    """Round 20: "So why didn't Bradford take over when Leeds went dark?"
+    got "As I said, the primary is next to head office in Leeds. The second
+    site is in Bradford, forty miles away.": a fact says where, not why."""
+    s = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    told = s.play("[closed_question] Where is your secondary site located?")
+    assert told.move.fact == "sites"
+    ex = s.play("[open_question curiosity follow_up] So why didn't Bradford take over when Leeds went dark?")
+    assert ex.move.fact != "sites" and not ex.buyer.text.startswith("As I said"), ex.move.reasons
 
 
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):

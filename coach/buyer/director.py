@@ -175,6 +175,9 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # say ("I gather a fair bit has changed since the autumn?"): round 14 rated
     # "Not off the top of my head." 0 there
     "declarative": ("You could say that.", "Something like that.", "In a way, yes."),
+    # a summary put to the buyer ("..., is that right?", "Have I missed
+    # anything?") that carried nothing of theirs: a guarded yes
+    "checked": ("More or less.", "That's about it.", "Roughly, yes."),
     # a real open question about something the scenario does not say
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
                  "I'm not sure yet, to be honest.", "That's what I'm still working out."),
@@ -348,6 +351,12 @@ class _Turn:
         not answered ("Possibly. I haven't really thought about it.")."""
         text = self.analysed.text
         return any(x.form and not CHECK.match(text[x.start : x.end]) for x in self.analysed.sentences)
+
+    @property
+    def checks(self) -> bool:
+        """The turn puts what it said to the buyer ("..., Is that right?")."""
+        text = self.analysed.text
+        return any(x.form and CHECK.match(text[x.start : x.end]) for x in self.analysed.sentences)
 
     @property
     def monologue(self) -> bool:
@@ -739,9 +748,16 @@ class Director:
             return "confirm", dict(lines=r.mutual_success or r.fallback, reasons=[*why, "shared success"])
         if t.labels & {"empathy", "reflection"}:
             # An acknowledgement that restates nothing they told: thanks for
-            # the sympathy, never praise for a summary it did not make.
-            lines = r.empathy if "empathy" in t.labels and r.empathy else r.fallback
+            # the sympathy, never praise for a summary it did not make. Put to
+            # them ("... Is that right?"), it gets a guarded yes, not "I see."
+            # (round 20, to a summary of what they had said turns before).
+            if t.checks:
+                lines = DEFAULT_LINES["checked"]
+            else:
+                lines = r.empathy if "empathy" in t.labels and r.empathy else r.fallback
             return "surface", dict(lines=lines, reasons=[*why, "an acknowledgement that carried nothing of theirs"])
+        if t.checks:  # "Let me make sure I've got the main points: ... Have I missed anything important?"
+            return "surface", dict(lines=DEFAULT_LINES["checked"], reasons=[*why, "a check on a summary of nothing of theirs"])
         return "surface", dict(lines=r.fallback, reasons=[*why, "nothing to take up"])
 
     def _discovery(self, t: _Turn, d: Discovery, why: list[str]) -> tuple[MoveKind, dict]:

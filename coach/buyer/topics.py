@@ -205,18 +205,22 @@ PERMISSION = re.compile(r"\b(?:can|could|may) i (?:share|tell you|show you|be (?
 _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|when|where|which)"
                         r"(?:'s|\s+(?:is|are|do|does|did|was|were|would|will|can|could|should|has|have|many|much))\b", re.I)
 #: A check on what the rep just said, which asks nothing of its own: "Is that
-#: fair?", "Is that a fair summary?", "Does that sound right?", "Am I close?"
-CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
+#: fair?", "Is that a fair summary?", "Does that sound right?", "Have I
+#: missed anything important?"
+CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
                    r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
-                   r"(?: (?:summary|picture|description|read|way to put it))?\W*$", re.I)
+                   r"(?: (?:summary|picture|description|read|way to put it))?"
+                   r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
+                   r")\W*$", re.I)
 #: A question for the buyer's view, worries or wishes ("What worries you
 #: most about rolling out there?", "What would you change before going
-#: fleet-wide?", "Is there anything else on your checklist?"): no plain fact
+#: fleet-wide?", "Is there anything else on your checklist?", "So why didn't
+#: Bradford take over?"): no plain fact
 #: answers it unless the fact's own examples ask the same (round 16: the
 #: fleet's size, the pilot's scope and the buyer's CV answered these).
 VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt|think|change|differently|raised?"
                   r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
-                  r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else)\b", re.I)
+                  r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else|why)\b", re.I)
 #: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
 _ELLIPTIC = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:any|anything|anyone|anybody|something|someone)\b", re.I)
 #: What a rep puts aside, up to the clause's end: "Before we get to prices,
@@ -250,8 +254,11 @@ _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 
 
 #: A lead-in that asks leave to ask: "Can I ask what you tried before and how
-#: it went?" asks what happened (round 18: "That's what I'm still working out.").
+#: it went?" asks what happened (round 18: "That's what I'm still working out.");
+#: "Do you know what caused it?" asks what, not yes or no (round 20).
 _ASK_LEAD = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:(?:can|could|may|might) i (?:just )?ask(?: you)?"
+                       r"|(?:do|would) you (?:happen to )?know(?= (?:what|why|how|who|when|where|which)\b)"
+                       r"|(?:can|could) you tell me(?= (?:what|why|how|who|when|where|which)\b)"
                        r"|i'?d (?:love|like) to (?:know|hear|understand)|i wonder(?:ed)?(?: if)?"
                        r"|do you mind (?:me asking|if i ask))\b[,:]?\s*", re.I)
 
@@ -323,7 +330,7 @@ def _says_figures(asked: set[str], said: set[str]) -> bool:
 #: A yes or no about what has happened: "Have you looked at any tools before?",
 #: "Has that ever gone wrong for you?" (not "Have you got a budget?").
 _PAST_AUX = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or)\W+)*(?:did|have|has|had)(?:n'?t)?\s+"
-                       r"(?!(?:you|they|we|he|she|it)\s+got\b)", re.I)
+                       r"(?!(?:you|they|we|he|she|it)\s+got\b|i\b)", re.I)
 
 
 def asks_past(analysed: AnalysedTurn) -> bool:
