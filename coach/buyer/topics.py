@@ -192,8 +192,12 @@ MEETING = re.compile(
 MEASURE = re.compile(r"\bhow (?:many|much|big|large|long|often|old|far|soon)\b"
                      r"|\b(?:number|numbers|count|size|total|headcount|figure|figures|percentage|proportion|volume"
                      r"|many|much|big|large|small|long)\b", re.I)
+#: Words a question may open with before it asks: "So, ...", "And ...",
+#: "Roughly what...?", "Honestly, why...?" (every pattern below that reads a
+#: question from its start allows them).
+_OPENER = r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or|\w+ly)\W+)*"
 _AUX = r"(?:are|is|was|were|do|does|did|have|has|had|can|could|would|will|should|shall|may|might|am)(?:n'?t)?"
-YES_NO = re.compile(rf"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or)\W+)*{_AUX}\b", re.I)
+YES_NO = re.compile(_OPENER + _AUX + r"\b", re.I)
 EVALUATIVE = re.compile(
     r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
@@ -207,7 +211,7 @@ _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|wh
 #: A check on what the rep just said, which asks nothing of its own: "Is that
 #: fair?", "Is that a fair summary?", "Does that sound right?", "Have I
 #: missed anything important?"
-CHECK = re.compile(r"^\W*(?:(?:so|and|but|okay|ok)\W+)?(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
+CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
                    r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
                    r"(?: (?:summary|picture|description|read|way to put it))?"
                    r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
@@ -222,7 +226,7 @@ VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt
                   r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
                   r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else|why)\b", re.I)
 #: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
-_ELLIPTIC = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:any|anything|anyone|anybody|something|someone)\b", re.I)
+_ELLIPTIC = re.compile(_OPENER + r"(?:any|anything|anyone|anybody|something|someone)\b", re.I)
 #: What a rep puts aside, up to the clause's end: "Before we get to prices,
 #: I'd love to hear how things are going" set off the price-rise objection
 #: (round 18); "I'm not here to push forecasts." the forecasting one.
@@ -232,19 +236,19 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
                        r"|leaving aside|setting aside|putting aside|never mind)\b[^,.;:?!\u2014]*[,.;:\u2014]?", re.I)
 #: A question that asks which one or why ("Which of our lines are the worst
 #: for that?"): no figure answers it.
-_WHICH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:which|why)\b", re.I)
+_WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
 #: A question in question words (see question_kind).
-_WH = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|or|just|also|\w+ly)\W+)*(?:what|which|how|why|who|when|where)\b", re.I)
+_WH = re.compile(_OPENER + r"(?:what|which|how|why|who|when|where)\b", re.I)
 #: Asking for more of the same: "What else?", "Could you say a bit more about
 #: Saturday?" (not "Would it help more if someone flagged only the drifting ones?").
 _MORE = re.compile(r"\b(?:else|(?:tell|say|hear|share|know|explain) (?:me |us )?(?:a (?:bit|little|lot) |some )?more"
                    r"|more (?:about|on|detail|details)|anything more|go on|expand|elaborate)\b", re.I)
 #: A question about what happened: "What happened?", "What did you try before?"
-PAST = re.compile(r"^\W*(?:(?:so|and|but|then|okay|ok|right)\W+)*(?:what|how|why|where|when)\b[^?]{0,60}?"
+PAST = re.compile(_OPENER + r"(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
 #: A fact whose phrase or examples say "who" answers a who-question (see TopicMatcher._unfit_facts).
 _ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
-WHO = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also)\W+)*(?:who|whom|whose)\b", re.I)
+WHO = re.compile(_OPENER + r"(?:who|whom|whose)\b", re.I)
 #: Where a question's second part starts: "..., and who would need to agree?",
 #: "...; when does it renew?", "... - and what does it cost?"
 SECOND_PART = re.compile(r"(?:,\s*(?:and|or)\s+|;\s*|\s[\u2014\u2013-]\s*(?:and\s+)?)"
@@ -256,7 +260,7 @@ _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
 #: A lead-in that asks leave to ask: "Can I ask what you tried before and how
 #: it went?" asks what happened (round 18: "That's what I'm still working out.");
 #: "Do you know what caused it?" asks what, not yes or no (round 20).
-_ASK_LEAD = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|right)\W+)?(?:(?:can|could|may|might) i (?:just )?ask(?: you)?"
+_ASK_LEAD = re.compile(_OPENER + r"(?:(?:can|could|may|might) i (?:just )?ask(?: you)?"
                        r"|(?:do|would) you (?:happen to )?know(?= (?:what|why|how|who|when|where|which)\b)"
                        r"|(?:can|could) you tell me(?= (?:what|why|how|who|when|where|which)\b)"
                        r"|i'?d (?:love|like) to (?:know|hear|understand)|i wonder(?:ed)?(?: if)?"
@@ -329,7 +333,7 @@ def _says_figures(asked: set[str], said: set[str]) -> bool:
 
 #: A yes or no about what has happened: "Have you looked at any tools before?",
 #: "Has that ever gone wrong for you?" (not "Have you got a budget?").
-_PAST_AUX = re.compile(r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or)\W+)*(?:did|have|has|had)(?:n'?t)?\s+"
+_PAST_AUX = re.compile(_OPENER + r"(?:did|have|has|had)(?:n'?t)?\s+"
                        r"(?!(?:you|they|we|he|she|it)\s+got\b|i\b)", re.I)
 
 
@@ -367,7 +371,7 @@ _PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i 
 #: A question that asks what the buyer makes of what was just laid out: "Would
 #: that respect what you've told me?", "Does that sound like something you
 #: could put to the owner?", "Fair?", "How does that sound?"
-_ON_THE_PLAN = re.compile(r"^\W*(?:(?:so|and|but|okay|ok|then)\W+)?(?:(?:would|does|will|could|is|can) (?:that|this|it)\b"
+_ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:that|this|it)\b"
                           r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable)\W*$|how does (?:that|this) (?:sound|land)"
                           r"|what do you (?:think|reckon)\W*$|(?:would|will|could) you (?:give it a go|try it|be up for it)"
                           r"|what if you\b)", re.I)
