@@ -465,6 +465,9 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     assert proposes(encoder.analyse_one("The lighter service would come in about ten percent below this year's price. "
                                         "Shall I write that up as a proposal you can take to finance?",
                                         "I still need a saving to show finance.", RunState()))
+    # round 20: "Which day works best for you and Richard next week?" got a line about Friday afternoons
+    assert proposes(encoder.analyse_one("Great. Which day works best for you and Richard next week, Tuesday or Thursday "
+                                        "afternoon?", "Yes, let's do that.", RunState()))
     # round 19: a close pushed mid-sentence got "I see."
     assert proposes(encoder.analyse_one("Where we go from here is simple: the pilot worked, so let's get the full fleet "
                                         "signed this week.", "So: where do we go from here?", RunState()))

@@ -153,7 +153,7 @@ PROPOSAL = re.compile(
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
     r"|would it help (?:\w+ )?(?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
     # "Just a date for the demo you said would be useful. What works for you and IT?"
-    r"|what (?:time |day |date |slot )?(?:works|suits) (?:best )?(?:for )?(?:you|best)\b"
+    r"|(?:what|which) (?:time |day |date |slot )?(?:works|suits|would work|would suit) (?:best )?(?:for )?(?:you|best)\b"
     r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put|share|run|drop|join|spend|sit in|walk"
     r"|draft|email|write up|write (?:it|that|this) up|put (?:it|that|this|something) together|pencil"
     r"|put you down|sign you up|get the (?:paperwork|contract)|draw up)\b"
