@@ -528,6 +528,25 @@ def test_no_plain_fact_answers_why(encoder):
     assert ex.move.fact != "sites" and not ex.buyer.text.startswith("As I said"), ex.move.reasons
 
 
+@pytest.mark.parametrize(("proposal", "reply"), [
+    ("Would it help if I built a like-for-like comparison of all three bids, weekends and Saturday service included, "
+     "by the end of the week?", "That's what I need. Like for like, weekends in, by the end of the week."),
+    ("Could I send you the costing by Friday so you can put it in front of finance yourself?",
+     "Yes. Do that by Friday and I'll put it in front of finance myself."),
+])
+def test_the_next_step_is_agreed_in_the_words_nearest_what_was_proposed(encoder, proposal, reply):
+    """Round 16: both reps' closes got "That's what I need. Like for like,
+    weekends in, by the end of the week.", one of them to a meeting with the
+    finance director (rated 1: 'ignores the meeting and the FD')."""
+    sc = _builtin("hotel-laundry-price")
+    s = PracticeSession(sc, ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 95
+    s.director.state.discovered.extend(sc.ending.next_step.after)
+    s.director.state.objections.update({o.id: "handled" for o in sc.objections})
+    ex = s.play(f"[closed_question mutual_success] {proposal}")
+    assert ex.move.kind == "accept" and ex.buyer.text == reply, ex.move.reasons
+
+
 def test_once_ready_a_proposal_near_the_next_step_is_taken_as_it(encoder):
     """'Could we sit down for an hour before the range review and model it on
     your actual numbers?' at trust 96 got the review date ('Decisions in six

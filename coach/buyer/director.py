@@ -861,7 +861,10 @@ class Director:
         if s.trust < need or missing:
             gate = f"needs {', '.join(missing)} first" if missing else f"trust {s.trust:.0f} below the {need:g} it needs"
             return "decline", dict(lines=declined, reasons=[*why, "a next step proposed too early: " + gate])
-        return "accept", dict(lines=ns.reply, reasons=[*why, "agrees the next step"], ended=True, end_reason="next_step")
+        # The reply nearest what was proposed first: "That's what I need. Like for like, weekends in,
+        # by the end of the week." agreed to a meeting with the finance director (round 16).
+        return "accept", dict(lines=self.matcher.closest_first(t.match, "next_step", ns.reply),
+                              reasons=[*why, "agrees the next step"], ended=True, end_reason="next_step")
 
     def _objection_due(self, t: _Turn) -> Objection | None:
         """The objection this turn sets off, if any (raised once each)."""

@@ -538,10 +538,10 @@ class TopicMatcher:
         # sentence: a question is often nearer its answer than the trainer's
         # examples ("Which board meeting would this go to?" is 0.33 from the
         # sign-off examples and 0.65 from "It goes to the board on the fourteenth.").
-        # (and a concern's concede lines, only to say the one that answers the turn first)
+        # (and a concern's concede lines and the next step's replies, only to say the one nearest the turn first)
         said |= {topic_key("objection", o.id): [x.say for x in o.concede] for o in scenario.objections}
-        self._said = {k: sorted({x for line in v for x in (line, *written_sentences(line))})
-                      for k, v in said.items()}
+        said |= {"next_step": list(scenario.ending.next_step.reply)} if scenario.ending.next_step is not None else {}
+        self._said = {k: sorted({x for line in v for x in (line, *written_sentences(line))}) for k, v in said.items()}
         self._protos: dict[str, Any] | None = None
         self._said_protos: dict[str, Any] = {}
         self._generic: Any = None
@@ -633,7 +633,7 @@ class TopicMatcher:
 
         sims = {k: float(np.max(v @ vecs.T)) for k, v in self._protos.items()}
         for k, v in self._said_protos.items():
-            if not k.startswith("objection:"):  # an echo of a concede line asks nothing about the concern
+            if not k.startswith("objection:") and k != "next_step":  # an echo of a concede line or an agreement asks nothing
                 sims[k] = max(sims[k], float(np.max(v @ vecs.T)) - SAID_DISCOUNT)
         return sims
 

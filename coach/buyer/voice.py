@@ -67,7 +67,7 @@ class RuleVoice:
                 body = self._pick(move.then)
             else:
                 body = self._pick(move.lines, reuse=AGAIN[0] if self._content(move) else None,
-                                  in_order=move.kind in ("elaborate", "concede"))
+                                  in_order=move.kind in ("elaborate", "concede", "accept"))
             text = " ".join(x for x in (lead, body) if x)
             for again in AGAIN[1:]:  # told twice already: another way in
                 if text not in self._said or not body.startswith(AGAIN[0]):
