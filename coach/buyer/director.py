@@ -711,7 +711,7 @@ class Director:
                                        reasons=[*why, "a yes or no the scenario does not answer"])
             if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
                 return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
-            if kind == "declarative":  # "I gather a fair bit has changed since the autumn?" -> "Not off the top of my head."
+            if kind == "declarative":  # "I gather a fair bit has changed?" got "Not off the top of my head."
                 return "unknown", dict(lines=DEFAULT_LINES["declarative"],
                                        reasons=[*why, "a statement asked as a question, which the scenario does not bear out"])
             return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
