@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from coach.labels import BAD, EXCUSED_WHY, GOOD, LABELS, human, only_excused
+from coach.labels import BAD, EXCUSED_WHY, GOOD, LABELS, human, human_list, only_excused
 from coach.report.charts import Point, svg_progress
 from coach.scoring import PART_TITLES, band, end_sentence
 from coach.session import SessionRecord, TurnRecord, record_to_dict, turn_words
@@ -166,7 +166,8 @@ def _env():
     env.filters["score"] = lambda x: "–" if x is None else f"{x:.0f}"
     env.filters["band"] = lambda x: "" if x is None else band(x)
     env.globals.update(GOOD=GOOD, BAD=BAD, LABELS=LABELS, spans=spans, end_sentence=end_sentence,
-                       PART_TITLES=PART_TITLES, turn_words=turn_words, EXCUSED_WHY=EXCUSED_WHY, only_excused=only_excused)
+                       PART_TITLES=PART_TITLES, turn_words=turn_words, EXCUSED_WHY=EXCUSED_WHY, only_excused=only_excused,
+                       human_list=human_list)
     return env
 
 
