@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
@@ -343,7 +344,7 @@ class _Turn:
     def parrot(self) -> bool:
         return 0 < self.took_up < 1
 
-    @property
+    @cached_property
     def asks(self) -> bool:
         """The turn asks something (a question or an invitation to talk). A
         check on a summary ("..., squeezed between marketing and finance. Is
@@ -352,7 +353,7 @@ class _Turn:
         text = self.analysed.text
         return any(x.form and not CHECK.match(text[x.start : x.end]) for x in self.analysed.sentences)
 
-    @property
+    @cached_property
     def checks(self) -> bool:
         """The turn puts what it said to the buyer ("..., Is that right?")."""
         text = self.analysed.text
