@@ -685,3 +685,22 @@ def test_the_concede_line_that_answers_the_question_is_said(encoder, seed):
     ex = s.play("[open_question curiosity follow_up] That's fair. What do the nurses do today to keep track of beds, "
                 "if not a system?")
     assert ex.move.kind == "concede" and "whiteboard" in ex.buyer.text
+
+
+def test_after_a_concern_is_settled_and_a_story_told_the_next_question_goes_on_with_the_story(encoder):
+    """Round 20 (re20_a, as rated): the buyer settled her concern and told of
+    the refill trial ("Alright. That's fair. Refill stations are being
+    trialled in twelve stores."); "That's useful - the refill trial. How is it
+    going so far in those twelve stores...?" got "Honestly? It's all range
+    review at the moment.", as if the last thing said had been the concern."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round20" / "scripts" / "re20_a.txt"
+    s = PracticeSession(_builtin("retail-shifting-agenda"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:5]:
+        s.play(line)
+    settled = s.play(lines[5])
+    assert settled.move.kind == "concede" and "twelve stores" in settled.buyer.text, settled.move.reasons
+    ex = s.play(lines[6])
+    assert ex.move.topic.kind == "discovery" and ex.move.topic.id == "packaging-pledge", ex.move.reasons

@@ -1089,6 +1089,13 @@ class Director:
                 s.said_vectors.append(t.analysed.embedding)
         if move.kind in ("reveal", "hold", "surface", "elaborate", "answer", "volunteer") and t.topic.kind in ("discovery", "fact"):
             s.last_topic = t.topic if move.kind != "volunteer" else TopicMatch("discovery", move.revealed[0], 0.0, "volunteered")
+        elif move.kind == "concede" and move.lead and t.topic.kind in ("discovery", "fact"):
+            # Settled, then told what else was asked (see _after_concern): the
+            # next turn goes on with what was told. "...the refill trial. How is
+            # it going so far in those twelve stores...?" after "Alright. That's
+            # fair. Refill stations are being trialled in twelve stores." got
+            # "Honestly? It's all range review at the moment." (round 20: rated 0).
+            s.last_topic = t.topic
         elif move.kind in ("object", "press", "concede"):
             s.last_topic = TopicMatch("objection", move.objection, 0.0, "the objection")
 
