@@ -269,3 +269,16 @@ def test_reports_mark_a_label_the_buyer_excused_and_drop_its_tip(tmp_path):
     assert "self-interested (fine here)" in md and EXCUSED_WHY in md and "tip:" not in md
     html = render_report([record], fmt="html")
     assert "self-interested: fine here" in html and EXCUSED_WHY in html and 'class="tip"' not in html
+    # The words behind it are not highlighted as a fault either.
+    assert '<mark class="bad"' not in html and '<mark class="neutral"' in html
+    # Nor does the per-turn CSV give its tip; it says what was excused.
+    import csv
+    import io
+
+    from coach.report.exports import write_csv
+
+    out = io.StringIO()
+    write_csv([record], out, per="turn")
+    rep = next(row for row in csv.DictReader(io.StringIO(out.getvalue())) if row["speaker"] == "rep")
+    assert rep["self_interested"] == "1" and rep["excused"] == "self_interested"
+    assert rep["tips"] == "" and "(fine here)" in rep["evidence"]

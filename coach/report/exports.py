@@ -36,7 +36,7 @@ SESSION_COLUMNS = (
 
 TURN_COLUMNS = (
     "session_id", "kind", "rep", "scenario_id", "started_at", "line", "rep_turn", "speaker", "name", "text", "labels",
-    *LABELS, "evidence", "tips", "comments",
+    *LABELS, "excused", "evidence", "tips", "comments",
 )
 
 
@@ -85,8 +85,13 @@ def turn_rows(r: SessionRecord) -> Iterator[dict[str, object]]:
         }
         for label in LABELS:
             row[label] = int(label in t.labels) if t.speaker == "rep" and a is not None else ""
-        row["evidence"] = " | ".join(f"{e.label}: {_plain(e.quote)}" for e in (a.evidence if a else ()))
-        row["tips"] = " | ".join(_plain(tip) for tip in (a.tips if a else ()))
+        # What the buyer excused (self-interest once value was established) is
+        # said, as the scorecard and the reports say it, and its tips are not.
+        excused = r.excused(t)
+        row["excused"] = " ".join(excused)
+        row["evidence"] = " | ".join(f"{e.label}: {_plain(e.quote)}" + (" (fine here)" if e.label in excused else "")
+                                     for e in (a.evidence if a else ()))
+        row["tips"] = "" if only_excused(t.labels, excused) else " | ".join(_plain(tip) for tip in (a.tips if a else ()))
         row["comments"] = " | ".join(f"{_plain(c.author)}: {_plain(c.text)}" for c in t.comments)
         yield row
 
@@ -125,18 +130,21 @@ class Span:
     text: str
     labels: tuple[str, ...] = ()
     why: str = ""
+    #: Labels among ``labels`` the buyer excused: no fault (see BuyerMove.excused).
+    excused: tuple[str, ...] = ()
 
     @property
     def tone(self) -> str:
         if not self.labels:
             return ""
-        return "bad" if any(label in BAD for label in self.labels) else "good" if any(
+        return "bad" if any(label in BAD and label not in self.excused for label in self.labels) else "good" if any(
             label in GOOD for label in self.labels) else "neutral"
 
 
-def spans(turn: TurnRecord) -> list[Span]:
+def spans(turn: TurnRecord, excused: Sequence[str] = ()) -> list[Span]:
     """The turn's text cut at every evidence boundary, so overlapping evidence
-    highlights cleanly: each piece knows the labels whose quote covers it."""
+    highlights cleanly: each piece knows the labels whose quote covers it, and
+    which of them the buyer ``excused`` (not marked as a fault)."""
     text = turn.text
     evidence = [e for e in (turn.analysed.evidence if turn.analysed else ())
                 if 0 <= e.start < e.end <= len(text)]
@@ -144,8 +152,10 @@ def spans(turn: TurnRecord) -> list[Span]:
     out = []
     for a, b in zip(cuts, cuts[1:]):
         covering = [e for e in evidence if e.start <= a and b <= e.end]
-        out.append(Span(text[a:b], tuple(dict.fromkeys(e.label for e in covering)),
-                        "; ".join(f"{human(e.label)}: {e.why}" for e in covering if e.why)))
+        labels = tuple(dict.fromkeys(e.label for e in covering))
+        why = "; ".join(f"{human(e.label)}: {EXCUSED_WHY if e.label in excused else e.why}" for e in covering
+                        if e.why or e.label in excused)
+        out.append(Span(text[a:b], labels, why, tuple(x for x in labels if x in excused)))
     return out
 
 
