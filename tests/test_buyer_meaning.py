@@ -436,6 +436,11 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ("We were down for two days.", "Do you know what caused the data centre to go down in the first place?", "other"),
     ("It works fine, unless the lorry takes three months.",
      "Three months is a long time. Which of our lines are the worst for that?", "which"),
+    # round 21: how things have gone, asked inside another question and after what the rep puts
+    # aside, or what fills their days, got "That's what I'm still working out."
+    ("Good to see you.", "Hi Marcus. Before we talk prices, can you tell me how the year has gone for Fernhill?",
+     "evaluative"),
+    ("I'm fine. Busy, but fine.", "When you say busy, what's taking up most of your time these days?", "evaluative"),
 ])
 def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line, kind):
     from coach.analysis.rules import RunState

@@ -200,7 +200,13 @@ _AUX = r"(?:are|is|was|were|do|does|did|have|has|had|can|could|would|will|should
 YES_NO = re.compile(_OPENER + _AUX + r"\b", re.I)
 EVALUATIVE = re.compile(
     r"\bhow(?:'s|'re| is| are| was| were| has| have| had| did| does| do)\b[^?]{0,60}?"
-    r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b",
+    r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b"
+    # asked inside another question: "can you tell me how the year has gone for Fernhill?"
+    # (the lead-in stripped, see _asking; not "what you tried before and how it went")
+    r"|" + _OPENER + r"how (?!many\b|much\b|long\b|often\b)(?:[\w']+ ){1,4}(?:(?:has|have|had|is|are|was|were)(?: been)? (?:going|gone|doing|working|running|performing)"
+    r"|went|goes)\b"
+    # what fills their days: "what's taking up most of your time these days?"
+    r"|\bwhat(?:'s| is| has been)? (?:been )?(?:keeping you busy|taking up (?:most of |all )?your time|on your plate)",
     re.I)
 #: Asking leave to say something: "...can I share something we've noticed on
 #: our side?" asks for no fact; "Go ahead." answers it.
@@ -210,11 +216,13 @@ _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|wh
                         r"(?:'s|\s+(?:is|are|do|does|did|was|were|would|will|can|could|should|has|have|many|much))\b", re.I)
 #: A check on what the rep just said, which asks nothing of its own: "Is that
 #: fair?", "Is that a fair summary?", "Does that sound right?", "Have I
-#: missed anything important?"
+#: missed anything important?", "Does that answer it?"
 CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
                    r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
                    r"(?: (?:summary|picture|description|read|way to put it))?"
                    r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
+                   # "Nobody enters it by hand... Does that answer it?"
+                   r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
                    r")\W*$", re.I)
 #: A question for the buyer's view, worries or wishes ("What worries you
 #: most about rolling out there?", "What would you change before going
@@ -269,10 +277,12 @@ _ASK_LEAD = re.compile(_OPENER + r"(?:(?:can|could|may|might) i (?:just )?ask(?:
 
 def _asking(analysed: AnalysedTurn) -> list[str]:
     """The turn's questions (sentences the analyser gave a form), within
-    MAX_MATCH_CHARS, without a lead-in that asks leave to ask (_ASK_LEAD)."""
+    MAX_MATCH_CHARS, without what the rep puts aside (_DEFERRED: "Before we
+    talk prices, can you tell me how the year has gone?") or a lead-in that
+    asks leave to ask (_ASK_LEAD)."""
     text = analysed.text[:MAX_MATCH_CHARS]
-    return [_ASK_LEAD.sub("", text[x.start : x.end].strip()) or text[x.start : x.end].strip()
-            for x in analysed.sentences if x.form and x.start < len(text)]
+    asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
+    return [_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks]
 
 
 def question_kind(analysed: AnalysedTurn) -> str | None:
