@@ -709,3 +709,20 @@ def test_after_a_concern_is_settled_and_a_story_told_the_next_question_goes_on_w
     assert settled.move.kind == "concede" and "twelve stores" in settled.buyer.text, settled.move.reasons
     ex = s.play(lines[6])
     assert ex.move.topic.kind == "discovery" and ex.move.topic.id == "packaging-pledge", ex.move.reasons
+
+
+def test_a_question_as_near_what_the_buyer_was_just_talking_about_as_anything_else_is_about_it(encoder):
+    """Round 21 (hs21_a, as rated): after "That's history. I'm more interested
+    in what you'd do differently." (the failed rollout, held back), "...until
+    I know what went wrong. What do you think was the main reason it didn't
+    work for your wards?" is 0.48 from the failed rollout and 0.50 from who
+    signs off, and got "The usual governance. Boards and committees."."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "hs21_a.txt"
+    s = PracticeSession(_builtin("hospital-bed-objections"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s.play(lines[0])
+    assert s.play(lines[1]).move.topic.id == "failed-rollout"
+    ex = s.play(lines[2])
+    assert ex.move.topic.id == "failed-rollout", ex.move.reasons

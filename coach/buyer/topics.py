@@ -797,6 +797,16 @@ class TopicMatcher:
             elif kw[k] >= KW_ALONE:
                 scores[k] = kw[k]
                 how[k] = f"shared words {kw[k]:.1f}"
+        # What the buyer was just talking about, taken up in the turn, is in
+        # the running whenever it is as near as the nearest topic: "...until I
+        # know what went wrong. What do you think was the main reason it didn't
+        # work for your wards?" is 0.48 from the failed rollout just held back
+        # and 0.50 from who signs off (round 21: "The usual governance. Boards
+        # and committees.").
+        if (sims and continuing in topics and continuing not in scores and continuing not in far
+                and sims[continuing] >= max(SIM_LOW, best_sim - TIE)):
+            scores[continuing] = sims[continuing] + 0.05 * min(kw[continuing], 2.0)
+            how[continuing] = f"meaning {sims[continuing]:.2f}, on what they had just said"
         # The next step: a proposal near its examples, and not clearly about a topic instead.
         if "next_step" in self._texts and proposes:
             if sims:
