@@ -726,3 +726,27 @@ def test_a_question_as_near_what_the_buyer_was_just_talking_about_as_anything_el
     assert s.play(lines[1]).move.topic.id == "failed-rollout"
     ex = s.play(lines[2])
     assert ex.move.topic.id == "failed-rollout", ex.move.reasons
+
+
+def test_a_concern_answered_by_denying_what_the_buyer_fears_is_settled(encoder):
+    """Round 21 (hs21_b, as rated): to "Who enters the data? You haven't
+    said.", "Sorry, I wasn't clear. Nobody enters it by hand. Admissions,
+    transfers and discharges come straight from your PAS as they happen, so
+    the board updates itself. Does that answer it?" got "I'm still hearing
+    more typing for my nurses.", as if nothing had been said. Then "Is there
+    anything else that would be a must-have for you?", after a recap, got an
+    answer to "How's business?"."""
+    from pathlib import Path
+
+    from coach.buyer.director import DEFAULT_LINES
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "hs21_b.txt"
+    s = PracticeSession(_builtin("hospital-bed-objections"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:6]:
+        s.play(line)
+    assert s.director.state.open_objection == "double-entry"
+    ex = s.play(lines[6])
+    assert ex.move.kind == "concede" and ex.move.objection == "double-entry", ex.move.reasons
+    more = s.play(lines[7])
+    assert more.buyer.text in DEFAULT_LINES["told_all"], more.move.reasons

@@ -61,8 +61,8 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, asks_new,
-                                 asks_past, topic_key)
+from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, asks_more,
+                                 asks_new, asks_past, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -232,8 +232,11 @@ _OPINION = re.compile(
 )
 
 #: An answer to a concern says what would happen with the offer ("you'd see
-#: every reading", "the nurses wouldn't type anything"), in a sentence that asks nothing.
-_WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't)\b|\w'(?:d|ll)\b", re.I)
+#: every reading", "the nurses wouldn't type anything"), or denies what the
+#: buyer fears ("Nobody enters it by hand.", "nurses don't re-key anything"),
+#: in a sentence that asks nothing.
+_WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't|nobody|no one|never)\b|\w'(?:d|ll)\b"
+                    r"|\b(?:don't|doesn't|isn't|aren't) (?:have to |need to )?(?:\w+-)?\w+", re.I)
 
 #: An offer: "I could do a two-year deal", "I can get you eight percent off",
 #: "I just offered you two years" (not "We do have trusts that went live...").
@@ -726,6 +729,11 @@ class Director:
             # work out: "That's what I'm still working out." was rated 0.
             lines = DEFAULT_LINES["untold" if t.match.question == "past" else "unworked"]
             return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
+        if self.state.discovered and asks_more(t.analysed):
+            # "Is there anything else that would be a must-have for you?" after
+            # a recap of what they told got "Honestly, most of my week is bed
+            # meetings.", an answer to "How's business?".
+            return "surface", dict(lines=DEFAULT_LINES["told_all"], reasons=[*why, "asks for more, and they have told what they will"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
 

@@ -361,6 +361,13 @@ def asks_view(analysed: AnalysedTurn) -> bool:
     return bool(asks) and all(VIEW.search(q) for q in asks)
 
 
+def asks_more(analysed: AnalysedTurn) -> bool:
+    """Whether every question of the turn asks for more of the same ("What
+    else?", "Is there anything else that would be a must-have for you?")."""
+    asks = _asking(analysed)
+    return bool(asks) and all(_MORE.search(q) for q in asks)
+
+
 def asks_new(analysed: AnalysedTurn) -> bool:
     """Whether a question of the turn asks something of its own (words of
     this buyer's: "Which readings do they trust least?", "Is there a ward
