@@ -750,3 +750,21 @@ def test_a_concern_answered_by_denying_what_the_buyer_fears_is_settled(encoder):
     assert ex.move.kind == "concede" and ex.move.objection == "double-entry", ex.move.reasons
     more = s.play(lines[7])
     assert more.buyer.text in DEFAULT_LINES["told_all"], more.move.reasons
+
+
+def test_a_concern_taken_up_in_its_words_and_shared_is_handled(encoder):
+    """Round 21 (wa21_b, as rated): to "When the numbers are wrong, and they
+    will be, whose name is on it?", "Ours. If we agree what to hold for you and
+    we get it wrong, that's on Keel, not you. So can we put a Monday in the
+    diary?" got "I'm not agreeing to anything until I know who carries the
+    can.": taking the concern up and framing it as shared handles it."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "wa21_b.txt"
+    s = PracticeSession(_builtin("warehouse-no-forecasts"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:9]:
+        s.play(line)
+    assert s.director.state.open_objection == "whose-name"
+    ex = s.play(lines[9])
+    assert ex.move.kind in ("concede", "accept") and s.director.state.objections["whose-name"] == "handled", ex.move.reasons

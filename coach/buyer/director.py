@@ -944,10 +944,12 @@ class Director:
             # A statement that only follows on ("choosing the cheapest would be
             # a mistake") argues with it.
             return bool(t.labels & (LISTENING | {"mutual_success"}))
-        # Taken up: words of the concern itself, not of the way it was pressed ("you're still waiting").
+        # Taken up: words of the concern itself, not of the way it was pressed
+        # ("you're still waiting"), and listened to or shared ("...and we get it
+        # wrong, that's on Keel, not you", to "whose name is on it?").
         concern = content_stems(" ".join([o.topic, *(x.say for x in o.lines), *o.handled_by])) - generic_stems()
         took = content_stems(" ".join(t.analysed.uptake.words)) & concern
-        return t.took_up > 0 and bool(took) and bool(t.labels & LISTENING)
+        return t.took_up > 0 and bool(took) and bool(t.labels & (LISTENING | {"mutual_success"}))
 
     def _answers(self, o: Objection, t: _Turn) -> bool:
         """The turn answers the concern, without pushing, in its terms or in
