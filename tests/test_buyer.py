@@ -744,6 +744,22 @@ def test_a_yes_or_no_question_is_not_answered_with_a_number():
     assert ex.move.kind == "answer" and ex.move.fact == "vans"
 
 
+def test_a_choice_the_scenario_does_not_settle_gets_both_not_i_do_not_know():
+    """Rounds 16-21: either/or questions the scenario has no line for got "I'm
+    not sure yet, to be honest." or "I'd have to check that", from a buyer
+    who would know their own world; "A bit of both, honestly." answers the
+    question asked. Not two ways of asking one thing, nor a yes or no with
+    its own opposite ("..., or would this be the first time?")."""
+    s = fresh(load_scenario_text(VANS, "vans.yaml"))
+    ex = s.play("[closed_question] Are the delivery vans refrigerated, or do you use cool boxes?")
+    assert ex.buyer.text in DEFAULT_LINES["choice"]
+    s = fresh(load_scenario_text(VANS, "vans.yaml"))
+    ex = s.play("[closed_question] Have you refrigerated the delivery vans before, or would this be the first time?")
+    assert ex.buyer.text not in DEFAULT_LINES["choice"]
+    ex = s.play("[open_question] Let me ask it differently: which delivery vans do you trust least, or find hardest to park?")
+    assert ex.buyer.text not in DEFAULT_LINES["choice"]
+
+
 def test_a_figure_asked_for_and_not_known_is_still_checked(scenario):
     ex = fresh(scenario).play("[closed_question] What's the rent on the shop?")
     assert ex.move.kind == "unknown" and ex.buyer.text not in DEFAULT_LINES["unsure"]

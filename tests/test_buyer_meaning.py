@@ -768,3 +768,21 @@ def test_a_concern_taken_up_in_its_words_and_shared_is_handled(encoder):
     assert s.director.state.open_objection == "whose-name"
     ex = s.play(lines[9])
     assert ex.move.kind in ("concede", "accept") and s.director.state.objections["whose-name"] == "handled", ex.move.reasons
+
+
+def test_a_choice_on_a_told_story_gets_both_not_i_am_not_sure(encoder):
+    """Round 21 (wa21_a, as rated): "When one of ours goes empty, what's
+    usually happened - a big contractor job you didn't see coming, or our
+    delivery slipping?" got "I'm not sure yet, to be honest." from a buyer
+    who knows his racks by eye."""
+    from pathlib import Path
+
+    from coach.buyer.director import DEFAULT_LINES
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "wa21_a.txt"
+    s = PracticeSession(_builtin("warehouse-no-forecasts"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:8]:
+        s.play(line)
+    ex = s.play(lines[8])
+    assert ex.buyer.text in DEFAULT_LINES["choice"], ex.move.reasons

@@ -61,8 +61,8 @@ from typing import TYPE_CHECKING
 from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher, asks_more,
-                                 asks_new, asks_past, topic_key)
+from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
+                                 asks_choice, asks_more, asks_new, asks_past, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -182,6 +182,10 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a real open question about something the scenario does not say
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
                  "I'm not sure yet, to be honest.", "That's what I'm still working out."),
+    # a choice the scenario does not settle ("Is it more at the front door,
+    # or at the back end?"): rounds 16-21 raters asked for an answer to the
+    # choice, not "I'm not sure yet" from a buyer who would know
+    "choice": ("A bit of both, honestly.", "Some of each, really.", "It's a mix of the two."),
     # a question about what happened, which the scenario does not tell: "I
     # haven't worked that out yet" would deny the buyer was there
     "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
@@ -704,21 +708,7 @@ class Director:
             why = [*why, f"'{o.id}' was settled, and the turn names too little of it"]
             topic = TopicMatch("none", None, topic.similarity, "a settled concern")
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
-            kind = t.match.question
-            if kind in ("yes_no", "evaluative"):
-                # "Has that happened with anyone you've known a long time?" asks
-                # no figure to look up: "No idea. Not my department." is no answer.
-                # Nor, about the past, is "Possibly. I haven't really thought about
-                # it." ("Have you looked at any tools before?", round 17: rated 0).
-                past = kind == "yes_no" and asks_past(t.analysed)
-                return "unknown", dict(lines=DEFAULT_LINES["untold" if past else "unsure"],
-                                       reasons=[*why, "a yes or no the scenario does not answer"])
-            if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
-                return "unknown", dict(lines=DEFAULT_LINES["unworked"], reasons=[*why, "who, which the scenario does not say"])
-            if kind == "declarative":  # "I gather a fair bit has changed?" got "Not off the top of my head."
-                return "unknown", dict(lines=DEFAULT_LINES["declarative"],
-                                       reasons=[*why, "a statement asked as a question, which the scenario does not bear out"])
-            return "unknown", dict(lines=r.unknown or DEFAULT_LINES["unknown"], reasons=[*why, "a fact the scenario does not know"])
+            return self._unanswerable(t, why)
         if topic.kind == "none" and t.substance and self.matcher.has_meaning and t.match.question != "evaluative":
             # A real question the scenario has no answer for ("What would you
             # need from us to make the case internally?"): the buyer has not
@@ -727,7 +717,7 @@ class Director:
             # word of theirs and is still a generic prompt.) How things have
             # been ("How are things going at Fernhill?") is no question to
             # work out: "That's what I'm still working out." was rated 0.
-            lines = DEFAULT_LINES["untold" if t.match.question == "past" else "unworked"]
+            lines = self._not_known(t, "untold" if t.match.question == "past" else "unworked")
             return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
         if self.state.discovered and asks_more(t.analysed):
             # "Is there anything else that would be a must-have for you?" after
@@ -736,6 +726,27 @@ class Director:
             return "surface", dict(lines=DEFAULT_LINES["told_all"], reasons=[*why, "asks for more, and they have told what they will"])
         return "surface", dict(lines=r.open_question or r.fallback,
                                reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
+
+    def _unanswerable(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A closed question on this buyer's world that the scenario has no
+        line for, answered honestly for what it asks (see question_kind)."""
+        r = self.scenario.reactions
+        kind = t.match.question
+        if kind in ("yes_no", "evaluative"):
+            # "Has that happened with anyone you've known a long time?" asks
+            # no figure to look up: "No idea. Not my department." is no answer.
+            # Nor, about the past, is "Possibly. I haven't really thought about
+            # it." ("Have you looked at any tools before?", round 17: rated 0).
+            past = kind == "yes_no" and asks_past(t.analysed)
+            return "unknown", dict(lines=self._not_known(t, "untold" if past else "unsure"),
+                                   reasons=[*why, "a yes or no the scenario does not answer"])
+        if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
+            return "unknown", dict(lines=self._not_known(t, "unworked"), reasons=[*why, "who, which the scenario does not say"])
+        if kind == "declarative":  # "I gather a fair bit has changed?" got "Not off the top of my head."
+            return "unknown", dict(lines=DEFAULT_LINES["declarative"],
+                                   reasons=[*why, "a statement asked as a question, which the scenario does not bear out"])
+        lines = self._not_known(t, "unknown") if asks_choice(t.analysed) else r.unknown or DEFAULT_LINES["unknown"]
+        return "unknown", dict(lines=lines, reasons=[*why, "a fact the scenario does not know"])
 
     def _statement(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that asks nothing: taken up (confirmed) or acknowledged, never
@@ -795,8 +806,17 @@ class Director:
         if not asks_new(t.analysed):
             return DEFAULT_LINES["told_all"]
         if t.match.question == "yes_no":  # "Is there a ward where a short trial would be a fair test?"
-            return DEFAULT_LINES["untold" if asks_past(t.analysed) else "unsure"]
-        return DEFAULT_LINES["unworked"]
+            return self._not_known(t, "untold" if asks_past(t.analysed) else "unsure")
+        return self._not_known(t, "unworked")
+
+    @staticmethod
+    def _not_known(t: _Turn, key: str) -> tuple[str, ...]:
+        """The honest lines (DEFAULT_LINES[key]) for a question the scenario
+        has no answer to; for a choice between things, the buyer picks both
+        rather than claiming not to know their own world ("...a big contractor
+        job you didn't see coming, or our delivery slipping?" got "I'm not
+        sure yet, to be honest.", round 21)."""
+        return DEFAULT_LINES["choice"] if asks_choice(t.analysed) else DEFAULT_LINES[key]
 
     def _gate(self, d: Discovery, t: _Turn) -> str | None:
         """Why a discovery asked about specifically is held back (None: it is

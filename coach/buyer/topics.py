@@ -361,6 +361,30 @@ def asks_view(analysed: AnalysedTurn) -> bool:
     return bool(asks) and all(VIEW.search(q) for q in asks)
 
 
+#: A question that offers a choice: "Is it more at the front door, or at the
+#: back end with discharges?", "what's usually happened - a big job you
+#: didn't see coming, or our delivery slipping?" (not "..., or something
+#: else?", "..., or would this be the first time?", nor two ways of asking
+#: one thing: "which readings do they trust least, or find hardest?").
+_OR = re.compile(r"\s+or\s+(?!(?:not|something|anything|anyone|what|whatever|else|so|no|is there|are there|otherwise"
+                 r"|(?:would|is|was|will|has) (?:it|this|that|anything|something))\b)\w", re.I)
+_LIST = re.compile(r"[\u2014\u2013:]|\s-\s")
+_WH_WORD = re.compile(r"\b(?:what|which|how|why|who|where|when)\b", re.I)
+
+
+def asks_choice(analysed: AnalysedTurn) -> bool:
+    """Whether the turn's last question offers a choice between things: a yes
+    or no question, or a list after a dash or colon, with "or" in it (_OR)."""
+    asks = _asking(analysed)
+    if not asks:
+        return False
+    q = asks[-1]
+    listed = _LIST.search(q)
+    if listed and not _WH_WORD.search(q, 0, listed.start()):  # "Let me ask it differently: ..." lists nothing
+        listed = None
+    return bool(YES_NO.match(q) and _OR.search(q) or listed and _OR.search(q, listed.end()))
+
+
 def asks_more(analysed: AnalysedTurn) -> bool:
     """Whether every question of the turn asks for more of the same ("What
     else?", "Is there anything else that would be a must-have for you?")."""
@@ -780,6 +804,35 @@ class TopicMatcher:
         it), then to a discovery whose `after` facts are told. Only a proposal
         can be the next step; the facts in ``skip`` are no answer to the turn."""
         topics = [k for k in self._order if k != "next_step" and k not in skip]
+        scores, how = self._candidates(topics, sims, kw, continuing, pressing)
+        best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
+        # The next step: a proposal near its examples, and not clearly about a topic instead.
+        if "next_step" in self._texts and proposes:
+            if sims:
+                nsim = sims["next_step"]
+                if nsim >= NEXT_SIM and nsim >= best_sim - NEXT_BELOW_TOPIC:
+                    return TopicMatch("next_step", None, nsim, f"a proposal, meaning {nsim:.2f}")
+            else:
+                shared = kw.get("next_step", 0.0)
+                if shared >= KW_ALONE and shared > max((kw[k] for k in topics), default=0.0):
+                    return TopicMatch("next_step", None, 0.0, f"shared words {shared:.1f}")
+        if not scores:
+            return None
+        best = max(scores.values())
+        if closed:  # a closed question asks for a fact: the closest fact wins a near tie
+            facts = [k for k in scores if k.startswith("fact:") and scores[k] >= best - FACT_TIE]
+            if facts:
+                k = max(facts, key=lambda j: scores[j])
+                return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
+        close = [k for k in topics if k in scores and scores[k] >= best - TIE]
+        k = max(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing))
+        kind, _, ident = k.partition(":")
+        return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]
+
+    def _candidates(self, topics: list[str], sims: dict[str, float], kw: dict[str, float], continuing: str | None,
+                    pressing: str | None) -> tuple[dict[str, float], dict[str, str]]:
+        """The topics near enough the turn to be what it is about, with their
+        scores and how they matched (see _best_topic)."""
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
         far = {k for k in topics if sims and k.startswith("fact:") and sims[k] < FACT_SIM
@@ -814,28 +867,7 @@ class TopicMatcher:
                 and sims[continuing] >= max(SIM_LOW, best_sim - TIE)):
             scores[continuing] = sims[continuing] + 0.05 * min(kw[continuing], 2.0)
             how[continuing] = f"meaning {sims[continuing]:.2f}, on what they had just said"
-        # The next step: a proposal near its examples, and not clearly about a topic instead.
-        if "next_step" in self._texts and proposes:
-            if sims:
-                nsim = sims["next_step"]
-                if nsim >= NEXT_SIM and nsim >= best_sim - NEXT_BELOW_TOPIC:
-                    return TopicMatch("next_step", None, nsim, f"a proposal, meaning {nsim:.2f}")
-            else:
-                shared = kw.get("next_step", 0.0)
-                if shared >= KW_ALONE and shared > max((kw[k] for k in topics), default=0.0):
-                    return TopicMatch("next_step", None, 0.0, f"shared words {shared:.1f}")
-        if not scores:
-            return None
-        best = max(scores.values())
-        if closed:  # a closed question asks for a fact: the closest fact wins a near tie
-            facts = [k for k in scores if k.startswith("fact:") and scores[k] >= best - FACT_TIE]
-            if facts:
-                k = max(facts, key=lambda j: scores[j])
-                return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
-        close = [k for k in topics if k in scores and scores[k] >= best - TIE]
-        k = max(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing))
-        kind, _, ident = k.partition(":")
-        return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]
+        return scores, how
 
     def _rank(self, k: str, score: float, discovered: Collection[str], continuing: str | None,
               pressing: str | None) -> tuple:
