@@ -786,3 +786,21 @@ def test_a_choice_on_a_told_story_gets_both_not_i_am_not_sure(encoder):
         s.play(line)
     ex = s.play(lines[8])
     assert ex.buyer.text in DEFAULT_LINES["choice"], ex.move.reasons
+
+
+def test_a_pitch_never_settles_the_concern_about_being_pitched(encoder):
+    """Round 22 (re22_b, as rated): "We're launching a concentrated refill
+    range in March..." answered, in the buyer's words, the concern a pitch
+    sets off ("I'm taking lines out this spring, not putting them in."), so
+    it was settled unheard, and a later budget question got its concession:
+    "Okay. That's a more useful conversation than the launch."."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round22" / "scripts" / "re22_b.txt"
+    s = PracticeSession(_builtin("retail-shifting-agenda"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s.play(lines[0])
+    s.play(lines[1])
+    pitch = s.play(lines[2])
+    assert "pitching" in pitch.analysed.labels
+    assert pitch.move.kind == "object" and pitch.move.objection == "not-adding-lines", pitch.move.reasons

@@ -943,7 +943,12 @@ class Director:
 
     def _settles_unvoiced(self, o: Objection, t: _Turn) -> bool:
         """The turn answers concern ``o`` before the buyer voices it, in its
-        terms and without pushing (see _answers)."""
+        terms and without pushing (see _answers). A pitch never settles a
+        concern about being pitched: "We're launching a concentrated refill
+        range in March..." settled "A new launch? I'm taking lines out this
+        spring", which a later budget question then heard conceded (round 22)."""
+        if o.when == "pitch" and "pitching" in t.labels:
+            return False
         return not (t.labels & BAD) - {"pitching"} and bool(self._concern_words(o, t)) and self._answers(o, t)
 
     def _handles(self, o: Objection, t: _Turn) -> bool:
