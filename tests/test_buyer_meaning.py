@@ -804,3 +804,22 @@ def test_a_pitch_never_settles_the_concern_about_being_pitched(encoder):
     pitch = s.play(lines[2])
     assert "pitching" in pitch.analysed.labels
     assert pitch.move.kind == "object" and pitch.move.objection == "not-adding-lines", pitch.move.reasons
+
+
+@pytest.mark.parametrize("line", [
+    "Fair enough. What would you need to see from me before a follow-up call made sense?",
+    "Okay, I get that. What would make it worth your time to take a closer look?",
+])
+def test_a_generic_question_about_what_would_be_is_not_answered_with_how_things_are(encoder, line):
+    """Round 22: "What would you need to see from me before a follow-up call
+    made sense?" got "Busy, as ever. The usual things compete for my time.",
+    the scenario's answer to "How's business?"; the buyer has not worked it
+    out. How things are still gets that answer."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), encoder, seed=0)
+    ex = s.play(line)
+    assert ex.move.kind == "surface" and ex.buyer.text in DEFAULT_LINES["unworked"], ex.move.reasons
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), encoder, seed=0)
+    ex = s.play("How are things going at the firm?")
+    assert ex.buyer.text not in DEFAULT_LINES["unworked"], ex.move.reasons

@@ -62,7 +62,7 @@ from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
-                                 asks_choice, asks_more, asks_new, asks_past, topic_key)
+                                 asks_choice, asks_more, asks_new, asks_past, asks_would, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -724,8 +724,15 @@ class Director:
             # a recap of what they told got "Honestly, most of my week is bed
             # meetings.", an answer to "How's business?".
             return "surface", dict(lines=DEFAULT_LINES["told_all"], reasons=[*why, "asks for more, and they have told what they will"])
-        return "surface", dict(lines=r.open_question or r.fallback,
-                               reasons=[*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"])
+        why = [*why, "a question about nothing the buyer knows" if topic.kind == "none" else "a generic prompt"]
+        if self.matcher.has_meaning and asks_would(t.analysed):
+            # The scenario's open-question lines answer how things are ("How's
+            # business?", "Tell me more"), not what would be ("What would you
+            # need to see from me before a follow-up call made sense?" got
+            # "Busy, as ever. The usual things compete for my time.", round 22:
+            # rated 0): that, the buyer has not worked out.
+            return "surface", dict(lines=self._not_known(t, "unworked"), reasons=why)
+        return "surface", dict(lines=r.open_question or r.fallback, reasons=why)
 
     def _unanswerable(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A closed question on this buyer's world that the scenario has no

@@ -385,6 +385,17 @@ def asks_choice(analysed: AnalysedTurn) -> bool:
     return bool(YES_NO.match(q) and _OR.search(q) or listed and _OR.search(q, listed.end()))
 
 
+#: A question about what would be: "What would you need to see from us...?",
+#: "What would make one of them stand out?", "What would it take...?"
+_WOULD_BE = re.compile(_OPENER + r"(?:what|which|how|who)\b[^?]{0,40}?\b(?:would|'d)\b", re.I)
+
+
+def asks_would(analysed: AnalysedTurn) -> bool:
+    """Whether every question of the turn asks what would be (_WOULD_BE)."""
+    asks = _asking(analysed)
+    return bool(asks) and all(_WOULD_BE.match(q) for q in asks)
+
+
 def asks_more(analysed: AnalysedTurn) -> bool:
     """Whether every question of the turn asks for more of the same ("What
     else?", "Is there anything else that would be a must-have for you?")."""
