@@ -823,3 +823,27 @@ def test_a_generic_question_about_what_would_be_is_not_answered_with_how_things_
     s = PracticeSession(_builtin("finserv-interview-fatigue"), encoder, seed=0)
     ex = s.play("How are things going at the firm?")
     assert ex.buyer.text not in DEFAULT_LINES["unworked"], ex.move.reasons
+
+
+def test_a_proposal_that_settles_a_concern_too_early_is_declined_after_the_concession(encoder):
+    """Round 22 (it22_b, as rated): a proposal that settled the buyer's
+    concern at trust 50 got only the concession ("Fine. That's a better
+    question than the other thirteen asked."), which read as a yes, and the
+    date asked next got "You're qualifying me.". The proposal is answered:
+    declined, after the concession. And a goodbye gets a goodbye, not "Go on."."""
+    from pathlib import Path
+
+    from coach.buyer.director import DEFAULT_LINES
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round22" / "scripts" / "it22_b.txt"
+    s = PracticeSession(_builtin("it-director-outage"), encoder, seed=0)
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    for line in lines[:7]:
+        s.play(line)
+    assert s.director.state.open_objection == "heard-it-all"
+    ex = s.play(lines[7])
+    assert ex.move.kind == "decline" and ex.move.objection == "heard-it-all" and ex.move.lead, ex.move.reasons
+    assert s.director.state.objections["heard-it-all"] == "handled"
+    s.play(lines[8])
+    bye = s.play(lines[9])
+    assert bye.buyer.text in DEFAULT_LINES["sign_off"], bye.move.reasons

@@ -157,6 +157,8 @@ ANSWERED = frozenset({"reveal", "hold", "surface", "elaborate", "answer", "unkno
 #: Lines for moves a version-1 scenario has no lines for.
 DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "small_talk": ("Sure.", "No problem.", "Okay.", "Go ahead."),
+    # the rep says goodbye ("Thanks for your time today.")
+    "sign_off": ("Thanks. Speak soon.", "Okay. Thanks for coming in.", "Right. Bye for now."),
     "unknown": (
         "I'd have to check that.",
         "I don't have that to hand.",
@@ -249,6 +251,11 @@ _OFFER = re.compile(
     r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b",
     re.I,
 )
+
+#: A sentence that takes leave: "Thanks for your time today, Dana.", "Speak soon."
+_SIGN_OFF = re.compile(r"^\W*(?:(?:many |great, )?thanks|thank you)(?: (?:so much|again|very much))? for (?:your|the) time"
+                       r"|^\W*(?:speak|talk|chat) (?:soon|later|next week)|^\W*(?:good)?bye\b|^\W*have a (?:good|great|nice) "
+                       r"(?:day|one|week|weekend|afternoon|evening)", re.I)
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
 _SMALL_TALK = re.compile(
@@ -585,13 +592,17 @@ class Director:
                 s.objections[o.id], s.open_objection, s.presses = "handled", None, 0
                 s.trust = min(100.0, s.trust + OBJECTION_HANDLED * self._speed)
                 handled = [*why, f"handled the objection '{o.id}'"]
-                if t.topic.kind == "next_step" and not any(
-                        x.when == "next_step" and x.id not in s.objections for x in sc.objections):
+                if t.topic.kind == "next_step":
                     # "Nearly four metres, then. Can we book forty minutes next
-                    # week...?": the concern settled, the proposal stands.
+                    # week...?": the concern settled, the proposal stands, and
+                    # is answered: agreed, or declined after the concession
+                    # ("Fine. That's a better question than the other thirteen
+                    # asked." alone read as a yes, and the next turn's date got
+                    # "You're qualifying me.", round 22).
                     kind, agreed = self._next_step(t, handled)
-                    if kind == "accept":
-                        return "accept", agreed | dict(objection=o.id, lead=self._said(o.concede))
+                    pending = any(x.when == "next_step" and x.id not in s.objections for x in sc.objections)
+                    if kind == "accept" and not pending or kind == "decline":
+                        return kind, agreed | dict(objection=o.id, lead=self._said(o.concede))
                 told = self._after_concern(t, handled)
                 if told is not None:  # the buyer settles, then answers what else was asked
                     return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
@@ -769,6 +780,10 @@ class Director:
             return self._confirm(t, why)
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
+        if t.analysed.sentences and _SIGN_OFF.match(t.analysed.text[t.analysed.sentences[-1].start:]):
+            # "...I'll send a couple of time options by email. Thanks for your
+            # time today, Dana." got "Go on." (round 22: rated 0).
+            return "small_talk", dict(lines=DEFAULT_LINES["sign_off"], reasons=[*why, "the rep signs off"])
         if t.match.proposes:
             return self._proposal(t, why)
         if "mutual_success" in t.labels and s.mutual <= 1:
