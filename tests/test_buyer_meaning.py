@@ -3,6 +3,8 @@ and tells a question about this buyer from one that would fit any buyer."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coach.analysis.language import content_stems
@@ -186,6 +188,18 @@ def _builtin(stem: str):
     from coach.scenario import builtin_scenarios, load_scenario
 
     return load_scenario(next(p for p in builtin_scenarios() if p.stem == stem))
+
+
+def _rated(encoder, session_id: str, scenario: str) -> tuple[PracticeSession, list[str]]:
+    """A fresh session on ``scenario`` and the rep lines of a rated session
+    kept in benchmarks/ratings (``session_id`` such as "hs21_b"), to replay
+    them as the rater played them (seed 0)."""
+    from pathlib import Path
+
+    rnd = re.search(r"\d+", session_id).group()
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / f"round{rnd}" / "scripts" / f"{session_id}.txt"
+    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    return PracticeSession(_builtin(scenario), encoder, seed=0), lines
 
 
 @pytest.mark.parametrize(
@@ -511,11 +525,7 @@ def test_a_concern_the_turn_answers_is_conceded_not_voiced_as_news(encoder):
     something real you can show as a saving..." got "And the fifteen
     percent? I still need a saving to show finance." The turn answered the
     concern before it was voiced; the buyer concedes it."""
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round19" / "scripts" / "rs19_a.txt"
-    s = PracticeSession(_builtin("renewal-say-no"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "rs19_a", "renewal-say-no")
     for line in lines[:8]:
         s.play(line)
     ex = s.play(lines[8])
@@ -698,11 +708,7 @@ def test_after_a_concern_is_settled_and_a_story_told_the_next_question_goes_on_w
     trialled in twelve stores."); "That's useful - the refill trial. How is it
     going so far in those twelve stores...?" got "Honestly? It's all range
     review at the moment.", as if the last thing said had been the concern."""
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round20" / "scripts" / "re20_a.txt"
-    s = PracticeSession(_builtin("retail-shifting-agenda"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "re20_a", "retail-shifting-agenda")
     for line in lines[:5]:
         s.play(line)
     settled = s.play(lines[5])
@@ -717,11 +723,7 @@ def test_a_question_as_near_what_the_buyer_was_just_talking_about_as_anything_el
     I know what went wrong. What do you think was the main reason it didn't
     work for your wards?" is 0.48 from the failed rollout and 0.50 from who
     signs off, and got "The usual governance. Boards and committees."."""
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "hs21_a.txt"
-    s = PracticeSession(_builtin("hospital-bed-objections"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "hs21_a", "hospital-bed-objections")
     s.play(lines[0])
     assert s.play(lines[1]).move.topic.id == "failed-rollout"
     ex = s.play(lines[2])
@@ -736,13 +738,9 @@ def test_a_concern_answered_by_denying_what_the_buyer_fears_is_settled(encoder):
     more typing for my nurses.", as if nothing had been said. Then "Is there
     anything else that would be a must-have for you?", after a recap, got an
     answer to "How's business?"."""
-    from pathlib import Path
-
     from coach.buyer.director import DEFAULT_LINES
 
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "hs21_b.txt"
-    s = PracticeSession(_builtin("hospital-bed-objections"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "hs21_b", "hospital-bed-objections")
     for line in lines[:6]:
         s.play(line)
     assert s.director.state.open_objection == "double-entry"
@@ -758,11 +756,7 @@ def test_a_concern_taken_up_in_its_words_and_shared_is_handled(encoder):
     we get it wrong, that's on Keel, not you. So can we put a Monday in the
     diary?" got "I'm not agreeing to anything until I know who carries the
     can.": taking the concern up and framing it as shared handles it."""
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "wa21_b.txt"
-    s = PracticeSession(_builtin("warehouse-no-forecasts"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "wa21_b", "warehouse-no-forecasts")
     for line in lines[:9]:
         s.play(line)
     assert s.director.state.open_objection == "whose-name"
@@ -775,13 +769,9 @@ def test_a_choice_on_a_told_story_gets_both_not_i_am_not_sure(encoder):
     usually happened - a big contractor job you didn't see coming, or our
     delivery slipping?" got "I'm not sure yet, to be honest." from a buyer
     who knows his racks by eye."""
-    from pathlib import Path
-
     from coach.buyer.director import DEFAULT_LINES
 
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round21" / "scripts" / "wa21_a.txt"
-    s = PracticeSession(_builtin("warehouse-no-forecasts"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "wa21_a", "warehouse-no-forecasts")
     for line in lines[:8]:
         s.play(line)
     ex = s.play(lines[8])
@@ -794,11 +784,7 @@ def test_a_pitch_never_settles_the_concern_about_being_pitched(encoder):
     sets off ("I'm taking lines out this spring, not putting them in."), so
     it was settled unheard, and a later budget question got its concession:
     "Okay. That's a more useful conversation than the launch."."""
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round22" / "scripts" / "re22_b.txt"
-    s = PracticeSession(_builtin("retail-shifting-agenda"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "re22_b", "retail-shifting-agenda")
     s.play(lines[0])
     s.play(lines[1])
     pitch = s.play(lines[2])
@@ -831,13 +817,9 @@ def test_a_proposal_that_settles_a_concern_too_early_is_declined_after_the_conce
     question than the other thirteen asked."), which read as a yes, and the
     date asked next got "You're qualifying me.". The proposal is answered:
     declined, after the concession. And a goodbye gets a goodbye, not "Go on."."""
-    from pathlib import Path
-
     from coach.buyer.director import DEFAULT_LINES
 
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "ratings" / "round22" / "scripts" / "it22_b.txt"
-    s = PracticeSession(_builtin("it-director-outage"), encoder, seed=0)
-    lines = [x for x in script.read_text().splitlines() if x.strip()]
+    s, lines = _rated(encoder, "it22_b", "it-director-outage")
     for line in lines[:7]:
         s.play(line)
     assert s.director.state.open_objection == "heard-it-all"
