@@ -159,6 +159,17 @@ def test_behaviour_yes(analyzer, label, text):
     assert label in rep_after(analyzer, "It's been a hard year for the team.", text).labels
 
 
+def test_a_deal_for_signing_by_a_deadline_is_pressure(analyzer):
+    """Round 23: after the buyer's "You're about eighteen percent above the
+    cheapest bid. Why would I pay that?", this was labelled follow-up,
+    reflection and shared success, with no pressure, and the simulated
+    buyer took it as handling her concern."""
+    buyer = "Let's not dance around it. You're about eighteen percent above the cheapest bid. Why would I pay that?"
+    rep = ("Because you get what you pay for. The cheap guys will cut corners and you'll be the one explaining it. "
+           "Tell you what, if you sign with us this week I can take five percent off.")
+    assert "pressure" in rep_after(analyzer, buyer, rep).labels
+
+
 @pytest.mark.parametrize("label,text", BEHAVIOUR_NO,
                          ids=[f"{a}:{b[:25]}" for a, b in (x.values if hasattr(x, "values") else x for x in BEHAVIOUR_NO)])
 def test_behaviour_no(analyzer, label, text):

@@ -34,6 +34,8 @@ CUES: dict[str, list] = {
         (r"\byou don'?t (understand|get it|realize|see)\b", "talks down to the buyer"),
         (r"\bi'?m telling you\b", "argues instead of asking"),
         (r"\b(decide|act|sign|commit) (now|today|right away|immediately)\b", "urgency tactic"),
+        (r"\bif (you|we) (can )?(sign|commit|agree)\b[^.?!]{0,40}?\b(this week|today|tomorrow|by (friday|monday|the end)"
+         r"|before (friday|the end)|this month|this quarter|now)\b", "a deal for signing by a deadline"),
         (r"\byou can'?t afford (not )?to\b", "pushes with fear"),
         (r"\b(everyone|everybody|all your competitors|your competitors)( else)? (is|are|has|have|already)\b", "pushes with fear of missing out"),
         (r"\bbefore it'?s too late\b|\bdon'?t miss (out|this)\b|\blast chance\b|\bwon'?t last\b", "urgency tactic"),
@@ -207,6 +209,7 @@ _SMALL_TALK = re.compile(r"^\W*" + _SMALL_TALK_PART + r"(\W+(and\s+)?" + _SMALL_
 #: features only: the head decides.
 STRONG = {
     ("pressure", "asks for trust instead of earning it"),
+    ("pressure", "a deal for signing by a deadline"),
     ("pitching", "claims numbers for the offer"),
     ("pitching", "lists features"),
     ("empathy", "acknowledges the buyer's situation"),
