@@ -939,3 +939,12 @@ def test_a_date_after_a_pleasantry_is_a_proposal_not_small_talk(scenario):
     ex = s.play("[closed_question] Great. How about Tuesday the 14th at ten?")
     assert ex.move.kind != "small_talk"
     assert fresh(scenario).play("[closed_question] Thanks! Shall we get started?").move.kind == "small_talk"
+
+
+def test_the_buyers_honest_fallbacks_never_deny_knowing_their_own_world():
+    """Raters rated "Possibly. I haven't really thought about it." and
+    "That's what I'm still working out." 0 again and again (rounds 17-23):
+    said to questions about the buyer's own business, they read as evasive
+    or clueless. The lines for what a scenario does not say hedge instead."""
+    said = " ".join(x for lines in DEFAULT_LINES.values() for x in lines).lower()
+    assert "haven't really thought" not in said and "still working out" not in said

@@ -172,8 +172,9 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "Same question again?",
     ),
     # a yes-or-no question about something the scenario does not say: no figure to look up
-    "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.",
-               "Possibly. I haven't really thought about it."),
+    # ("Possibly. I haven't really thought about it." was rated 0 in rounds 17,
+    # 20, 22 and 23: a buyer has thought about their own world)
+    "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.", "It depends, honestly."),
     # a statement asked as a question about something the scenario does not
     # say ("I gather a fair bit has changed since the autumn?"): round 14 rated
     # "Not off the top of my head." 0 there
@@ -183,7 +184,7 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "checked": ("More or less.", "That's about it.", "Roughly, yes."),
     # a real open question about something the scenario does not say
     "unworked": ("I'd have to think about that.", "Good question. I haven't worked that out yet.",
-                 "I'm not sure yet, to be honest.", "That's what I'm still working out."),
+                 "I'm not sure yet, to be honest.", "I'd need to think that one through."),
     # a choice the scenario does not settle ("Is it more at the front door,
     # or at the back end?"): rounds 16-21 raters asked for an answer to the
     # choice, not "I'm not sure yet" from a buyer who would know
