@@ -829,3 +829,16 @@ def test_a_proposal_that_settles_a_concern_too_early_is_declined_after_the_conce
     s.play(lines[8])
     bye = s.play(lines[9])
     assert bye.buyer.text in DEFAULT_LINES["sign_off"], bye.move.reasons
+
+
+def test_a_proposal_that_settles_one_concern_and_sets_off_another_is_answered_with_the_other(encoder):
+    """Round 20 (fs20_b, as rated): "Would it make sense to set up a 30-minute
+    demo next week with you and Richard...?" settled the demo concern and got
+    only its concession, "Good. That's a better use of the time than a demo.",
+    a contradiction rated 0; the proposal went unanswered although it set off
+    the buyer's next concern."""
+    s, lines = _rated(encoder, "fs20_b", "finserv-interview-fatigue")
+    for line in lines[:8]:
+        s.play(line)
+    ex = s.play(lines[8])
+    assert ex.move.kind == "object" and ex.move.objection == "another-implementation" and ex.move.lead, ex.move.reasons

@@ -601,8 +601,14 @@ class Director:
                     # asked." alone read as a yes, and the next turn's date got
                     # "You're qualifying me.", round 22).
                     kind, agreed = self._next_step(t, handled)
-                    pending = any(x.when == "next_step" and x.id not in s.objections for x in sc.objections)
-                    if kind == "accept" and not pending or kind == "decline":
+                    raised = self._objection_due(t) if kind == "accept" else None
+                    if raised is not None:
+                        # Settled, then the next concern the proposal sets off:
+                        # "Alright. That's fair." alone left the proposal unanswered.
+                        s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
+                        return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
+                                              lead=self._said(o.concede), reasons=[*handled, f"raises '{raised.id}'"])
+                    if kind in ("accept", "decline"):
                         return kind, agreed | dict(objection=o.id, lead=self._said(o.concede))
                 told = self._after_concern(t, handled)
                 if told is not None:  # the buyer settles, then answers what else was asked
