@@ -471,6 +471,8 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     "Thursday. Fair?",
     "So what if you never had to put your name on a number? Say we held a buffer of the slow imported lines in our "
     "yard at our risk, and you call them off as you need. Would that be worth trying on a handful of lines?",
+    # round 24: a day put in chat style got "In a way, yes." (read as a statement asked as a question)
+    "Great. Tuesday morning work for you, say ten o'clock here at the yard?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've

@@ -171,6 +171,8 @@ PROPOSAL = re.compile(
     # "Would next Thursday work?", "Does Tuesday at ten suit?"
     r"|(?:would|does|will|could) (?:the |that |this |next )?(?:\w+day|tomorrow|week|time|date|slot|morning|afternoon)\b"
     r"[^?]{0,30}\b(?:work|suit|do)\b"
+    # ... and in chat, without the verb: "Tuesday morning work for you, say ten o'clock?"
+    r"|(?:next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?]{0,20}\b(?:work|works|suit|suits)\b"
     r")",
     re.I,
 )
