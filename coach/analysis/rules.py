@@ -172,6 +172,10 @@ _FEELING = re.compile(
 )
 _ANAPHOR = re.compile(r"\b(that|this|it|those|these|there|then)\b", re.I)
 _NAME = r"(,?\s+[a-z][\w'-]*)?"
+#: Taking leave: "Speak soon.", "Have a good weekend.", "Bye." (small talk
+#: here; the simulated buyer says goodbye to it).
+FAREWELL = (r"(speak|talk|chat) (soon|then|tomorrow|next week|on \w+|later)|have a (good|great|nice|lovely) (day|weekend|one|"
+            r"evening|week)|take care|bye|goodbye|see you (then|tomorrow|next week|on \w+|soon)|catch you later|all the best")
 #: One piece of small talk: an acknowledgement, thanks, a greeting or
 #: introduction, a sign-off, logistics. LABELS.md gives none of them a label
 #: ("a plain acknowledgement ("Okay."), logistics ... does not" follow up).
@@ -188,8 +192,7 @@ _SMALL_TALK_PART = "(" + "|".join([
     r"(it'?s|this is|i'?m) [a-z]+ (\w+ )?(from|at|with) [\w&' -]+",
     r"((it'?s |it was |really |so )?(lovely|nice|great|good|a pleasure) to (finally )?(meet|see|speak|chat|talk|"
     r"hear from|catch up)|pleasure to meet you|nice meeting you)\b[^.?!]*",
-    r"(speak|talk|chat) (soon|then|tomorrow|next week|on \w+|later)|have a (good|great|nice|lovely) (day|weekend|one|"
-    r"evening|week)|take care|bye|goodbye|see you (then|tomorrow|next week|on \w+|soon)|catch you later|all the best",
+    FAREWELL,
     r"(let me|i'?ll|i will|i'?m going to) (just )?(pull|check|look|grab|find|send|get|dig|email|drop|pop|forward|"
     r"share|note|jot|write|get back|come back|confirm|ping)\b[^.?!]{0,40}",
     r"(sending|sent|done|noted|confirmed)( (it|that|now|over|through|across|them))*( now)?",

@@ -59,6 +59,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems
+from coach.analysis.rules import FAREWELL
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
@@ -253,10 +254,10 @@ _OFFER = re.compile(
     re.I,
 )
 
-#: A sentence that takes leave: "Thanks for your time today, Dana.", "Speak soon."
-_SIGN_OFF = re.compile(r"^\W*(?:(?:many |great, )?thanks|thank you)(?: (?:so much|again|very much))? for (?:your|the) time"
-                       r"|^\W*(?:speak|talk|chat) (?:soon|later|next week)|^\W*(?:good)?bye\b|^\W*have a (?:good|great|nice) "
-                       r"(?:day|one|week|weekend|afternoon|evening)", re.I)
+#: A sentence that takes leave: "Thanks for your time today, Dana.", or a
+#: farewell the analyser counts as small talk ("Speak soon.").
+_SIGN_OFF = re.compile(r"^\W*(?:(?:(?:many |great, )?thanks|thank you)(?: (?:so much|again|very much))? for (?:your|the) time"
+                       rf"|(?:{FAREWELL})\b)", re.I)
 
 #: Greetings, thanks, apologies and logistics: small talk when they carry no behaviour label.
 _SMALL_TALK = re.compile(
