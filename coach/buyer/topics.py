@@ -27,6 +27,7 @@ import re
 import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach.analysis.language import content_stems, generic_stems, specific_stems, words, written_sentences
@@ -248,7 +249,8 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
 #: for that?"): no figure answers it.
 _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
 #: A question in question words (see question_kind).
-_WH = re.compile(_OPENER + r"(?:what|which|how|why|who|when|where)\b", re.I)
+_QUESTION_WORD = r"(?:what|which|how|why|who|when|where)"
+_WH = re.compile(_OPENER + _QUESTION_WORD + r"\b", re.I)
 #: Asking for more of the same: "What else?", "Could you say a bit more about
 #: Saturday?" (not "Would it help more if someone flagged only the drifting ones?").
 _MORE = re.compile(r"\b(?:else|(?:tell|say|hear|share|know|explain) (?:me |us )?(?:a (?:bit|little|lot) |some )?more"
@@ -277,14 +279,20 @@ _ASK_LEAD = re.compile(_OPENER + r"(?:(?:can|could|may|might) i (?:just )?ask(?:
                        r"|do you mind (?:me asking|if i ask))\b[,:]?\s*", re.I)
 
 
-def _asking(analysed: AnalysedTurn) -> list[str]:
+def _asking(analysed: AnalysedTurn) -> tuple[str, ...]:
     """The turn's questions (sentences the analyser gave a form), within
     MAX_MATCH_CHARS, without what the rep puts aside (_DEFERRED: "Before we
     talk prices, can you tell me how the year has gone?") or a lead-in that
-    asks leave to ask (_ASK_LEAD)."""
-    text = analysed.text[:MAX_MATCH_CHARS]
-    asks = [text[x.start : x.end].strip() for x in analysed.sentences if x.form and x.start < len(text)]
-    return [_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks]
+    asks leave to ask (_ASK_LEAD). Read once per turn, however many of the
+    readers below ask."""
+    return _questions(analysed.text, tuple(analysed.sentences))
+
+
+@lru_cache(maxsize=32)
+def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
+    text = text[:MAX_MATCH_CHARS]
+    asks = [text[x.start : x.end].strip() for x in sentences if x.form and x.start < len(text)]
+    return tuple(_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks)
 
 
 def question_kind(analysed: AnalysedTurn) -> str | None:
@@ -371,7 +379,7 @@ def asks_view(analysed: AnalysedTurn) -> bool:
 _OR = re.compile(r"\s+or\s+(?!(?:not|something|anything|anyone|what|whatever|else|so|no|is there|are there|otherwise"
                  r"|(?:would|is|was|will|has) (?:it|this|that|anything|something))\b)\w", re.I)
 _LIST = re.compile(r"[\u2014\u2013:]|\s-\s")
-_WH_WORD = re.compile(r"\b(?:what|which|how|why|who|where|when)\b", re.I)
+_WH_WORD = re.compile(rf"\b{_QUESTION_WORD}\b", re.I)
 
 
 def asks_choice(analysed: AnalysedTurn) -> bool:
