@@ -170,6 +170,20 @@ def test_a_deal_for_signing_by_a_deadline_is_pressure(analyzer):
     assert "pressure" in rep_after(analyzer, buyer, rep).labels
 
 
+def test_spoken_figures_pitch_and_a_fear_question_leads(analyzer):
+    """Round 25: a stats pitch with the figures spelled out, as calls are
+    transcribed, and a question nobody could answer but one way were labelled
+    an open question with curiosity, no pitch; the simulated buyer then
+    conceded "What makes you different?" to it."""
+    buyer = ("I've had that slide from three companies this week. Every vendor since the outage has told me their "
+             "product would have prevented it. You're the fourteenth. What makes you different?")
+    rep = ("What makes us different is results. Ninety-nine point nine nine percent uptime, sub-hour failover, and we "
+           "can have you protected in thirty days. Honestly, can you afford another two days down with your board watching?")
+    t = rep_after(analyzer, buyer, rep)
+    assert {"pitching", "leading_question"} <= set(t.labels)
+    assert any("Ninety-nine point nine nine percent uptime" in e.quote for e in t.evidence if e.label == "pitching")
+
+
 @pytest.mark.parametrize("label,text", BEHAVIOUR_NO,
                          ids=[f"{a}:{b[:25]}" for a, b in (x.values if hasattr(x, "values") else x for x in BEHAVIOUR_NO)])
 def test_behaviour_no(analyzer, label, text):

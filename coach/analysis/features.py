@@ -144,6 +144,7 @@ _LEADING_CUES = [
     (r"\bwhat'?s (there|left) to (think about|consider|decide|lose)\b|\bwhat'?s not to (like|love)\b|"
      r"\bwhy wouldn'?t you\b|\bwhat (have you got|do you have) to lose\b", "a question with an obvious answer"),
     (r"\b(do|would) you (really|honestly|seriously) (want|think|need|believe)\b|\bcan you (really|honestly) afford\b|"
+     r"\bcan you afford (not to|another|a repeat|more|to (lose|have|risk|wait|miss|go through|keep))\b|"
      r"\bare you (really|honestly) (going|prepared|willing)\b", "a question with an obvious answer"),
     (r"\b(have|did) you (considered|factored in|thought about|taken into account|realised|realized)( the fact)? that\s+\w",
      "a question that carries the pitch"),

@@ -20,6 +20,11 @@ WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*|\d+(?:[.,]\d+)*%?")
 
 #: Spoken fillers and the small talk of questions, on top of spaCy's stop words:
 #: they carry no topic.
+#: A number as a transcribed call writes it: "forty", "ninety-nine point nine nine".
+NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
+SPOKEN_NUMBER = rf"\b{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*(?: point(?: {NUMBER_WORD})+)?\b"
+
 _EXTRA_STOP = {
     "yeah", "okay", "ok", "like", "just", "really", "thing", "things", "know", "think", "lot", "right", "sure",
     "get", "got", "want", "mean", "gonna", "kind", "sort", "well", "good", "great", "mm", "hmm", "um", "uh",

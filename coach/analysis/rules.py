@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from coach.analysis.features import Structure
-from coach.analysis.language import content_stems, words
+from coach.analysis.language import SPOKEN_NUMBER, content_stems, words
 
 _F = re.I
 
@@ -89,7 +89,7 @@ CUES: dict[str, list] = {
         # "20% less downtime" claims a result; a bare "15% more" is a price ("after
         # that it's 15% more", "about 4% more per head"): as a cue of the offer it
         # fired on 6 training turns of 38 that were not pitching (precision 0.84).
-        (r"\b\d+(\.\d+)?\s?(%|x|percent|times)\s*(faster|fewer|cheaper|better|reduction|increase|uptime|savings?|roi|returns?|payback|"
+        (r"(\b\d+(\.\d+)?|" + SPOKEN_NUMBER + r")\s?(%|x|percent|per cent|times)\s*(faster|fewer|cheaper|better|reduction|increase|uptime|savings?|roi|returns?|payback|"
          r"(less|more)\s+(?!(per|than|and|a|an|for|on|if|to|of|in|at|each|every|so|but|or|now|then)\b)[a-z])", "claims numbers for the offer"),
         # results claimed for customers: 12 of 12 such training turns are pitching
         (r"\b(customers|clients|sites|users|teams|businesses|venues|shops|practices|schools)( like yours)? (usually |"
