@@ -533,6 +533,12 @@ def test_together_alone_is_no_shared_outcome(analyzer):
     ("we run two shifts, 6 till 2 and 2 till 10", "great, thanks"),
     ("Right, I've got to run to a meeting.", "Of course. Thanks for your time today, speak next week."),
     ("Can you check what we paid last year?", "Let me pull that up."),
+    # a set written apart for small talk (models/MODEL_CARD.md) found these labelled
+    ("Sorry, the signal's awful out here.", "No need to apologise at all, Priya, you're coming through fine now."),
+    ("Does four o'clock on Thursday suit?", "Thursday at four it is. Speak then, Tom."),
+    ("I've got to dash, the kids need collecting.", "Not a problem at all. Enjoy the rest of your afternoon."),
+    ("Let me think about it over the weekend.", "Of course. I'll put the figures together and send them over by Monday."),
+    ("Sorry I'm late, the school run was chaos.", "No worries. Hope you had a good weekend otherwise."),
 ])
 def test_small_talk_gets_no_label(analyzer, buyer, text):
     """Issue 18: follow_up on pleasantries and acknowledgements cost the reps' trust."""
