@@ -184,6 +184,25 @@ def test_spoken_figures_pitch_and_a_fear_question_leads(analyzer):
     assert any("Ninety-nine point nine nine percent uptime" in e.quote for e in t.evidence if e.label == "pitching")
 
 
+@pytest.mark.parametrize("buyer,text", [
+    ("Nobody used it. It sat there for a year.",
+     "When you say nobody used it, was it the advisers who wouldn't touch it, or the clients?"),
+    ("We lost two families last year because onboarding dragged on for months.",
+     "If we could get onboarding down to a couple of weeks, how would you measure whether it had worked?"),
+])
+def test_questions_that_only_look_leading_are_not(analyzer, buyer, text):
+    """Round 25: a relative clause ("who wouldn't touch it") and a question
+    about success after an if-clause were read as leading, and the simulated
+    buyer answered a genuine question with "I know the answer you're hoping for."."""
+    assert "leading_question" not in rep_after(analyzer, buyer, text).labels
+
+
+@pytest.mark.parametrize("text", ["Honestly, who wouldn't want their onboarding done in a week?",
+                                  "If we could get you live in two weeks, would you sign this month?"])
+def test_the_leading_forms_those_rules_keep(analyzer, text):
+    assert "leading_question" in rep_after(analyzer, "Onboarding takes us about three months.", text).labels
+
+
 @pytest.mark.parametrize("label,text", BEHAVIOUR_NO,
                          ids=[f"{a}:{b[:25]}" for a, b in (x.values if hasattr(x, "values") else x for x in BEHAVIOUR_NO)])
 def test_behaviour_no(analyzer, label, text):

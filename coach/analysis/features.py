@@ -134,8 +134,11 @@ _LEADING_CUES = [
     (r"\bisn't\s+it\s+(true|fair|obvious|clear)\b", "presumes the answer"),
     (r"\b(wouldn't|won't|isn't|wouldnt)\s+(it|that|this)\s+(be\s+)?(great|nice|good|better|"
      r"amazing|helpful|easier|worth|make sense|a relief|something)\b", "presumes the answer"),
+    # a yes/no after the if-clause, not "If we could get it to two weeks, how
+    # would you measure whether it had worked?" (round 25)
     (r"\bif\s+(i|we)\s+(could|can|were able to|showed|show|were to|got|get|gave|give|offered|"
-     r"offer|proved|prove|helped|help|cut|save|saved|guarantee|guaranteed)\b.*\b(would|will|"
+     r"offer|proved|prove|helped|help|cut|save|saved|guarantee|guaranteed)\b.*"
+     r"(?<!\bhow )(?<!\bwhat )(?<!\bwhy )(?<!\bwhen )(?<!\bwhere )(?<!\bwhich )(?<!\bwho )\b(would|will|"
      r"could|are|is|wouldn't|won't)\s+(you|that|it|there)\b", "a hypothetical close"),
     (r"\bsurely\b", "presumes the answer"),
     # trial closes and rhetorical questions (issue 18; on the training turns these
@@ -150,7 +153,9 @@ _LEADING_CUES = [
      "a question that carries the pitch"),
     (r"\bobviously\b.*\?", "presumes the answer"),
     (r"\b(you|who)\s+(wouldn't|doesn't|don't)\s+want\b", "presumes the answer"),
-    (r"\bwho\s+(wouldn't|doesn't|does not|would not)\b", "a question nobody could answer otherwise"),
+    # "Who wouldn't want that?", not "the advisers who wouldn't touch it" (round 25)
+    (r"(?:^|[,;:\u2014(-]\s*|\b(?:and|but|so|honestly|seriously|i mean)\s+)who\s+(wouldn't|doesn't|does not|would not)\b",
+     "a question nobody could answer otherwise"),
     (r"\b(aren't|don't|wouldn't|isn't|doesn't)\s+you\s+(tired|sick|worried|concerned|"
      r"frustrated|curious|interested)\b", "presumes how the buyer feels"),
     (r"\bwhat('s| is| are| would be)\s+the\s+(implication|consequence|cost|risk|impact)s?\s+of\s+(not|a|an|losing|having)\b",
