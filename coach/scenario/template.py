@@ -134,8 +134,8 @@ objections:
       - "You still haven't told me why this would be different."
     handled_by:            # rep lines that handle it well; recognised by meaning
       - "That sounds like it cost you a lot. What went wrong with the last vendor?"
-    concede:               # what the buyer says once it is handled
-      - "Fair enough. At least you asked."
+    concede:               # what the buyer says once it is handled, by a question or an answer
+      - "Fair enough. That's more than the last vendor gave me."
 
 # Buyer lines per analyser label (see LABELS.md). Variants rotate and a line is
 # never said twice in a session, so write 2-3 per label; a label with no lines
