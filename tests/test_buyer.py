@@ -344,6 +344,21 @@ def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_
     assert agreed.move.kind == "accept" and s.state.end_reason == "next_step"
 
 
+def test_a_goodbye_with_a_concern_open_gets_a_goodbye(scenario):
+    """After round 25: "...I'll send a couple of time options by email. Thanks
+    for your time today, Dana." with a concern open got the concern pressed
+    again ("My people are the bottleneck."): the rep is leaving."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    bye = s.play("[follow_up] I'll send a couple of dates by email and you can pick. Thanks for your time today.")
+    assert bye.move.kind == "small_talk" and bye.buyer.text in DEFAULT_LINES["sign_off"], bye.move.reasons
+    assert s.director.state.open_objection == "last-supplier"
+
+
 def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
     """Round 10: 'I could do a two-year deal...' to 'three years is a long
     commitment' got 'I still can't take a three-year commitment to the
@@ -488,6 +503,10 @@ def test_only_a_proposal_is_the_next_step(scenario):
     # Round 13: two next steps the best reps proposed and the buyer did not hear.
     ("Shall I put those dates in an email to you this afternoon?", True),
     ("We drop the weekly meeting to a monthly pack. Does that shape work for you?", True),
+    # Round 25: asking leave to take the next step got "I can find out, if it matters."
+    ("Given the review is in six weeks, would it be okay if I sent over the spec sheet and checked in next week?", True),
+    ("Is it alright if I come by on Thursday with the samples?", True),
+    ("Would it be okay if I asked about your budget?", False),
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),

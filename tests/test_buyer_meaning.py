@@ -818,7 +818,11 @@ def test_a_proposal_that_settles_a_concern_too_early_is_declined_after_the_conce
     concern at trust 50 got only the concession ("Fine. That's a better
     question than the other thirteen asked."), which read as a yes, and the
     date asked next got "You're qualifying me.". The proposal is answered:
-    declined, after the concession. And a goodbye gets a goodbye, not "Go on."."""
+    declined, after the concession. And a goodbye gets a goodbye, not "Go on.".
+    Since round 25 the buyer has told the retailers' demands as a fact ("a
+    failover test they can watch for themselves"): the answer to "What makes
+    you different?" in those terms ("we run the failover test on your own
+    systems, with your team watching") still settles it."""
     from coach.buyer.director import DEFAULT_LINES
 
     s, lines = _rated(encoder, "it22_b", "it-director-outage")

@@ -151,6 +151,9 @@ MONOLOGUE_WORDS = 150
 CONTENT_MOVES = frozenset({"opening", "reveal", "volunteer", "elaborate", "hold", "surface", "answer", "object",
                            "press", "concede", "decline"})
 
+#: Moves whose line tells a story or a fact of the buyer's.
+TOLD_MOVES = frozenset({"reveal", "volunteer", "elaborate", "answer"})
+
 #: Moves that answer the rep's turn: asking the same again is repetition.
 ANSWERED = frozenset({"reveal", "hold", "surface", "elaborate", "answer", "unknown", "confirm", "volunteer", "concede",
                       "repeat", "react", "curt", "consider"})
@@ -306,6 +309,9 @@ class BuyerState:
     last_topic: TopicMatch | None = None
     #: Stems of everything the buyer has said (a question in their words is specific).
     heard: set[str] = field(default_factory=set)
+    #: Specific stems of what the buyer told of their own (stories and facts,
+    #: not concerns or reactions): an answer to a concern in these terms listens.
+    told: set[str] = field(default_factory=set)
     #: Rep turns the buyer answered, normalised, and their embeddings: saying
     #: one again is repetition (a proposal they pressed or declined is not).
     said: list[str] = field(default_factory=list)
@@ -420,6 +426,8 @@ class Director:
         reaction or an acknowledgement), its words now count as theirs."""
         if move is None or self._tells(move):
             self.state.heard |= content_stems(text)
+        if move is not None and move.kind in TOLD_MOVES:
+            self.state.told |= specific_stems(text)
 
     @staticmethod
     def _tells(move: BuyerMove) -> bool:
@@ -573,6 +581,12 @@ class Director:
             return "repeat", dict(lines=r.repeat or DEFAULT_LINES["repeat"], reasons=why)
         if t.monologue and not asked_badly:
             return "react", dict(lines=DEFAULT_LINES["monologue"], reasons=[*why, "a monologue: the buyer lost the thread"])
+        if not t.asks and not asked_badly and t.analysed.sentences \
+                and _SIGN_OFF.match(t.analysed.text[t.analysed.sentences[-1].start:]):
+            # "...I'll send a couple of time options by email. Thanks for your
+            # time today, Dana." got "Go on." (round 22: rated 0), and with a
+            # concern open, the concern pressed again (after round 25).
+            return "small_talk", dict(lines=DEFAULT_LINES["sign_off"], reasons=[*why, "the rep signs off"])
         objection = self._objection_move(t, asked_badly, why)
         if objection is not None:
             return objection
@@ -788,10 +802,6 @@ class Director:
             return self._confirm(t, why)
         if t.small_talk:
             return "small_talk", dict(lines=r.small_talk or DEFAULT_LINES["small_talk"], reasons=[*why, "small talk"])
-        if t.analysed.sentences and _SIGN_OFF.match(t.analysed.text[t.analysed.sentences[-1].start:]):
-            # "...I'll send a couple of time options by email. Thanks for your
-            # time today, Dana." got "Go on." (round 22: rated 0).
-            return "small_talk", dict(lines=DEFAULT_LINES["sign_off"], reasons=[*why, "the rep signs off"])
         if t.match.proposes:
             return self._proposal(t, why)
         if "mutual_success" in t.labels and s.mutual <= 1:
@@ -1026,6 +1036,14 @@ class Director:
         told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered
                                               for x in d.reveal))
         concern = self._concern_words(o, t)
+        if concern:
+            # What else they told counts beside the concern's own words ("we
+            # run the failover test on your own systems, with your team
+            # watching", to "What makes you different?", after "a failover test
+            # they can watch"); alone, their tools named in a pitch ("PDFs, a
+            # shared drive and email is exactly where Clearpath helps") answer
+            # no concern about demos.
+            told |= said & s.told
         # In the buyer's own terms: a pitch that only echoes the concern ("What
         # makes us different is the guarantee... sign this month and I'll take
         # 20% off", to "What makes you different?") rebuts it.
