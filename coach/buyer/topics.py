@@ -153,6 +153,12 @@ PROPOSAL = re.compile(
     r"|why don'?t (?:we|i)\b|what if (?:we|i)\b"
     r"|let(?:'?s| us) (?:meet|book|schedule|set up|arrange|try|run|pilot|trial|start|plan|put|get (?:together|a date)|do a|look at|walk|go through|talk again|speak again|pick|agree|map|sit down|visit|bring)\b"
     r"|would it help (?:\w+ )?(?:if|to)\b|would it be (?:useful|helpful|worth)\b|(?:would|does) it make sense (?:to|if|for)\b"
+    # Asking leave to do the next step: "would it be okay if I sent over the
+    # spec sheet this week, and then checked in in a fortnight?" (not "Would
+    # it be okay if I asked about budget?")
+    r"|(?:(?:would|will) it be|is it) (?:ok(?:ay)?|alright|all right|fine) (?:if (?:i|we)|for (?:me|us) to|to)"
+    r" (?:sen[dt]|c[oa]me|book(?:ed)?|set up|arranged?|dropp?e?d?|br(?:ing|ought)|follow(?:ed)? up|check(?:ed)? in|call(?:ed)?"
+    r"|r[ia]ng|put|shared?|visit(?:ed)?|ran|run|show(?:ed)?|pencil(?:led)?|email(?:ed)?)\b"
     # "Just a date for the demo you said would be useful. What works for you and IT?"
     r"|(?:what|which) (?:time |day |date |slot )?(?:works|suits|would work|would suit) (?:best )?(?:for )?(?:you|best)\b"
     r"|(?:would|could|can|may|might|shall|should) i (?:come|visit|send|set up|book|arrange|show|bring|put|share|run|drop|join|spend|sit in|walk"
