@@ -507,6 +507,12 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Given the review is in six weeks, would it be okay if I sent over the spec sheet and checked in next week?", True),
     ("Is it alright if I come by on Thursday with the samples?", True),
     ("Would it be okay if I asked about your budget?", False),
+    # Round 26: a lead-in clause with "to", a long if-clause, a choice of days.
+    ("Good. To make it real, could we get a working session next week with your team?", True),
+    ("If I put together a one-page outline of what a test failover to Bradford would involve and what it would cost, "
+     "would you be open to a follow-up call once you've read it?", True),
+    ("So is Tuesday or Wednesday next week better for you and your infrastructure lead?", True),
+    ("Is Tuesday the day the ovens get cleaned?", False),
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),

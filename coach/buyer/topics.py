@@ -143,7 +143,9 @@ PROPOSAL = re.compile(
     r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
     # "If you're open to it, shall we..."
-    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for)\b[^,.?!;]{1,50},\s*)?"
+    # ("To make it real, could we...", "If I put together a one-page outline
+    # of what a test failover would involve, would you be open to...")
+    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for|to)\b[^,.?!;]{1,110},\s*)?"
     # "I'll bring the letter with me, so shall we say Tuesday morning?"
     r"(?:[^,.?!;]{1,60},\s*(?:so|then)\s+(?=(?:shall|should|could|can|might|would) we\b))?(?:"
     r"(?:shall|should|could|can|might|would) we\b"
@@ -170,6 +172,8 @@ PROPOSAL = re.compile(
     r"|here(?:'s| is) what (?:i|we)(?:'d| would)? (?:suggest|propose|recommend)\b"
     r"|(?:i|we)(?:'d| would) like to (?:come|visit|book|set up|arrange|run|show|bring|meet)\b"
     r"|is (?:next|this) \w+ (?:good|ok|okay|free|possible)\b"
+    # "So is Tuesday or Wednesday next week better for you...?" got "It's a mix of the two."
+    r"|is (?:it )?(?:\w+day|tomorrow)(?: or (?:\w+day|tomorrow))?[^?]{0,20}\b(?:better|best|easier|good|ok(?:ay)?|free)\b"
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
     r"|(?:does|would|will|could) (?:that|this)(?: \w+)? (?:work|suit|help)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
