@@ -15,8 +15,9 @@ Accuracy:
 - On each held-out set: precision on small talk (of the rep turns with no label
   in the gold data, the share given no behaviour label; target >= 95 % on the
   second set) and a confusion table of the question forms.
-- the small-talk development set (data/smalltalk_dev/): the small-talk rules were
-  chosen on it, so it is reported, never a target (--only smalltalk_dev).
+- the development sets (data/smalltalk_dev/, data/followup_dev/): rules are
+  chosen on them, so they are reported, never targets (--only smalltalk_dev,
+  --only followup_dev).
 - AnnoMI held-out conversations (the 20% split off by conversation with the fixed
   seed of coach.analysis.data; training used the other 80%): open vs closed
   question macro-F1 over the counsellor turns the annotators marked as open or
@@ -49,8 +50,9 @@ REPO = Path(__file__).resolve().parents[1]
 HELDOUT = REPO / "data" / "sales" / "heldout.jsonl"
 TRAIN = sorted((REPO / "data" / "sales").glob("train_*.jsonl"))
 HELDOUT2 = [REPO / "data" / "heldout2" / "chat.jsonl", REPO / "data" / "heldout2" / "calls.jsonl"]
-#: Development only (the small-talk rules were chosen on it): reported, not a target.
-SMALLTALK_DEV = REPO / "data" / "smalltalk_dev" / "dev.jsonl"
+#: Development sets (rules are chosen on them): reported, never targets.
+DEV_SETS = {"smalltalk_dev": (REPO / "data" / "smalltalk_dev" / "dev.jsonl", "Small-talk development set (not held out)"),
+            "followup_dev": (REPO / "data" / "followup_dev" / "dev.jsonl", "Follow-up development set (not held out)")}
 ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
 CONTRACT = REPO / "data" / "annomi_contract" / "heldout.jsonl"
 
@@ -149,12 +151,11 @@ def bench_heldout2(analyzer) -> dict:
     return res
 
 
-def bench_smalltalk_dev(analyzer) -> dict:
-    """The small-talk development set: the rules were chosen on it, so its
-    figures say what the rules catch, not how they generalise (the held-out
-    sets say that)."""
-    return bench_labelled(analyzer, [SMALLTALK_DEV], "Small-talk development set (not held out)",
-                          macro_target=0.88, min_target=0.78, small_talk_target=0.95)
+def bench_dev(analyzer, which: str) -> dict:
+    """A development set: rules are chosen on it, so its figures say what the
+    rules catch, not how they generalise (the held-out sets say that)."""
+    path, title = DEV_SETS[which]
+    return bench_labelled(analyzer, [path], title, macro_target=0.88, min_target=0.78, small_talk_target=0.95)
 
 
 _WH = re.compile(r"\b(how|what|why|tell me|describe|which)\b", re.I)
@@ -367,10 +368,10 @@ def bench_speed(analyzer) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", choices=["sales", "heldout2", "annomi", "speed", "smalltalk_dev"], action="append")
+    ap.add_argument("--only", choices=["sales", "heldout2", "annomi", "speed", *DEV_SETS], action="append")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
     args = ap.parse_args(argv)
-    which = args.only or ["speed", "sales", "heldout2", "smalltalk_dev", "annomi"]
+    which = args.only or ["speed", "sales", "heldout2", *DEV_SETS, "annomi"]
     from coach.analysis import Analyzer
 
     t0 = time.perf_counter()
@@ -384,8 +385,9 @@ def main(argv=None) -> int:
         res["sales_heldout"] = bench_sales(analyzer)
     if "heldout2" in which and all(p.exists() for p in HELDOUT2):
         res["heldout2"] = bench_heldout2(analyzer)
-    if "smalltalk_dev" in which and SMALLTALK_DEV.exists():
-        res["smalltalk_dev"] = bench_smalltalk_dev(analyzer)
+    for name, (path, _) in DEV_SETS.items():
+        if name in which and path.exists():
+            res[name] = bench_dev(analyzer, name)
     if "annomi" in which and ANNOMI.exists():
         res["annomi_heldout"] = bench_annomi(analyzer)
     if args.json:
