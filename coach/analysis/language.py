@@ -20,9 +20,11 @@ WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*|\d+(?:[.,]\d+)*%?")
 
 #: Spoken fillers and the small talk of questions, on top of spaCy's stop words:
 #: they carry no topic.
+#: Numbers as words: how a transcribed call writes them.
+CARDINALS = tuple("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                  "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split())
 #: A number as a transcribed call writes it: "forty", "ninety-nine point nine nine".
-NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-               r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)")
+NUMBER_WORD = "(?:" + "|".join(CARDINALS) + ")"
 SPOKEN_NUMBER = rf"\b{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*(?: point(?: {NUMBER_WORD})+)?\b"
 
 _EXTRA_STOP = {

@@ -15,16 +15,12 @@ import re
 
 import numpy as np
 
-from coach.analysis.language import WORD, content_stems, generic_stems, stem, stopwords
+from coach.analysis.language import CARDINALS, WORD, content_stems, generic_stems, stem, stopwords
 from coach.analysis.types import Uptake
 
 #: Number words a restatement may carry instead of digits ("one" is left out:
 #: "the one who", "one of them" say no number).
-_NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred thousand million half quarter dozen double twice".split()
-)
+_NUMBER_WORDS = (frozenset(CARDINALS) - {"one"}) | frozenset("thousand million half quarter dozen double twice".split())
 #: Runs of at least this many words copied verbatim count as echo.
 ECHO_RUN = 4
 #: At or above this echo a restatement is parroting: the buyer's words handed
