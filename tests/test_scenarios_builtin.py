@@ -118,6 +118,19 @@ def test_no_word_is_broken_at_a_folded_line_end(path):
 
 
 @pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
+def test_concessions_fit_a_concern_settled_by_an_answer(path):
+    """A concern is settled by a good question or by an answer in the buyer's
+    terms (docs/scenario-format.md), so a concession that presumes a question
+    ("Alright. At least you asked instead of telling me.") contradicts a rep
+    who answered it (round 25: rated 0)."""
+    import re
+
+    sc = load_scenario(path)
+    asked = [x.say for o in sc.objections for x in o.concede if re.search(r"\b(asked?|question)\b", x.say, re.I)]
+    assert asked == []
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=lambda p: p.stem)
 def test_paraphrases_use_other_words(path):
     sc = load_scenario(path)
     consultative = {line for t in sc.tests if _kind(t.name) == "consultative" for line in t.script}
