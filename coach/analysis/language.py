@@ -18,8 +18,6 @@ from functools import lru_cache
 #: separators, a %). "24/7" is two words, "naïve" one.
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*|\d+(?:[.,]\d+)*%?")
 
-#: Spoken fillers and the small talk of questions, on top of spaCy's stop words:
-#: they carry no topic.
 #: Numbers as words: how a transcribed call writes them.
 CARDINALS = tuple("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                   "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split())
@@ -27,6 +25,8 @@ CARDINALS = tuple("one two three four five six seven eight nine ten eleven twelv
 NUMBER_WORD = "(?:" + "|".join(CARDINALS) + ")"
 SPOKEN_NUMBER = rf"\b{NUMBER_WORD}(?:[- ]{NUMBER_WORD})*(?: point(?: {NUMBER_WORD})+)?\b"
 
+#: Spoken fillers and the small talk of questions, on top of spaCy's stop words:
+#: they carry no topic.
 _EXTRA_STOP = {
     "yeah", "okay", "ok", "like", "just", "really", "thing", "things", "know", "think", "lot", "right", "sure",
     "get", "got", "want", "mean", "gonna", "kind", "sort", "well", "good", "great", "mm", "hmm", "um", "uh",

@@ -197,7 +197,8 @@ _SMALL_TALK_PART = "(" + "|".join([
     # well-wishes: "Hope you had a good weekend.", "I hope the service goes well this morning."
     r"(i )?hope (you had|you'?ve had|you'?re having|you have) a (good|great|nice|lovely|restful|relaxing) \w+( \w+)?|"
     r"(i )?hope (the|your) [\w' -]{1,30} go(es)? well( \w+){0,3}|(i )?hope i'?m not (interrupting|keeping you)( \w+){0,3}|"
-    r"enjoy (the rest of )?your (day|afternoon|evening|weekend|week|morning|lunch|holiday)",    r"(let me|i'?ll|i will|i'?m going to) (just )?(pull|check|look|grab|find|send|get|dig|email|drop|pop|forward|"
+    r"enjoy (the rest of )?your (day|afternoon|evening|weekend|week|morning|lunch|holiday)",
+    r"(let me|i'?ll|i will|i'?m going to) (just )?(pull|check|look|grab|find|send|get|dig|email|drop|pop|forward|"
     r"share|note|jot|write|get back|come back|confirm|ping|give you a (ring|call|bell|buzz)|ring|call|phone|text|"
     r"put together|have (it|one|that|them|the \w+) (over )?(to|with) you)\b[^.?!]{0,40}",
     # reassuring the buyer about their own apology or the line ("No need to
