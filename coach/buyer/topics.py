@@ -835,8 +835,8 @@ class TopicMatcher:
         it), then to a discovery whose `after` facts are told. Only a proposal
         can be the next step; the facts in ``skip`` are no answer to the turn."""
         topics = [k for k in self._order if k != "next_step" and k not in skip]
-        scores, how = self._candidates(topics, sims, kw, continuing, pressing)
         best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
+        scores, how = self._candidates(topics, sims, kw, continuing, pressing, best_sim)
         # The next step: a proposal near its examples, and not clearly about a topic instead.
         if "next_step" in self._texts and proposes:
             if sims:
@@ -861,14 +861,14 @@ class TopicMatcher:
         return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]
 
     def _candidates(self, topics: list[str], sims: dict[str, float], kw: dict[str, float], continuing: str | None,
-                    pressing: str | None) -> tuple[dict[str, float], dict[str, str]]:
+                    pressing: str | None, best_sim: float) -> tuple[dict[str, float], dict[str, str]]:
         """The topics near enough the turn to be what it is about, with their
-        scores and how they matched (see _best_topic)."""
+        scores and how they matched (see _best_topic; ``best_sim``: the
+        nearest topic's similarity)."""
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
         far = {k for k in topics if sims and k.startswith("fact:") and sims[k] < FACT_SIM
                and (kw[k] < KW_CONFIRM or sims[k] < FACT_SIM_WORDS)}  # too far to be answered
-        best_sim = max((sims[k] for k in topics), default=0.0) if sims else 0.0
         # A fact too far to be answered keeps a turn from a hidden story, not from the pressed concern.
         near_sim = max((sims[k] for k in topics if k not in far), default=0.0) if sims else 0.0
         for k in topics:
