@@ -367,6 +367,34 @@ def test_a_concern_answered_before_it_is_voiced_is_not_voiced(encoder):
     assert asked.move.kind != "object" and "trusts payroll again" not in asked.buyer.text, asked.move.reasons
 
 
+def test_a_no_said_before_another_question_is_heard(encoder):
+    """Round 26: "I should be upfront: the weekly meeting and the free custom
+    reports take five of our people..., and we can't keep providing them for
+    free at the current price. What's driving the request for fifteen percent
+    off?" got the funding cut, and the no was never heard (rated 1: "ignores
+    the plain no"). A concern the rep brings up in a statement is voiced, and
+    the question is answered too; the no itself does not settle it."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.play("[open_question curiosity] How has the weekly meeting been going for you?")
+    ex = s.play("[open_question curiosity] Understood. I should be upfront: the weekly meeting and the free custom "
+                "reports take five of our people and a lot of hours, and we can't keep providing them for free at the "
+                "current price. What's driving the request for fifteen percent off?")
+    assert ex.move.kind == "object" and ex.move.objection == "keep-the-meeting", ex.move.reasons
+    assert ex.revealed == ("budget-squeeze",) and "six percent" in ex.buyer.text
+    assert s.director.state.open_objection == "keep-the-meeting"
+    # A statement near the concern that answers it, in what the buyer told, still settles it unvoiced.
+    again = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    again.director.state.trust = 70
+    again.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
+    again.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
+               "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    settled = again.play("[open_question mutual_success] The weekly meeting and the free custom reports stop. We'd "
+                         "build Ann a written quarterly assurance report instead, signed by our payroll lead. "
+                         "What's behind the fifteen percent?")
+    assert settled.move.objection != "keep-the-meeting" and "trusts payroll again" not in settled.buyer.text, \
+        settled.move.reasons
+
+
 def test_a_question_that_names_one_word_of_a_settled_concern_gets_no_concession(encoder):
     """Round 16: "who else is involved in signing off the renewal, and when do
     you need a decision by?" got "No weekly meeting, three standard reports a

@@ -25,7 +25,7 @@ conversation so far. What it decides:
    self-interested); a plain fact or a real question about the buyer's
    situation is still answered, and the concern stays open;
    objections are raised at the first pitch, at the next-step proposal, when
-   the rep asks about the concern, or at a given turn.
+   the rep brings the concern up (asks about it, or says it), or at a given turn.
 5. A proposed **next step** is accepted when trust, the discoveries it needs
    and the objections allow (a proposal that settles the last concern is
    conceded and accepted at once); otherwise declined. Once the buyer would
@@ -62,7 +62,8 @@ from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.rules import FAREWELL
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, TIE, Match, TopicMatcher,
+from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, STATED_SIM, TIE, Match,
+                                TopicMatcher,
                                  asks_choice, asks_more, asks_new, asks_past, asks_would, topic_key)
 from coach.labels import BAD
 
@@ -647,8 +648,11 @@ class Director:
                 return "press", dict(objection=o.id, lines=lines, lead=self._reaction_lines(t) if asked_badly else (),
                                      reasons=[*why, reason])
         raised = self._objection_due(t)
-        if raised is None:
-            return None
+        return None if raised is None else self._raise(raised, t, asked_badly, why)
+
+    def _raise(self, raised: Objection, t: _Turn, asked_badly: bool, why: list[str]) -> tuple[MoveKind, dict]:
+        """Objection ``raised``, due on this turn, voiced (or aired, if the turn asked about it well)."""
+        s = self.state
         if raised.when != "asked" and t.topic.kind == "objection" and t.topic.id == raised.id and self._handles(raised, t):
             # The rep asked, well, about a concern before the buyer voiced it:
             # the buyer voices it, and it is aired, not pressed.
@@ -656,8 +660,18 @@ class Director:
             return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
                                   reasons=[*why, f"voices '{raised.id}', asked about it well before it came up: aired"])
         s.objections[raised.id], s.open_objection, s.presses = "open", raised.id, 0
+        voiced = [*why, f"raises '{raised.id}'"]
+        told = self._after_concern(t, voiced) if self._states(raised, t) and not asked_badly else None
+        if told is not None:
+            # The rep said the concern and asked something else: the buyer
+            # voices it, then answers ("I should be upfront: ...we can't keep
+            # providing them for free. What's driving the request for fifteen
+            # percent off?" had the discount explained and the no unheard, round 26).
+            return "object", dict(objection=raised.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
+                                  lines=told["lines"], lead=self._said(raised.lines), facts=(raised.topic,),
+                                  reasons=told["reasons"])
         return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
-                              lead=self._reaction_lines(t) if asked_badly else (), reasons=[*why, f"raises '{raised.id}'"])
+                              lead=self._reaction_lines(t) if asked_badly else (), reasons=voiced)
 
     def _bad_move(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that is mostly bad behaviour, or a buyer gone curt: a reaction
@@ -942,7 +956,7 @@ class Director:
             if o.id in s.objections:
                 continue
             due = ((o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
-                   or (o.when == "asked" and t.topic.kind == "objection" and t.topic.id == o.id))
+                   or (o.when == "asked" and ((t.topic.kind == "objection" and t.topic.id == o.id) or self._states(o, t))))
             if due and self._settles_unvoiced(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
                 # pass some of that back to you. You'd have a genuine saving to show
@@ -980,6 +994,19 @@ class Director:
                 return None
             return o
         return None
+
+    def _states(self, o: Objection, t: _Turn) -> bool:
+        """The turn brings concern ``o`` up in a statement, not a question
+        ("We can't renew with the weekly meeting and the free custom reports
+        as they are"), while asking about something else (Match.stated)."""
+        return self._stating(o, t) is not None
+
+    def _stating(self, o: Objection, t: _Turn) -> str | None:
+        """The statement that brings concern ``o`` up (see _states), if any."""
+        if t.topic.kind == "objection" and t.topic.id == o.id:
+            return None
+        said, sim = t.match.stated.get(o.id, ("", 0.0))
+        return said if sim >= STATED_SIM else None
 
     def _settles_unvoiced(self, o: Objection, t: _Turn) -> bool:
         """The turn answers concern ``o`` before the buyer voices it, in its
@@ -1026,16 +1053,21 @@ class Director:
         ANSWER_WORDS). A discount in return for the data answers neither."""
         s = self.state
         a = t.analysed
+        # The no that brings the concern up is no answer to it: "...we can't
+        # keep providing them for free at the current price." settled "I'm not
+        # giving it up lightly." unvoiced (round 26); an answer is in the rest.
+        stating = self._stating(o, t)
+        sents = [y for y in (a.text[x.start : x.end] for x in a.sentences if x.form is None or t.match.proposes)
+                 if y.strip() != stating]
         # A statement, or a proposal: "Would it help if we started without
         # touching the patient record at all...?" to "anything that touches the
         # patient record" goes into the IT queue (round 12: pressed again).
-        if not (t.substance and any((x.form is None or t.match.proposes) and _WOULD.search(a.text[x.start : x.end])
-                                    for x in a.sentences)):
+        if not (t.substance and any(_WOULD.search(x) for x in sents)):
             return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
-        said = specific_stems(a.text)
+        said = specific_stems(a.text if stating is None else " ".join(sents))
         told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered
                                               for x in d.reveal))
-        concern = self._concern_words(o, t)
+        concern = said & self._concern_words(o, t)
         if concern:
             # What else they told counts beside the concern's own words ("we
             # run the failover test on your own systems, with your team

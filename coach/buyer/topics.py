@@ -101,6 +101,15 @@ UPTAKE_WORDS = 2
 #: a turn ends on its ask).
 MAX_MATCH_CHARS = 2000
 MAX_SEGMENTS = 4
+#: A statement in the turn (no question) at or above this similarity to a
+#: concern the buyer raises when it comes up (an objection `when: asked`)
+#: brings it up: "I should be upfront: the weekly meeting and the free custom
+#: reports ... we can't keep providing them for free. What's driving the
+#: request for fifteen percent off?" (0.79) had the discount question answered
+#: and the no never heard (round 26). The plain refusals in the kept rated
+#: sessions sit at 0.65-0.92; below, "I'm not here with an ultimatum or a big
+#: price rise." (0.60) and "Yes, renewal's coming up in two months." (0.54).
+STATED_SIM = 0.65
 
 #: Prompts that fit any buyer. A turn closer to these than to the scenario's
 #: topics, with nothing of this buyer in it, is generic.
@@ -507,6 +516,10 @@ class Match:
     also: str | None = None
     #: What the turn's questions ask for (question_kind): "measure", "yes_no"...
     question: str | None = None
+    #: Concerns raised when they come up (objections `when: asked`) -> the
+    #: turn's statement (a sentence that asks nothing) closest to them, and
+    #: its similarity: the rep can bring a concern up without asking.
+    stated: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -568,11 +581,11 @@ class TopicMatcher:
             self._texts[topic_key("discovery", d.id)] = [d.topic, *d.examples]
         for f in scenario.facts:
             self._texts[topic_key("fact", f.id)] = [f.topic, *f.examples]
-        for o in scenario.objections:
-            self._texts[topic_key("objection", o.id)] = [o.topic, *o.handled_by]
+        self._texts |= {topic_key("objection", o.id): [o.topic, *o.handled_by] for o in scenario.objections}
         if scenario.ending.next_step is not None:
             self._texts["next_step"] = list(scenario.ending.next_step.examples)
         self._order = list(self._texts)
+        self._raised_when_asked = [topic_key("objection", o.id) for o in scenario.objections if o.when == "asked"]
         # Content words of each topic, weighted by how specific they are to it:
         # its phrase and examples, and the words the buyer answers it in ("How
         # many lads work the racks?" is about the staff fact whose answer is
@@ -680,23 +693,39 @@ class TopicMatcher:
         sims = (self._said_protos[key] @ match.vectors.T).max(axis=1)
         return tuple(sorted(lines, key=lambda x: -float(sims[at[x]]) if x in at else 1.0))
 
-    def _similarities(self, analysed: AnalysedTurn, segments: list[str]) -> tuple[dict[str, float], float, Any]:
+    def _similarities(self, analysed: AnalysedTurn, segments: list[str]
+                      ) -> tuple[dict[str, float], float, Any, dict[str, tuple[str, float]]]:
         """(topic key -> cosine similarity, similarity to the closest generic
-        prompt, the turn's vectors)."""
+        prompt, the turn's vectors, Match.stated)."""
         import numpy as np
 
         if self._protos is None:
-            return {}, 0.0, None
-        vecs = None
+            return {}, 0.0, None, {}
+        statements = self._statements(analysed, segments)
+        vecs = stated = None
         if analysed.embedding is not None and len(analysed.sentences) <= 1:
             vecs = _unit(analysed.embedding)  # one sentence: the analyser's embedding of the turn is its
         elif segments:
-            raw = self._encoder.encode(segments)
+            raw = self._encoder.encode([*segments, *statements])  # one batch
             if raw is not None:
-                vecs = _unit(raw)
+                vecs, stated = _unit(raw[: len(segments)]), (_unit(raw[len(segments) :]) if statements else None)
         if vecs is None:
-            return {}, 0.0, None
-        return self._topic_sims(vecs), float(np.max(self._generic @ vecs.T)), vecs
+            return {}, 0.0, None, {}
+        said = {}
+        for k in self._raised_when_asked if stated is not None else ():
+            sims = np.max(self._protos[k] @ stated.T, axis=0)
+            i = int(np.argmax(sims))
+            said[k.partition(":")[2]] = (statements[i], float(sims[i]))
+        return self._topic_sims(vecs), float(np.max(self._generic @ vecs.T)), vecs, said
+
+    def _statements(self, analysed: AnalysedTurn, segments: list[str]) -> list[str]:
+        """The turn's sentences that ask nothing and are not already among its
+        segments, when the scenario has a concern they could bring up."""
+        if not self._raised_when_asked or len(analysed.sentences) <= 1:
+            return []
+        text = analysed.text[:MAX_MATCH_CHARS]
+        sents = (text[x.start : x.end].strip() for x in analysed.sentences if x.form is None and x.start < len(text))
+        return [x for x in sents if x and x not in segments][-MAX_SEGMENTS:]
 
     def _topic_sims(self, vecs: Any) -> dict[str, float]:
         """Topic key -> its best cosine similarity to any of ``vecs`` (unit rows),
@@ -738,7 +767,7 @@ class TopicMatcher:
         for i in discovered:
             k = topic_key("discovery", i)
             kw[k] += TOLD_WORD * len(stems & self._told.get(k, set()))
-        sims, generic_sim, vecs = self._similarities(analysed, segments)
+        sims, generic_sim, vecs, stated = self._similarities(analysed, segments)
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
@@ -776,7 +805,7 @@ class TopicMatcher:
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
         also = self._second_fact(analysed, topic, skip) if topic.kind in ("discovery", "fact") and not offer else None
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
-                     vectors=vecs, also=also, question=question)
+                     vectors=vecs, also=also, question=question, stated=stated)
 
     def _second_fact(self, analysed: AnalysedTurn, topic: TopicMatch, skip: Collection[str]) -> str | None:
         """A plain fact the second part of a two-part question asks for, when

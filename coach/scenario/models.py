@@ -267,7 +267,7 @@ class Objection(_Model):
     """What the concern is about, in a phrase ("the cost of switching mid-contract")."""
 
     when: Literal["pitch", "next_step", "asked", "turn"] = "pitch"
-    """When the buyer raises it: at the rep's first pitch (default), when the rep proposes the next step, when the rep asks about the concern, or at rep turn `turn`."""
+    """When the buyer raises it: at the rep's first pitch (default), when the rep proposes the next step, when the rep brings the concern up (a question about it, or a statement of it), or at rep turn `turn`."""
 
     turn: int | None = Field(default=None, ge=1, le=200)
     """The rep turn after which it is raised, for `when: turn`."""
