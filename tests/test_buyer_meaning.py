@@ -501,6 +501,10 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     "yard at our risk, and you call them off as you need. Would that be worth trying on a handful of lines?",
     # round 24: a day put in chat style got "In a way, yes." (read as a statement asked as a question)
     "Great. Tuesday morning work for you, say ten o'clock here at the yard?",
+    # round 27: got more of a told story ("The owner's son runs the business now."), rated 0
+    "That's on us as much as anyone. What if we did the watching instead: we hold a buffer of your long-lead sealants "
+    "in our warehouse and ring you before anything's at risk. No forecast with your name on it. Would something like "
+    "that work for you?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've

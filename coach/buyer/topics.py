@@ -451,8 +451,10 @@ _PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i 
                    r"|i bring|we bring|we start|we run|i write|we write|i send|we send|(?:say|suppose|imagine) (?:we|i))\b", re.I)
 #: A question that asks what the buyer makes of what was just laid out: "Would
 #: that respect what you've told me?", "Does that sound like something you
-#: could put to the owner?", "Fair?", "How does that sound?"
-_ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:that|this|it)\b"
+#: could put to the owner?", "Fair?", "How does that sound?", "Would
+#: something like that work for you?" (round 27: read as a question, and
+#: answered with more of a told story).
+_ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:that|this|it|(?:something|anything|an? \w+) like (?:that|this))\b"
                           r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable)\W*$|how does (?:that|this) (?:sound|land)"
                           r"|what do you (?:think|reckon)\W*$|(?:would|will|could) you (?:give it a go|try it|be up for it)"
                           r"|what if you\b)", re.I)
