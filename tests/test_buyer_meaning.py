@@ -829,6 +829,8 @@ def test_a_pitch_never_settles_the_concern_about_being_pitched(encoder):
 @pytest.mark.parametrize("line", [
     "Fair enough. What would you need to see from me before a follow-up call made sense?",
     "Okay, I get that. What would make it worth your time to take a closer look?",
+    # round 27: after an if-clause
+    "Understood. If there was one thing we could do differently on our side, what would it be?",
 ])
 def test_a_generic_question_about_what_would_be_is_not_answered_with_how_things_are(encoder, line):
     """Round 22: "What would you need to see from me before a follow-up call

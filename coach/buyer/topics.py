@@ -415,8 +415,10 @@ def asks_choice(analysed: AnalysedTurn) -> bool:
 
 
 #: A question about what would be: "What would you need to see from us...?",
-#: "What would make one of them stand out?", "What would it take...?"
-_WOULD_BE = re.compile(_OPENER + r"(?:what|which|how|who)\b[^?]{0,40}?\b(?:would|'d)\b", re.I)
+#: "What would make one of them stand out?", "What would it take...?", "If
+#: there was one thing we could do differently, what would it be?" (round 27:
+#: "Busy. It's always busy before the building season.", rated 0).
+_WOULD_BE = re.compile(_OPENER + r"(?:if\b[^?,]{1,80},\s*)?(?:what|which|how|who)\b[^?]{0,40}?\b(?:would|'d)\b", re.I)
 
 
 def asks_would(analysed: AnalysedTurn) -> bool:
