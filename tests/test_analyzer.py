@@ -170,6 +170,16 @@ def test_a_deal_for_signing_by_a_deadline_is_pressure(analyzer):
     assert "pressure" in rep_after(analyzer, buyer, rep).labels
 
 
+def test_a_discount_for_the_paperwork_by_a_deadline_is_pressure(analyzer):
+    """Round 27: a discount for the paperwork by Friday was labelled a
+    follow-up only, and the buyer, who had just said "Ultimatums don't work
+    on me", said "Go on."."""
+    buyer = "Careful. I'd hate for this to become a tender."
+    rep = ("A tender would cost you months you don't have. Tell you what, I can throw in two percent off the custom "
+           "print setups if we get the paperwork done by Friday.")
+    assert "pressure" in rep_after(analyzer, buyer, rep).labels
+
+
 def test_spoken_figures_pitch_and_a_fear_question_leads(analyzer):
     """Round 25: a stats pitch with the figures spelled out, as calls are
     transcribed, and a question nobody could answer but one way were labelled

@@ -34,7 +34,9 @@ CUES: dict[str, list] = {
         (r"\byou don'?t (understand|get it|realize|see)\b", "talks down to the buyer"),
         (r"\bi'?m telling you\b", "argues instead of asking"),
         (r"\b(decide|act|sign|commit) (now|today|right away|immediately)\b", "urgency tactic"),
-        (r"\bif (you|we) (can )?(sign|commit|agree)\b[^.?!]{0,40}?\b(this week|today|tomorrow|by (friday|monday|the end)"
+        # "...two percent off if we get the paperwork done by Friday" (round 27)
+        (r"\bif (you|we) (can )?(sign|commit|agree|(get|have) (the |this |that |it )?((paperwork|contract|deal|order|agreement) "
+         r"(\w+ )?(done|signed|sorted|through|agreed)|signed))\b[^.?!]{0,40}?\b(this week|today|tomorrow|by (friday|monday|the end)"
          r"|before (friday|the end)|this month|this quarter|now)\b", "a deal for signing by a deadline"),
         (r"\byou can'?t afford (not )?to\b", "pushes with fear"),
         (r"\b(everyone|everybody|all your competitors|your competitors)( else)? (is|are|has|have|already)\b", "pushes with fear of missing out"),
