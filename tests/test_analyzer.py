@@ -180,6 +180,17 @@ def test_a_discount_for_the_paperwork_by_a_deadline_is_pressure(analyzer):
     assert "pressure" in rep_after(analyzer, buyer, rep).labels
 
 
+def test_an_ultimatum_put_as_a_question_leads(analyzer):
+    """Round 27: "Do you want to keep payroll running smoothly or not?" was
+    labelled curiosity, reflection and a follow-up, and the buyer counted the
+    turn as handling his concern about the price."""
+    buyer = "And the fifteen percent? I still need a saving to show finance."
+    rep = ("Five percent is a saving. Honestly, Gareth, you're getting a lot more than you pay for already. Do you want "
+           "to keep payroll running smoothly or not?")
+    assert "leading_question" in rep_after(analyzer, buyer, rep).labels
+    assert "leading_question" not in rep_after(analyzer, buyer, "Do you want me to send the figures or not yet?").labels
+
+
 def test_spoken_figures_pitch_and_a_fear_question_leads(analyzer):
     """Round 25: a stats pitch with the figures spelled out, as calls are
     transcribed, and a question nobody could answer but one way were labelled

@@ -151,6 +151,8 @@ _LEADING_CUES = [
      r"\bare you (really|honestly) (going|prepared|willing)\b", "a question with an obvious answer"),
     (r"\b(have|did) you (considered|factored in|thought about|taken into account|realised|realized)( the fact)? that\s+\w",
      "a question that carries the pitch"),
+    # an ultimatum put as a question: "Do you want to keep payroll running smoothly or not?" (round 27)
+    (r"\b(do|would|are) you (really )?(want|need|care|going)\b[^?]{0,80}\bor not\s*\?", "a question with an obvious answer"),
     (r"\bobviously\b.*\?", "presumes the answer"),
     (r"\b(you|who)\s+(wouldn't|doesn't|don't)\s+want\b", "presumes the answer"),
     # "Who wouldn't want that?", not "the advisers who wouldn't touch it" (round 25)
