@@ -505,6 +505,11 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     "That's on us as much as anyone. What if we did the watching instead: we hold a buffer of your long-lead sealants "
     "in our warehouse and ring you before anything's at risk. No forecast with your name on it. Would something like "
     "that work for you?",
+    # round 28: after a lead-in that ends in a colon, and asking what they think of the idea; both got a told story
+    "So part of it is just being told when a ship's late. Here's a thought, tell me if it's daft: what if we held a "
+    "buffer of your imported lines in our own warehouse, at our risk, and told you straight away if a shipment slipped?",
+    "Sixteen days and you had to chase it yourself. So what do you think of the idea: we hold the buffer at our end, "
+    "you never sign a forecast, you just keep ordering by eye like you do now?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've
@@ -518,6 +523,10 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     assert proposes(encoder.analyse_one("The lighter service would come in about ten percent below this year's price. "
                                         "Shall I write that up as a proposal you can take to finance?",
                                         "I still need a saving to show finance.", RunState()))
+    # Leave to say something after a colon proposes nothing (it had got "Sure, go on.")
+    assert not proposes(encoder.analyse_one("Honestly, I'd like this renewal to be easy, but I want to be straight with "
+                                            "you first: before we talk prices, can I share what we've seen on the account?",
+                                            "Renewal time already.", RunState()))
     # round 20: "Which day works best for you and Richard next week?" got a line about Friday afternoons
     assert proposes(encoder.analyse_one("Great. Which day works best for you and Richard next week, Tuesday or Thursday "
                                         "afternoon?", "Yes, let's do that.", RunState()))

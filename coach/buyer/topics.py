@@ -186,6 +186,8 @@ PROPOSAL = re.compile(
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
     r"|(?:does|would|will|could) (?:that|this)(?: \w+)? (?:work|suit|help)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
+    # "So what do you think of the idea: we hold the buffer at our end..." (round 28: more of a told story)
+    r"|what do you (?:think|make) of (?:the|this|that|my|our) (?:idea|plan|proposal|suggestion)\b"
     # "...we walk through one onboarding together. Worth your time?"
     r"|(?:(?:is|would) (?:that|this|it) )?worth (?:your time|it|a (?:try|look|go|shot|conversation))\b"
     # "Would next Thursday work?", "Does Tuesday at ten suit?"
@@ -473,7 +475,10 @@ def proposes(analysed: AnalysedTurn) -> bool:
     text = analysed.text[:MAX_MATCH_CHARS]
     spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
     planned = [f is None and bool(_PLAN.search(t)) for t, f in spans]
-    proposal = [bool(PROPOSAL.match(t) or _CLOSE.search(t)) for t, _ in spans]
+    # (and after a lead-in that ends in a colon: "Here's a thought, tell me if it's daft: what if we held a
+    # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
+    proposal = [bool(PROPOSAL.match(t) or (PROPOSAL.match(t.partition(":")[2]) and not PERMISSION.search(t))
+                     or _CLOSE.search(t)) for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
               for i, (t, f) in enumerate(spans)]
