@@ -339,17 +339,25 @@ def test_a_question_for_the_buyers_view_is_not_answered_with_a_plain_fact(encode
     assert s.play("[closed_question] How many vans are in the fleet?").move.kind == "answer"
 
 
+def _board_told(encoder):
+    """A renewal-say-no session at trust 70 in which Gareth has told why the
+    weekly meeting exists and what the board needs (a quarterly assurance
+    report for Ann); and his reply on the board."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    s.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
+    told = s.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
+                  "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    return s, told
+
+
 def test_a_concern_answered_before_it_is_voiced_is_not_voiced(encoder):
     """Round 16: the buyer said a quarterly assurance report for Ann would make
     the weekly meeting "the first thing I'd drop"; the rep proposed exactly
     that and got "That weekly meeting is the reason my board trusts payroll
     again. I'm not giving it up lightly." A concern the turn answers in the
     buyer's own terms is settled, whenever it would have been voiced."""
-    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
-    s.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
-    told = s.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
-                  "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    s, told = _board_told(encoder)
     assert told.move.kind == "reveal" and "quarterly assurance report" in told.buyer.text
     ex = s.play("[closed_question follow_up mutual_success pitching] Then here's what I'd propose. We stop the weekly "
                 "meeting and replace it with a written quarterly assurance report for Ann's audit committee, plus a short "
@@ -357,11 +365,7 @@ def test_a_concern_answered_before_it_is_voiced_is_not_voiced(encoder):
     # (Read as a proposal, it may meet the next step's own concern, the saving for finance.)
     assert ex.move.objection != "keep-the-meeting" and "trusts payroll again" not in ex.buyer.text, ex.move.reasons
     assert s.director.state.objections.get("keep-the-meeting") in (None, "handled")
-    again = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    again.director.state.trust = 70
-    again.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
-    again.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
-               "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    again, _ = _board_told(encoder)
     asked = again.play("[closed_question follow_up] So we'd stop the weekly meeting and the free custom reports, and "
                        "Ann would get a written quarterly assurance report. How would the board take that?")
     assert asked.move.kind != "object" and "trusts payroll again" not in asked.buyer.text, asked.move.reasons
@@ -383,11 +387,7 @@ def test_a_no_said_before_another_question_is_heard(encoder):
     assert ex.revealed == ("budget-squeeze",) and "six percent" in ex.buyer.text
     assert s.director.state.open_objection == "keep-the-meeting"
     # A statement near the concern that answers it, in what the buyer told, still settles it unvoiced.
-    again = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    again.director.state.trust = 70
-    again.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
-    again.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
-               "Who on the board needs to feel that payroll is under control, and what would give them that?")
+    again, _ = _board_told(encoder)
     settled = again.play("[open_question mutual_success] The weekly meeting and the free custom reports stop. We'd "
                          "build Ann a written quarterly assurance report instead, signed by our payroll lead. "
                          "What's behind the fifteen percent?")
