@@ -512,6 +512,10 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("If I put together a one-page outline of what a test failover to Bradford would involve and what it would cost, "
      "would you be open to a follow-up call once you've read it?", True),
     ("So is Tuesday or Wednesday next week better for you and your infrastructure lead?", True),
+    # A walk-through (2026-12-07): an if-clause in two parts got more of a told story
+    ("If we built Ann that report and one standard board pack, and priced a smaller renewal on that, could we sit down "
+     "next week and draft it together?", True),
+    ("If it went wrong, and the board found out, would you be the one blamed?", False),
     ("Is Tuesday the day the ovens get cleaned?", False),
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),

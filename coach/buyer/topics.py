@@ -154,7 +154,9 @@ PROPOSAL = re.compile(
     # "If you're open to it, shall we..."
     # ("To make it real, could we...", "If I put together a one-page outline
     # of what a test failover would involve, would you be open to...")
-    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for|to)\b[^,.?!;]{1,110},\s*)?"
+    # ("If we built Ann that report and one standard board pack, and priced a smaller renewal on that, could we...")
+    r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for|to)\b[^,.?!;]{1,110},\s*"
+    r"(?:(?:and|or|then)\b[^,.?!;]{1,80},\s*)?)?"
     # "I'll bring the letter with me, so shall we say Tuesday morning?"
     r"(?:[^,.?!;]{1,60},\s*(?:so|then)\s+(?=(?:shall|should|could|can|might|would) we\b))?(?:"
     r"(?:shall|should|could|can|might|would) we\b"
