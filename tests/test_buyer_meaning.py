@@ -322,6 +322,19 @@ def test_how_things_have_been_is_answered_with_how_things_are_not_with_i_am_work
     assert ex.buyer.text not in DEFAULT_LINES["unworked"] and ex.buyer.text in sc.reactions.open_question
 
 
+def test_how_it_has_been_is_answered_with_a_fact_the_scenario_asks_for_that_way(encoder):
+    """Rounds 26, 27 and 29: "How has Tallyhouse been working for you this
+    past year?" got "Honestly, mostly the renewal and the board papers at
+    the moment." (rated 0 each time), though renewal-say-no's service-record
+    fact is asked "How has payroll been running for you?". A fact the
+    trainer asks for that way answers how things have been; others still do
+    not (above)."""
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] Hi Gareth, good to hear from you. Before we talk numbers, how has Tallyhouse "
+                "been working for you this past year?")
+    assert ex.move.kind == "answer" and ex.move.fact == "service-record", ex.move.reasons
+
+
 @pytest.mark.parametrize("line", [
     "Right, so two of the four depots. For the other two, what worries you most about rolling out there, "
     "is it the installs, the people, or something about how those depots run?",

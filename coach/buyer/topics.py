@@ -614,7 +614,7 @@ class TopicMatcher:
         self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
                           | set(numbers(" ".join(x.say for x in f.answer)))
                           for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
-        self._not_who, self._not_view = (_facts_without(self._texts, x) for x in (_ASKS_WHO, VIEW))
+        self._not_who, self._not_view, self._not_how = (_facts_without(self._texts, x) for x in (_ASKS_WHO, VIEW, EVALUATIVE))
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
         self._idf = _idf(self._stems.values())
@@ -842,14 +842,21 @@ class TopicMatcher:
 
     def _unfit_facts(self, kind: str | None, asked: set[str], *, view: bool = False) -> set[str]:
         """The facts whose answer does not fit a question of this ``kind``
-        (question_kind), whatever its topic: every fact for how something went,
+        (question_kind), whatever its topic: every fact for how something went
+        (but one the scenario asks for that way),
         a number for a yes or no about something else, a fact none of whose
         examples asks who for a who-question, a fact whose figures the turn
         already says (or any figure, for a question of which or why), and (``view``: the turn asks for the buyer's view, see
         VIEW) a fact none of whose examples asks one.
         ``asked``: the turn's stems and numbers."""
-        if kind in ("evaluative", "permission"):
+        if kind == "permission":
             return {k for k in self._order if k.startswith("fact:")}
+        if kind == "evaluative":
+            # unless the trainer asks for the fact that way ("How has payroll been
+            # running for you?": "How has Tallyhouse been working for you this
+            # past year?" got "mostly the renewal and the board papers", rated 0
+            # in rounds 26, 27 and 29)
+            return self._not_how
         # A fact whose figures the turn already says is known to the rep: "of
         # those hundred and forty, how many are out of stock?" got "As I said,
         # about three thousand lines. A hundred and forty of them are yours."
