@@ -308,7 +308,12 @@ def test_a_real_question_the_scenario_cannot_answer_is_not_met_with_small_talk(e
     assert generic.move.topic.kind == "generic" and generic.buyer.text not in DEFAULT_LINES["unworked"]
 
 
-def test_how_things_have_been_is_answered_with_how_things_are_not_with_i_am_working_it_out(encoder):
+@pytest.mark.parametrize("line", [
+    "Good to see you, Marcus. Before we talk prices, how are things going at Fernhill?",
+    # round 29: "I'd need to think that one through."
+    "Good to see you, Marcus. Before we talk prices, can you tell me how the year's been going for Fernhill?",
+])
+def test_how_things_have_been_is_answered_with_how_things_are_not_with_i_am_working_it_out(encoder, line):
     """Round 15: "Before we talk prices, how are things going at Fernhill?"
     got "That's what I'm still working out." (rated 0): how things have been
     is no question to work out; the scenario's own answer to an open
@@ -317,7 +322,7 @@ def test_how_things_have_been_is_answered_with_how_things_are_not_with_i_am_work
 
     sc = _builtin("renewal-unprofitable-growth")
     s = PracticeSession(sc, ScriptedAnalyzer(encoder=encoder), seed=0)
-    ex = s.play("[open_question curiosity] Good to see you, Marcus. Before we talk prices, how are things going at Fernhill?")
+    ex = s.play("[open_question curiosity] " + line)
     assert ex.move.kind == "surface" and ex.move.topic.kind in ("none", "generic")
     assert ex.buyer.text not in DEFAULT_LINES["unworked"] and ex.buyer.text in sc.reactions.open_question
 

@@ -229,7 +229,8 @@ EVALUATIVE = re.compile(
     r"\b(?:been|go(?!\s+about)|going|gone|went|goes|doing|working|worked|running|performing|performed|land|landed|landing|received)\b"
     # asked inside another question: "can you tell me how the year has gone for Fernhill?"
     # (the lead-in stripped, see _asking; not "what you tried before and how it went")
-    r"|" + _OPENER + r"how (?!many\b|much\b|long\b|often\b)(?:[\w']+ ){1,4}(?:(?:has|have|had|is|are|was|were)(?: been)? (?:going|gone|doing|working|running|performing)"
+    # ("...how the year's been going for Fernhill?", round 29: "I'd need to think that one through.")
+    r"|" + _OPENER + r"how (?!many\b|much\b|long\b|often\b)(?:[\w']+ ){1,4}(?:(?:(?:has|have|had|is|are|was|were)(?: been)?|been) (?:going|gone|doing|working|running|performing)"
     r"|went|goes)\b"
     # what fills their days: "what's taking up most of your time these days?"
     r"|\bwhat(?:'s| is| has been)? (?:been )?(?:keeping you busy|taking up (?:most of |all )?your time|on your plate)",
