@@ -413,6 +413,24 @@ def test_a_no_said_before_another_question_is_heard(encoder):
         settled.move.reasons
 
 
+def test_asked_what_worries_them_about_the_deal_the_buyer_voices_the_concern_they_hold(encoder):
+    """Round 29 (fleet): "Is there anything in the proposal itself, the three
+    years or the price, that you're not comfortable with?" got "It's a mix of
+    the two." (a yes or no the scenario does not answer), and the three-year
+    concern came a turn later, unasked. A question for their worries about
+    nothing else they know is answered with the concern they hold; a worry
+    question about a hidden fact still asks for the fact."""
+    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 90
+    ex = s.play("[closed_question curiosity] Okay. Is there anything in the proposal itself, the three years or the "
+                "price, that you're not comfortable with?")
+    assert ex.move.kind == "object" and ex.move.objection == "contract-length", ex.move.reasons
+    other = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    other.director.state.trust = 90
+    drivers = other.play("[open_question curiosity] What worried the drivers about having the vans tracked during the pilot?")
+    assert drivers.move.kind != "object" and drivers.move.asked_about == ("driver-unease",), drivers.move.reasons
+
+
 def test_a_question_that_names_one_word_of_a_settled_concern_gets_no_concession(encoder):
     """Round 16: "who else is involved in signing off the renewal, and when do
     you need a decision by?" got "No weekly meeting, three standard reports a

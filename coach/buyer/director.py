@@ -64,7 +64,7 @@ from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, STATED_SIM, TIE, Match,
                                 TopicMatcher,
-                                 asks_choice, asks_more, asks_new, asks_past, asks_would, topic_key)
+                                 asks_choice, asks_concerns, asks_more, asks_new, asks_past, asks_would, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -956,7 +956,13 @@ class Director:
             if o.id in s.objections:
                 continue
             due = ((o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
-                   or (o.when == "asked" and ((t.topic.kind == "objection" and t.topic.id == o.id) or self._states(o, t))))
+                   or (o.when == "asked" and ((t.topic.kind == "objection" and t.topic.id == o.id) or self._states(o, t)))
+                   # Asked what worries them, about nothing else they know: a concern
+                   # they hold about the deal ("Is there anything in the proposal itself,
+                   # the three years or the price, that you're not comfortable with?"
+                   # got "It's a mix of the two.", and the concern came a turn later).
+                   or (o.when in ("next_step", "asked") and t.topic.kind in ("none", "generic")
+                       and asks_concerns(t.analysed)))
             if due and self._settles_unvoiced(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
                 # pass some of that back to you. You'd have a genuine saving to show

@@ -260,6 +260,11 @@ CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,3
 VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt|think|change|differently|raised?"
                   r"|bother(?:s|ed)?|nervous|uneasy|comfortable|hope|hoping|afraid|fears?"
                   r"|(?:like|want|need) to see|keeps? you up|is there anything|anything else|why)\b", re.I)
+#: A question for what worries the buyer about the deal: "Is there anything in
+#: the proposal itself, the three years or the price, that you're not
+#: comfortable with?" (see asks_concerns).
+_CONCERN = re.compile(r"\b(?:concern(?:s|ed)?|worr(?:y|ies|ied|ying)|(?:not |un)comfortable|hesita(?:nt|tion|nce)"
+                      r"|reservations?|sticking points?|hold(?:s|ing)? you back|put(?:s|ting)? you off|nervous|uneasy)\b", re.I)
 #: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
 _ELLIPTIC = re.compile(_OPENER + r"(?:any|anything|anyone|anybody|something|someone)\b", re.I)
 #: What a rep puts aside, up to the clause's end: "Before we get to prices,
@@ -430,6 +435,11 @@ def asks_would(analysed: AnalysedTurn) -> bool:
     """Whether every question of the turn asks what would be (_WOULD_BE)."""
     asks = _asking(analysed)
     return bool(asks) and all(_WOULD_BE.match(q) for q in asks)
+
+
+def asks_concerns(analysed: AnalysedTurn) -> bool:
+    """Whether a question of the turn asks what worries the buyer (_CONCERN)."""
+    return any(_CONCERN.search(q) for q in _asking(analysed))
 
 
 def asks_more(analysed: AnalysedTurn) -> bool:
