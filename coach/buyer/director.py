@@ -957,11 +957,12 @@ class Director:
                 continue
             due = ((o.when == "pitch" and "pitching" in t.labels) or (o.when == "next_step" and t.topic.kind == "next_step")
                    or (o.when == "asked" and ((t.topic.kind == "objection" and t.topic.id == o.id) or self._states(o, t)))
-                   # Asked what worries them, about nothing else they know: a concern
-                   # they hold about the deal ("Is there anything in the proposal itself,
-                   # the three years or the price, that you're not comfortable with?"
-                   # got "It's a mix of the two.", and the concern came a turn later).
-                   or (o.when in ("next_step", "asked") and t.topic.kind in ("none", "generic")
+                   # Asked what worries them, about nothing else they know, in words of
+                   # theirs: a concern they hold about the deal ("Is there anything in the
+                   # proposal itself, the three years or the price, that you're not
+                   # comfortable with?" got "It's a mix of the two.", and the concern came
+                   # a turn later). "Do you have any concerns?" fits any buyer.
+                   or (o.when in ("next_step", "asked") and t.topic.kind == "none" and t.substance
                        and asks_concerns(t.analysed)))
             if due and self._settles_unvoiced(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
