@@ -139,7 +139,6 @@ GENERIC_PROMPTS: tuple[str, ...] = (
     "Do you have any concerns?",
     "Is there anything you're worried about?",
     "What's holding you back?",
-    "What would make you more comfortable?",
     "It sounds like that's been a challenge.",
     "That sounds hard.",
     "I'd love to partner with you on this journey.",
