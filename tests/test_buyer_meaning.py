@@ -546,6 +546,9 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     "buffer of your imported lines in our own warehouse, at our risk, and told you straight away if a shipment slipped?",
     "Sixteen days and you had to chase it yourself. So what do you think of the idea: we hold the buffer at our end, "
     "you never sign a forecast, you just keep ordering by eye like you do now?",
+    # round 30: the plan and the question on it in one sentence, after a dash
+    "What if you never had to? Say we just tracked what actually leaves your shelf on the sealants and topped you up "
+    "ourselves, no predictions from you at all \u2014 would that be any use?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've
@@ -559,6 +562,10 @@ def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     assert proposes(encoder.analyse_one("The lighter service would come in about ten percent below this year's price. "
                                         "Shall I write that up as a proposal you can take to finance?",
                                         "I still need a saving to show finance.", RunState()))
+    # A statement checked, or candour before a question, after a dash or colon proposes nothing
+    for line in ("We keep the weekly meeting going - is that right?",
+                 "I'll be honest: would it matter to you if the price went up?"):
+        assert not proposes(encoder.analyse_one(line, "Mm.", RunState())), line
     # Leave to say something after a colon proposes nothing (it had got "Sure, go on.")
     assert not proposes(encoder.analyse_one("Honestly, I'd like this renewal to be easy, but I want to be straight with "
                                             "you first: before we talk prices, can I share what we've seen on the account?",

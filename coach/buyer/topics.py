@@ -480,6 +480,23 @@ _ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:tha
                           r"|what if you\b)", re.I)
 
 
+#: A plan and the question on it in one sentence, after a colon or a dash;
+#: the question asks what the plan would do for them, not whether something
+#: is so ("We keep the meeting going - is that right?").
+_PLAN_ASK = re.compile(r"^(?P<plan>.+)(?::|\s[\u2014\u2013-])\s*(?P<ask>[^:\u2014\u2013]+)$")
+_CANDOUR = re.compile(r"\b(?:i'?ll|i will|we'?ll) be (?:honest|straight|frank|blunt|upfront|clear)\b", re.I)
+_ASK_ON_IT = re.compile(_OPENER + r"(?:would|could|will|does) (?:that|this|it|something like (?:that|this))\b", re.I)
+
+
+def _plan_then_ask(sentence: str) -> bool:
+    """A plan laid out and put to the buyer in one sentence: "Say we just
+    tracked what leaves your shelf and topped you up ourselves, no
+    predictions from you at all \u2014 would that be any use?" (round 30: read
+    as a question, and answered with a told story)."""
+    m = _PLAN_ASK.match(sentence)
+    return bool(m and _PLAN.search(_CANDOUR.sub("", m["plan"])) and _ASK_ON_IT.match(m["ask"]))
+
+
 def proposes(analysed: AnalysedTurn) -> bool:
     """Whether the turn proposes something to do together (see PROPOSAL), or
     lays out a plan and asks what the buyer makes of it (_PLAN, then
@@ -494,7 +511,7 @@ def proposes(analysed: AnalysedTurn) -> bool:
     # (and after a lead-in that ends in a colon: "Here's a thought, tell me if it's daft: what if we held a
     # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
     proposal = [bool(PROPOSAL.match(t) or (PROPOSAL.match(t.partition(":")[2]) and not PERMISSION.search(t))
-                     or _CLOSE.search(t)) for t, _ in spans]
+                     or _CLOSE.search(t) or _plan_then_ask(t)) for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
               for i, (t, f) in enumerate(spans)]
