@@ -63,8 +63,8 @@ from coach.analysis.rules import FAREWELL
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
 from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, STATED_SIM, TIE, Match,
-                                TopicMatcher,
-                                 asks_choice, asks_concerns, asks_more, asks_new, asks_past, asks_would, topic_key)
+                                 TopicMatcher, asks_choice, asks_concerns, asks_more, asks_new, asks_past, asks_would,
+                                 topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
