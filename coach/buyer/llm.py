@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coach.analysis.language import CARDINALS
 from coach.buyer.move import BuyerMove, VoiceContext, VoiceError
 from coach.labels import human
 from coach.text import clean_text
@@ -122,22 +123,17 @@ _REFUSE = _phrases(r"not interested", r"no,? thanks?", r"no,? thank you", r"not 
                    r"i don'?t think so")
 #: A figure: digits (with a decimal part), or a number word other than "one",
 #: which is more often a pronoun ("one of them") than a figure.
+#: Number words and their values (language.CARDINALS: one to twenty, the tens, hundred).
+_NUMBER_WORDS: dict[str, str] = (
+    {w: str(i) for i, w in enumerate(CARDINALS[:20], start=1)}
+    | {w: str(10 * i) for i, w in enumerate(CARDINALS[20:27], start=3)}
+    | {"zero": "0", "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12"}
+)
 _FIGURE = re.compile(
     r"(?<![\w.])\d+(?:[.,]\d+)*"
-    r"|(?<![\w'-])(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
-    r"|million|billion|dozen)(?![\w'-])",
+    r"|(?<![\w'-])(?:" + "|".join(w for w in _NUMBER_WORDS if w != "one") + r")(?![\w'-])",
     re.IGNORECASE,
 )
-_NUMBER_WORDS: dict[str, str] = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)} | {
-    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000", "dozen": "12",
-}
 
 
 def _figure(found: str) -> str:
