@@ -1062,7 +1062,8 @@ class Director:
         a = t.analysed
         # The no that brings the concern up is no answer to it: "...we can't
         # keep providing them for free at the current price." settled "I'm not
-        # giving it up lightly." unvoiced (round 26); an answer is in the rest.
+        # giving it up lightly." unvoiced (round 26); an answer is in the rest of
+        # what it states (its question, "what would you need instead?", answers nothing).
         stating = self._stating(o, t)
         sents = [y for y in (a.text[x.start : x.end] for x in a.sentences if x.form is None or t.match.proposes)
                  if y.strip() != stating]
