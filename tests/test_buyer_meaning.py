@@ -549,6 +549,9 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     # round 30: the plan and the question on it in one sentence, after a dash
     "What if you never had to? Say we just tracked what actually leaves your shelf on the sealants and topped you up "
     "ourselves, no predictions from you at all \u2014 would that be any use?",
+    # round 30: a plan, then "Deal?", got "In a way, yes."
+    "Fair. Here's what I'd suggest then: we start with just the imported sealants. We hold a buffer at our end, and in "
+    "eight weeks we sit down over a coffee and you tell me if your shelves have been fuller. If not, we stop. Deal?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've

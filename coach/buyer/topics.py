@@ -475,7 +475,7 @@ _PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i 
 #: something like that work for you?" (round 27: read as a question, and
 #: answered with more of a told story).
 _ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:that|this|it|(?:something|anything|an? \w+) like (?:that|this))\b"
-                          r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable)\W*$|how does (?:that|this) (?:sound|land)"
+                          r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable|(?:a )?deal)\W*$|how does (?:that|this) (?:sound|land)"
                           r"|what do you (?:think|reckon)\W*$|(?:would|will|could) you (?:give it a go|try it|be up for it)"
                           r"|what if you\b)", re.I)
 
