@@ -286,7 +286,7 @@ def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
 
 @pytest.mark.parametrize("check", ["Is that fair?", "Does that sound right?", "Have I got that right?", "Am I close?",
                                    "Is that a fair summary?", "Have I missed anything important?",
-                                   "Does that answer it?"])
+                                   "Does that answer it?", "Anything I've missed?", "Is there anything I've got wrong?"])
 def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario, check):
     """Round 15: "...That sounds like it puts you in a tough spot too,
     squeezed between marketing and whoever's watching the costs. Is that
@@ -494,6 +494,8 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Just an hour with your head baker. Would next Thursday work?", True),
     ("Would Thursday at ten suit you?", True),
     ("An hour with your head baker and me. Would the week after next work?", True),
+    # Round 31: read as a pitch, and answered "Every supplier says that now."
+    ("Would a date in the week after next suit you?", True),
     ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
     # Round 11: checks on an offer just made that read as questions.
     ("How about this: I map your lines by margin and we sit down next week. Would that help?", True),
@@ -608,6 +610,10 @@ def test_a_reaction_said_again_is_not_dressed_as_a_fact(scenario):
     named = BuyerMove(kind="reveal", lines=("Bea's Bakes opened in 1998, my mother's shop.",))
     voice.line(named)
     assert voice.line(named) == "As I said, Bea's Bakes opened in 1998, my mother's shop."
+    # ...and a common word does not become one for its "'s": "As I said, Nothing's set aside." (round 31).
+    budget = BuyerMove(kind="answer", lines=("Nothing's set aside for ovens this year.",))
+    voice.line(budget)
+    assert voice.line(budget) == "As I said, nothing's set aside for ovens this year."
 
 
 def test_more_on_a_story_told_in_full_is_not_the_story_again(scenario):

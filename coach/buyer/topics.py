@@ -196,7 +196,8 @@ PROPOSAL = re.compile(
     # "...we walk through one onboarding together. Worth your time?"
     r"|(?:(?:is|would) (?:that|this|it) )?worth (?:your time|it|a (?:try|look|go|shot|conversation))\b"
     # "Would next Thursday work?", "Does Tuesday at ten suit?"
-    r"|(?:would|does|will|could) (?:the |that |this |next )?(?:\w+day|tomorrow|week|time|date|slot|morning|afternoon)\b"
+    # ("Would a date in the week after next suit you?", round 31: read as a pitch and answered "Every supplier says that now.")
+    r"|(?:would|does|will|could) (?:the |that |this |next |a |an )?(?:\w+day|tomorrow|week|time|date|slot|morning|afternoon)\b"
     r"[^?]{0,30}\b(?:work|suit|do)\b"
     # ... and in chat, without the verb: "Tuesday morning work for you, say ten o'clock?"
     r"|(?:next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?]{0,20}\b(?:work|works|suit|suits)\b"
@@ -251,6 +252,8 @@ CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,3
                    r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
                    r"(?: (?:summary|picture|description|read|way to put it))?"
                    r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
+                   # without its verb: "Anything I've missed?" (round 31: "It depends, honestly.")
+                   r"|(?:is there )?(?:anything|something) (?:(?:that )?(?:i|we)(?:'ve| have)? )?(?:missed|left out|got wrong|forgotten|overlooked)"
                    # "Nobody enters it by hand... Does that answer it?"
                    r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
                    r")\W*$", re.I)

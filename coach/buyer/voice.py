@@ -114,8 +114,10 @@ class RuleVoice:
             first = re.match(r"[A-Za-z']+", line)
             # A name keeps its capital ("As I said, Ann used to be an auditor."):
             # a word the scenario never writes in lower case.
+            # A word with "'s" is looked up without it: "As I said, Nothing's set aside." (round 31).
+            word = first.group(0).lower() if first is not None else ""
             keep = line.startswith(("I ", "I'")) or not line[:1].isupper() or (
-                first is not None and first.group(0).lower() not in self._lower_words())
+                first is not None and not {word, word.removesuffix("'s")} & self._lower_words())
             return reuse + (line if keep else line[0].lower() + line[1:])
         for pool in (self.scenario.reactions.fallback, GENERIC_LINES):
             fresh = [x for x in pool if x not in self._used]
