@@ -74,6 +74,15 @@ def test_a_short_ask_that_leans_on_the_sentence_before_is_read_with_it(session):
     assert ex.move.asked_about == ("staffing",) and ex.revealed == ("staffing",)
 
 
+def test_how_it_went_leans_on_the_sentence_that_names_it(session):
+    """Round 32: "So the pilot's wrapped up. How did it go from your point of
+    view?" was read alone, as a generic prompt, and got "Honestly, mostly
+    planning for the spring work."."""
+    session.director.state.trust = 70
+    ex = session.play("[open_question curiosity] So the early shifts started last month. How did it go from your point of view?")
+    assert ex.move.asked_about == ("staffing",), ex.move.reasons
+
+
 def test_a_fact_is_told_only_for_a_question_close_to_it(session):
     """'How many customers come in on a weekday?' is near the shops-and-loaves
     fact (0.59) but asks something else: the buyer must not answer with loaves."""
@@ -514,6 +523,8 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ("We were down for two days.", "Do you know what caused the data centre to go down in the first place?", "other"),
     ("It works fine, unless the lorry takes three months.",
      "Three months is a long time. Which of our lines are the worst for that?", "which"),
+    # round 32: "that long" is no measure asked for ("About three thousand lines.")
+    ("Eleven weeks, door to door.", "Which lines take that long to come in?", "which"),
     # round 21: how things have gone, asked inside another question and after what the rep puts
     # aside, or what fills their days, got "That's what I'm still working out."
     ("Good to see you.", "Hi Marcus. Before we talk prices, can you tell me how the year has gone for Fernhill?",

@@ -221,7 +221,9 @@ MEETING = re.compile(
 #: has been ("How did that go down on the wards?"): an experience, not a fact.
 MEASURE = re.compile(r"\bhow (?:many|much|big|large|long|often|old|far|soon)\b"
                      r"|\b(?:number|numbers|count|size|total|headcount|figure|figures|percentage|proportion|volume"
-                     r"|many|much|big|large|small|long)\b", re.I)
+                     # (not a degree said of something named: "Which lines take that long to come in?", round 32:
+                     # "About three thousand lines.")
+                     r"|(?<!\bthat )(?<!\bthis )(?<!\bso )(?<!\btoo )(?:many|much|big|large|small|long))\b", re.I)
 #: Words a question may open with before it asks: "So, ...", "And ...",
 #: "Roughly what...?", "Honestly, why...?" (every pattern below that reads a
 #: question from its start allows them).
@@ -254,6 +256,8 @@ CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,3
                    r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
                    # without its verb: "Anything I've missed?" (round 31: "It depends, honestly.")
                    r"|(?:is there )?(?:anything|something) (?:(?:that )?(?:i|we)(?:'ve| have)? )?(?:missed|left out|got wrong|forgotten|overlooked)"
+                   # "Anything missing from that?" (round 32)
+                   r"|(?:is )?(?:there )?(?:anything|something) (?:else )?missing(?: from (?:that|this|it|the list))?"
                    # "Nobody enters it by hand... Does that answer it?"
                    r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
                    r")\W*$", re.I)
@@ -283,6 +287,12 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
 #: A question that asks which one or why ("Which of our lines are the worst
 #: for that?"): no figure answers it.
 _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
+#: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
+_HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| did| does| do)? (?:it|that|this|they|those)"
+                          r"(?: (?:been|all))? (?:go|going|gone|went|goes|work|working|worked|turn(?:ed)? out)"
+                          # and nothing of its own after: not "How did that land with the drivers?"
+                          r"(?: (?:for|with|from|on|at) (?:you|your (?:side|end|point of view|perspective))| overall| so far| in the end)?\W*$",
+                          re.I)
 #: A question in question words (see question_kind).
 _QUESTION_WORD = r"(?:what|which|how|why|who|when|where)"
 _WH = re.compile(_OPENER + _QUESTION_WORD + r"\b", re.I)
@@ -722,7 +732,11 @@ class TopicMatcher:
                 continue
             # "...why the orders arrive at short notice. What's behind that?":
             # a short ask with nothing of its own leans on the sentence before.
-            if i and sents[i - 1][1] is None and len(t.split()) <= SHORT_PROMPT_WORDS and not specific_stems(t):
+            # So does how "it" went: "So the pilot's wrapped up. How did it go from
+            # your point of view?" (round 32: a generic prompt, "Honestly, mostly
+            # planning for the spring work.").
+            if i and sents[i - 1][1] is None and (
+                    (len(t.split()) <= SHORT_PROMPT_WORDS and not specific_stems(t)) or _HOW_IT_WENT.match(t)):
                 t = f"{sents[i - 1][0]} {t}"
             asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
