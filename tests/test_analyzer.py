@@ -180,6 +180,21 @@ def test_a_discount_for_the_paperwork_by_a_deadline_is_pressure(analyzer):
     assert "pressure" in rep_after(analyzer, buyer, rep).labels
 
 
+@pytest.mark.parametrize(("buyer", "rep"), [
+    ("Around twelve tonnes a week in summer, eight in winter.",
+     "Twelve tonnes, that's a big account, and exactly why you need a big player like us. I can do five percent off "
+     "if we shake hands today. That's my final offer."),
+    ("Don't get clever with me. I'm not signing up to anything today.",
+     "Alright, then tell me this: what would it take to get a signed standing order from you today? I can probably "
+     "stretch to 10% if we close it now."),
+])
+def test_a_deal_struck_today_and_a_final_offer_are_pressure(analyzer, buyer, rep):
+    """Round 32: both were labelled without pressure; the hotel buyer said
+    "Yes, and that's the part that matters." to the first, read as a
+    reflection of her tonnage."""
+    assert "pressure" in rep_after(analyzer, buyer, rep).labels
+
+
 def test_an_ultimatum_put_as_a_question_leads(analyzer):
     """Round 27: "Do you want to keep payroll running smoothly or not?" was
     labelled curiosity, reflection and a follow-up, and the buyer counted the

@@ -35,9 +35,13 @@ CUES: dict[str, list] = {
         (r"\bi'?m telling you\b", "argues instead of asking"),
         (r"\b(decide|act|sign|commit) (now|today|right away|immediately)\b", "urgency tactic"),
         # "...two percent off if we get the paperwork done by Friday" (round 27)
-        (r"\bif (you|we) (can )?(sign|commit|agree|(get|have) (the |this |that |it )?((paperwork|contract|deal|order|agreement) "
+        # ("...five percent off if we shake hands today. That's my final offer.", "I can stretch to 10% if
+        # we close it now", round 32: no pressure)
+        (r"\bif (you|we) (can )?(sign|commit|agree|shake hands|close (it|this|the deal)|put pen to paper"
+         r"|(get|have) (the |this |that |it )?((paperwork|contract|deal|order|agreement) "
          r"(\w+ )?(done|signed|sorted|through|agreed)|signed))\b[^.?!]{0,40}?\b(this week|today|tomorrow|by (friday|monday|the end)"
          r"|before (friday|the end)|this month|this quarter|now)\b", "a deal for signing by a deadline"),
+        (r"\b(my|our|the|a) (final|best and final|last) offer\b|\btake it or leave it\b", "a deal for signing by a deadline"),
         (r"\byou can'?t afford (not )?to\b", "pushes with fear"),
         (r"\b(everyone|everybody|all your competitors|your competitors)( else)? (is|are|has|have|already)\b", "pushes with fear of missing out"),
         (r"\bbefore it'?s too late\b|\bdon'?t miss (out|this)\b|\blast chance\b|\bwon'?t last\b", "urgency tactic"),
