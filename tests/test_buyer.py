@@ -306,6 +306,23 @@ def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario,
     assert recap.move.kind == "surface" and recap.buyer.text in DEFAULT_LINES["checked"], recap.move.reasons
 
 
+def test_a_fair_sign_off_question_asked_as_a_checklist_is_excused_its_self_interest(scenario):
+    """Round 33: "...how does a three-year commitment like this actually get
+    approved? Who's involved, and is there a date it needs to hit?" at trust
+    100 got "That's your timetable, not mine.": the self-interest the buyer
+    excuses once value is established was not excused because the turn was
+    also a checklist. The checklist still gets its own reaction."""
+    s = fresh(scenario)
+    s.director.state.trust = 90
+    ex = s.play("[closed_question self_interested checklist] How do new ovens get approved? Who's involved, and is "
+                "there a date?")
+    assert ex.move.excused == ("self_interested",) and ex.move.reacting_to == "checklist", ex.move.reasons
+    early = fresh(scenario)
+    early.director.state.trust = 40
+    assert early.play("[closed_question self_interested checklist] How do new ovens get approved? Who's involved, and "
+                      "is there a date?").move.excused == ()
+
+
 def test_saying_the_same_thing_again_is_noticed_and_costs(scenario):
     s = fresh(scenario)
     s.play("[open_question curiosity empathy] That sounds hard. What else?")
@@ -497,6 +514,8 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("An hour with your head baker and me. Would the week after next work?", True),
     # Round 31: read as a pitch, and answered "Every supplier says that now."
     ("Would a date in the week after next suit you?", True),
+    # Round 33: the told story's next line
+    ("Would a working session next week be useful?", True),
     ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
     # Round 11: checks on an offer just made that read as questions.
     ("How about this: I map your lines by margin and we sit down next week. Would that help?", True),

@@ -538,6 +538,22 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     assert question_kind(encoder.analyse_one(line, buyer, RunState())) == kind
 
 
+def test_a_topic_named_before_the_question_is_no_question_of_its_own(encoder):
+    """Round 33: "What about the rollout itself, across four depots? Is there
+    anything about timing or disruption that would worry you?" asks for a
+    view; read as two questions, one of them not for a view, it got the
+    fleet's size ("Three hundred vans and about sixty plant vehicles...")."""
+    from coach.analysis.rules import RunState
+    from coach.buyer.topics import asks_view
+
+    named = encoder.analyse_one("What about the rollout itself, across four depots? Is there anything about timing or "
+                                "disruption that would worry you?", "Nine percent on fuel.", RunState())
+    assert asks_view(named)
+    two = encoder.analyse_one("How many vans would it cover? Is there anything about timing that would worry you?",
+                              "Nine percent on fuel.", RunState())
+    assert not asks_view(two)
+
+
 @pytest.mark.parametrize("line", [
     "You have, and it's been useful. Here's what I'd suggest: I come and spend a morning on one of your worst wards "
     "with Grace, no slides, and if they don't think it would save them time, we stop there. Would that respect what "

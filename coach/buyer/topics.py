@@ -191,6 +191,8 @@ PROPOSAL = re.compile(
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
     r"|(?:does|would|will|could) (?:that|this)(?: \w+)? (?:work|suit|help)\b|how does (?:that|this) sound\b"
     r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
+    # "Would a working session next week be useful?" (round 33: the told story's next line)
+    r"|(?:would|will|could) (?:a|an) (?:\w+ ){1,5}be (?:worth|useful|helpful|worthwhile)\b"
     # "So what do you think of the idea: we hold the buffer at our end..." (round 28: more of a told story)
     r"|what do you (?:think|make) of (?:the|this|that|my|our) (?:idea|plan|proposal|suggestion)\b"
     # "...we walk through one onboarding together. Worth your time?"
@@ -293,6 +295,9 @@ _HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| d
                           # and nothing of its own after: not "How did that land with the drivers?"
                           r"(?: (?:for|with|from|on|at) (?:you|your (?:side|end|point of view|perspective))| overall| so far| in the end)?\W*$",
                           re.I)
+#: A topic named as a question, with no verb of its own: "What about the rollout itself?", "And the drivers?"
+_NAMES_TOPIC = re.compile(r"^\W*(?:(?:so|then|okay|ok|right|now|and)\W+)*(?:(?:what|how) about|and)\b(?![^?]*\b(?:is|are|was|were|do|does|did|would|could|can|will"
+                          r"|has|have|had|should|shall|might|may|'s|'re)\b)[^?]{1,80}\?$", re.I)
 #: A question in question words (see question_kind).
 _QUESTION_WORD = r"(?:what|which|how|why|who|when|where)"
 _WH = re.compile(_OPENER + _QUESTION_WORD + r"\b", re.I)
@@ -337,6 +342,10 @@ def _asking(analysed: AnalysedTurn) -> tuple[str, ...]:
 def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
     text = text[:MAX_MATCH_CHARS]
     asks = [text[x.start : x.end].strip() for x in sentences if x.form and x.start < len(text)]
+    # A topic named before the question on it is no question of its own: "What
+    # about the rollout itself, across four depots? Is there anything about
+    # timing that would worry you?" asks for a view (round 33: the fleet's size).
+    asks = [q for i, q in enumerate(asks) if i == len(asks) - 1 or not _NAMES_TOPIC.match(q)]
     return tuple(_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks)
 
 
