@@ -516,6 +516,11 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Would a date in the week after next suit you?", True),
     # Round 33: the told story's next line
     ("Would a working session next week be useful?", True),
+    # Round 34: a close answered "I'm not sure, honestly.", and one answered with a told story
+    ("Are you happy for me to come by Tuesday and mark the racks with you?", True),
+    ("So, next Tuesday, walk the racks and mark the sealants first?", True),
+    ("Next Tuesday the ovens get cleaned?", False),
+    ("Are you happy with how the ovens run?", False),
     ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
     # Round 11: checks on an offer just made that read as questions.
     ("How about this: I map your lines by margin and we sit down next week. Would that help?", True),

@@ -538,6 +538,22 @@ def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line,
     assert question_kind(encoder.analyse_one(line, buyer, RunState())) == kind
 
 
+def test_a_plan_said_without_a_question_mark_does_not_hide_the_proposal_after_it(encoder):
+    """Round 34: the analyser read "I'll send over a one-page outline
+    tomorrow - scope, who we'd need from your side and for how long - ..." as
+    an open question, so "Does Thursday work to go through it?" was no
+    proposal and got a told story's next line at trust 100."""
+    from coach.analysis.rules import RunState
+    from coach.buyer.topics import proposes
+
+    turn = ("Sounds good. I'll send over a one-page outline tomorrow, scope, who we'd need from your side and for how "
+            "long, and how it maps to the customers' review, and you can tell me what to cut. Does Thursday work to go "
+            "through it?")
+    assert proposes(encoder.analyse_one(turn, "A failover I can show the board.", RunState()))
+    asked = "Who would we need from your side, and for how long? Does Thursday work to go through it?"
+    assert not proposes(encoder.analyse_one(asked, "A failover I can show the board.", RunState()))
+
+
 def test_a_topic_named_before_the_question_is_no_question_of_its_own(encoder):
     """Round 33: "What about the rollout itself, across four depots? Is there
     anything about timing or disruption that would worry you?" asks for a

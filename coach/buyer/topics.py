@@ -172,6 +172,12 @@ PROPOSAL = re.compile(
     # Asking leave to do the next step: "would it be okay if I sent over the
     # spec sheet this week, and then checked in in a fortnight?" (not "Would
     # it be okay if I asked about budget?")
+    # "Are you happy for me to come by Tuesday and mark the racks with you?" (round 34: "I'm not sure, honestly.")
+    r"|(?:are|would) you (?:be )?(?:happy|ok(?:ay)?|alright|all right|comfortable) (?:for|with) (?:me|us) (?:to )?"
+    r"(?:come|visit|drop|call|ring|send|book|set up|bring|walk|mark|put|pop|sit|run|show)\b"
+    # "So, next Tuesday, walk the racks and mark the sealants first?" (round 34: a told story's next line)
+    r"|(?:next |this )?(?:mon|tues|wednes|thurs|fri)day\W+(?:(?:then|we|i)\W+)?(?:walk|meet|come|go through|start|mark|run|try|sit"
+    r"|look|visit|call)\b"
     r"|(?:(?:would|will) it be|is it) (?:ok(?:ay)?|alright|all right|fine) (?:if (?:i|we)|for (?:me|us) to|to)"
     r" (?:sen[dt]|c[oa]me|book(?:ed)?|set up|arranged?|dropp?e?d?|br(?:ing|ought)|follow(?:ed)? up|check(?:ed)? in|call(?:ed)?"
     r"|r[ia]ng|put|shared?|visit(?:ed)?|ran|run|show(?:ed)?|pencil(?:led)?|email(?:ed)?)\b"
@@ -489,7 +495,7 @@ _CLOSE = re.compile(r"\blet(?:'?s| us) get (?:\w+ ){0,5}(?:signed|started|going|
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
-_PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i come|we come|we hold|we carry|we keep"
+_PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i come|we come|i hold|we hold|i carry|we carry|we keep"
                    r"|i bring|we bring|we start|we run|i write|we write|i send|we send|(?:say|suppose|imagine) (?:we|i))\b", re.I)
 #: A question that asks what the buyer makes of what was just laid out: "Would
 #: that respect what you've told me?", "Does that sound like something you
@@ -529,6 +535,12 @@ def proposes(analysed: AnalysedTurn) -> bool:
     you want to see?" is answered, not agreed."""
     text = analysed.text[:MAX_MATCH_CHARS]
     spans = [(text[x.start : x.end].strip(), x.form) for x in analysed.sentences if x.start < len(text)] or [(text, None)]
+    # A plan said without a question mark is a plan, whatever form the analyser
+    # read in it ("I'll send over a one-page outline tomorrow - scope, who we'd
+    # need from your side and for how long - and you can tell me what to cut.",
+    # round 34: read as an open question, so "Does Thursday work to go through
+    # it?" was answered with a told story).
+    spans = [(t, None if f is not None and not t.rstrip().endswith("?") and _PLAN.search(t) else f) for t, f in spans]
     planned = [f is None and bool(_PLAN.search(t)) for t, f in spans]
     # (and after a lead-in that ends in a colon: "Here's a thought, tell me if it's daft: what if we held a
     # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
