@@ -221,6 +221,19 @@ def test_a_question_the_buyer_excused_is_not_held_against_the_rep(scenario):
     assert "agenda" not in (ready.part("questions").worst.why if ready.part("questions").worst else "")
 
 
+def test_a_proposal_is_not_judged_as_a_closed_question(scenario):
+    """Found walking a rep's session (round 34's code): the closing proposal
+    the buyer agreed to, "Could we book an hour this week to put the payback
+    case together with you...?", was the scorecard's weakest turn, "a closed
+    question: it gets a yes, a no or a number"."""
+    r = play(scenario, [CONSULTATIVE[0], CONSULTATIVE[2],
+                        "[closed_question mutual_success] Could we visit the bakery next week and look at the ovens "
+                        "with your head baker?"])
+    assert r.exchanges[2].buyer.kind in ("accept", "consider", "decline"), r.exchanges[2].buyer.move.reasons
+    worst = r.scorecard.part("questions").worst
+    assert worst is None or worst.rep_turn != 3, worst
+
+
 def test_a_check_on_a_summary_is_not_judged_as_a_closed_question(scenario):
     """Found practising: '...and two vans being used privately at weekends.
     That's a real result. Is that fair?' was the scorecard's weakest turn, 'a
