@@ -490,18 +490,17 @@ class Director:
         took = 0.0
         if a.uptake.carried and s.last_told:
             took = 0.5 if a.uptake.echo >= PARROT_ECHO else 1.0
-        excused = frozenset()
-        # (whatever else the turn does wrong, which still gets its reaction: "Who's
+        # The contract's self-interest is qualifying or pushing for a meeting
+        # "before value is established": once the buyer would agree a next
+        # step, "Who do you recommend to, your finance director?" is a fair
+        # question and "Could we pencil in Thursday?" a proposal, and what a
+        # proposal offers to do is no pitch ("Let's not talk about your
+        # targets.", "I know the product." answered them at trust 85-92);
+        # whatever else the turn does wrong still gets its reaction ("Who's
         # involved, and is there a date it needs to hit?" at trust 100 is a fair
-        # question asked as a checklist, not "That's your timetable, not mine.", round 33)
-        if ready and labels & (EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set())):
-            # The contract's self-interest is qualifying or pushing for a meeting
-            # "before value is established": once the buyer would agree a next
-            # step, "Who do you recommend to, your finance director?" is a fair
-            # question and "Could we pencil in Thursday?" a proposal, and what a
-            # proposal offers to do is no pitch ("Let's not talk about your
-            # targets.", "I know the product." answered them at trust 85-92).
-            excused = labels & (EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set()))
+        # question asked as a checklist, not "That's your timetable, not mine.", round 33).
+        excusable = EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set())
+        excused = labels & excusable if ready else frozenset()
         return _Turn(analysed=a, labels=labels - excused, match=m, repeat=repeat and bool(norm), small_talk=small,
                      took_up=took, excused=excused)
 
