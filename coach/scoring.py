@@ -432,17 +432,6 @@ def _why_held(e: ExchangeLike) -> str:
     return "they kept it to themselves"
 
 
-#: Buyer moves that take the rep's turn as a proposal (see coach.buyer.move).
-PROPOSAL_MOVES = frozenset({"accept", "consider", "decline"})
-
-
-def _proposed(e: ExchangeLike) -> bool:
-    """The buyer took the turn as a proposal (agreed, considered, declined, or
-    the next step that set off a concern)."""
-    m = e.buyer.move
-    return m.kind in PROPOSAL_MOVES or (m.topic is not None and m.topic.kind == "next_step")
-
-
 def _question_value(e: ExchangeLike) -> float | None:
     """The value of a turn's question, 0-1 (None for a turn without one).
     A question that would fit any buyer is worth QUESTION_GENERIC of its value;
@@ -450,13 +439,14 @@ def _question_value(e: ExchangeLike) -> float | None:
     a = e.analysed
     labels = _judged(e)
     form = next((f for f in QUESTION_FORM_VALUE if f in labels), None)
-    if (form is None and not a.questions) or not e.buyer.move.asked or _proposed(e):
+    if (form is None and not a.questions) or not e.buyer.move.asked or e.buyer.move.proposed:
         # A check on a summary ("...and two vans used privately at weekends.
         # Is that fair?") asks nothing of its own (BuyerMove.asked): the
         # reflection is the turn, not a closed question to call the weakest.
-        # Nor is a proposal a question to judge: "Could we book an hour this
-        # week to put the payback case together with you...?", agreed, was the
-        # weakest turn, "a closed question: it gets a yes, a no or a number".
+        # Nor is a proposal (BuyerMove.proposed) a question to judge: "Could
+        # we book an hour this week to put the payback case together with
+        # you...?", agreed, was the weakest turn, "a closed question: it gets
+        # a yes, a no or a number".
         return None
     if e.buyer.kind == "repeat":
         return 0.0

@@ -55,6 +55,8 @@ MoveKind = Literal[
 
 #: The moves that end the meeting.
 ENDING_KINDS: frozenset[str] = frozenset({"accept", "walkout"})
+#: The moves that take the rep's turn as a proposal: agreed, declined, considered.
+PROPOSAL_KINDS: frozenset[str] = frozenset({"accept", "decline", "consider"})
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,12 @@ class BuyerMove:
         if self.asked and self.kind == "concede" and self.revealed:
             return self.revealed
         return ()
+
+    @property
+    def proposed(self) -> bool:
+        """The buyer took the rep's turn as a proposal (PROPOSAL_KINDS, or the
+        next step that set off a concern): no question to judge as one."""
+        return self.kind in PROPOSAL_KINDS or (self.topic is not None and self.topic.kind == "next_step")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (stored with the buyer's turn; shown by --explain)."""
