@@ -196,9 +196,8 @@ PROPOSAL = re.compile(
     r"|is (?:it )?(?:\w+day|tomorrow)(?: or (?:\w+day|tomorrow))?[^?]{0,20}\b(?:better|best|easier|good|ok(?:ay)?|free)\b"
     # Checking a proposal just made: "One hour next week, on one file. Does that work?"
     r"|(?:does|would|will|could) (?:that|this)(?: \w+)? (?:work|suit|help)\b|how does (?:that|this) sound\b"
-    r"|(?:would|will|could|is) (?:that|this|it) be (?:worth|useful|helpful)\b"
-    # "Would a working session next week be useful?" (round 33: the told story's next line)
-    r"|(?:would|will|could) (?:a|an) (?:\w+ ){1,5}be (?:worth|useful|helpful|worthwhile)\b"
+    # ... and "Would a working session next week be useful?" (round 33: the told story's next line)
+    r"|(?:would|will|could|is) (?:that|this|it|an? (?:\w+ ){0,4}\w+) be (?:worth|useful|helpful|worthwhile)\b"
     # "So what do you think of the idea: we hold the buffer at our end..." (round 28: more of a told story)
     r"|what do you (?:think|make) of (?:the|this|that|my|our) (?:idea|plan|proposal|suggestion)\b"
     # "...we walk through one onboarding together. Worth your time?"
