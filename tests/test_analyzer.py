@@ -490,6 +490,21 @@ def test_a_percentage_claims_for_the_offer_only_with_what_it_improves(analyzer, 
     assert fired is claims
 
 
+@pytest.mark.parametrize("buyer,pitch", [
+    ("Eight percent. Across every category, this year, and linen is near the top of the list.", False),
+    ("We're looking at the whole linen contract this year.", True),
+])
+def test_the_buyers_own_figure_restated_is_no_claim_for_the_offer(analyzer, buyer, pitch):
+    """Rating round 34: "Understood, an eight percent saving target." restates the
+    buyer's target; the numbers cue made it a pitch ("Hold the pitch ('eight
+    percent saving')") and the buyer answered "I didn't ask for the brochure."."""
+    conv = analyzer.conversation()
+    conv.add_buyer(buyer)
+    turn = conv.add_rep("Understood, an eight percent saving target. And is it you making the final call, "
+                        "or does it go to your finance director?", embedding=False)
+    assert ("pitching" in turn.labels) is pitch
+
+
 # Issue 18: a question is open when no short answer fits, whatever its grammar.
 @pytest.mark.parametrize("text,form", [
     ("Could you walk me through it?", "open_question"),

@@ -288,7 +288,7 @@ class Analyzer:
             prob = self.heads.proba(x[None, :])[0]
             scores = dict(zip(self.heads.labels, prob.tolist()))
             thr = dict(zip(self.heads.labels, self.heads.thr.tolist()))
-            labels = decide_from_scores(scores, thr, st, p.cues)
+            labels = decide_from_scores(scores, thr, st, R.claims(p.cues, p.clean, buyer))
             if not (buyer and buyer.strip()):
                 # Nothing said to build on or restate (LABELS.md): "Thanks for
                 # meeting me." opening a call was credited as a follow-up.
@@ -465,7 +465,7 @@ def rule_labels(p: Prepared, buyer: str | None) -> set[str]:
     form = st.form
     if form:
         labels.add(form + "_question")
-    cue = {c.label for c in p.cues}
+    cue = {c.label for c in R.claims(p.cues, p.clean, buyer)}
     cv = R.cue_vector(p.cues, st)
     if "pressure" in cue:
         labels.add("pressure")

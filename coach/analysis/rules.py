@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from coach.analysis.features import Structure
 from coach.analysis.language import SPOKEN_NUMBER, content_stems, words
+from coach.analysis.uptake import numbers
 
 _F = re.I
 
@@ -303,6 +304,18 @@ def find_cues(text: str, st: Structure) -> list[Cue]:
                     if m.end() > m.start():
                         out.append(Cue(label, sent.start + m.start(), sent.start + m.end(), why))
     return out
+
+
+def claims(cues: list[Cue], text: str, buyer: str | None) -> list[Cue]:
+    """The cues that are the rep's own claims: a number claimed for the offer
+    that the buyer said in their last turn is the rep restating it ("Understood,
+    an eight percent saving target." after "Eight percent. Across every
+    category..."), not a pitch (rating round 34)."""
+    if not buyer:
+        return cues
+    said = numbers(buyer)
+    return [c for c in cues if not (c.why == "claims numbers for the offer"
+                                    and (mine := numbers(text[c.start:c.end])) and mine.keys() <= said.keys())]
 
 
 def cue_vector(cues: list[Cue], st: Structure) -> dict[str, float]:
