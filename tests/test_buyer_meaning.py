@@ -83,6 +83,15 @@ def test_how_it_went_leans_on_the_sentence_that_names_it(session):
     assert ex.move.asked_about == ("staffing",), ex.move.reasons
 
 
+def test_a_short_ask_about_those_leans_on_the_sentence_before_whatever_its_verb(session):
+    """Round 34: "You said except the slow imports. What goes wrong with
+    those?" was read alone ("wrong" is a word of its own) and got a generic
+    "Busy. It's always busy before the building season."."""
+    session.director.state.trust = 70
+    ex = session.play("[open_question curiosity] You said the early shifts are the hard ones. What goes wrong with those?")
+    assert ex.move.asked_about == ("staffing",), ex.move.reasons
+
+
 def test_a_fact_is_told_only_for_a_question_close_to_it(session):
     """'How many customers come in on a weekday?' is near the shops-and-loaves
     fact (0.59) but asks something else: the buyer must not answer with loaves."""
@@ -530,6 +539,9 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ("Good to see you.", "Hi Marcus. Before we talk prices, can you tell me how the year has gone for Fernhill?",
      "evaluative"),
     ("I'm fine. Busy, but fine.", "When you say busy, what's taking up most of your time these days?", "evaluative"),
+    # round 34: a who-question that offers its own answers asks who ("Sixty advisers, across London...")
+    ("They chase the documents.", "Who's carrying that today - is it the advisers themselves, or is there an ops team "
+     "behind them?", "who"),
 ])
 def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line, kind):
     from coach.analysis.rules import RunState

@@ -295,6 +295,10 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
 #: for that?"): no figure answers it.
 _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
 #: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
+#: A short ask about "those" or "that" takes its topic from the sentence before,
+#: whatever its verb: "You said except the slow imports. What goes wrong with
+#: those?" (round 34: "Busy. It's always busy before the building season.").
+_ON_THOSE = re.compile(r"\b(?:with|about|of|behind|on|for|to|in|from) (?:those|these|that|this|it|them)\W*$", re.I)
 _HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| did| does| do)? (?:it|that|this|they|those)"
                           r"(?: (?:been|all))? (?:go|going|gone|went|goes|work|working|worked|turn(?:ed)? out)"
                           # and nothing of its own after: not "How did that land with the drivers?"
@@ -322,6 +326,11 @@ SECOND_PART = re.compile(r"(?:,\s*(?:and|or)\s+|;\s*|\s[\u2014\u2013-]\s*(?:and\
                          r"(?=(?:who|what|when|where|which|how|why|is|are|do|does|did|has|have|can|could|would|will)\b)",
                          re.I)
 _CLAUSE = re.compile(r"[,;:\u2014\u2013]\s+|\s-\s")
+#: A wh-question that offers its own answers asks the wh-question, not a yes or
+#: no: "Who's carrying that today - is it the advisers themselves, or is there
+#: an ops team behind them?" (round 34: the advisers' head count).
+_OFFERS_ANSWERS = re.compile(_OPENER + _QUESTION_WORD + r"\b[^?]*?(?:[,;:\u2014\u2013]\s+|\s-\s)"
+                             r"(?:(?:so|and|but|or)\W+)?" + _AUX + r"\b[^?]*\bor\b", re.I)
 
 
 #: A lead-in that asks leave to ask: "Can I ask what you tried before and how
@@ -376,7 +385,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "measure"
     if all(EVALUATIVE.search(q) for q in asks):
         return "evaluative"
-    if all(YES_NO.match(c := _CLAUSE.split(q)[-1]) or _ELLIPTIC.match(c) or EVALUATIVE.search(q) for q in asks):
+    if all((YES_NO.match(c := _CLAUSE.split(q)[-1]) or _ELLIPTIC.match(c) or EVALUATIVE.search(q))
+           and not _OFFERS_ANSWERS.match(q) for q in asks):
         return "yes_no"
     if all(any(WHO.match(c) for c in _CLAUSE.split(q)) for q in asks):
         # "..., who else would need to be convinced, given what happened in 2019?"
@@ -756,7 +766,7 @@ class TopicMatcher:
             # your point of view?" (round 32: a generic prompt, "Honestly, mostly
             # planning for the spring work.").
             if i and sents[i - 1][1] is None and (
-                    (len(t.split()) <= SHORT_PROMPT_WORDS and not specific_stems(t)) or _HOW_IT_WENT.match(t)):
+                    (len(t.split()) <= SHORT_PROMPT_WORDS and (not specific_stems(t) or _ON_THOSE.search(t))) or _HOW_IT_WENT.match(t)):
                 t = f"{sents[i - 1][0]} {t}"
             asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
