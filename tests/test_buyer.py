@@ -287,7 +287,7 @@ def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
 @pytest.mark.parametrize("check", ["Is that fair?", "Does that sound right?", "Have I got that right?", "Am I close?",
                                    "Is that a fair summary?", "Have I missed anything important?",
                                    "Does that answer it?", "Anything I've missed?", "Is there anything I've got wrong?",
-                                   "Anything missing from that?"])
+                                   "Anything missing from that?", "Is that the full list, or is there anything else on it?"])
 def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario, check):
     """Round 15: "...That sounds like it puts you in a tough spot too,
     squeezed between marketing and whoever's watching the costs. Is that
@@ -768,6 +768,23 @@ def test_a_curt_buyer_still_pushes_back_on_what_the_rep_did(scenario):
     assert s.state.curt
     ex = s.play("[closed_question self_interested] What's your budget for new ovens?")
     assert ex.move.kind == "curt" and ex.buyer.text.startswith("Not talking money yet.")
+
+
+@pytest.mark.parametrize("close", ["Ten percent off, final offer. Deal?", "Can I tell my boss we have a deal?",
+                                   "Five percent by Friday, yes or no?"])
+def test_a_close_asked_badly_gets_a_no_not_a_grunt(scenario, close):
+    """Rounds 24-33: "That's my final offer. Deal?" got "I see." or "Mm." from a
+    curt buyer (rated 0: "a real buyer would say no"). Pushed or curt, the
+    buyer says how they take it, then no."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = fresh(scenario)
+    s.play("[pressure] Sign this week and I'll knock ten percent off.")
+    s.play("[pressure] Honestly, everyone signs in the first week.")
+    assert s.state.curt
+    ex = s.play(f"[closed_question pressure] {close}")
+    assert ex.move.kind == "decline" and any(ex.buyer.text.endswith(x) for x in DEFAULT_LINES["no"]), ex.buyer.text
+    assert not s.ended
 
 
 def test_a_statement_that_argues_with_the_concern_does_not_handle_it(scenario):

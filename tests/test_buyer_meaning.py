@@ -539,6 +539,8 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ("Good to see you.", "Hi Marcus. Before we talk prices, can you tell me how the year has gone for Fernhill?",
      "evaluative"),
     ("I'm fine. Busy, but fine.", "When you say busy, what's taking up most of your time these days?", "evaluative"),
+    # round 35: a question word at the end asks it ("Something like that.")
+    ("It depends, honestly.", "Depends on what, if you don't mind me asking?", "other"),
     # round 34: a who-question that offers its own answers asks who ("Sixty advisers, across London...")
     ("They chase the documents.", "Who's carrying that today - is it the advisers themselves, or is there an ops team "
      "behind them?", "who"),

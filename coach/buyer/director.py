@@ -204,6 +204,7 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
                  "There's not much more to it than that."),
     # leave asked to say something: "Can I share something we've noticed?"
     "permission": ("Go ahead.", "Sure, go on.", "Please, go ahead."),
+    "no": ("No.", "No. Not like this.", "No, not now."),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
@@ -700,6 +701,11 @@ class Director:
             d = self._discoveries[t.topic.id]
             how = self._curt_why() if s.curt else f"asked with {label}" if label else "asked badly"
             return "hold", dict(lines=self._said(d.guarded), lead=lead, reacting_to=label, reasons=[*why, how])
+        if t.match.proposes:
+            # A close asked for badly gets its no, after how the buyer takes it:
+            # "That's my final offer. Deal?" got "I see." (rounds 24-33, rated 0).
+            return "decline", dict(lines=DEFAULT_LINES["no"], lead=reaction, reacting_to=label,
+                                   reasons=[*why, f"a close asked with {label}" if label else "a close asked of a curt buyer"])
         if s.curt:
             return "curt", dict(lines=tuple(r.curt), lead=reaction, reacting_to=label, reasons=[*why, self._curt_why()])
         return "react", dict(lines=reaction or tuple(r.fallback), reacting_to=label, reasons=[*why, f"reacts to {label}"])

@@ -265,6 +265,9 @@ CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,3
                    r"|(?:is there )?(?:anything|something) (?:(?:that )?(?:i|we)(?:'ve| have)? )?(?:missed|left out|got wrong|forgotten|overlooked)"
                    # "Anything missing from that?" (round 32)
                    r"|(?:is )?(?:there )?(?:anything|something) (?:else )?missing(?: from (?:that|this|it|the list))?"
+                   # "Is that the full list, or is there anything else on it?" after a recap (round 35: "It depends, honestly.")
+                   r"|(?:is|was) (?:that|this) (?:the |your )?(?:full|whole|complete) (?:list|picture|story)"
+                   r"(?:,? or (?:is there )?(?:anything|something) (?:else )?(?:on it|on there|to add|(?:that )?i'?ve missed))?"
                    # "Nobody enters it by hand... Does that answer it?"
                    r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
                    r")\W*$", re.I)
@@ -310,6 +313,9 @@ _NAMES_TOPIC = re.compile(r"^\W*(?:(?:so|then|okay|ok|right|now|and)\W+)*(?:(?:w
 #: A question in question words (see question_kind).
 _QUESTION_WORD = r"(?:what|which|how|why|who|when|where)"
 _WH = re.compile(_OPENER + _QUESTION_WORD + r"\b", re.I)
+#: A question word at the end asks it too: "Depends on what?", "Like what?"
+#: (round 35: read as a statement asked as a question, "Something like that.").
+_WH_LAST = re.compile(r"\b" + _QUESTION_WORD + r"\W*$", re.I)
 #: Asking for more of the same: "What else?", "Could you say a bit more about
 #: Saturday?" (not "Would it help more if someone flagged only the drifting ones?").
 _MORE = re.compile(r"\b(?:else|(?:tell|say|hear|share|know|explain) (?:me |us )?(?:a (?:bit|little|lot) |some )?more"
@@ -395,7 +401,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "past"
     if all(any(_WHICH.match(c) for c in _CLAUSE.split(q)) for q in asks):
         return "which"
-    if not any(_WH.match(c) or YES_NO.match(c) or _ELLIPTIC.match(c) for q in asks for c in _CLAUSE.split(q)):
+    if not any(_WH.match(c) or YES_NO.match(c) or _ELLIPTIC.match(c) or _WH_LAST.search(c) for q in asks for c in _CLAUSE.split(q)):
         # "I gather a fair bit has changed since the autumn?": a statement
         # asked as a question, for the buyer to say whether it holds.
         return "declarative"
@@ -501,6 +507,12 @@ def asks_new(analysed: AnalysedTurn) -> bool:
 #: the pilot worked, so let's get the full fleet signed this week" (round 19:
 #: "I see.").
 _CLOSE = re.compile(r"\blet(?:'?s| us) get (?:\w+ ){0,5}(?:signed|started|going|moving|live|rolled out|over the line)\b", re.I)
+#: A close put to the buyer as a yes or no: "That's my final offer. Deal?",
+#: "Can I tell my boss we have a deal?", "Five percent by Friday, yes or no?",
+#: "Can I count on you for that?" (rounds 24-33: "Mm." and "I see.", rated 0).
+_ASKS_YES = re.compile(r"(?:^\W*(?:so\W+)?|[,;:\u2014\u2013-]\s*|\b(?:we have|we got|have we got|is it|it's)\s+)(?:a\s+)?deal\W*$|\bis that a yes\b|\byes or no\W*$"
+                       r"|\bcan i (?:count on you|get your signature|tell my (?:boss|director|manager|md)\b[^?]*\bdeal)"
+                       r"|\b(?:are|shall|can) we (?:signing|sign)\b", re.I)
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
@@ -554,7 +566,7 @@ def proposes(analysed: AnalysedTurn) -> bool:
     # (and after a lead-in that ends in a colon: "Here's a thought, tell me if it's daft: what if we held a
     # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
     proposal = [bool(PROPOSAL.match(t) or (PROPOSAL.match(t.partition(":")[2]) and not PERMISSION.search(t))
-                     or _CLOSE.search(t) or _plan_then_ask(t)) for t, _ in spans]
+                     or _CLOSE.search(t) or _ASKS_YES.search(t) or _plan_then_ask(t)) for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
               for i, (t, f) in enumerate(spans)]
