@@ -34,9 +34,10 @@ def _tokens(text: str) -> list[str]:
 
 #: Number words as digits, so "2 hrs" and "two hours" carry the same number.
 _DIGITS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {
-    "fifteen": "15", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
-    "thousand": "1000", "million": "1000000", "dozen": "12", "twice": "2", "double": "2", "half": "0.5"}
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {w: str(10 * i) for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)} | {
+    "hundred": "100", "thousand": "1000", "million": "1000000", "dozen": "12", "twice": "2", "double": "2", "half": "0.5"}
 
 
 def leads_with_number(text: str, within: int = 3) -> bool:
