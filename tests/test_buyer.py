@@ -771,7 +771,8 @@ def test_a_curt_buyer_still_pushes_back_on_what_the_rep_did(scenario):
 
 
 @pytest.mark.parametrize("close", ["Ten percent off, final offer. Deal?", "Can I tell my boss we have a deal?",
-                                   "Five percent by Friday, yes or no?"])
+                                   "Five percent by Friday, yes or no?", "So what's it going to be?",
+                                   "Are you going to sign or not?"])
 def test_a_close_asked_badly_gets_a_no_not_a_grunt(scenario, close):
     """Rounds 24-33: "That's my final offer. Deal?" got "I see." or "Mm." from a
     curt buyer (rated 0: "a real buyer would say no"). Pushed or curt, the

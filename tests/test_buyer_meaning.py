@@ -539,6 +539,9 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ("Good to see you.", "Hi Marcus. Before we talk prices, can you tell me how the year has gone for Fernhill?",
      "evaluative"),
     ("I'm fine. Busy, but fine.", "When you say busy, what's taking up most of your time these days?", "evaluative"),
+    # round 35: what something is like is no figure ("Nine. Three per line.")
+    ("Nine compressors, and we log them by hand.", "When a compressor does go down, what does that actually look like "
+     "for a line, and for your shift?", "describe"),
     # round 35: a question word at the end asks it ("Something like that.")
     ("It depends, honestly.", "Depends on what, if you don't mind me asking?", "other"),
     # round 34: a who-question that offers its own answers asks who ("Sixty advisers, across London...")
@@ -998,3 +1001,14 @@ def test_a_proposal_that_settles_one_concern_and_sets_off_another_is_answered_wi
         s.play(line)
     ex = s.play(lines[8])
     assert ex.move.kind == "object" and ex.move.objection == "another-implementation" and ex.move.lead, ex.move.reasons
+
+
+def test_what_something_looks_like_is_not_answered_with_a_figure(encoder):
+    """Round 35: "When a compressor does go down, what does that actually look
+    like for a line, and for your shift?" got "Nine. Three per line, and line
+    two is the busy one." (rated 0: a count nobody asked for)."""
+    s = PracticeSession(_builtin("industrial-self-diagnostics"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    ex = s.play("[open_question curiosity follow_up] When a compressor does go down, what does that actually look "
+                "like for a line, and for your shift?")
+    assert ex.move.fact is None and ex.move.kind != "answer", ex.move.reasons

@@ -801,6 +801,8 @@ class Director:
             past = kind == "yes_no" and asks_past(t.analysed)
             return "unknown", dict(lines=self._not_known(t, "untold" if past else "unsure"),
                                    reasons=[*why, "a yes or no the scenario does not answer"])
+        if kind == "describe":  # "What does that look like on a shift?" asks for no figure to look up
+            return "unknown", dict(lines=self._not_known(t, "untold"), reasons=[*why, "what it is like, which the scenario does not say"])
         if kind == "who":  # "Who else would need to see it?" -> "I don't have that number to hand."
             return "unknown", dict(lines=self._not_known(t, "unworked"), reasons=[*why, "who, which the scenario does not say"])
         if kind == "declarative":  # "I gather a fair bit has changed?" got "Not off the top of my head."

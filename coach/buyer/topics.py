@@ -323,6 +323,10 @@ _MORE = re.compile(r"\b(?:else|(?:tell|say|hear|share|know|explain) (?:me |us )?
 #: A question about what happened: "What happened?", "What did you try before?"
 PAST = re.compile(_OPENER + r"(?:what|how|why|where|when)\b[^?]{0,60}?"
                   r"\b(?:happened|happen|did|went|was|were|had)\b", re.I)
+#: A question for what something is like: "When a compressor does go down, what
+#: does that actually look like for a line?" (round 35: "Nine. Three per line.").
+_DESCRIBE = re.compile(r"\bwhat (?:does|did|would|will|do) (?:that|it|this|they|those|these|a \w+|the \w+)"
+                       r" (?:actually |really |usually |normally )?look like\b|\bwhat (?:actually |really |usually )?happens\b", re.I)
 #: A fact whose phrase or examples say "who" answers a who-question (see TopicMatcher._unfit_facts).
 _ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 WHO = re.compile(_OPENER + r"(?:who|whom|whose)\b", re.I)
@@ -376,8 +380,9 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     "evaluative" when every one asks how something went or has been ("How's
     the service been?"), "yes_no" when every one asks only a yes or no (read
     on its last clause: "..., are the compressors connected to anything?"),
-    "who" when every one asks who, "past" when every one asks what happened
-    ("What happened?"), "which" when every one asks which or why ("Which of
+    "who" when every one asks who, "describe" when every one asks what something is
+    like or what happens ("What does that look like on a shift?"), "past"
+    when every one asks what happened ("What happened?"), "which" when every one asks which or why ("Which of
     our lines are the worst?"), "declarative" when none asks in a question's
     words ("I gather a fair bit has changed?"), "other" for the rest, None
     when the turn asks nothing. A plain fact that is a number is no answer to a yes or no about
@@ -397,6 +402,8 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     if all(any(WHO.match(c) for c in _CLAUSE.split(q)) for q in asks):
         # "..., who else would need to be convinced, given what happened in 2019?"
         return "who"
+    if all(_DESCRIBE.search(q) for q in asks):
+        return "describe"
     if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
         return "past"
     if all(any(_WHICH.match(c) for c in _CLAUSE.split(q)) for q in asks):
@@ -512,7 +519,8 @@ _CLOSE = re.compile(r"\blet(?:'?s| us) get (?:\w+ ){0,5}(?:signed|started|going|
 #: "Can I count on you for that?" (rounds 24-33: "Mm." and "I see.", rated 0).
 _ASKS_YES = re.compile(r"(?:^\W*(?:so\W+)?|[,;:\u2014\u2013-]\s*|\b(?:we have|we got|have we got|is it|it's)\s+)(?:a\s+)?deal\W*$|\bis that a yes\b|\byes or no\W*$"
                        r"|\bcan i (?:count on you|get your signature|tell my (?:boss|director|manager|md)\b[^?]*\bdeal)"
-                       r"|\b(?:are|shall|can) we (?:signing|sign)\b", re.I)
+                       r"|\b(?:are|shall|can) we (?:signing|sign)\b|\b(?:are|will) you (?:going to )?sign\b(?! off)"
+                       r"|\bwhat'?s it (?:going to|gonna) be\W*$", re.I)
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
@@ -952,6 +960,8 @@ class TopicMatcher:
         # about three thousand lines. A hundred and forty of them are yours."
         unfit = {k for k, said in self._measures.items() if kind == "which" or _says_figures(asked, said)}
         unfit |= self._not_view if view else set()
+        if kind == "describe":  # no figure says what something is like
+            return unfit | set(self._measures)
         if kind == "yes_no":
             return unfit | {k for k, said in self._measures.items() if not asked & said}
         if kind == "who":  # "...who else needs to be comfortable with the proposal?" is no question of its price
