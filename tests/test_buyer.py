@@ -520,6 +520,9 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Are you happy for me to come by Tuesday and mark the racks with you?", True),
     ("So, next Tuesday, walk the racks and mark the sealants first?", True),
     ("Next Tuesday the ovens get cleaned?", False),
+    # Round 35: after "In the meantime," a demo offer was read as a pitch ("I've seen what it does.")
+    ("In the meantime, would it make sense to set up a demo for your finance director before the seventh?", True),
+    ("Meanwhile, shall we pencil in Thursday?", True),
     ("Are you happy with how the ovens run?", False),
     ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
     # Round 11: checks on an offer just made that read as questions.

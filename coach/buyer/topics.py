@@ -150,7 +150,7 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 #: "Let's...", "How about Tuesday?", "I suggest we..."). Read on every sentence
 #: of a turn, asking or not.
 PROPOSAL = re.compile(
-    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right|look|listen|honestly)\W+)*"
+    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right|look|listen|honestly|in the meantime|meanwhile)\W+)*"
     # "Then here's a suggestion: before we talk numbers, could we..."
     r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
@@ -234,7 +234,7 @@ MEASURE = re.compile(r"\bhow (?:many|much|big|large|long|often|old|far|soon)\b"
 #: Words a question may open with before it asks: "So, ...", "And ...",
 #: "Roughly what...?", "Honestly, why...?" (every pattern below that reads a
 #: question from its start allows them).
-_OPENER = r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or|\w+ly)\W+)*"
+_OPENER = r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or|in the meantime|meanwhile|\w+ly)\W+)*"
 _AUX = r"(?:are|is|was|were|do|does|did|have|has|had|can|could|would|will|should|shall|may|might|am)(?:n'?t)?"
 YES_NO = re.compile(_OPENER + _AUX + r"\b", re.I)
 EVALUATIVE = re.compile(
