@@ -297,11 +297,11 @@ _DEFERRED = re.compile(r"\b(?:before (?:we|i) (?:get|talk|go|come|turn|move)(?: 
 #: A question that asks which one or why ("Which of our lines are the worst
 #: for that?"): no figure answers it.
 _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
-#: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
 #: A short ask about "those" or "that" takes its topic from the sentence before,
 #: whatever its verb: "You said except the slow imports. What goes wrong with
 #: those?" (round 34: "Busy. It's always busy before the building season.").
 _ON_THOSE = re.compile(r"\b(?:with|about|of|behind|on|for|to|in|from) (?:those|these|that|this|it|them)\W*$", re.I)
+#: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
 _HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| did| does| do)? (?:it|that|this|they|those)"
                           r"(?: (?:been|all))? (?:go|going|gone|went|goes|work|working|worked|turn(?:ed)? out)"
                           # and nothing of its own after: not "How did that land with the drivers?"
