@@ -716,7 +716,7 @@ def test_a_plain_fact_asked_for_the_sellers_sake_is_answered_after_the_reaction(
     assert ex.buyer.text == "Not talking money yet. One shop, about eight hundred loaves a day."
     assert ex.move.trust_change < 0
     pushed = s.play("[closed_question pressure] How many shops do you run, and can we sign today?")
-    assert pushed.move.kind in ("react", "curt") and pushed.move.fact is None
+    assert pushed.move.kind in ("react", "curt", "decline") and pushed.move.fact is None
 
 
 def test_a_real_question_about_their_situation_is_answered_while_a_concern_is_open(scenario):
@@ -980,7 +980,9 @@ def test_a_pushed_proposal_gets_the_reaction_not_a_holding_line(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question pressure] Look, why don't we book a visit next week so I can show you what "
                 "happens when the ovens break down?")
-    assert ex.move.kind == "react" and ex.move.reacting_to == "pressure"
+    # the pushback for the label, then its no to the proposal (a close asked badly)
+    assert ex.move.kind == "decline" and ex.move.reacting_to == "pressure"
+    assert ex.buyer.text.startswith(tuple(scenario.reactions.lines("pressure")))
     assert not any(g.say in ex.buyer.text for g in scenario.discovery("ovens").guarded)
 
 

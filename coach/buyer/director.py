@@ -753,6 +753,13 @@ class Director:
             o = sc.objection(topic.id)
             if (len(self._concern_words(o, t)) >= ANSWER_WORDS or self.state.voiced == o.id
                     or not self.matcher.has_meaning):
+                # A question on it that is as near an untold story gets the story
+                # too, as when the concern is settled ("Was it a bed-management
+                # system that didn't stick?" after the 2019 concern was aired).
+                told = self._after_concern(t, [*why, f"'{o.id}' was handled before"])
+                if told is not None:
+                    return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), lines=told["lines"],
+                                           lead=self._conceded(o, t), reasons=told["reasons"])
                 return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=[*why, f"'{o.id}' was handled before"])
             # Near a settled concern by meaning, and one word of it: "who else is
             # involved in signing off the renewal?" got "No weekly meeting, three
