@@ -753,14 +753,7 @@ class Director:
             o = sc.objection(topic.id)
             if (len(self._concern_words(o, t)) >= ANSWER_WORDS or self.state.voiced == o.id
                     or not self.matcher.has_meaning):
-                # A question on it that is as near an untold story gets the story
-                # too, as when the concern is settled ("Was it a bed-management
-                # system that didn't stick?" after the 2019 concern was aired).
-                told = self._after_concern(t, [*why, f"'{o.id}' was handled before"])
-                if told is not None:
-                    return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), lines=told["lines"],
-                                           lead=self._conceded(o, t), reasons=told["reasons"])
-                return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=[*why, f"'{o.id}' was handled before"])
+                return self._on_settled(t, o, [*why, f"'{o.id}' was handled before"])
             # Near a settled concern by meaning, and one word of it: "who else is
             # involved in signing off the renewal?" got "No weekly meeting, three
             # standard reports a month, and a lower price for that." (round 16),
@@ -794,6 +787,17 @@ class Director:
             # rated 0): that, the buyer has not worked out.
             return "surface", dict(lines=self._not_known(t, "unworked"), reasons=why)
         return "surface", dict(lines=r.open_question or r.fallback, reasons=why)
+
+    def _on_settled(self, t: _Turn, o: Objection, why: list[str]) -> tuple[MoveKind, dict]:
+        """A turn on a concern already settled: the concession, and, when the
+        question is as near an untold story, the story after it, as when the
+        concern is settled ("Was it a bed-management system that didn't
+        stick?" after the 2019 concern was aired)."""
+        told = self._after_concern(t, why)
+        if told is not None:
+            return "concede", dict(objection=o.id, revealed=told.get("revealed", ()), lines=told["lines"],
+                                   lead=self._conceded(o, t), reasons=told["reasons"])
+        return "concede", dict(objection=o.id, lines=self._conceded(o, t), reasons=why)
 
     def _unanswerable(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A closed question on this buyer's world that the scenario has no
