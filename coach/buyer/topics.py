@@ -149,8 +149,11 @@ GENERIC_PROMPTS: tuple[str, ...] = (
 #: visit, a trial, a next step ("Shall we...", "Would it help if I came...",
 #: "Let's...", "How about Tuesday?", "I suggest we..."). Read on every sentence
 #: of a turn, asking or not.
+#: A lead-in that puts what follows aside from what came before: "In the
+#: meantime, would it make sense to set up a demo...?" (round 35).
+_MEANWHILE = r"in the meantime|meanwhile"
 PROPOSAL = re.compile(
-    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right|look|listen|honestly|in the meantime|meanwhile)\W+)*"
+    r"^\W*(?:(?:so|then|and|ok(?:ay)?|well|great|right|look|listen|honestly|" + _MEANWHILE + r")\W+)*"
     # "Then here's a suggestion: before we talk numbers, could we..."
     r"(?:here(?:'s| is) (?:a|my|one|an|another) (?:suggestion|thought|idea|proposal|plan)\W+)?"
     # A short lead-in clause: "Rather than a demo, would it help if I...",
@@ -234,7 +237,7 @@ MEASURE = re.compile(r"\bhow (?:many|much|big|large|long|often|old|far|soon)\b"
 #: Words a question may open with before it asks: "So, ...", "And ...",
 #: "Roughly what...?", "Honestly, why...?" (every pattern below that reads a
 #: question from its start allows them).
-_OPENER = r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or|in the meantime|meanwhile|\w+ly)\W+)*"
+_OPENER = r"^\W*(?:(?:so|and|but|then|just|okay|ok|right|also|or|" + _MEANWHILE + r"|\w+ly)\W+)*"
 _AUX = r"(?:are|is|was|were|do|does|did|have|has|had|can|could|would|will|should|shall|may|might|am)(?:n'?t)?"
 YES_NO = re.compile(_OPENER + _AUX + r"\b", re.I)
 EVALUATIVE = re.compile(
@@ -532,7 +535,7 @@ _PLAN = re.compile(r"\b(?:i'?ll|we'?ll|i will|we will|i could|we could|let'?s|i 
 #: something like that work for you?" (round 27: read as a question, and
 #: answered with more of a told story).
 _ON_THE_PLAN = re.compile(_OPENER + r"(?:(?:would|does|will|could|is|can) (?:that|this|it|(?:something|anything|an? \w+) like (?:that|this))\b"
-                          r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable|(?:a )?deal)\W*$|how does (?:that|this) (?:sound|land)"
+                          r"|(?:sound )?(?:fair|good|ok(?:ay)?|reasonable)\W*$|how does (?:that|this) (?:sound|land)"
                           r"|what do you (?:think|reckon)\W*$|(?:would|will|could) you (?:give it a go|try it|be up for it)"
                           r"|what if you\b)", re.I)
 
