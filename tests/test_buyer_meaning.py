@@ -259,6 +259,24 @@ def test_a_question_as_near_the_pressed_concern_as_a_discovery_answers_the_conce
     assert ex.revealed == ("failed-rollout",) and "ward sisters" in ex.buyer.text
 
 
+def test_a_question_on_the_story_behind_an_unvoiced_concern_voices_it_before_trust_allows_the_story(encoder):
+    """Ruth opens with 'we've been here before'. 'I hear you've had a bed
+    system before. What happened with it?' is as near her 2019 concern as the
+    failed-rollout story, which at trust 38 she would not tell: she got 'That's
+    history. I'm more interested in what you'd do differently.', a brush-off of
+    what she had just brought up. She voices the concern; the next question on
+    'that rollout' goes on with the story, not with a prompt about nothing."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    voiced = s.play("[open_question curiosity follow_up empathy] Thanks for meeting me. I hear you've had a bed "
+                    "system before. What happened with it?")
+    assert voiced.move.kind == "object" and voiced.move.objection == "tried-before"
+    assert "2019" in voiced.buyer.text and not voiced.revealed
+    ex = s.play("[open_question curiosity follow_up] That's a fair challenge. I can't honestly tell you what we'd do "
+                "differently without knowing what went wrong. If I guessed, I'd just be pitching. What's the one "
+                "thing about that rollout you'd never want repeated?")  # round 24: the story, at trust 44
+    assert ex.move.topic.id == "failed-rollout" and ex.revealed == ("failed-rollout",)
+
+
 def test_a_plain_fact_in_its_own_words_is_answered_even_if_labelled_self_interested(encoder):
     """The analyser marked 'When did Northgate start using Tallyhouse?' as
     self-interested and the buyer snapped ('That sounds like your problem more
@@ -1013,3 +1031,4 @@ def test_what_something_looks_like_is_not_answered_with_a_figure(encoder):
     ex = s.play("[open_question curiosity follow_up] When a compressor does go down, what does that actually look "
                 "like for a line, and for your shift?")
     assert ex.move.fact is None and ex.move.kind != "answer", ex.move.reasons
+

@@ -655,7 +655,8 @@ class Director:
     def _raise(self, raised: Objection, t: _Turn, asked_badly: bool, why: list[str]) -> tuple[MoveKind, dict]:
         """Objection ``raised``, due on this turn, voiced (or aired, if the turn asked about it well)."""
         s = self.state
-        if raised.when != "asked" and t.topic.kind == "objection" and t.topic.id == raised.id and self._handles(raised, t):
+        asked_well = t.topic.kind == "objection" and t.topic.id == raised.id and self._handles(raised, t)
+        if raised.when != "asked" and (asked_well or (raised.when == "turn" and self._explores(raised, t))):
             # The rep asked, well, about a concern before the buyer voiced it:
             # the buyer voices it, and it is aired, not pressed.
             s.objections[raised.id] = "handled"
@@ -1005,9 +1006,10 @@ class Director:
                 continue
             if o.when == "turn" and o.turn is not None and s.turn >= o.turn:
                 # Raised on a turn that asks no real question (the buyer answers
-                # what was asked first), or once it has waited long enough.
+                # what was asked first), on one that asks about it before the
+                # buyer would tell the story, or once it has waited long enough.
                 asking = t.asks and (t.substance or t.topic.kind in ("discovery", "fact"))
-                if not asking or s.turn >= o.turn + OBJECTION_PATIENCE:
+                if not asking or self._held_near(o, t) or s.turn >= o.turn + OBJECTION_PATIENCE:
                     return o
         # The rep asks about a concern the buyer has not voiced yet: they voice
         # it now, unless the turn answers it ("...I can bring the renewal price
@@ -1021,6 +1023,24 @@ class Director:
                 return None
             return o
         return None
+
+    def _held_near(self, o: Objection, t: _Turn) -> bool:
+        """The turn asks about an untold story the buyer would hold back, and
+        as nearly about concern ``o``, not voiced yet: the buyer voices the
+        concern. "I hear you've had a bed system before. What happened with
+        it?", to "we've been here before", got "That's history. I'm more
+        interested in what you'd do differently." from the buyer who had
+        just brought it up."""
+        if not (t.asks and t.substance and t.topic.kind == "discovery" and self.matcher.has_meaning):
+            return False
+        d = self._discoveries[t.topic.id]
+        near = t.match.sims.get(topic_key("objection", o.id), 0.0) >= max(SIM_MID, t.topic.similarity - TIE)
+        return near and t.topic.id not in self.state.discovered and self._gate(d, t) is not None
+
+    def _explores(self, o: Objection, t: _Turn) -> bool:
+        """The turn asks, well, about concern ``o`` (in meaning), whatever else it is about."""
+        return (t.asks and t.substance and not t.labels & BAD and bool(t.labels & LISTENING)
+                and t.match.sims.get(topic_key("objection", o.id), 0.0) >= SIM_MID)
 
     def _states(self, o: Objection, t: _Turn) -> bool:
         """The turn brings concern ``o`` up in a statement, not a question
@@ -1218,10 +1238,8 @@ class Director:
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
-        if t.asks and t.substance and not t.labels & BAD and t.labels & LISTENING:
-            s.explored |= {o.id for o in self.scenario.objections
-                           if o.when == "turn" and o.id not in s.objections
-                           and t.match.sims.get(topic_key("objection", o.id), 0.0) >= SIM_MID}
+        s.explored |= {o.id for o in self.scenario.objections
+                       if o.when == "turn" and o.id not in s.objections and self._explores(o, t)}
         s.last_told = self._tells(move)
         # The next turn is as likely to be about a concern just voiced as about
         # anything: "What would make the commitment feel defensible?".
@@ -1238,6 +1256,13 @@ class Director:
             # it going so far in those twelve stores...?" after "Alright. That's
             # fair. Refill stations are being trialled in twelve stores." got
             # "Honestly? It's all range review at the moment." (round 20: rated 0).
+            s.last_topic = t.topic
+        elif (move.kind == "object" and t.topic.kind == "discovery" and t.topic.id not in s.discovered
+              and t.asks and t.substance and not t.labels & BAD):
+            # Asked well about a story, the buyer voiced a concern instead (see
+            # _held_near): "What's the one thing about that rollout you'd never
+            # want repeated?" goes on with the story, not the concern aired. A
+            # pitch that set a concern off asked about no story.
             s.last_topic = t.topic
         elif move.kind in ("object", "press", "concede"):
             s.last_topic = TopicMatch("objection", move.objection, 0.0, "the objection")
