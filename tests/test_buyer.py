@@ -949,6 +949,26 @@ def test_settling_the_concern_with_the_next_step_agrees_it(scenario):
     assert ex.buyer.text == "Fair. At least you asked. Come Tuesday, early."
 
 
+def test_a_concern_a_proposal_sets_off_comes_after_an_answer_to_the_proposal():
+    """'Could we book a meeting early next week...?' got 'Before I take
+    anything upstairs: three years is a long commitment...', which raters
+    marked down in every round from 32 to 36 for leaving the proposal
+    unanswered: the buyer answers it ("Maybe."), then voices the concern."""
+    text = SCENARIO.replace("""    concede: ["Fair. At least you asked."]""", """    concede: ["Fair. At least you asked."]
+  - id: contract
+    topic: the length of the contract
+    when: next_step
+    lines: ["Before I bring anyone in: a five-year contract is a long time for one oven."]
+    press: ["Five years is still five years."]
+    handled_by: ["What length would feel comfortable to you?"]
+    concede: ["Two years I could live with."]""", 1)
+    s = fresh(load_scenario_text(text, "contract.yaml"))
+    s.director.state.trust = 70
+    ex = s.play("[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")
+    assert ex.move.kind == "object" and ex.move.objection == "contract"
+    assert ex.buyer.text.startswith(DEFAULT_LINES["maybe"]) and ex.buyer.text.endswith("a long time for one oven.")
+
+
 def test_a_curt_buyer_says_one_thing(scenario):
     """'Don't rush me. I've seen what rushing does. Mm.', "...I've got four
     other suppliers. Go on.": curt is the pushback alone, or a cold line once

@@ -205,6 +205,11 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # leave asked to say something: "Can I share something we've noticed?"
     "permission": ("Go ahead.", "Sure, go on.", "Please, go ahead."),
     "no": ("No.", "No. Not like this.", "No, not now."),
+    # a next step proposed while a concern the proposal sets off is unspoken:
+    # the proposal is answered before the concern ("Before I take anything
+    # upstairs: three years is a long commitment..." alone left "Could we book
+    # a meeting...?" unanswered, rated 1 in rounds 32-36)
+    "maybe": ("Maybe.", "Possibly.", "Could be."),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
@@ -673,8 +678,12 @@ class Director:
             return "object", dict(objection=raised.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
                                   lines=told["lines"], lead=self._said(raised.lines), facts=(raised.topic,),
                                   reasons=told["reasons"])
+        # A proposal gets its answer first; an offer ("I can probably get you
+        # five percent off if you sign this week") is answered by the concern.
+        proposal = t.topic.kind == "next_step" and not _OFFER.search(t.analysed.text)
+        lead = self._reaction_lines(t) if asked_badly else DEFAULT_LINES["maybe"] if proposal else ()
         return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
-                              lead=self._reaction_lines(t) if asked_badly else (), reasons=voiced)
+                              lead=lead, reasons=voiced)
 
     def _bad_move(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that is mostly bad behaviour, or a buyer gone curt: a reaction
