@@ -1032,3 +1032,19 @@ def test_what_something_looks_like_is_not_answered_with_a_figure(encoder):
                 "like for a line, and for your shift?")
     assert ex.move.fact is None and ex.move.kind != "answer", ex.move.reasons
 
+
+def test_pushing_for_a_discount_is_an_offer_the_buyer_has_heard(encoder):
+    """'I'll go to my director and push for seven and a half percent, but only
+    if you can commit today.' got 'You haven't said what happens to the
+    price.' (round 35: rated 0, the rep had just said it): an offer that does
+    not settle the concern is heard, not denied."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    first = s.play("[pressure closed_question] Hi Gareth! Look, fifteen percent is a big ask, but I can probably get "
+                   "you five percent off if you sign the renewal this week. How does that sound?")
+    assert first.move.objection == "still-need-saving"
+    ex = s.play("[pressure self_interested closed_question] Not an ultimatum, just the reality. Look, I'll go to my "
+                "director and push for seven and a half percent, but only if you can commit today. Can you get "
+                "sign-off by Friday?")
+    assert ex.move.kind == "press" and ex.move.lines == DEFAULT_LINES["countered"]

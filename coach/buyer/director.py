@@ -260,7 +260,9 @@ _WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't|no
 #: "I just offered you two years" (not "We do have trusts that went live...").
 _OFFER = re.compile(
     r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)\s+(?:do|take|offer(?:ed)?|give|get you|knock|drop|match"
-    r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b",
+    r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b"
+    # "I'll go to my director and push for seven and a half percent"
+    r"|\b(?:push|fight|ask|go) for (?:\w+[ -]){0,5}?(?:percent|per cent)\b|\b(?:push|fight|ask|go) for \d+(?:\.\d+)?\s?%",
     re.I,
 )
 
