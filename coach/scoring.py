@@ -591,17 +591,26 @@ def _listening(opening: str | None, ex: Sequence[ExchangeLike]) -> tuple[float, 
     return score, best, worst, advice, details
 
 
+#: What changing the subject costs a turn when the scorecard picks the turn that listened least.
+NEW_TOPIC_COST = 0.1
+
+
 def _listening_picks(ex: Sequence[ExchangeLike]) -> tuple[TurnRef | None, TurnRef | None]:
     """The turn that listened best and the one that listened least, with why."""
-    def turn_value(e: ExchangeLike) -> float:
+    def turn_value(k: int, e: ExchangeLike) -> float:
         labels = _judged(e)
         up = _took_up(e)
         v = 0.4 + 0.35 * up * ("follow_up" in labels) + 0.35 * up * ("reflection" in labels) + 0.1 * up * ("empathy" in labels)
         v -= 0.3 * ("pitching" in labels) + 0.3 * (e.analysed.words > MONOLOGUE_OK)
         v -= 0.2 * (e.buyer.kind == "repeat")
+        # A later turn that changes the subject listened less than a first
+        # turn that had only the opening to build on: "Do you have budget for
+        # patient flow this year?" is the worst, not "Thanks for meeting me.
+        # I hear you've had a bed system before. What happened with it?"
+        v -= NEW_TOPIC_COST * (k > 0 and not labels & {"follow_up", "reflection"})
         return _clamp(v)
 
-    values = [(k, turn_value(e)) for k, e in enumerate(ex)]
+    values = [(k, turn_value(k, e)) for k, e in enumerate(ex)]
     b, w = _picks(ex, values)
     best = worst = None
     if b is not None:

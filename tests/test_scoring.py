@@ -246,3 +246,16 @@ def test_a_check_on_a_summary_is_not_judged_as_a_closed_question(scenario):
     assert r.exchanges[1].move.asked is False
     q = r.scorecard.part("questions")
     assert q.details["question_turns"] == 2 and q.worst.rep_turn == 3
+
+
+def test_the_turn_that_listened_least_is_a_change_of_subject_not_the_first_turn(scenario):
+    """The hospital's average rep opened with a question on what Ruth had just
+    said, then asked about budget, sign-off and goals: Listening named the
+    first turn as its worst ('an acknowledgement that carried nothing they had
+    said'), the first of six equal turns. Changing the subject is the worse."""
+    card = play(scenario, ["[open_question curiosity empathy] Thanks for having me. What happens when the ovens "
+                           "break down?",
+                           "[closed_question self_interested] What's your budget for this year?",
+                           "[closed_question self_interested] Who signs off?"]).scorecard
+    worst = card.part("listening").worst
+    assert worst.rep_turn == 2 and "new topic" in worst.why
