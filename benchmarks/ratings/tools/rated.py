@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-#: Session-name prefix -> built-in scenario ("ho" is the hospital in rounds with a hospital.md, else the hotel).
+#: Session-name prefix -> built-in scenario ("ho" is the hospital in rounds with a hospital.md and no
+#: hotel.md, else the hotel).
 SCENARIOS = {"fl": "fleet-pilot-close", "rs": "renewal-say-no", "rn": "renewal-say-no", "fs": "finserv-interview-fatigue",
              "it": "it-director-outage", "re": "retail-shifting-agenda", "un": "renewal-unprofitable-growth",
              "wa": "warehouse-no-forecasts", "in": "industrial-self-diagnostics", "hs": "hospital-bed-objections"}
@@ -15,7 +16,8 @@ FIRST = 11
 
 def scenario(folder: Path, prefix: str) -> str:
     if prefix == "ho":
-        return "hospital-bed-objections" if (folder / "hospital.md").exists() else "hotel-laundry-price"
+        hospital = (folder / "hospital.md").exists() and not (folder / "hotel.md").exists()
+        return "hospital-bed-objections" if hospital else "hotel-laundry-price"
     return SCENARIOS[prefix]
 
 
