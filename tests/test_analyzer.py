@@ -524,6 +524,16 @@ def test_an_invitation_in_yes_no_form_is_open(analyzer, text, form):
     assert [lab for lab in labels if lab.endswith("_question")] == [form]
 
 
+def test_asking_for_a_quick_picture_invites_the_buyer_to_talk(analyzer):
+    """Rating round 37: read closed after the buyer's 'if you've got a list of
+    twenty questions, could we skip it?', and the buyer held the story back
+    for want of an open question."""
+    turn = rep_after(analyzer, "Thanks for calling. Before we start: if you've got a list of twenty questions, could "
+                     "we skip it? I've done three of those this month.", "Understood, I'll keep it short. Can you give "
+                     "me a quick picture of how onboarding a new client works at Ashgrove today?")
+    assert [lab for lab in turn.labels if lab.endswith("_question")] == ["open_question"]
+
+
 @pytest.mark.parametrize("text", [
     "If the pricing works, is there any reason we couldn't start on the 1st?",
     "What's there to think about, if it out-yields what you've got?",
@@ -717,3 +727,18 @@ def test_a_number_taken_up_in_words_counts():
     u = measure("so two hours of every rep's day goes on notes", "our reps spend like 2 hrs a day typing up notes")
     assert u.numbers == ("2",)
     assert "two" in phrases("so two hours of every rep's day goes on notes", u)
+
+
+def test_an_offer_that_expires_at_the_end_of_the_month_is_pressure(analyzer):
+    """Rating round 35 (in35_c): after a first pitch, "...this discount is only
+    good until the end of the month, so I'd lock it in now." got no pressure
+    label, and the buyer heard it as an answer to her concern."""
+    conv = analyzer.conversation()
+    conv.add_buyer("Morning. The service contract's up for renewal, so I assume that's why you're here.")
+    conv.add_rep("Yes, and I've got a great offer for you. If you renew today we can upgrade you to our Premium "
+                 "Connect plan, remote monitoring on all nine compressors, at 15% off list.")
+    conv.add_buyer("Every supplier says that now. Let me guess: you'd like our machine data. Everybody wants our "
+                   "data. What do I get for it?")
+    turn = conv.add_rep("You get peace of mind! Our customers see up to 40% less unplanned downtime. Honestly, this "
+                        "discount is only good until the end of the month, so I'd lock it in now.")
+    assert "pressure" in turn.labels

@@ -196,7 +196,8 @@ _INVITE_BODY = (
     r"|shar(?:e|ing)\s+(?:more|a\s+bit|a\s+little|about|what|how|why|your\s+(?:thoughts|view|experience|story|perspective|take|side))"
     r"|say(?:ing)?\s+(?:more|a\s+bit\s+more|a\s+little\s+more)"
     r"|show(?:ing)?\s+(?:me|us)\s+(?:how|what|around)"
-    r"|giv(?:e|ing)\s+(?:me|us)\s+(?:a\s+sense|a\s+feel|an\s+idea|a\s+picture|some\s+background|the\s+background|an\s+overview))\b"
+    r"|giv(?:e|ing)\s+(?:me|us)\s+(?:(?:a|an)\s+(?:(?:quick|brief|short|little|general|bit\s+of\s+an?)\s+)?"
+    r"(?:sense|feel|idea|picture|overview)|some\s+background|the\s+background))\b"
 )
 _POLITE = (
     r"(?:(?:can|could|would|will|might)\s+(?:you|u)\s+(?:please\s+|just\s+)?"

@@ -27,7 +27,7 @@ CUES: dict[str, list] = {
         (r"\b(that|this|it)('s| is)n?'?t? (really |actually |even |just )?(not )?(an? )?(real )?(issue|problem|concern|big deal|true|the case|relevant)\b", "dismisses the buyer's concern"),
         (r"\b(that|this|it)('s| is) not (really |actually |even )?(an? )?(real )?(issue|problem|concern|big deal|true|the case|relevant)\b", "dismisses the buyer's concern"),
         (r"\b(price|prices|pricing|discount|offer|deal|rate)s? (goes|go|will go|is going|are going)? ?(up|away|ends?|expires?)\b", "urgency tactic"),
-        (r"\b(only|ends|expires|valid|good) (until |till |through )?(today|tonight|tomorrow|this week|friday|monday|end of (the )?(day|week|month|quarter))\b", "urgency tactic"),
+        (r"\b(only|ends|expires|valid|good) (until |till |through )?(today|tonight|tomorrow|this week|friday|monday|(the )?end of (the )?(day|week|month|quarter))\b", "urgency tactic"),
         (r"\bwhat you'?re (missing|not seeing|not getting|forgetting)\b", "talks down to the buyer"),
         (r"\byou'?re (wrong|mistaken|missing the point|overthinking|overcomplicating|not seeing)\b", "corrects the buyer"),
         (r"\b(frankly|quite frankly|to be blunt|let'?s be (real|honest))\b", "talks down to the buyer"),
