@@ -565,6 +565,12 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     # round 34: a who-question that offers its own answers asks who ("Sixty advisers, across London...")
     ("They chase the documents.", "Who's carrying that today - is it the advisers themselves, or is there an ops team "
      "behind them?", "who"),
+    # round 37: a tag asking their view is no yes or no ("About three thousand lines.")
+    ("Things run out.", "Fair enough. Which of our lines run out most often, would you say?", "which"),
+    ("Six weeks, on a good day.", "Is it mostly the paperwork, do you think?", "yes_no"),
+    # round 11 replayed: a who in a two-part question does not make the other part no question of budget
+    ("We have three offices.", "Got it, three offices. Couple of practical ones then: is there budget set aside "
+     "for this kind of thing this year, and who would sign off on it?", "other"),
 ])
 def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line, kind):
     from coach.analysis.rules import RunState
@@ -1048,3 +1054,16 @@ def test_pushing_for_a_discount_is_an_offer_the_buyer_has_heard(encoder):
                 "director and push for seven and a half percent, but only if you can commit today. Can you get "
                 "sign-off by Friday?")
     assert ex.move.kind == "press" and ex.move.lines == DEFAULT_LINES["countered"]
+
+
+def test_a_proposal_near_a_settled_concern_is_answered_as_a_proposal(encoder):
+    """Round 37: 'How about I send over a short overview and a couple of times
+    for a 30-minute call next week, and you tell me if it's worth it?', near the
+    settled demo concern by meaning but naming little of it, got 'I couldn't
+    tell you offhand.', the line for a fact the buyer does not know."""
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.objections["another-demo"] = "handled"  # aired and settled, as in round 37 by turn 8
+    s.director.state.trust = 64
+    ex = s.play("[closed_question follow_up] No rush. How about I send over a short overview and a couple of times "
+                "for a 30-minute call next week, and you tell me if it's worth it?")
+    assert ex.move.topic.kind == "objection" and ex.move.kind in ("consider", "decline"), ex.move.reasons

@@ -772,6 +772,8 @@ class Director:
             # a deal nobody had offered. It is a question about something else
             # (unless the buyer has just voiced the concern: see BuyerState.voiced).
             why = [*why, f"'{o.id}' was settled, and the turn names too little of it"]
+            if t.match.proposes:  # "How about I send over a short overview...?" got "I couldn't tell you offhand."
+                return self._proposal(t, why)
             topic = TopicMatch("none", None, topic.similarity, "a settled concern")
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             return self._unanswerable(t, why)

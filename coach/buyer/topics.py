@@ -365,6 +365,13 @@ def _asking(analysed: AnalysedTurn) -> tuple[str, ...]:
     return _questions(analysed.text, tuple(analysed.sentences))
 
 
+#: A tag that asks for the buyer's view of the question before it: "Which of
+#: our lines run out most often, would you say?" asks which, not yes or no
+#: (round 37: "About three thousand lines.").
+_TAG = re.compile(r"[,;]\s*(?:(?:would|do|did|does|don't|wouldn't) you (?:say|think|reckon|guess|imagine|feel)"
+                  r"|i (?:wonder|guess)|roughly|more or less|at a guess)\s*\?$", re.I)
+
+
 @lru_cache(maxsize=32)
 def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
     text = text[:MAX_MATCH_CHARS]
@@ -373,6 +380,7 @@ def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
     # about the rollout itself, across four depots? Is there anything about
     # timing that would worry you?" asks for a view (round 33: the fleet's size).
     asks = [q for i, q in enumerate(asks) if i == len(asks) - 1 or not _NAMES_TOPIC.match(q)]
+    asks = [_TAG.sub("?", q) for q in asks]
     return tuple(_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks)
 
 
@@ -402,8 +410,10 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     if all((YES_NO.match(c := _CLAUSE.split(q)[-1]) or _ELLIPTIC.match(c) or EVALUATIVE.search(q))
            and not _OFFERS_ANSWERS.match(q) for q in asks):
         return "yes_no"
-    if all(any(WHO.match(c) for c in _CLAUSE.split(q)) for q in asks):
-        # "..., who else would need to be convinced, given what happened in 2019?"
+    if all(any(WHO.match(c) for c in _CLAUSE.split(q)) and (_OFFERS_ANSWERS.match(q) or all(
+            any(WHO.match(c) for c in _CLAUSE.split(part)) for part in SECOND_PART.split(q))) for q in asks):
+        # "..., who else would need to be convinced, given what happened in 2019?"; not "is there budget
+        # set aside for this year, and who would sign off on it?", which asks for the budget too (round 11)
         return "who"
     if all(_DESCRIBE.search(q) for q in asks):
         return "describe"
