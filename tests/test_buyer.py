@@ -356,6 +356,9 @@ def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_
     assert press.move.kind == "press"
     blocked = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
     assert blocked.move.kind == "press" and not s.ended
+    # the proposal is answered, then the concern pressed (round 37: "...could we set up a short meeting next
+    # week...?" got "As I said, you haven't told me why I'd pay more.", the meeting unanswered)
+    assert blocked.buyer.text.startswith("Not yet. ")
     handled = s.play("[open_question curiosity empathy follow_up] A week without an oven: what happened with the last supplier?")
     assert handled.move.kind == "concede"
     agreed = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
@@ -389,14 +392,16 @@ def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
     s = fresh(warm)
     s.play("[pitching] Our ovens come with a five-year guarantee.")
     plain = s.play("[pitching] Our ovens are the best on the market.")
-    assert plain.move.kind == "press" and any(p.say in plain.buyer.text for p in press)
+    # said to the concern just voiced, a claim is heard and does not settle it (round 37)
+    assert plain.move.kind == "press" and plain.buyer.text in DEFAULT_LINES["argued"]
     # Round 12: a discount is no offer on a concern about something else.
     other = s.play("[pressure] I can take eight percent off if you sign today.")
     assert other.move.kind == "press" and any(p.say.lower() in other.buyer.text.lower() for p in press)
     s = fresh(warm)
     s.play("[pitching] Our ovens come with a five-year guarantee.")
     claim = s.play("[pitching] We do have bakeries whose ovens have never broken down in a week of Saturdays.")
-    assert any(p.say.lower() in claim.buyer.text.lower() for p in press)  # a claim, not an offer
+    # a claim, not an offer: heard as an answer that does not settle it (round 37), never as an offer
+    assert claim.move.kind == "press" and claim.buyer.text in DEFAULT_LINES["argued"]
     for line in ("[pressure] I could give you a loan oven for a week if you sign today.",
                  "[pitching] We'd take the old oven away and give you a week's loan oven when yours breaks."):
         s = fresh(warm)
@@ -405,6 +410,22 @@ def test_an_offer_on_a_pressed_concern_is_heard_not_denied(scenario):
         assert ex.move.kind == "press" and ex.move.objection == "last-supplier"
         assert not any(p.say in ex.buyer.text for p in press)
         assert s.director.state.open_objection == "last-supplier"
+
+
+def test_reasons_given_for_a_concern_just_voiced_are_heard_not_denied(scenario):
+    """Round 37: 'Fair question. Our price includes seven-day collections...'
+    to 'Why would I pay that?' got 'I didn't ask for the brochure. You
+    haven't told me why I'd pay more.' The rep's reasons, not settling it,
+    are heard; a turn on something else still gets the concern pressed."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens are the best in Europe.").move.kind == "object"
+    ex = s.play("[pitching] Fair point. Ours come with a next-day engineer and a loan oven while yours is fixed.")
+    assert ex.move.kind == "press" and ex.buyer.text in DEFAULT_LINES["argued"]
+    press = scenario.objection("last-supplier").press
+    again = s.play("[pitching] And the new model bakes forty loaves a tray.")
+    assert again.move.kind == "press" and any(p.say in again.buyer.text for p in press)
 
 
 def test_a_next_step_too_early_is_declined(scenario):
@@ -707,6 +728,9 @@ def test_a_plain_fact_asked_while_a_concern_is_open_is_answered_and_the_concern_
     assert s.director.state.open_objection == "last-supplier"
     blocked = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
     assert blocked.move.kind == "press" and not s.ended
+    # the proposal is answered, then the concern pressed (round 37: "...could we set up a short meeting next
+    # week...?" got "As I said, you haven't told me why I'd pay more.", the meeting unanswered)
+    assert blocked.buyer.text.startswith("Not yet. ")
 
 
 def test_a_plain_fact_asked_for_the_sellers_sake_is_answered_after_the_reaction(scenario):

@@ -210,6 +210,8 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # upstairs: three years is a long commitment..." alone left "Could we book
     # a meeting...?" unanswered, rated 1 in rounds 32-36)
     "maybe": ("Maybe.", "Possibly.", "Could be."),
+    # a proposal while a concern is still open, for a scenario with no declined lines of its own
+    "not_yet": ("Not yet.", "Not while that's open.", "Not before we've settled that."),
     # their own words handed back
     "echo": ("That's what I said.", "Yes, that's what I just told you.", "Right. As I said."),
     # A proposal that is not the scenario's next step, from a rep the buyer
@@ -231,6 +233,15 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "That's a move. It doesn't settle it, though.",
         "I heard the offer. It doesn't change the problem.",
         "That's not really the answer.",
+    ),
+    # Reasons given for a concern just voiced that do not settle it ("Our
+    # price includes Saturday collections...", to "Why would I pay that?"):
+    # heard. The concern's press lines ("You haven't told me why I'd pay
+    # more.") would deny the reasons were given.
+    "argued": (
+        "I hear you. I'm not convinced yet.",
+        "That's what every supplier says. I'm not convinced yet.",
+        "Maybe. It doesn't settle it for me.",
     ),
     "monologue": (
         "That's a lot. What are you actually asking me?",
@@ -652,10 +663,16 @@ class Director:
                 s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
                 if self._counters(o, t):
                     lines, reason = DEFAULT_LINES["countered"], f"an offer on '{o.id}' that does not settle it"
+                elif self._argues(o, t):
+                    return "press", dict(objection=o.id, lines=DEFAULT_LINES["argued"],
+                                         reasons=[*why, f"an answer to '{o.id}' that does not settle it"])
                 else:
                     lines, reason = self._said(o.press), f"the objection '{o.id}' is not handled"
-                return "press", dict(objection=o.id, lines=lines, lead=self._reaction_lines(t) if asked_badly else (),
-                                     reasons=[*why, reason])
+                # A proposal made over an open concern is declined before the concern is pressed: "...could we
+                # set up a short meeting next week...?" got "As I said, you haven't told me why I'd pay more."
+                # (round 37: rated 0, the meeting unanswered).
+                lead = self._reaction_lines(t) if asked_badly else self._declined(lead=True) if t.match.proposes else ()
+                return "press", dict(objection=o.id, lines=lines, lead=lead, reasons=[*why, reason])
         raised = self._objection_due(t)
         return None if raised is None else self._raise(raised, t, asked_badly, why)
 
@@ -952,12 +969,21 @@ class Director:
     def _proposal(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A proposal that is not the scenario's next step: too early (declined)
         before the buyer would agree a next step, else considered."""
-        sc = self.scenario
-        ns = sc.ending.next_step
         if not self._ready():
-            lines = (ns.declined if ns is not None and ns.declined else ()) or (sc.reactions.curt if self.state.curt else sc.reactions.fallback)
-            return "decline", dict(lines=lines, reasons=[*why, "a proposal before the buyer is ready for one"])
+            return "decline", dict(lines=self._declined(), reasons=[*why, "a proposal before the buyer is ready for one"])
         return "consider", dict(lines=DEFAULT_LINES["consider"], reasons=[*why, "a proposal that is not the next step"])
+
+    def _declined(self, *, lead: bool = False) -> tuple[str, ...]:
+        """The buyer's no to a proposal made too early: the scenario's declined
+        lines, else the curt or fallback lines (``lead``: a lead-in before a
+        pressed concern, for which "Go on." would be no no: a generic not-yet)."""
+        ns = self.scenario.ending.next_step
+        if ns is not None and ns.declined:
+            return tuple(ns.declined)
+        if lead:
+            return DEFAULT_LINES["not_yet"]
+        r = self.scenario.reactions
+        return tuple(r.curt if self.state.curt else r.fallback)
 
     def _ready(self) -> bool:
         """Whether the buyer would agree a next step now, as far as trust goes
@@ -969,7 +995,7 @@ class Director:
         sc = self.scenario
         ns = sc.ending.next_step
         assert ns is not None
-        declined = ns.declined or (sc.reactions.curt if s.curt else sc.reactions.fallback)
+        declined = self._declined()
         if s.open_objection is not None:
             o = sc.objection(s.open_objection)
             return "press", dict(objection=o.id, lines=self._said(o.press), reasons=[*why, f"'{o.id}' is still open"])
@@ -1164,6 +1190,15 @@ class Director:
         # Its words, not any figure: eight percent off is no offer on "software
         # won't fix eleven weeks on a boat".
         return bool(self._concern_words(o, t))
+
+    def _argues(self, o: Objection, t: _Turn) -> bool:
+        """The turn answers concern ``o``, just voiced, with reasons of the
+        rep's (no question, no push): "Fair question. Our price includes
+        seven-day collections, including Saturdays..." to "Why would I pay
+        that?" got "I didn't ask for the brochure. You haven't told me why I'd
+        pay more." (round 37: rated 0, she had asked). Heard, and not enough."""
+        return (self.state.voiced == o.id and not t.asks and t.substance and not _OFFER.search(t.analysed.text)
+                and not t.labels & (BAD - {"pitching"}) and not t.monologue)
 
     def _plainly_asked(self, t: _Turn) -> bool:
         """The turn is plainly about its fact (see ANSWERED_ANYWAY_SIM), and
