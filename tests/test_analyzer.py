@@ -742,3 +742,14 @@ def test_an_offer_that_expires_at_the_end_of_the_month_is_pressure(analyzer):
     turn = conv.add_rep("You get peace of mind! Our customers see up to 40% less unplanned downtime. Honestly, this "
                         "discount is only good until the end of the month, so I'd lock it in now.")
     assert "pressure" in turn.labels
+
+
+@pytest.mark.parametrize("text,empathy", [
+    # walked by hand: "I hear you've had a bed system before" is hearsay, not "I hear you"
+    ("Thanks for meeting me. I hear you've had a bed system before. What happened with it?", False),
+    ("I hear you. That must have been a long winter.", True),
+])
+def test_hearsay_is_no_acknowledgement(analyzer, text, empathy):
+    turn = rep_after(analyzer, "I've got half an hour. Before you start, you should know we've been here before, "
+                     "so tell me why this is worth my time.", text)
+    assert ("empathy" in turn.labels) is empathy

@@ -122,7 +122,9 @@ CUES: dict[str, list] = {
         (r"\bmakes (total |complete |perfect )?sense (that you|you'd|you would|you feel|to feel|why you)\b", "validates the buyer's feelings"),
         (r"\byou'?ve (been|had) (through|a lot|to deal)\b|\bthat'?s been (hard|tough|a lot)\b", "acknowledges the buyer's situation"),
         (r"\b(frustrat|exhaust|overwhelm|stress|worr|anxious|nervous|burn(ed|t) out|fed up|tired of)\w*\b", "names the buyer's feelings"),
-        (r"\bi (hear|get|understand) (you|that|why|how)\b|\bi hear what you'?re saying\b", "acknowledges the buyer"),
+        # not hearsay: "I hear you've had a bed system before" was told, not acknowledged
+        (r"\bi (get|understand) (you|that|why|how)\b|\bi hear (you\b(?!'|\s+(have|had|were|are|did)\b)|why|how|that\W*$|that,)"
+         r"|\bi hear what you'?re saying\b", "acknowledges the buyer"),
         (r"\bthank(s| you) for (being (so )?(honest|open|candid)|sharing|telling)\b", "acknowledges the buyer's openness"),
     ),
     "reflection": _c(
