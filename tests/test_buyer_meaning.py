@@ -277,6 +277,21 @@ def test_a_question_on_the_story_behind_an_unvoiced_concern_voices_it_before_tru
     assert ex.move.topic.id == "failed-rollout" and ex.revealed == ("failed-rollout",)
 
 
+def test_a_question_on_the_concern_voiced_in_place_of_a_story_gets_the_story(encoder):
+    """Walked by hand after the change above: 'What went wrong, from where you
+    sat?', right after Ruth voiced the 2019 concern in place of the story,
+    got the concession alone ('Fair enough. That's more than the last
+    supplier gave me.'): it is 0.41 from the failed rollout in meaning, but
+    it asks for that story."""
+    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    voiced = s.play("[open_question curiosity follow_up empathy] Thanks for meeting me. I hear you've had a bed "
+                    "system before. What happened with it?")
+    assert voiced.move.objection == "tried-before"
+    ex = s.play("[open_question curiosity follow_up empathy] That sounds like a hard thing to have lived through. "
+                "What went wrong, from where you sat?")
+    assert ex.move.kind == "concede" and ex.revealed == ("failed-rollout",)
+
+
 def test_a_plain_fact_in_its_own_words_is_answered_even_if_labelled_self_interested(encoder):
     """The analyser marked 'When did Northgate start using Tallyhouse?' as
     self-interested and the buyer snapped ('That sounds like your problem more

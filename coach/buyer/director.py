@@ -1232,6 +1232,12 @@ class Director:
         as the concern itself (within the matcher's tie), if any."""
         if not (t.asks and t.substance and self.matcher.has_meaning and t.topic.kind == "objection"):
             return None  # a concern handled by taking up its words asks for no story
+        s = self.state
+        last = s.last_topic
+        if s.voiced == t.topic.id and last is not None and last.kind == "discovery" and last.id not in s.discovered:
+            # The concern was voiced in place of the story asked for (see _held_near): "What went wrong,
+            # from where you sat?" after "We bought a system in 2019 and the nurses abandoned it" asks for it.
+            return self._discoveries[last.id]
         near = t.topic.similarity - TIE
         untold = [d for d in self.scenario.discoveries if d.id not in self.state.discovered
                   and t.match.sims.get(topic_key("discovery", d.id), 0.0) >= max(near, SIM_MID)]
