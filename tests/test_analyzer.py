@@ -753,3 +753,13 @@ def test_hearsay_is_no_acknowledgement(analyzer, text, empathy):
     turn = rep_after(analyzer, "I've got half an hour. Before you start, you should know we've been here before, "
                      "so tell me why this is worth my time.", text)
     assert ("empathy" in turn.labels) is empathy
+
+
+def test_a_follow_up_is_not_quoted_from_a_pleasantry(analyzer):
+    """Walked by hand: the hospital's first question was a follow-up, quoted
+    as "Thanks for meeting me." (builds on the buyer's last turn)."""
+    turn = rep_after(analyzer, "I've got half an hour. Before you start, you should know we've been here before, "
+                     "so tell me why this is worth my time.", "Thanks for meeting me. I hear you've had a bed system "
+                     "before. What happened with it?")
+    quotes = [e.quote for e in turn.evidence if e.label == "follow_up"]
+    assert quotes and "Thanks for meeting me." not in quotes

@@ -628,11 +628,13 @@ def _fallback_span(label: str, p: Prepared, uptake: Uptake) -> tuple[int, int] |
         return None
     taken = [a for a, _ in uptake_spans(p.clean, uptake)]
     if label == "follow_up":
-        # the sentence that carries what was taken up, else the first
+        # the sentence that carries what was taken up, else the first that is
+        # not a pleasantry ("Thanks for meeting me." builds on nothing)
         for s in sents:
             if any(s.start <= a < s.end for a in taken):
                 return (s.start, s.end)
-        return (sents[0].start, sents[0].end)
+        s = next((x for x in sents if not R.small_talk_sentence(x.text)), sents[0])
+        return (s.start, s.end)
     if label in ("curiosity", "self_interested") and st.questions:
         return (st.questions[0].start, st.questions[0].end)
     if label == "reflection":

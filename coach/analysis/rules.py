@@ -193,7 +193,7 @@ _SMALL_TALK_PART = "(" + "|".join([
     r"mhm|mm-hm+|uh[- ]huh|yes|yeah|yep|yup|perfect|fair enough|makes sense|of course|no worries|no problem|np|"
     r"will do|sounds good|brilliant|lovely|excellent|absolutely|certainly|definitely|gotcha|nice|good|ha|haha|lol|"
     r"oh|ah|hmm+|wow|got you|sure thing|great stuff|wonderful|appreciated|appreciate it)" + _NAME,
-    r"(thanks|thank you|cheers|many thanks)( so much)?\b.{0,30}?\bfor (your time|the time|picking up|seeing me|"
+    r"(thanks|thank you|cheers|many thanks)( so much)?\b.{0,30}?\bfor (your time|the time|picking up|seeing me|meeting( with)? me|"
     r"having me|the call|taking|getting back|the chat|coming|letting me|making time|the info|that|this|fitting me in|"
     r"squeezing me in|your patience|waiting|the heads up|the intro|(the|your) (message|email|reply|note)|getting in touch|"
     r"returning my call|calling|ringing|reaching out)[^.?!,]{0,20}" + _NAME,
