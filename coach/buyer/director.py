@@ -976,7 +976,7 @@ class Director:
     def _declined(self, *, lead: bool = False) -> tuple[str, ...]:
         """The buyer's no to a proposal made too early: the scenario's declined
         lines, else the curt or fallback lines (``lead``: a lead-in before a
-        pressed concern, for which "Go on." would be no no: a generic not-yet)."""
+        pressed concern, where "Go on." would refuse nothing: a generic not-yet)."""
         ns = self.scenario.ending.next_step
         if ns is not None and ns.declined:
             return tuple(ns.declined)
