@@ -189,6 +189,34 @@ def test_would_it_help_to_is_a_proposal(session):
     assert ex.move.kind == "accept"
 
 
+def test_asking_whether_a_step_would_be_a_sensible_first_one_is_a_proposal(session, encoder):
+    """Round 38: 'Would a working session next week ... be a sensible first
+    step?' was read as a question on a told story, and got a concern about
+    vendors' pitches at trust 97, the meeting unanswered."""
+    session.director.state.trust = 70
+    ex = session.play("[closed_question] Would a morning at the bakery next week with your head baker be a sensible "
+                      "first step?")
+    assert ex.move.kind == "accept"
+    it = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    it.director.state.trust = 70
+    ex = it.play("[closed_question] Is there a next step you'd want?")
+    assert ex.move.kind != "accept" and ex.move.topic.kind != "next_step"
+
+
+def test_a_part_of_a_two_part_question_is_matched_when_the_whole_is_near_nothing(encoder):
+    """Round 38: '...When you decide who helps you get there in a quarter, what
+    will you be weighing, and who else has a say?' is 0.26 from how the IT
+    director decides (nearer nothing), and got the told story's next line; its
+    last part asks who else has a say."""
+    s = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 80
+    ex = s.play("[open_question curiosity] That's a hard spot: you called it, lost the argument, and now you're the "
+                "one answering for it. When you decide who helps you get there in a quarter, what will you be "
+                "weighing, and who else has a say?")
+    assert ex.move.topic.id == "decision-process" and ex.move.kind == "reveal"
+    assert "decision-process" in ex.revealed
+
+
 def test_a_budget_question_is_not_answered_with_the_nearest_fact(encoder):
     """Asked for the seller's sake, a fact is told only for a question plainly
     about it: the budget for linen is not the tonnes of linen a week."""
