@@ -363,6 +363,12 @@ def test_an_objection_is_raised_at_a_pitch_pressed_until_handled_and_blocks_the_
     assert handled.move.kind == "concede"
     agreed = s.play("[closed_question mutual_success] Could we visit the bakery next week and look at the ovens with your head baker?")
     assert agreed.move.kind == "accept" and s.state.end_reason == "next_step"
+    # "we'd do the heavy lifting" offers no terms: the proposal is still declined first (round 25)
+    s = fresh(warm)
+    s.play("[pitching] Our ovens come with a five-year guarantee.")
+    lifted = s.play("[closed_question] It wouldn't need your team at all, and we'd do the heavy lifting. Could we "
+                    "visit the bakery next week?")
+    assert lifted.move.kind == "press" and lifted.buyer.text.startswith("Not yet. "), lifted.move.reasons
 
 
 def test_a_goodbye_with_a_concern_open_gets_a_goodbye(scenario):

@@ -270,7 +270,8 @@ _WOULD = re.compile(r"\b(?:would|wouldn't|will|won't|can|can't|could|couldn't|no
 #: An offer: "I could do a two-year deal", "I can get you eight percent off",
 #: "I just offered you two years" (not "We do have trusts that went live...").
 _OFFER = re.compile(
-    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)\s+(?:do|take|offer(?:ed)?|give|get you|knock|drop|match"
+    # ("we'd do the heavy lifting" offers no terms: round 25)
+    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| just)\s+(?:do(?!\s+(?:the|all|most|everything|that|this|it)\b)|take|offer(?:ed)?|give|get you|knock|drop|match"
     r"|throw in|come down|cut|waive)\b|\b(?:percent|per cent|%)\s+off\b"
     # "I'll go to my director and push for seven and a half percent"
     r"|\b(?:push|fight|ask|go) for (?:\w+[ -]){0,5}?(?:percent|per cent)\b|\b(?:push|fight|ask|go) for \d+(?:\.\d+)?\s?%",
@@ -348,6 +349,10 @@ class BuyerState:
     presses: int = 0
     #: The objection the buyer's last reply voiced (pressed or not).
     voiced: str | None = None
+    #: The untold discovery that reply was asked about, well, when the buyer
+    #: voiced the concern in its place (see Director._held_near): the next
+    #: question on the concern asks for the story.
+    voiced_for: str | None = None
     #: Turns since a turn-timed objection fell due.
     overdue: int = 0
     #: Turn-timed objections the rep already asked about well, before they
@@ -671,7 +676,7 @@ class Director:
                 # A proposal made over an open concern is declined before the concern is pressed: "...could we
                 # set up a short meeting next week...?" got "As I said, you haven't told me why I'd pay more."
                 # (round 37: rated 0, the meeting unanswered).
-                lead = self._reaction_lines(t) if asked_badly else self._declined(lead=True) if t.match.proposes else ()
+                lead = self._before_concern(t, asked_badly, self._declined(lead=True))
                 return "press", dict(objection=o.id, lines=lines, lead=lead, reasons=[*why, reason])
         raised = self._objection_due(t)
         return None if raised is None else self._raise(raised, t, asked_badly, why)
@@ -697,12 +702,18 @@ class Director:
             return "object", dict(objection=raised.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
                                   lines=told["lines"], lead=self._said(raised.lines), facts=(raised.topic,),
                                   reasons=told["reasons"])
-        # A proposal gets its answer first; an offer ("I can probably get you
-        # five percent off if you sign this week") is answered by the concern.
-        proposal = t.topic.kind == "next_step" and not _OFFER.search(t.analysed.text)
-        lead = self._reaction_lines(t) if asked_badly else DEFAULT_LINES["maybe"] if proposal else ()
         return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
-                              lead=lead, reasons=voiced)
+                              lead=self._before_concern(t, asked_badly, DEFAULT_LINES["maybe"]), reasons=voiced)
+
+    def _before_concern(self, t: _Turn, asked_badly: bool, answer: tuple[str, ...]) -> tuple[str, ...]:
+        """What the buyer says before a concern voiced or pressed: how they take
+        a turn asked badly; ``answer`` to a proposal, which gets its answer
+        first (rounds 32-37: the meeting asked for went unanswered); nothing
+        before the concern for an offer ("I can probably get you five percent
+        off if you sign this week"), which the concern answers."""
+        if asked_badly:
+            return self._reaction_lines(t)
+        return answer if t.match.proposes and not _OFFER.search(t.analysed.text) else ()
 
     def _bad_move(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A turn that is mostly bad behaviour, or a buyer gone curt: a reaction
@@ -1233,11 +1244,10 @@ class Director:
         if not (t.asks and t.substance and self.matcher.has_meaning and t.topic.kind == "objection"):
             return None  # a concern handled by taking up its words asks for no story
         s = self.state
-        last = s.last_topic
-        if s.voiced == t.topic.id and last is not None and last.kind == "discovery" and last.id not in s.discovered:
-            # The concern was voiced in place of the story asked for (see _held_near): "What went wrong,
-            # from where you sat?" after "We bought a system in 2019 and the nurses abandoned it" asks for it.
-            return self._discoveries[last.id]
+        if s.voiced == t.topic.id and s.voiced_for is not None and s.voiced_for not in s.discovered:
+            # "What went wrong, from where you sat?" after "We bought a system in 2019 and the nurses
+            # abandoned it", voiced in place of the story, asks for the story.
+            return self._discoveries[s.voiced_for]
         near = t.topic.similarity - TIE
         untold = [d for d in self.scenario.discoveries if d.id not in self.state.discovered
                   and t.match.sims.get(topic_key("discovery", d.id), 0.0) >= max(near, SIM_MID)]
@@ -1298,6 +1308,10 @@ class Director:
         # The next turn is as likely to be about a concern just voiced as about
         # anything: "What would make the commitment feel defensible?".
         s.voiced = move.objection if move.kind == "object" else None
+        # Asked well about a story, the buyer voiced a concern instead (see
+        # _held_near); a pitch that set a concern off asked about no story.
+        s.voiced_for = (t.topic.id if move.kind == "object" and t.topic.kind == "discovery" and t.asks and t.substance
+                        and not t.labels & BAD and t.topic.id not in s.discovered else None)
         if move.kind in ANSWERED:
             s.said.append(" ".join(t.analysed.text.lower().split()).strip(" .!?"))
             if t.analysed.embedding is not None:
@@ -1311,12 +1325,9 @@ class Director:
             # fair. Refill stations are being trialled in twelve stores." got
             # "Honestly? It's all range review at the moment." (round 20: rated 0).
             s.last_topic = t.topic
-        elif (move.kind == "object" and t.topic.kind == "discovery" and t.topic.id not in s.discovered
-              and t.asks and t.substance and not t.labels & BAD):
-            # Asked well about a story, the buyer voiced a concern instead (see
-            # _held_near): "What's the one thing about that rollout you'd never
-            # want repeated?" goes on with the story, not the concern aired. A
-            # pitch that set a concern off asked about no story.
+        elif s.voiced_for is not None:
+            # "What's the one thing about that rollout you'd never want
+            # repeated?" goes on with the story, not the concern aired.
             s.last_topic = t.topic
         elif move.kind in ("object", "press", "concede"):
             s.last_topic = TopicMatch("objection", move.objection, 0.0, "the objection")
