@@ -6,8 +6,8 @@ probes; and the buyer's reply time on top of the analysis.
 
 - **skill**: on every built-in scenario, every content-free script in
   benchmarks/practice/content_free/ (ten lines each: repetition, "tell me
-  more", parroting, generic questions, buzzwords, empty empathy, bare prompts,
-  asking for concerns, a mix) and an echo that hands the buyer's last sentence back ("So ...");
+  more", parroting, generic questions, generic two-part questions, buzzwords,
+  empty empathy, bare prompts, asking for concerns, a mix) and an echo that hands the buyer's last sentence back ("So ...");
   then the scenario's own consultative, average and pushy scripts
   (benchmarks/practice/<id>/*.txt). Goals (issue 15): content-free <= 40 and
   at most 1 discovery; consultative >= 85 and >= 4 discoveries; pushy <= 20;
