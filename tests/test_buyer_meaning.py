@@ -203,6 +203,20 @@ def test_asking_whether_a_step_would_be_a_sensible_first_one_is_a_proposal(sessi
     assert ex.move.kind != "accept" and ex.move.topic.kind != "next_step"
 
 
+def test_a_lets_with_a_time_in_it_is_a_proposal(session, encoder):
+    """The outage scenario's own consultative test ended on "Then let's make it
+    one of the post-mortem actions: ... half a day next week.", answered with
+    the shared-success reaction ("Fair. If it's not a fit, I'd rather know
+    early too."), the meeting unanswered."""
+    session.director.state.trust = 70
+    ex = session.play("[mutual_success] Then let's make it part of the oven review: you and your head baker, "
+                      "a morning next week.")
+    assert ex.move.kind == "accept"
+    other = PracticeSession(session.scenario, ScriptedAnalyzer(encoder=encoder), seed=0)
+    other.director.state.trust = 70
+    assert other.play("[follow_up] Let's talk about the ovens themselves.").move.kind != "accept"
+
+
 def test_a_part_of_a_two_part_question_is_matched_when_the_whole_is_near_nothing(encoder):
     """Round 38: '...When you decide who helps you get there in a quarter, what
     will you be weighing, and who else has a say?' is 0.26 from how the IT

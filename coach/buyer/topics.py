@@ -549,6 +549,11 @@ _ASKS_YES = re.compile(r"(?:^\W*(?:so\W+)?|[,;:\u2014\u2013-]\s*|\b(?:we have|we
 #: pitch sets off, at trust 97), not "Is there a next step you'd want?".
 _STEP_ASK = re.compile(r"^\W*(?:(?:so|then|and)\W+)?(?:would|could|might|will|is|does)\b(?!\s+there\b)[^?]*"
                        r"\b(?:(?:first|next|right) step|place to (?:start|begin)|way (?:forward|to start|to begin))\b[^?]*\?\s*$", re.I)
+#: "Then let's make it one of the post-mortem actions: you and your ops lead,
+#: half a day next week on the failover plan." proposes, with a time in it
+#: (MEETING): the consultative test of the outage scenario ended on it, and a
+#: walk-through got "Fair. If it's not a fit, I'd rather know early too.".
+_LETS = re.compile(_OPENER + r"let(?:'?s| us)\b", re.I)
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
@@ -602,7 +607,8 @@ def proposes(analysed: AnalysedTurn) -> bool:
     # (and after a lead-in that ends in a colon: "Here's a thought, tell me if it's daft: what if we held a
     # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
     proposal = [bool(PROPOSAL.match(t) or (PROPOSAL.match(t.partition(":")[2]) and not PERMISSION.search(t))
-                     or _CLOSE.search(t) or _ASKS_YES.search(t) or _STEP_ASK.search(t) or _plan_then_ask(t))
+                     or _CLOSE.search(t) or _ASKS_YES.search(t) or _STEP_ASK.search(t) or _plan_then_ask(t)
+                     or (_LETS.match(t) and MEETING.search(t)))
                 for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
