@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rated import ratings  # noqa: E402
 
-SPANS = [(11, 20), (21, 24), (25, 26), (27, 30), (31, 40)]
+SPANS = [(11, 20), (21, 24), (25, 26), (27, 30), (31, 34), (35, 36), (37, 38), (39, 42)]
 
 
 def main() -> None:
