@@ -370,8 +370,9 @@ def _parts(analysed: AnalysedTurn) -> list[str]:
     what will you be weighing, and who else has a say?"), each matched as well
     as the whole; none for a question that does not split, or for more than
     MAX_SEGMENTS parts (a list of questions is a checklist, not two asks)."""
-    parts = [x.strip() for q in _asking(analysed) for x in SECOND_PART.split(q) if x.strip()]
-    return parts if len(_asking(analysed)) < len(parts) <= MAX_SEGMENTS else []
+    asks = _asking(analysed)
+    parts = [x.strip() for q in asks for x in SECOND_PART.split(q) if x.strip()]
+    return parts if len(asks) < len(parts) <= MAX_SEGMENTS else []
 
 
 #: A tag that asks for the buyer's view of the question before it: "Which of
