@@ -552,6 +552,12 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("Meanwhile, shall we pencil in Thursday?", True),
     ("Are you happy with how the ovens run?", False),
     ("I'll bring the costings with me, so shall we say Tuesday morning?", True),
+    # Round 40: a meeting asked for after a plan, in one sentence, got a told story's next line
+    ("I'll send over the policy template and a draft payback case this week, and can we book a meeting next week?",
+     True),
+    ("We had three breakdowns, and could we have seen them coming?", False),
+    ("Could we have spotted it sooner?", False),
+    ("Could we have a look at the ovens together next week?", True),
     # Round 11: checks on an offer just made that read as questions.
     ("How about this: I map your lines by margin and we sit down next week. Would that help?", True),
     ("You pick one onboarding that dragged and we walk through it together. Worth your time?", True),

@@ -197,6 +197,11 @@ def test_asking_whether_a_step_would_be_a_sensible_first_one_is_a_proposal(sessi
     ex = session.play("[closed_question] Would a morning at the bakery next week with your head baker be a sensible "
                       "first step?")
     assert ex.move.kind == "accept"
+    # Round 40: "So would the demo for the union rep and drivers be worth setting up, say next week?"
+    worth = PracticeSession(session.scenario, ScriptedAnalyzer(encoder=encoder), seed=0)
+    worth.director.state.trust = 70
+    assert worth.play("[closed_question] So would a visit with your head baker be worth setting up, say next "
+                      "week?").move.kind == "accept"
     it = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
     it.director.state.trust = 70
     ex = it.play("[closed_question] Is there a next step you'd want?")

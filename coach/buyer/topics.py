@@ -164,8 +164,10 @@ PROPOSAL = re.compile(
     r"(?:(?:rather than|instead of|if|given|since|as|with|before|after|for|to)\b[^,.?!;]{1,110},\s*"
     r"(?:(?:and|or|then)\b[^,.?!;]{1,80},\s*)?)?"
     # "I'll bring the letter with me, so shall we say Tuesday morning?"
-    r"(?:[^,.?!;]{1,60},\s*(?:so|then)\s+(?=(?:shall|should|could|can|might|would) we\b))?(?:"
-    r"(?:shall|should|could|can|might|would) we\b"
+    # ("I'll send over the policy template this week, and can we book a meeting next week...?", round 40)
+    r"(?:[^,.?!;]{1,90},\s*(?:so|then|and)\s+(?=(?:shall|should|could|can|might|would) we\b))?(?:"
+    # (not the past: "Could we have seen them coming?")
+    r"(?:shall|should|could|can|might|would) we\b(?!\s+have\s+(?:\w+ed|been|seen|done|known|had|got|gone|made)\b)"
     # "What about the custom reports: who asks for them?" goes on to ask.
     r"|(?:how|what) about (?:we\b|if\b|i\b|a\b|an\b|the\b|next\b|this\b|\w+day\b|tomorrow\b|setting\b|trying\b|starting\b|running\b|booking\b)"
     r"(?![^?]*[:;,\u2014-]\s*(?:who|what|how|why|when|where|which|is|are|was|were|do|does|did|has|have)\b)"
@@ -549,7 +551,9 @@ _ASKS_YES = re.compile(r"(?:^\W*(?:so\W+)?|[,;:\u2014\u2013-]\s*|\b(?:we have|we
 #: first step?" (round 38: a question on a told story, then the concern a
 #: pitch sets off, at trust 97), not "Is there a next step you'd want?".
 _STEP_ASK = re.compile(r"^\W*(?:(?:so|then|and)\W+)?(?:would|could|might|will|is|does)\b(?!\s+there\b)[^?]*"
-                       r"\b(?:(?:first|next|right) step|place to (?:start|begin)|way (?:forward|to start|to begin))\b[^?]*\?\s*$", re.I)
+                       r"\b(?:(?:first|next|right) step|place to (?:start|begin)|way (?:forward|to start|to begin)"
+                       # "So would the demo for the union rep and drivers be worth setting up, say next week?" (round 40)
+                       r"|worth (?:setting up|doing|booking|arranging|running|trying|a try|your time))\b[^?]*\?\s*$", re.I)
 #: "Then let's make it one of the post-mortem actions: you and your ops lead,
 #: half a day next week on the failover plan." proposes, with a time in it
 #: (MEETING): the consultative test of the outage scenario ended on it, and a
