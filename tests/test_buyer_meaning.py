@@ -189,37 +189,22 @@ def test_would_it_help_to_is_a_proposal(session):
     assert ex.move.kind == "accept"
 
 
-def test_asking_whether_a_step_would_be_a_sensible_first_one_is_a_proposal(session, encoder):
-    """Round 38: 'Would a working session next week ... be a sensible first
-    step?' was read as a question on a told story, and got a concern about
-    vendors' pitches at trust 97, the meeting unanswered."""
-    session.director.state.trust = 70
-    ex = session.play("[closed_question] Would a morning at the bakery next week with your head baker be a sensible "
-                      "first step?")
-    assert ex.move.kind == "accept"
+@pytest.mark.parametrize(("line", "agreed"), [
+    # Round 38: "Would a working session next week ... be a sensible first step?" got a concern about vendors'
+    # pitches at trust 97, the meeting unanswered.
+    ("[closed_question] Would a morning at the bakery next week with your head baker be a sensible first step?", True),
     # Round 40: "So would the demo for the union rep and drivers be worth setting up, say next week?"
-    worth = PracticeSession(session.scenario, ScriptedAnalyzer(encoder=encoder), seed=0)
-    worth.director.state.trust = 70
-    assert worth.play("[closed_question] So would a visit with your head baker be worth setting up, say next "
-                      "week?").move.kind == "accept"
-    it = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    it.director.state.trust = 70
-    ex = it.play("[closed_question] Is there a next step you'd want?")
-    assert ex.move.kind != "accept" and ex.move.topic.kind != "next_step"
-
-
-def test_a_lets_with_a_time_in_it_is_a_proposal(session, encoder):
-    """The outage scenario's own consultative test ended on "Then let's make it
-    one of the post-mortem actions: ... half a day next week.", answered with
-    the shared-success reaction ("Fair. If it's not a fit, I'd rather know
-    early too."), the meeting unanswered."""
+    ("[closed_question] So would the demo for your head baker be worth setting up?", True),
+    # The outage scenario's own consultative test ended on "Then let's make it one of the post-mortem actions:
+    # ... half a day next week.", and got the shared-success reaction.
+    ("[mutual_success] Then let's make it part of the oven review: you and your head baker, a morning next week.", True),
+    ("[closed_question] Is there a next step you'd want?", False),
+    ("[follow_up] Let's talk about the ovens themselves.", False),
+])
+def test_a_step_proposed_in_other_words_is_agreed_by_a_warm_buyer(session, line, agreed):
     session.director.state.trust = 70
-    ex = session.play("[mutual_success] Then let's make it part of the oven review: you and your head baker, "
-                      "a morning next week.")
-    assert ex.move.kind == "accept"
-    other = PracticeSession(session.scenario, ScriptedAnalyzer(encoder=encoder), seed=0)
-    other.director.state.trust = 70
-    assert other.play("[follow_up] Let's talk about the ovens themselves.").move.kind != "accept"
+    ex = session.play(line)
+    assert (ex.move.kind == "accept") is agreed, ex.move.reasons
 
 
 def test_a_part_of_a_two_part_question_is_matched_when_the_whole_is_near_nothing(encoder):
