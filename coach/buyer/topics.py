@@ -862,34 +862,33 @@ class TopicMatcher:
         return tuple(sorted(lines, key=lambda x: -float(sims[at[x]]) if x in at else 1.0))
 
     def _similarities(self, analysed: AnalysedTurn, segments: list[str], parts: list[str]
-                      ) -> tuple[dict[str, float], float, Any, dict[str, tuple[str, float]]]:
+                      ) -> tuple[dict[str, float], float, Any, list[dict[str, float]], dict[str, tuple[str, float]]]:
         """(topic key -> cosine similarity, similarity to the closest generic
-        prompt, the turn's vectors, Match.stated). The vectors are the
-        segments' then the parts' (_parts); the similarities are the segments'."""
+        prompt, the segments' vectors, each part's topic similarities (_parts),
+        Match.stated), the texts encoded in one batch."""
         import numpy as np
 
         if self._protos is None:
-            return {}, 0.0, None, {}
+            return {}, 0.0, None, [], {}
         statements = self._statements(analysed, segments)
         # One sentence: the analyser's embedding of the turn is its segment's.
         whole = _unit(analysed.embedding) if analysed.embedding is not None and len(analysed.sentences) <= 1 else None
-        texts = [*(segments if whole is None else ()), *parts, *statements]
-        raw = self._encoder.encode(texts) if texts else None  # one batch
-        if raw is None and (whole is None or parts):
-            return {}, 0.0, None, {}
-        own = len(texts) - len(statements)
-        vecs = _unit(raw[:own]) if own else None
-        vecs = vecs if whole is None else whole if vecs is None else np.vstack([whole, vecs])
-        stated = _unit(raw[own:]) if statements else None
+        own = segments if whole is None else []
+        texts = [*own, *parts, *statements]
+        raw = self._encoder.encode(texts) if texts else None
+        if raw is None and texts:
+            return {}, 0.0, None, [], {}
+        vecs = _unit(raw[: len(own)]) if own else whole
         if vecs is None:
-            return {}, 0.0, None, {}
-        whole_vecs = vecs[: len(vecs) - len(parts)]
+            return {}, 0.0, None, [], {}
+        part_sims = [self._topic_sims(_unit(raw[i : i + 1])) for i in range(len(own), len(own) + len(parts))]
+        stated = _unit(raw[len(own) + len(parts) :]) if statements else None
         said = {}
         for k in self._raised_when_asked if stated is not None else ():
             sims = np.max(self._protos[k] @ stated.T, axis=0)
             i = int(np.argmax(sims))
             said[k.partition(":")[2]] = (statements[i], float(sims[i]))
-        return self._topic_sims(whole_vecs), float(np.max(self._generic @ whole_vecs.T)), vecs, said
+        return self._topic_sims(vecs), float(np.max(self._generic @ vecs.T)), vecs, part_sims, said
 
     def _statements(self, analysed: AnalysedTurn, segments: list[str]) -> list[str]:
         """The turn's sentences that ask nothing and are not already among its
@@ -941,10 +940,7 @@ class TopicMatcher:
         for i in discovered:
             k = topic_key("discovery", i)
             kw[k] += TOLD_WORD * len(stems & self._told.get(k, set()))
-        sims, generic_sim, vecs, stated = self._similarities(analysed, segments, parts)
-        part_vecs = None
-        if parts and vecs is not None:  # the parts' vectors are for the parts' topics (_part_topic, _second_fact) only
-            vecs, part_vecs = vecs[: len(vecs) - len(parts)], vecs[len(vecs) - len(parts) :]
+        sims, generic_sim, vecs, part_sims, stated = self._similarities(analysed, segments, parts)
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
         closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
@@ -953,8 +949,8 @@ class TopicMatcher:
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
                                  pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
-        if topic is None and part_vecs is not None:
-            topic = self._part_topic(part_vecs, kw, discovered, skip)
+        if topic is None and part_sims:
+            topic = self._part_topic(part_sims, kw, discovered, skip)
         own = specific_stems(joined) & (self.vocabulary | heard)
         best_sim = sims.get(topic_key(topic.kind, topic.id), 0.0) if topic is not None else 0.0
         # A generic prompt with one of the buyer's nouns in it ("What are your
@@ -973,12 +969,12 @@ class TopicMatcher:
             topic = TopicMatch(kind, None, generic_sim if kind == "generic" else max(sims.values(), default=0.0),
                                "closest to a generic prompt" if kind == "generic" else "about nothing the buyer knows")
         also = None
-        if part_vecs is not None and topic.kind in ("discovery", "fact") and not offer:
-            also = self._second_fact(part_vecs, topic, skip)
+        if part_sims and topic.kind in ("discovery", "fact") and not offer:
+            also = self._second_fact(part_sims, topic, skip)
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
                      vectors=vecs, also=also, question=question, stated=stated)
 
-    def _part_topic(self, part_vecs: Any, kw: dict[str, float], discovered: Collection[str],
+    def _part_topic(self, part_sims: list[dict[str, float]], kw: dict[str, float], discovered: Collection[str],
                     skip: Collection[str]) -> TopicMatch | None:
         """The topic a part of a two-part question is about, when the whole is
         about none: "That's a hard spot... When you decide who helps you get
@@ -990,22 +986,21 @@ class TopicMatcher:
         (KW_ALONE). "How is it going so far in those twelve stores...?" is 0.54
         from the promotions the stores hate and shares only "stores" with
         them; "When are they retiring...?" is 0.46 from the service contract."""
-        topic = self._best_topic(self._topic_sims(part_vecs), kw, discovered, skip=skip)
+        nearest = {k: max(p[k] for p in part_sims) for k in part_sims[0]}
+        topic = self._best_topic(nearest, kw, discovered, skip=skip)
         if topic is None or kw.get(topic_key(topic.kind, topic.id), 0.0) < KW_ALONE:
             return None
         return replace(topic, how=f"a part of the question, {topic.how}")
 
-    def _second_fact(self, part_vecs: Any, topic: TopicMatch, skip: Collection[str]) -> str | None:
+    def _second_fact(self, part_sims: list[dict[str, float]], topic: TopicMatch, skip: Collection[str]) -> str | None:
         """A plain fact the other part of a two-part question asks for, when
         the turn is about another topic ("When you've tried to change the
         cut-off, who's had to be in the room, and when does the board meet?"):
-        the fact a part (its unit vector in ``part_vecs``) is nearest of all
-        topics, at FACT_SIM at least."""
+        the fact a part (``part_sims``: its topic similarities) is nearest of
+        all topics, at FACT_SIM at least."""
         primary = topic_key(topic.kind, topic.id)
-        for row in range(len(part_vecs)):
-            sims = self._topic_sims(part_vecs[row : row + 1])
-            sims.pop("next_step", None)
-            k = max(sims, key=sims.__getitem__)
+        for sims in part_sims:
+            k = max((x for x in sims if x != "next_step"), key=sims.__getitem__, default="")
             if k.startswith("fact:") and k != primary and k not in skip and sims[k] >= FACT_SIM:
                 return k.partition(":")[2]
         return None
