@@ -291,21 +291,27 @@ def test_a_question_as_near_the_pressed_concern_as_a_discovery_answers_the_conce
     assert ex.revealed == ("failed-rollout",) and "ward sisters" in ex.buyer.text
 
 
-def test_a_question_on_the_story_behind_an_unvoiced_concern_voices_it_before_trust_allows_the_story(encoder):
+def _voiced_in_place_of_the_story(encoder) -> PracticeSession:
     """Ruth opens with 'we've been here before'. 'I hear you've had a bed
     system before. What happened with it?' is as near her 2019 concern as the
     failed-rollout story, which at trust 38 she would not tell: she got 'That's
     history. I'm more interested in what you'd do differently.', a brush-off of
-    what she had just brought up. She voices the concern; the next question on
-    'that rollout' goes on with the story, not with a prompt about nothing."""
+    what she had just brought up. She voices the concern instead."""
     s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
     voiced = s.play("[open_question curiosity follow_up empathy] Thanks for meeting me. I hear you've had a bed "
                     "system before. What happened with it?")
     assert voiced.move.kind == "object" and voiced.move.objection == "tried-before"
     assert "2019" in voiced.buyer.text and not voiced.revealed
-    ex = s.play("[open_question curiosity follow_up] That's a fair challenge. I can't honestly tell you what we'd do "
-                "differently without knowing what went wrong. If I guessed, I'd just be pitching. What's the one "
-                "thing about that rollout you'd never want repeated?")  # round 24: the story, at trust 44
+    return s
+
+
+def test_a_question_on_the_story_behind_an_unvoiced_concern_voices_it_before_trust_allows_the_story(encoder):
+    """After the concern voiced in place of the story, the next question on
+    'that rollout' goes on with the story, not with a prompt about nothing."""
+    ex = _voiced_in_place_of_the_story(encoder).play(
+        "[open_question curiosity follow_up] That's a fair challenge. I can't honestly tell you what we'd do "
+        "differently without knowing what went wrong. If I guessed, I'd just be pitching. What's the one "
+        "thing about that rollout you'd never want repeated?")  # round 24: the story, at trust 44
     assert ex.move.topic.id == "failed-rollout" and ex.revealed == ("failed-rollout",)
 
 
@@ -315,12 +321,9 @@ def test_a_question_on_the_concern_voiced_in_place_of_a_story_gets_the_story(enc
     got the concession alone ('Fair enough. That's more than the last
     supplier gave me.'): it is 0.41 from the failed rollout in meaning, but
     it asks for that story."""
-    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    voiced = s.play("[open_question curiosity follow_up empathy] Thanks for meeting me. I hear you've had a bed "
-                    "system before. What happened with it?")
-    assert voiced.move.objection == "tried-before"
-    ex = s.play("[open_question curiosity follow_up empathy] That sounds like a hard thing to have lived through. "
-                "What went wrong, from where you sat?")
+    ex = _voiced_in_place_of_the_story(encoder).play(
+        "[open_question curiosity follow_up empathy] That sounds like a hard thing to have lived through. "
+        "What went wrong, from where you sat?")
     assert ex.move.kind == "concede" and ex.revealed == ("failed-rollout",)
 
 
