@@ -681,6 +681,28 @@ def test_batch_analysis_reads_the_conversation_for_tips_too(analyzer):
     assert batch[3].tips == conv.add_rep(turns[3].text).tips
 
 
+def test_a_long_call_is_not_read_again_from_the_start_on_every_turn(monkeypatch):
+    # A 400-turn call analysed turn by turn re-stemmed every earlier question for
+    # each turn's tips: a third of the analyser's time per turn, growing with
+    # the call. Each question's words are now stemmed once, when it is asked.
+    from coach.analysis import tips
+
+    history = tips.History()
+    for i in range(200):
+        history.asked([f"How did the shift number {i} go for the packing team?"])
+        history.heard("Fine.")
+    calls = []
+    real = tips.stem
+    monkeypatch.setattr(tips, "stem", lambda w: calls.append(w) or real(w))
+    for _ in range(50):
+        assert history.about(tips.GOALS) is None
+        assert history.about(tips.TODAY) is None
+    assert calls == []
+    history.asked(["What would a good outcome look like?"])
+    history.heard("Half the overtime.")
+    assert history.about(tips.GOALS).answer == "Half the overtime."
+
+
 def _evidence_for(analyzer, label, buyer, rep):
     from coach.analysis.analyzer import build_evidence
 

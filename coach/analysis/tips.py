@@ -34,12 +34,23 @@ def _first(evidence: list[Evidence], label: str) -> Evidence | None:
 # --------------------------------------------------------------------------- the conversation so far
 
 
+def stems_of(question: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(question.lower()))
+
+
 @dataclass
 class Asked:
     """A question the rep asked, and the buyer's next turn once it came."""
 
     question: str
     answer: str | None = None
+    #: The stems of the question's words, worked out once: every later turn's
+    #: tips look the question up again (a 400-turn call's were re-stemmed
+    #: 400 times, a third of the analyser's time per turn).
+    stems: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.stems = stems_of(self.question)
 
 
 @dataclass
@@ -61,7 +72,7 @@ class History:
 
     def about(self, topic: Topic) -> Asked | None:
         """The latest question on ``topic``, answered ones first."""
-        hits = [a for a in self.questions if topic.matches(a.question)]
+        hits = [a for a in self.questions if a.stems & topic.keys]
         answered = [a for a in hits if a.answer and a.answer.strip()]
         return (answered or hits or [None])[-1]
 
@@ -77,9 +88,6 @@ class Topic:
     keys: frozenset[str]
     #: What the buyer's answer told the rep, for "they told you ...".
     told: str
-
-    def matches(self, question: str) -> bool:
-        return bool({stem(w) for w in words(question.lower())} & self.keys)
 
 
 def _topic(question: str, keys: str, told: str) -> Topic:
