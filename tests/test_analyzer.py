@@ -328,6 +328,10 @@ def test_questions_and_words_are_counted(analyzer):
     ("Who owns the budget, is that you or HR, and when does it refresh?", 3),
     # chat style without a question mark: the heads hear the question, the clauses count it
     ("whats ur erp, whos the approver, and when does ur fiscal year end", 3),
+    # a hedge before the question word (issue 15's round 40 counted two)
+    ("Just so I've got the basics: which PAS are you on, roughly how many beds across the two sites, "
+     "and would this go through a formal procurement framework?", 3),
+    ("Roughly, is it more or less than two million?", 1),
     # one question, however many commas, "and"s or wh-words it holds
     ("Is it March or April?", 1),
     ("So, what do you think?", 1),

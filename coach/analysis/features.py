@@ -412,8 +412,23 @@ def _stacked(norm: str, begin: int) -> int:
     for rx, strict in ((_STACK_AFTER_PUNCT, False), (_STACK_AFTER_AND, True)):
         for m in rx.finditer(norm, begin):
             if m.end() > begin:
-                n += _opens_question(_tokens_lower(norm[m.end():m.end() + 40])[:2], strict)
+                n += _opens_question(_clause_head(norm[m.end():m.end() + 40]), strict)
     return n
+
+
+#: Hedges before a stacked question's word: "..., roughly how many beds across
+#: the two sites, and would this go through procurement?" asks three (issue
+#: 15's round 40 read two, and no checklist).
+_HEDGES = frozenset(("roughly", "approximately", "exactly", "broadly", "basically", "realistically", "typically",
+                     "usually", "generally", "honestly", "precisely", "ballpark"))
+
+
+def _clause_head(text: str) -> list[str]:
+    """The first two words of a stacked clause, after a hedge before a
+    wh-word (_HEDGES; not "..., roughly, do you reckon?", whose "do you" is
+    read after the next comma)."""
+    toks = _tokens_lower(text)[:3]
+    return toks[1:3] if len(toks) > 1 and toks[0] in _HEDGES and toks[1] in WH else toks[:2]
 
 
 _YOU = frozenset(("you", "your", "yours", "you're", "you've", "you'd", "you'll", "yourself", "u", "ur"))
