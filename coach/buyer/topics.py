@@ -307,8 +307,11 @@ _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
 #: those?" (round 34: "Busy. It's always busy before the building season.").
 _ON_THOSE = re.compile(r"\b(?:with|about|of|behind|on|for|to|in|from) (?:those|these|that|this|it|them)\W*$", re.I)
 #: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
-_HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| did| does| do)? (?:it|that|this|they|those)"
-                          r"(?: (?:been|all))? (?:go|going|gone|went|goes|work|working|worked|turn(?:ed)? out)"
+#: "How did you feel it went?" too (round 40: "Honestly, mostly planning for the spring work." after
+#: "I think the pilot went really well from our side.").
+_HOW_IT_WENT = re.compile(_OPENER + r"how(?:'s| is| are| was| were| has| have| did| does| do)?"
+                          r"(?: you (?:feel|felt|think|thought|reckon|find|found|say))? (?:it|that|this|they|those)"
+                          r"(?:'s| is| was| has| have| had)?(?: (?:been|all))? (?:go|going|gone|went|goes|work|working|worked|turn(?:ed)? out)"
                           # and nothing of its own after: not "How did that land with the drivers?"
                           r"(?: (?:for|with|from|on|at) (?:you|your (?:side|end|point of view|perspective))| overall| so far| in the end)?\W*$",
                           re.I)
@@ -318,6 +321,12 @@ _NAMES_TOPIC = re.compile(r"^\W*(?:(?:so|then|okay|ok|right|now|and)\W+)*(?:(?:w
 #: A question in question words (see question_kind).
 _QUESTION_WORD = r"(?:what|which|how|why|who|when|where)"
 _WH = re.compile(_OPENER + _QUESTION_WORD + r"\b", re.I)
+#: A question put again as a statement, after a reply that missed it: "Sorry,
+#: send what over? I was asking which of our lines you think are weakest."
+#: (round 40: its only question mark was on the echo, and the buyer said "In
+#: a way, yes.").
+_ASKED_AGAIN = re.compile(_OPENER + r"(?:sorry\W+)?(?:i (?:was|am|'m) (?:just |only )?asking|i meant|"
+                          r"what i (?:meant|was asking|'m asking|am asking|wanted to know)|my question (?:was|is))\b", re.I)
 #: A question word at the end asks it too: "Depends on what?", "Like what?"
 #: (round 35: read as a statement asked as a question, "Something like that.").
 _WH_LAST = re.compile(r"\b" + _QUESTION_WORD + r"\W*$", re.I)
@@ -825,7 +834,8 @@ class TopicMatcher:
     @staticmethod
     def segments(analysed: AnalysedTurn) -> list[str]:
         """The parts of a turn that carry its topic: its asking sentences (the
-        analyser's forms) if it has any, else all its sentences, the last
+        analyser's forms, and a question put again as a statement:
+        _ASKED_AGAIN) if it has any, else all its sentences, the last
         MAX_SEGMENTS of them. A reflection before the question is about the
         last topic, not the next; what the rep puts aside ("Before we get to
         prices, ...") is no topic of the turn (_DEFERRED)."""
@@ -837,7 +847,7 @@ class TopicMatcher:
             return [text.strip()] if text.strip() else []
         asks = []
         for i, (t, f) in enumerate(sents):
-            if f is None:
+            if f is None and not _ASKED_AGAIN.match(t):
                 continue
             # "...why the orders arrive at short notice. What's behind that?":
             # a short ask with nothing of its own leans on the sentence before.
