@@ -62,9 +62,9 @@ from coach.analysis.language import content_stems, generic_stems, specific_stems
 from coach.analysis.rules import FAREWELL
 from coach.analysis.uptake import PARROT_ECHO
 from coach.buyer.move import BuyerMove, MoveKind, TopicMatch
-from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_MID, STATED_SIM, TIE, Match,
-                                 TopicMatcher, asks_choice, asks_concerns, asks_more, asks_new, asks_past, asks_would,
-                                 topic_key)
+from coach.buyer.topics import (CHECK, FACT_SIM_WORDS, MEETING, NEXT_SIM, PROPOSAL, SIM_LOW, SIM_MID, STATED_SIM, TIE, Match,
+                                 TopicMatcher, asks_choice, asks_concerns, asks_more, asks_needs, asks_new, asks_past,
+                                 asks_would, topic_key)
 from coach.labels import BAD
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,6 +115,9 @@ OBJECTION_PRESSED = 2.0
 MAX_PRESSES = 2
 #: A turn-timed objection waits for a turn that asks about nothing else, at most this many turns.
 OBJECTION_PATIENCE = 2
+#: How far ahead of every other topic the nearest untold story must be for a
+#: question about no topic to get its surface (Director._near_story).
+NEAREST_BY = 0.05
 #: A plain fact asked with these is answered after the reaction (the buyer
 #: knows it and says it to anyone); pressure, a pitch or a leading question
 #: gets only the reaction.
@@ -806,15 +809,7 @@ class Director:
         if "closed_question" in t.labels and specific_stems(t.analysed.text) and not t.opinion:
             return self._unanswerable(t, why)
         if topic.kind == "none" and t.substance and self.matcher.has_meaning and t.match.question != "evaluative":
-            # A real question the scenario has no answer for ("What would you
-            # need from us to make the case internally?"): the buyer has not
-            # worked it out, rather than an answer to "How's business?". (By
-            # words alone, "What's been on your plate since the outage?" has a
-            # word of theirs and is still a generic prompt.) How things have
-            # been ("How are things going at Fernhill?") is no question to
-            # work out: "That's what I'm still working out." was rated 0.
-            lines = self._not_known(t, "untold" if t.match.question == "past" else "unworked")
-            return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
+            return self._about_nothing(t, why)
         if self.state.discovered and asks_more(t.analysed):
             # "Is there anything else that would be a must-have for you?" after
             # a recap of what they told got "Honestly, most of my week is bed
@@ -911,6 +906,41 @@ class Director:
         s.discovered.append(d.id)
         lead = self._lead(t)
         return "reveal", dict(revealed=(d.id,), lines=self._said(d.reveal), lead=lead, reasons=[*why, f"reveals '{d.id}'"])
+
+    def _about_nothing(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
+        """A real question the scenario has no answer for ("What would make the
+        installs easier on the depots?"): the surface of the untold story it
+        is clearly nearest (_near_story: "What happened, from where you sat?",
+        0.48 from what failed and why, got "I'd need to think that one
+        through."), else that the buyer has not worked it out, rather than an
+        answer to "How's business?". (By words alone, "What's been on your
+        plate since the outage?" has a word of theirs and is still a generic
+        prompt.) How things have been ("How are things going at Fernhill?")
+        is no question to work out: "That's what I'm still working out." was
+        rated 0."""
+        near = self._near_story(t)
+        if near is not None:
+            return "surface", dict(lines=self._said(near.surface) or self._said(near.guarded),
+                                   reasons=[*why, f"nearest '{near.id}', not close enough to tell it: its surface"])
+        lines = self._not_known(t, "untold" if t.match.question == "past" else "unworked")
+        return "surface", dict(lines=lines, reasons=[*why, "a question about nothing the buyer knows"])
+
+    def _near_story(self, t: _Turn) -> Discovery | None:
+        """The untold story a turn about no topic is nearest of all the
+        scenario's topics, at SIM_LOW at least and clearly (NEAREST_BY ahead
+        of the next), or None: "...who felt it most outside IT, and where has
+        it left you since?" is 0.42 from what it meant for her personally and
+        0.41 from how long she has been in post."""
+        sims = t.match.sims
+        ranked = sorted(sims, key=sims.__getitem__, reverse=True)
+        if not ranked:
+            return None
+        k = ranked[0]
+        kind, _, ident = k.partition(":")
+        runner_up = sims[ranked[1]] if len(ranked) > 1 else 0.0
+        if kind != "discovery" or sims[k] < SIM_LOW or sims[k] - runner_up < NEAREST_BY or ident in self.state.discovered:
+            return None
+        return self.scenario.discovery(ident)
 
     def _told_all(self, t: _Turn) -> tuple[str, ...]:
         """What the buyer says once a told story's lines are all said: that
@@ -1034,7 +1064,12 @@ class Director:
                    # comfortable with?" got "It's a mix of the two.", and the concern came
                    # a turn later). "Do you have any concerns?" fits any buyer.
                    or (o.when in ("next_step", "asked") and t.topic.kind == "none" and t.substance
-                       and asks_concerns(t.analysed)))
+                       and asks_concerns(t.analysed))
+                   # Asked what they would need first, about nothing else, in any words: the
+                   # concern they would voice at a next step ("What would you need to see
+                   # from us first before that's worth your time?" got "Good question. I
+                   # haven't worked that out yet.", rounds 13-40).
+                   or (o.when == "next_step" and t.topic.kind in ("none", "generic") and asks_needs(t.analysed)))
             if due and self._settles_unvoiced(o, t):
                 # The turn answers the concern before the buyer voices it: "...I can
                 # pass some of that back to you. You'd have a genuine saving to show

@@ -290,6 +290,9 @@ VIEW = re.compile(r"\b(?:worr(?:y|ies|ied|ying)|concern(?:s|ed)?|feel|feels|felt
 #: comfortable with?" (see asks_concerns).
 _CONCERN = re.compile(r"\b(?:concern(?:s|ed)?|worr(?:y|ies|ied|ying)|(?:not |un)comfortable|hesita(?:nt|tion|nce)"
                       r"|reservations?|sticking points?|hold(?:s|ing)? you back|put(?:s|ting)? you off|nervous|uneasy)\b", re.I)
+#: A question for what the buyer would need before going further (see asks_needs).
+_NEEDS = re.compile(r"\bwhat (?:would|will|do|'d) you (?:need|want|have|like) to see\b|\bwhat would you need (?:from|of) (?:us|me)\b"
+                    r"|\bwhat would (?:it|that) take\b|\bwhat would (?:have|need) to be true\b", re.I)
 #: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
 _ELLIPTIC = re.compile(_OPENER + r"(?:any|anything|anyone|anybody|something|someone)\b", re.I)
 #: What a rep puts aside, up to the clause's end: "Before we get to prices,
@@ -405,6 +408,14 @@ def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
     return tuple(_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks)
 
 
+def _last_asking_clause(question: str) -> str:
+    """The question's last clause that opens as a question: "What happened, from
+    where you sat?" asks what happened (round 17: read on "from where you sat",
+    "I'd need to think that one through." from the IT director)."""
+    clauses = _CLAUSE.split(question)
+    return next((c for c in reversed(clauses) if _WH.match(c) or YES_NO.match(c)), clauses[-1])
+
+
 def question_kind(analysed: AnalysedTurn) -> str | None:
     """What the turn's questions ask for: "permission" when every one asks
     leave to say something ("Can I share what we've noticed?"), "measure"
@@ -438,7 +449,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
         return "who"
     if all(_DESCRIBE.search(q) for q in asks):
         return "describe"
-    if all(PAST.match(_CLAUSE.split(q)[-1]) for q in asks):
+    if all(PAST.match(_last_asking_clause(q)) for q in asks):
         return "past"
     if all(any(_WHICH.match(c) for c in _CLAUSE.split(q)) for q in asks):
         return "which"
@@ -527,6 +538,12 @@ def asks_would(analysed: AnalysedTurn) -> bool:
 def asks_concerns(analysed: AnalysedTurn) -> bool:
     """Whether a question of the turn asks what worries the buyer (_CONCERN)."""
     return any(_CONCERN.search(q) for q in _asking(analysed))
+
+
+def asks_needs(analysed: AnalysedTurn) -> bool:
+    """Whether a question of the turn asks what the buyer would need before
+    going further (_NEEDS: "What would you need to see from us first?")."""
+    return any(_NEEDS.search(q) for q in _asking(analysed))
 
 
 def asks_more(analysed: AnalysedTurn) -> bool:
