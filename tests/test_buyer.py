@@ -287,7 +287,9 @@ def test_a_reflection_that_carries_nothing_earns_almost_nothing(scenario):
 @pytest.mark.parametrize("check", ["Is that fair?", "Does that sound right?", "Have I got that right?", "Am I close?",
                                    "Is that a fair summary?", "Have I missed anything important?",
                                    "Does that answer it?", "Anything I've missed?", "Is there anything I've got wrong?",
-                                   "Anything missing from that?", "Is that the full list, or is there anything else on it?"])
+                                   "Anything missing from that?", "Is that the full list, or is there anything else on it?",
+                                   # round 41: two checks in one ("I'm not sure, honestly.")
+                                   "Is that right, and is there anything I've missed?"])
 def test_a_reflection_that_ends_on_a_check_is_agreed_with_not_answered(scenario, check):
     """Round 15: "...That sounds like it puts you in a tough spot too,
     squeezed between marketing and whoever's watching the costs. Is that

@@ -215,6 +215,10 @@ def test_would_it_help_to_is_a_proposal(session):
     # The outage scenario's own consultative test ended on "Then let's make it one of the post-mortem actions:
     # ... half a day next week.", and got the shared-success reaction.
     ("[mutual_success] Then let's make it part of the oven review: you and your head baker, a morning next week.", True),
+    # Round 41: "So is next Monday all right for me to come by, or would the one after suit you better?" got
+    # a told story's line on Mondays.
+    ("[closed_question] So is next Tuesday all right for me to come by with your head baker and look at the ovens, "
+     "or would the week after suit you better?", True),
     ("[closed_question] Is there a next step you'd want?", False),
     ("[follow_up] Let's talk about the ovens themselves.", False),
 ])
@@ -222,6 +226,18 @@ def test_a_step_proposed_in_other_words_is_agreed_by_a_warm_buyer(session, line,
     session.director.state.trust = 70
     ex = session.play(line)
     assert (ex.move.kind == "accept") is agreed, ex.move.reasons
+
+
+def test_an_offer_made_as_a_choice_is_not_answered_yes(session):
+    """Round 41: "Would it help if I wrote to Grace directly with that offer,
+    or would you rather raise it with her first yourself?" got "Yes, I'd find
+    that useful."."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    session.director.state.trust = 70
+    ex = session.play("[closed_question] Would it help if I sent your accountant our price list, "
+                      "or would you rather show it to her yourself?")
+    assert ex.move.kind == "consider" and ex.buyer.text in DEFAULT_LINES["consider_choice"], ex.move.reasons
 
 
 def test_a_part_of_a_two_part_question_is_matched_when_the_whole_is_near_nothing(encoder):

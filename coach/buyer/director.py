@@ -228,6 +228,10 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "That could work. Let's keep it on the list.",
         "I'd take that, yes.",
     ),
+    # ... offered as a choice ("...or would you rather raise it with her
+    # yourself?", "Is next Monday all right, or the one after?"): a yes
+    # answers neither (round 41: "Yes, I'd find that useful.", rated 0).
+    "consider_choice": ("Either works for me.", "Whichever suits you. Let me know.", "Either way is fine by me."),
     # An offer on a concern that does not settle it ("I could do a two-year
     # deal" to a three-year concern; five percent off to an eighteen percent
     # gap): heard, and not enough. The concern's own press lines ("You haven't
@@ -1012,7 +1016,8 @@ class Director:
         before the buyer would agree a next step, else considered."""
         if not self._ready():
             return "decline", dict(lines=self._declined(), reasons=[*why, "a proposal before the buyer is ready for one"])
-        return "consider", dict(lines=DEFAULT_LINES["consider"], reasons=[*why, "a proposal that is not the next step"])
+        lines = DEFAULT_LINES["consider_choice" if asks_choice(t.analysed) else "consider"]
+        return "consider", dict(lines=lines, reasons=[*why, "a proposal that is not the next step"])
 
     def _declined(self, *, lead: bool = False) -> tuple[str, ...]:
         """The buyer's no to a proposal made too early: the scenario's declined

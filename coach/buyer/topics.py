@@ -262,20 +262,23 @@ _THEN_ASKS = re.compile(r"[:;,\u2014-]\s*(?:and\s+|so\s+)?(?:what|how|why|who|wh
 #: A check on what the rep just said, which asks nothing of its own: "Is that
 #: fair?", "Is that a fair summary?", "Does that sound right?", "Have I
 #: missed anything important?", "Does that answer it?"
-CHECK = re.compile(_OPENER + r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
-                   r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
-                   r"(?: (?:summary|picture|description|read|way to put it))?"
-                   r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
-                   # without its verb: "Anything I've missed?" (round 31: "It depends, honestly.")
-                   r"|(?:is there )?(?:anything|something) (?:(?:that )?(?:i|we)(?:'ve| have)? )?(?:missed|left out|got wrong|forgotten|overlooked)"
-                   # "Anything missing from that?" (round 32)
-                   r"|(?:is )?(?:there )?(?:anything|something) (?:else )?missing(?: from (?:that|this|it|the list))?"
-                   # "Is that the full list, or is there anything else on it?" after a recap (round 35: "It depends, honestly.")
-                   r"|(?:is|was) (?:that|this) (?:the |your )?(?:full|whole|complete) (?:list|picture|story)"
-                   r"(?:,? or (?:is there )?(?:anything|something) (?:else )?(?:on it|on there|to add|(?:that )?i'?ve missed))?"
-                   # "Nobody enters it by hand... Does that answer it?"
-                   r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
-                   r")\W*$", re.I)
+_CHECK = (r"(?:(?:is|does|would|am|have|did|do|was)\b[^?]{0,30}?"
+           r"\b(?:fair|right|accurate|correct|true|close|off|make sense|ring true|resonate|land)"
+           r"(?: (?:summary|picture|description|read|way to put it))?"
+           r"|(?:have i|did i) (?:missed|miss|left out|leave out|forgotten|forget) (?:anything|something)(?: important| big)?"
+           # without its verb: "Anything I've missed?" (round 31: "It depends, honestly.")
+           r"|(?:is there )?(?:anything|something) (?:(?:that )?(?:i|we)(?:'ve| have)? )?(?:missed|left out|got wrong|forgotten|overlooked)"
+           # "Anything missing from that?" (round 32)
+           r"|(?:is )?(?:there )?(?:anything|something) (?:else )?missing(?: from (?:that|this|it|the list))?"
+           # "Is that the full list, or is there anything else on it?" after a recap (round 35: "It depends, honestly.")
+           r"|(?:is|was) (?:that|this) (?:the |your )?(?:full|whole|complete) (?:list|picture|story)"
+           r"(?:,? or (?:is there )?(?:anything|something) (?:else )?(?:on it|on there|to add|(?:that )?i'?ve missed))?"
+           # "Nobody enters it by hand... Does that answer it?"
+           r"|(?:does|did|has) (?:that|this) (?:answer|answered) (?:it|that|your question|the question|your concern)"
+           r")")
+#: Two checks in one question ask no more: "Is that right, and is there anything I've
+#: missed?" after a recap (round 41: "I'm not sure, honestly.").
+CHECK = re.compile(_OPENER + _CHECK + r"(?:\W+(?:and|or)\s+" + _CHECK + r")?\W*$", re.I)
 #: A question for the buyer's view, worries or wishes ("What worries you
 #: most about rolling out there?", "What would you change before going
 #: fleet-wide?", "Is there anything else on your checklist?", "So why didn't
@@ -585,6 +588,11 @@ _STEP_ASK = re.compile(r"^\W*(?:(?:so|then|and)\W+)?(?:would|could|might|will|is
 #: (MEETING): the consultative test of the outage scenario ended on it, and a
 #: walk-through got "Fair. If it's not a fit, I'd rather know early too.".
 _LETS = re.compile(_OPENER + r"let(?:'?s| us)\b", re.I)
+#: A time put to the buyer (with MEETING): "So is next Monday all right for me
+#: to come by, or would the one after suit you better?" (round 41: a story's
+#: line on Mondays, "I know how high the pile should be on a Monday.").
+_TIME_ASK = re.compile(_OPENER + r"(?:is|would|does|will|could|do)\b[^?]*\b(?:all right|alright|okay|ok|good|convenient"
+                       r"|better|suit|suits|work|works)\b[^?]*\?\s*$", re.I)
 #: A plan the rep lays out in a statement: "I come and spend a morning on one
 #: of your wards...", "we hold a few weeks' cover for those in our yard",
 #: "I'll write it up on one page and bring it by on Thursday".
@@ -639,7 +647,7 @@ def proposes(analysed: AnalysedTurn) -> bool:
     # buffer...?"; not leave to say something: "...straight with you first: can I share what we've seen?")
     proposal = [bool(PROPOSAL.match(t) or (PROPOSAL.match(t.partition(":")[2]) and not PERMISSION.search(t))
                      or _CLOSE.search(t) or _ASKS_YES.search(t) or _STEP_ASK.search(t) or _plan_then_ask(t)
-                     or (_LETS.match(t) and MEETING.search(t)))
+                     or ((_LETS.match(t) or _TIME_ASK.match(t)) and MEETING.search(t)))
                 for t, _ in spans]
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
