@@ -645,6 +645,12 @@ def test_asked_what_they_would_need_first_the_buyer_voices_the_next_step_concern
     ex = s.play("[open_question curiosity] What would you need to see from me before a follow-up call made sense?")
     assert ex.move.kind == "object" and ex.move.objection == "another-implementation", ex.move.reasons
     assert ex.revealed == ()
+    # What it would take others is no question of what the buyer needs (round 39 replayed: the outage's
+    # retail customers, "what would it take to get them comfortable again?", got the team-time concern).
+    other = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = other.play("[open_question curiosity] Put on notice, that's heavy. What exactly did they tell you, "
+                    "and what would it take to get them comfortable again?")
+    assert ex.move.kind != "object", ex.move.reasons
 
 
 @pytest.mark.parametrize(("buyer", "line", "kind"), [

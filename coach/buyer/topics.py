@@ -295,7 +295,10 @@ _CONCERN = re.compile(r"\b(?:concern(?:s|ed)?|worr(?:y|ies|ied|ying)|(?:not |un)
                       r"|reservations?|sticking points?|hold(?:s|ing)? you back|put(?:s|ting)? you off|nervous|uneasy)\b", re.I)
 #: A question for what the buyer would need before going further (see asks_needs).
 _NEEDS = re.compile(r"\bwhat (?:would|will|do|'d) you (?:need|want|have|like) to see\b|\bwhat would you need (?:from|of) (?:us|me)\b"
-                    r"|\bwhat would (?:it|that) take\b|\bwhat would (?:have|need) to be true\b", re.I)
+                    # what it would take them, not others: not "...what would it take to get them
+                    # comfortable again?" (the outage's retail customers: round 39 replayed)
+                    r"|\bwhat would (?:it|that) take (?:for you )?to (?:get (?:this|it|a|your|you)\b|sign|say yes|go ahead"
+                    r"|move (?:forward|ahead))|\bwhat would (?:have|need) to be true\b", re.I)
 #: A question with its verb left out: "Anything I've missed?", "Any news on the budget?"
 _ELLIPTIC = re.compile(_OPENER + r"(?:any|anything|anyone|anybody|something|someone)\b", re.I)
 #: What a rep puts aside, up to the clause's end: "Before we get to prices,
