@@ -34,7 +34,8 @@ def _first(evidence: list[Evidence], label: str) -> Evidence | None:
 # --------------------------------------------------------------------------- the conversation so far
 
 
-def stems_of(question: str) -> frozenset[str]:
+def _stems_of(question: str) -> frozenset[str]:
+    """The stems of every word of a question (a Topic's keys are stems too)."""
     return frozenset(stem(w) for w in words(question.lower()))
 
 
@@ -50,7 +51,7 @@ class Asked:
     stems: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.stems = stems_of(self.question)
+        self.stems = _stems_of(self.question)
 
 
 @dataclass
