@@ -436,6 +436,44 @@ def test_reasons_given_for_a_concern_just_voiced_are_heard_not_denied(scenario):
     assert again.move.kind == "press" and any(p.say in again.buyer.text for p in press)
 
 
+def test_a_concern_the_rep_has_answered_is_not_pressed_as_unheard(scenario):
+    """Rounds 21-41: "Understood, and it doesn't - the nurses wouldn't be
+    typing bed states. On the budget side though, is there money for this?"
+    got "Who enters the data? You haven't said." The rep's answer, in the
+    concern's words, not settling it, is heard: in that turn and in every
+    turn after. A question on something else, with no answer, still gets the
+    concern pressed as written (test_reasons_given_for_a_concern_just_voiced_are_heard_not_denied)."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    press = [p.say for p in scenario.objection("last-supplier").press]
+    s = fresh(warm)
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    answered = s.play("[closed_question] You'd never have a dead oven for a week with us. How many ovens do you have?")
+    assert answered.move.kind == "press" and answered.buyer.text in DEFAULT_LINES["unconvinced"], answered.move.reasons
+    later = s.play("[closed_question] And what flour do you use?")
+    assert later.move.kind == "press" and not any(p in later.buyer.text for p in press), later.buyer.text
+    # said with pressure, the same words are no answer: the concern is pressed as written
+    s = fresh(warm)
+    s.play("[pitching] Our ovens come with a five-year guarantee.")
+    pushed = s.play("[pressure] You'd never have a dead oven for a week with us. How many ovens do you have?")
+    assert pushed.move.kind == "press" and any(p in pushed.buyer.text for p in press), pushed.buyer.text
+
+
+def test_an_answer_to_a_concern_is_read_in_what_it_states_not_in_its_check(scenario):
+    """Round 41: "...the data comes from the EPR's admissions and discharges...
+    so no one on the ward enters anything. Does that address it?" asks
+    nothing specific; what it states answers the concern in the buyer's
+    terms, and settles it."""
+    warm = scenario.model_copy(deep=True)
+    warm.buyer.trust.start = 75
+    s = fresh(warm)
+    assert s.play("[open_question curiosity] What happens when the ovens break down?").move.kind == "reveal"
+    assert s.play("[pitching] Our ovens come with a five-year guarantee.").move.kind == "object"
+    assert s.play("[closed_question] How much flour do you use?").move.kind == "press"
+    ex = s.play("[closed_question] We'd have a loan oven in by Saturday morning. Does that answer it?")
+    assert ex.move.kind == "concede" and s.director.state.open_objection is None, ex.move.reasons
+
+
 def test_a_next_step_too_early_is_declined(scenario):
     s = fresh(scenario)
     ex = s.play("[closed_question] Could we visit the bakery next week and look at the ovens with your head baker?")
@@ -646,6 +684,24 @@ def test_an_objection_due_at_a_turn_waits_for_a_turn_that_asks_nothing_real(scen
     assert ex.move.kind == "surface"  # a real question about nothing hidden is answered first
     ex = s.play("[empathy] That must have been a long week.")
     assert ex.move.kind == "object"
+
+
+def test_an_objection_overdue_on_a_real_question_comes_after_its_answer(scenario):
+    """Round 41: "Fair. Where do they get held up going out - is it
+    discharges?", the turn the 2019 concern had waited long enough for, got
+    the concern alone. The question is answered, then the concern raised."""
+    from coach.buyer.director import OBJECTION_PATIENCE
+
+    timed = scenario.model_copy(deep=True)
+    timed.objections[0].when = "turn"
+    timed.objections[0].turn = 1
+    s = fresh(timed)
+    for _ in range(OBJECTION_PATIENCE):
+        assert s.play("[open_question curiosity] How did the bakery get started?").move.kind != "object"
+    ex = s.play("[closed_question] How many loaves a day do you bake?")
+    assert ex.move.kind == "object" and s.director.state.open_objection == "last-supplier"
+    assert ex.buyer.text.startswith("One shop, about eight hundred loaves a day.")
+    assert ex.buyer.text.endswith(timed.objections[0].lines[0].say)
 
 
 def test_a_monologue_earns_no_trust_and_loses_the_buyer(scenario):

@@ -138,6 +138,8 @@ AS_WRITTEN_SIM = 0.80
 #: it?"; "let's fix the invoice then... fifteen percent off the parts price"
 #: shares one ("invoice"), and none of the buyer's story.
 ANSWER_WORDS = 2
+#: A statement with this many of a concern's specific words speaks to it (Director._speaks_to).
+SPOKEN_WORDS = 2
 #: Labels not held against a turn once the buyer would agree a next step (see _read).
 EXCUSED_WHEN_READY = frozenset({"self_interested"})
 #: A badly asked turn gets a discovery's holding line only this close to it.
@@ -245,6 +247,12 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # price includes Saturday collections...", to "Why would I pay that?"):
     # heard. The concern's press lines ("You haven't told me why I'd pay
     # more.") would deny the reasons were given.
+    # A concern the rep has answered in their own words, not settled (see Director._speaks_to).
+    "unconvinced": (
+        "I hear you. I'm not convinced yet.",
+        "So you say. It doesn't settle it for me yet.",
+        "Maybe. I'd need to see it before I believe it.",
+    ),
     "argued": (
         "I hear you. I'm not convinced yet.",
         "That's what every supplier says. I'm not convinced yet.",
@@ -351,9 +359,12 @@ class BuyerState:
     #: Turns whose trust was capped for carrying nothing of this buyer.
     empty: int = 0
     #: Objection id -> "open" or "handled"; the one being pressed, and how often in a row.
+    #: ``spoken_to``: the objections the rep has answered in a statement of
+    #: their own, settled or not (see Director._speaks_to).
     objections: dict[str, str] = field(default_factory=dict)
     open_objection: str | None = None
     presses: int = 0
+    spoken_to: set[str] = field(default_factory=set)
     #: The objection the buyer's last reply voiced (pressed or not).
     voiced: str | None = None
     #: The untold discovery that reply was asked about, well, when the buyer
@@ -671,22 +682,34 @@ class Director:
                 # gates allow): a buyer explains their own case for the discount.
                 return None
             if s.presses < MAX_PRESSES:
-                s.presses += 1
-                s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
-                if self._counters(o, t):
-                    lines, reason = DEFAULT_LINES["countered"], f"an offer on '{o.id}' that does not settle it"
-                elif self._argues(o, t):
-                    return "press", dict(objection=o.id, lines=DEFAULT_LINES["argued"],
-                                         reasons=[*why, f"an answer to '{o.id}' that does not settle it"])
-                else:
-                    lines, reason = self._said(o.press), f"the objection '{o.id}' is not handled"
-                # A proposal made over an open concern is declined before the concern is pressed: "...could we
-                # set up a short meeting next week...?" got "As I said, you haven't told me why I'd pay more."
-                # (round 37: rated 0, the meeting unanswered).
-                lead = self._before_concern(t, asked_badly, self._declined(lead=True))
-                return "press", dict(objection=o.id, lines=lines, lead=lead, reasons=[*why, reason])
+                return self._press(o, t, asked_badly, why)
         raised = self._objection_due(t)
         return None if raised is None else self._raise(raised, t, asked_badly, why)
+
+    def _press(self, o: Objection, t: _Turn, asked_badly: bool, why: list[str]) -> tuple[MoveKind, dict]:
+        """Open objection ``o`` pressed again, in words that fit what the rep has said to it."""
+        s = self.state
+        s.presses += 1
+        s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
+        if self._counters(o, t):
+            lines, reason = DEFAULT_LINES["countered"], f"an offer on '{o.id}' that does not settle it"
+        elif self._argues(o, t):
+            return "press", dict(objection=o.id, lines=DEFAULT_LINES["argued"],
+                                 reasons=[*why, f"an answer to '{o.id}' that does not settle it"])
+        elif (self._speaks_to(o, t) or o.id in s.spoken_to) and not t.labels & (BAD - {"self_interested"}):
+            # The rep has said their piece on it ("Understood, and it doesn't -
+            # the nurses wouldn't be typing bed states."): not convinced, not
+            # "Who enters the data? You haven't said." (rounds 21-41: rated 0).
+            # Pushed, the buyer presses it as written ("A price rise is still a
+            # price rise, whatever you call it.").
+            lines, reason = DEFAULT_LINES["unconvinced"], f"'{o.id}' answered in the rep's words, not settled"
+        else:
+            lines, reason = self._said(o.press), f"the objection '{o.id}' is not handled"
+        # A proposal made over an open concern is declined before the concern is pressed: "...could we
+        # set up a short meeting next week...?" got "As I said, you haven't told me why I'd pay more."
+        # (round 37: rated 0, the meeting unanswered).
+        lead = self._before_concern(t, asked_badly, self._declined(lead=True))
+        return "press", dict(objection=o.id, lines=lines, lead=lead, reasons=[*why, reason])
 
     def _raise(self, raised: Objection, t: _Turn, asked_badly: bool, why: list[str]) -> tuple[MoveKind, dict]:
         """Objection ``raised``, due on this turn, voiced (or aired, if the turn asked about it well)."""
@@ -709,8 +732,29 @@ class Director:
             return "object", dict(objection=raised.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
                                   lines=told["lines"], lead=self._said(raised.lines), facts=(raised.topic,),
                                   reasons=told["reasons"])
+        told = self._answered_first(raised, t, asked_badly, voiced)
+        if told is not None:
+            # A concern the buyer has waited to raise, on a real question
+            # about their world: the question is answered, then the concern
+            # raised ("Where do they get held up going out - is it
+            # discharges?" got the 2019 system alone, round 41: rated 0).
+            return "object", dict(objection=raised.id, revealed=told.get("revealed", ()), fact=told.get("fact"),
+                                  lead=told["lines"][:1], lines=self._said(raised.lines), facts=(raised.topic,),
+                                  reasons=told["reasons"])
         return "object", dict(objection=raised.id, lines=self._said(raised.lines), facts=(raised.topic,),
                               lead=self._before_concern(t, asked_badly, DEFAULT_LINES["maybe"]), reasons=voiced)
+
+    def _answered_first(self, raised: Objection, t: _Turn, asked_badly: bool, why: list[str]) -> dict | None:
+        """The answer to the question of a turn a turn-timed concern falls due
+        on (see _objection_due), said before the concern: the story or fact
+        it asks about, told or held back as the gates say. None: the turn
+        asks nothing of theirs, asks it badly, or is about the concern itself."""
+        if raised.when != "turn" or asked_badly or not t.asks or not t.substance or self._held_near(raised, t):
+            return None
+        if t.topic.kind not in ("discovery", "fact"):
+            return None
+        kind, told = self._answer(t, why)
+        return told if kind in ("reveal", "hold", "elaborate", "answer") and told.get("lines") else None
 
     def _before_concern(self, t: _Turn, asked_badly: bool, answer: tuple[str, ...]) -> tuple[str, ...]:
         """What the buyer says before a concern voiced or pressed: how they take
@@ -1200,9 +1244,12 @@ class Director:
         # A statement, or a proposal: "Would it help if we started without
         # touching the patient record at all...?" to "anything that touches the
         # patient record" goes into the IT queue (round 12: pressed again).
-        if not (t.substance and any(_WOULD.search(x) for x in sents)):
-            return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
         said = specific_stems(a.text if stating is None else " ".join(sents))
+        # Of this buyer, in what it states: "...so no one on the ward enters anything. Does that address it?"
+        # asks nothing specific, and answers in the buyer's terms.
+        ours = t.substance or bool(specific_stems(" ".join(sents)) & (self.matcher.vocabulary | s.heard))
+        if t.parrot or not (ours and any(_WOULD.search(x) for x in sents)):
+            return False  # "The last supplier who let you down was a cowboy outfit" argues; it answers nothing
         told = said & specific_stems(" ".join(x.say for d in self.scenario.discoveries if d.id in s.discovered
                                               for x in d.reveal))
         concern = said & self._concern_words(o, t)
@@ -1230,6 +1277,22 @@ class Director:
         """The turn's specific words that are the concern's (its topic, lines and press lines)."""
         return specific_stems(t.analysed.text) & specific_stems(
             " ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+
+    def _speaks_to(self, o: Objection, t: _Turn) -> bool:
+        """The turn answers concern ``o`` in a statement of its own, settled or
+        not: a sentence that asks nothing, says how it would or would not be
+        (_WOULD) and has SPOKEN_WORDS of the concern's specific words ("Bed
+        states come from the systems you already have, nurses don't re-key
+        anything." to "my nurses typing bed states into another screen").
+        What else the turn does is for the caller to weigh. A claim
+        ("Because ours actually works.") is no answer: "I asked why this
+        would be different. I'm still waiting." fits it."""
+        a = t.analysed
+        stating = self._stating(o, t)
+        said = " ".join(y for y in (a.text[x.start : x.end] for x in a.sentences if x.form is None)
+                        if y.strip() != stating and _WOULD.search(y))
+        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+        return len(specific_stems(said) & concern) >= SPOKEN_WORDS
 
     def _counters(self, o: Objection, t: _Turn) -> bool:
         """The turn offers something on the concern (see _OFFER), in its words:
@@ -1342,6 +1405,8 @@ class Director:
 
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
+        if not t.labels & (BAD - {"self_interested"}):  # an answer, not a pitch or a push
+            s.spoken_to |= {o.id for o in self.scenario.objections if self._speaks_to(o, t)}
         s.explored |= {o.id for o in self.scenario.objections
                        if o.when == "turn" and o.id not in s.objections and self._explores(o, t)}
         s.last_told = self._tells(move)
