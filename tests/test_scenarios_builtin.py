@@ -190,3 +190,30 @@ def test_built_in_script(analyzer, path, name):
     elif kind == "paraphrase":
         assert total >= 75, total
         assert share >= 0.8, result.discovered
+
+
+#: Questions raters asked of a built-in buyer that the scenario could not
+#: answer (rated 0): (scenario id, the rep's first turn, what the buyer's move
+#: is about: "objection:<id>" voiced, or "fact:<id>" answered).
+ASKED = [
+    # rounds 41 and 37: "I'd need to think that one through." from the buyer
+    # who had just said "we've been here before"
+    ("hospital-bed-objections", "Thanks for seeing me, Ruth. Understood - can you tell me a bit about what you tried before?",
+     "objection:tried-before"),
+    ("hospital-bed-objections", "Thanks for meeting me, Ruth. Understood. Can I ask what you tried before and how it went?",
+     "objection:tried-before"),
+    # rounds 12-38: "Honestly, mostly keeping up with marketing." (rated 1: "says nothing about our packaging")
+    ("renewal-unprofitable-growth", "Before we talk prices, how has the past year been for you with our packaging?",
+     "fact:our-service"),
+    ("renewal-unprofitable-growth", "I hear you. And on our side, have delivery times and print quality been where you need them?",
+     "fact:our-service"),
+]
+
+
+@pytest.mark.parametrize(("scenario_id", "line", "about"), ASKED, ids=[f"{a[0]}: {a[1][-40:]}" for a in ASKED])
+def test_what_raters_asked_gets_the_scenarios_answer(analyzer, scenario_id, line, about):
+    sc = load_scenario(next(p for p in BUILTINS if p.stem == scenario_id))
+    turn = run_script(sc, analyzer, [line], seed=0).exchanges[0]
+    kind, _, ident = about.partition(":")
+    got = turn.move.objection if kind == "objection" else turn.move.fact
+    assert (turn.move.kind, got) == (("object", ident) if kind == "objection" else ("answer", ident)), turn.move.reasons
