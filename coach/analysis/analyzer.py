@@ -563,9 +563,12 @@ def _behaviour_evidence(p: Prepared, labels: set[str], buyer: str | None, uptake
             continue
         cs = by_label.get(lab, [])
         if lab == "reflection":
-            # a reflection is a whole statement: quote the sentence, not the opener
-            cs = [R.Cue(c.label, s.start, s.end, c.why) for c in cs if not R.in_question(c, st)
-                  for s in st.sentences if s.start <= c.start < s.end]
+            # a reflection is a whole statement: quote the sentence, not the opener;
+            # one asked as a question ("You said you've been here before - what
+            # did you try?") when it is all there is, not "Thanks for seeing me."
+            whole = [(c, R.Cue(c.label, s.start, s.end, c.why)) for c in cs
+                     for s in st.sentences if s.start <= c.start < s.end]
+            cs = [w for c, w in whole if not R.in_question(c, st)] or [w for _, w in whole]
         if lab == "curiosity":
             cs = [c for c in cs if R.in_question(c, st)]
         if cs:
@@ -598,6 +601,8 @@ def _took_up(why: str, p: Prepared, uptake: Uptake, buyer: str | None) -> str:
         return f"{why}; takes up: " + ", ".join(f"“{s}”" for s in said[:3])
     if uptake.carried:  # by meaning alone
         return f"{why}; takes up the buyer's point in other words"
+    if uptake.echo:  # a run of their words, none of them content words: "you've been here before"
+        return f"{why}, in the buyer's own words"
     if why == _HEAD_WHY["follow_up"]:
         return why
     if uptake.meaning is None:
@@ -639,8 +644,10 @@ def _fallback_span(label: str, p: Prepared, uptake: Uptake) -> tuple[int, int] |
         return (st.questions[0].start, st.questions[0].end)
     if label == "reflection":
         # the statement that takes up most of the buyer's words, else the
-        # longest one (not an apology or "okay" before it)
-        stm = [s for s in sents if not s.is_question] or sents
+        # longest one (not an apology or "okay" before it, nor a pleasantry:
+        # "Thanks for seeing me, Ruth." restates nothing)
+        stm = [s for s in sents if not s.is_question and not R.small_talk_sentence(s.text)] or [
+            s for s in sents if not R.small_talk_sentence(s.text)] or sents
         s = max(stm, key=lambda s: (sum(s.start <= a < s.end for a in taken), len(s.text.split()), -s.start))
         return (s.start, s.end)
     if label in ("pitching", "pressure"):
