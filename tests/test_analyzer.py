@@ -288,16 +288,16 @@ def test_reflection_evidence_quotes_the_restatement_not_the_apology(analyzer):
 def test_reflection_evidence_is_never_a_pleasantry(analyzer):
     """Walking the hospital scenario: "Thanks for seeing me, Ruth. You said
     you've been here before - what did you try last time?" had its reflection
-    quoted as "Thanks for seeing me, Ruth.", said to restate nothing, and a
-    tip to give the buyer's point back: the restatement, in the buyer's own
-    words, is inside the question."""
+    quoted as "Thanks for seeing me, Ruth.": the restatement is inside the
+    question. (That it takes up nothing, "been here before" being no content
+    word, is what the buyer and the scorecard say too.)"""
     t = rep_after(analyzer, "I've got half an hour. Before you start, you should know we've been here before, so "
                   "tell me why this is worth my time.",
                   "Thanks for seeing me, Ruth. You said you've been here before - what did you try last time, and "
                   "how did it go?")
     quotes = [e for e in t.evidence if e.label == "reflection"]
     assert quotes and all(not e.quote.startswith("Thanks") for e in quotes)
-    assert all("nothing" not in e.why for e in quotes) and not any("restates nothing" in x for x in t.tips)
+    assert not any("Thanks for seeing me" in x for x in t.tips)
 
 
 def test_pitch_evidence_quotes_the_pitch_not_the_acknowledgement_before_it(analyzer):

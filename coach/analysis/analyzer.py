@@ -601,8 +601,6 @@ def _took_up(why: str, p: Prepared, uptake: Uptake, buyer: str | None) -> str:
         return f"{why}; takes up: " + ", ".join(f"“{s}”" for s in said[:3])
     if uptake.carried:  # by meaning alone
         return f"{why}; takes up the buyer's point in other words"
-    if uptake.echo:  # a run of their words, none of them content words: "you've been here before"
-        return f"{why}, in the buyer's own words"
     if why == _HEAD_WHY["follow_up"]:
         return why
     if uptake.meaning is None:

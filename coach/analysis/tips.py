@@ -211,7 +211,7 @@ def tips_for(labels: set[str], evidence: list[Evidence], *, buyer_last: str | No
             tips.append(f"{quote} gets a short answer. Open it up from what they said: {_build_on(earlier, TODAY)}.")
         else:
             tips.append(f"{quote} gets a short answer. Open it up: ask how or why, e.g. “{question}”")
-    empty = "reflection" in labels and buyer_last and uptake is not None and not uptake.carried and not uptake.echo
+    empty = "reflection" in labels and buyer_last and uptake is not None and not uptake.carried
     if empty and len(tips) < 3:
         e = _first(evidence, "reflection")
         quote = _q(e.quote) if e else "Your reflection"
