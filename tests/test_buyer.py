@@ -451,7 +451,7 @@ def test_a_concern_the_rep_has_answered_is_not_pressed_as_unheard(scenario):
     answered = s.play("[closed_question] You'd never have a dead oven for a week with us. How many ovens do you have?")
     assert answered.move.kind == "press" and answered.buyer.text in DEFAULT_LINES["unconvinced"], answered.move.reasons
     later = s.play("[closed_question] And what flour do you use?")
-    assert later.move.kind == "press" and not any(p in later.buyer.text for p in press), later.buyer.text
+    assert later.move.kind == "press" and later.buyer.text in DEFAULT_LINES["still_open"], later.buyer.text
     # said with pressure, the same words are no answer: the concern is pressed as written
     s = fresh(warm)
     s.play("[pitching] Our ovens come with a five-year guarantee.")

@@ -217,3 +217,39 @@ def test_what_raters_asked_gets_the_scenarios_answer(analyzer, scenario_id, line
     kind, _, ident = about.partition(":")
     got = turn.move.objection if kind == "objection" else turn.move.fact
     assert (turn.move.kind, got) == (("object", ident) if kind == "objection" else ("answer", ident)), turn.move.reasons
+
+
+def test_a_concern_aired_by_asking_about_it_then_asked_about_tells_its_story(analyzer):
+    """Walking the hospital scenario: "...what did you try last time?" had
+    the 2019 concern voiced, and "What went wrong with it, from where you
+    sat?", one of the concern's own handled_by lines, got "Fair enough.
+    That's more than the last supplier gave me." and no story."""
+    sc = load_scenario(next(p for p in BUILTINS if p.stem == "hospital-bed-objections"))
+    result = run_script(sc, analyzer, [
+        "Thanks for seeing me, Ruth. You said you've been here before - what did you try last time, and how did it go?",
+        "That's a fair challenge, and I can't answer it until I understand what happened. What went wrong with it, "
+        "from where you sat?"], seed=0)
+    first, second = result.exchanges
+    assert first.move.kind == "object" and first.move.objection == "tried-before"
+    assert second.move.revealed == ("failed-rollout",), second.move.reasons
+
+
+def test_the_statement_that_brings_a_concern_up_is_no_answer_to_it(analyzer):
+    """Round 42: "...we can't keep providing them for free at the current
+    price." brought the weekly-meeting concern up; read as the rep's answer to
+    it, a summary four turns later got "So you say. It doesn't settle it for
+    me yet." (rated 0)."""
+    from coach.buyer.director import DEFAULT_LINES
+
+    sc = load_scenario(next(p for p in BUILTINS if p.stem == "renewal-say-no"))
+    lines = [
+        "Hi Gareth, thanks for reaching out about the renewal. Happy to talk it through. How has Tallyhouse been "
+        "working for you this year overall?",
+        "Good to hear. I should be upfront though: the weekly two-hour meeting and the custom reports have grown a "
+        "lot, and we can't keep providing them for free at the current price. Which of those matters most to you?",
+    ]
+    result = run_script(sc, analyzer, lines, seed=0)
+    raised = result.exchanges[1]
+    assert raised.move.kind == "object" and raised.move.objection == "keep-the-meeting"
+    assert "keep-the-meeting" not in result.session.director.state.spoken_to
+    assert raised.buyer.text not in DEFAULT_LINES["unconvinced"]

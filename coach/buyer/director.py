@@ -253,6 +253,12 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "So you say. It doesn't settle it for me yet.",
         "Maybe. I'd need to see it before I believe it.",
     ),
+    # ... answered earlier, and still open: not "So you say." to a summary (round 42)
+    "still_open": (
+        "I heard what you said earlier. It still doesn't settle it for me.",
+        "We're still not past the thing I raised, though.",
+        "That still leaves my concern where it was.",
+    ),
     "argued": (
         "I hear you. I'm not convinced yet.",
         "That's what every supplier says. I'm not convinced yet.",
@@ -371,6 +377,9 @@ class BuyerState:
     #: voiced the concern in its place (see Director._held_near): the next
     #: question on the concern asks for the story.
     voiced_for: str | None = None
+    #: The objection the buyer's last reply voiced and settled at once, the rep
+    #: having asked about it well before it came up (see Director._raise).
+    aired: str | None = None
     #: Turns since a turn-timed objection fell due.
     overdue: int = 0
     #: Turn-timed objections the rep already asked about well, before they
@@ -699,10 +708,13 @@ class Director:
         elif (self._speaks_to(o, t) or o.id in s.spoken_to) and not t.labels & (BAD - {"self_interested"}):
             # The rep has said their piece on it ("Understood, and it doesn't -
             # the nurses wouldn't be typing bed states."): not convinced, not
-            # "Who enters the data? You haven't said." (rounds 21-41: rated 0).
-            # Pushed, the buyer presses it as written ("A price rise is still a
-            # price rise, whatever you call it.").
-            lines, reason = DEFAULT_LINES["unconvinced"], f"'{o.id}' answered in the rep's words, not settled"
+            # "Who enters the data? You haven't said." (rounds 21-41: rated 0);
+            # said before, it still stands ("So you say." to a summary was rated 0,
+            # round 42). Pushed, the buyer presses it as written ("A price rise
+            # is still a price rise, whatever you call it.").
+            now = self._speaks_to(o, t)
+            lines = DEFAULT_LINES["unconvinced" if now else "still_open"]
+            reason = f"'{o.id}' answered in the rep's words{'' if now else ' earlier'}, not settled"
         else:
             lines, reason = self._said(o.press), f"the objection '{o.id}' is not handled"
         # A proposal made over an open concern is declined before the concern is pressed: "...could we
@@ -1351,7 +1363,12 @@ class Director:
             # "What went wrong, from where you sat?" after "We bought a system in 2019 and the nurses
             # abandoned it", voiced in place of the story, asks for the story.
             return self._discoveries[s.voiced_for]
-        near = t.topic.similarity - TIE
+        # Aired by the turn before (asked about before the buyer raised it: the
+        # rep has not heard its story yet), the concern's story is what a
+        # question on what happened asks for, as near as SIM_MID: "What went
+        # wrong with it, from where you sat?" is 0.69 from the 2019 concern and
+        # 0.46 from the story. ("What is it about the big packs?" asks for no story.)
+        near = SIM_MID if s.aired == t.topic.id and t.match.question == "past" else t.topic.similarity - TIE
         untold = [d for d in self.scenario.discoveries if d.id not in self.state.discovered
                   and t.match.sims.get(topic_key("discovery", d.id), 0.0) >= max(near, SIM_MID)]
         return max(untold, key=lambda d: t.match.sims[topic_key("discovery", d.id)], default=None)
@@ -1406,13 +1423,17 @@ class Director:
     def _remember(self, t: _Turn, move: BuyerMove) -> None:
         s = self.state
         if not t.labels & (BAD - {"self_interested"}):  # an answer, not a pitch or a push
-            s.spoken_to |= {o.id for o in self.scenario.objections if self._speaks_to(o, t)}
+            # (not the statement that brings a concern up: "...we can't keep providing them for free")
+            raised = move.objection if move.kind == "object" else None
+            s.spoken_to |= {o.id for o in self.scenario.objections if o.id != raised and self._speaks_to(o, t)}
         s.explored |= {o.id for o in self.scenario.objections
                        if o.when == "turn" and o.id not in s.objections and self._explores(o, t)}
         s.last_told = self._tells(move)
         # The next turn is as likely to be about a concern just voiced as about
         # anything: "What would make the commitment feel defensible?".
         s.voiced = move.objection if move.kind == "object" else None
+        # (voiced and settled at once: see _raise)
+        s.aired = s.voiced if s.voiced is not None and s.objections.get(s.voiced) == "handled" else None
         # Asked well about a story, the buyer voiced a concern instead (see
         # _held_near); a pitch that set a concern off asked about no story.
         s.voiced_for = (t.topic.id if move.kind == "object" and t.topic.kind == "discovery" and t.asks and t.substance
