@@ -459,6 +459,7 @@ class Director:
         #: between walking out and where they started.
         self.curt_below = ending.walkout_below + max(10.0, (start - ending.walkout_below) / 2)
         self._discoveries = {d.id: d for d in scenario.discoveries}
+        self._concerns: dict[str, frozenset[str]] = {}
 
     def attach(self, encoder: Encoder) -> None:
         """Match by meaning from now on (the analyser loaded after the session began)."""
@@ -1284,11 +1285,16 @@ class Director:
         "Good. If it reads what they already do..." (round 12)."""
         return self.matcher.closest_first(t.match, topic_key("objection", o.id), self._said(o.concede))
 
-    @staticmethod
-    def _concern_words(o: Objection, t: _Turn) -> set[str]:
-        """The turn's specific words that are the concern's (its topic, lines and press lines)."""
-        return specific_stems(t.analysed.text) & specific_stems(
-            " ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
+    def _concern_words(self, o: Objection, t: _Turn) -> set[str]:
+        """The turn's specific words that are the concern's (see _concern)."""
+        return specific_stems(t.analysed.text) & self._concern(o)
+
+    def _concern(self, o: Objection) -> frozenset[str]:
+        """The specific words of concern ``o``: its topic, lines and press lines (stemmed once)."""
+        if o.id not in self._concerns:
+            self._concerns[o.id] = frozenset(specific_stems(" ".join([o.topic, *(x.say for x in o.lines),
+                                                                       *(x.say for x in o.press)])))
+        return self._concerns[o.id]
 
     def _speaks_to(self, o: Objection, t: _Turn) -> bool:
         """The turn answers concern ``o`` in a statement of its own, settled or
@@ -1303,8 +1309,7 @@ class Director:
         stating = self._stating(o, t)
         said = " ".join(y for y in (a.text[x.start : x.end] for x in a.sentences if x.form is None)
                         if y.strip() != stating and _WOULD.search(y))
-        concern = specific_stems(" ".join([o.topic, *(x.say for x in o.lines), *(x.say for x in o.press)]))
-        return len(specific_stems(said) & concern) >= SPOKEN_WORDS
+        return len(specific_stems(said) & self._concern(o)) >= SPOKEN_WORDS
 
     def _counters(self, o: Objection, t: _Turn) -> bool:
         """The turn offers something on the concern (see _OFFER), in its words:
