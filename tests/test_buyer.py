@@ -623,6 +623,9 @@ def test_only_a_proposal_is_the_next_step(scenario):
     ("We had three breakdowns, so what did that cost?", False),
     ("Would Saturday mornings be the worst time for a breakdown?", False),
     ("When the ovens are full, what matters most?", False),
+    # Round 43: a day and a place, after a plan, got a told story's next line
+    ("So, Thursday at the racks?", True),
+    ("Thursday then?", True),
 ])
 def test_what_is_read_as_a_proposal(line, offer):
     from coach.buyer.topics import PROPOSAL

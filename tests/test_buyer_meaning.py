@@ -753,6 +753,10 @@ def test_a_topic_named_before_the_question_is_no_question_of_its_own(encoder):
     # round 30: a plan, then "Deal?", got "In a way, yes."
     "Fair. Here's what I'd suggest then: we start with just the imported sealants. We hold a buffer at our end, and in "
     "eight weeks we sit down over a coffee and you tell me if your shelves have been fuller. If not, we stop. Deal?",
+    # round 43: "you tell me what to fix." read as asking, so the plan was a generic prompt
+    "Good. Then here's what I'd suggest: we walk the racks Thursday morning, you set the marks, I send the letter "
+    "before we start, and in three months we sit down and see if the empty shelves are gone. If they're not, you "
+    "tell me what to fix. Deal?",
 ])
 def test_a_plan_laid_out_and_put_to_the_buyer_is_a_proposal(encoder, line):
     """Round 18: a plan in statements, then "Would that respect what you've

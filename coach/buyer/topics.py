@@ -213,6 +213,8 @@ PROPOSAL = re.compile(
     r"[^?]{0,30}\b(?:work|suit|do)\b"
     # ... and in chat, without the verb: "Tuesday morning work for you, say ten o'clock?"
     r"|(?:next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?]{0,20}\b(?:work|works|suit|suits)\b"
+    # ... or with nothing but where: "So, Thursday at the racks?" (round 43: a told story's next line)
+    r"|(?:next |this )?(?:mon|tues|wednes|thurs|fri)day(?: (?:morning|afternoon))?(?:,? then| at [^?.!,;]{1,25})?\?\s*$"
     r")",
     re.I,
 )
@@ -655,7 +657,10 @@ def proposes(analysed: AnalysedTurn) -> bool:
     offers = [proposal[i] or (f is not None and bool(_ON_THE_PLAN.match(t))
                               and any(planned[j] or proposal[j] for j in range(len(spans)) if j != i))
               for i, (t, f) in enumerate(spans)]
-    return any(offers) and not any(f is not None and not o for (_, f), o in zip(spans, offers))
+    # (A sentence with no question mark asks nothing beside the offer, whatever
+    # form the analyser read in it: "...If they're not, you tell me what to
+    # fix. Deal?", round 43: a generic prompt.)
+    return any(offers) and not any(f is not None and not o and "?" in t for (t, f), o in zip(spans, offers))
 
 
 def _going_on(analysed: AnalysedTurn, joined: str, last_topic: TopicMatch | None,
