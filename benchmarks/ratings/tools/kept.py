@@ -10,7 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from rated import ratings  # noqa: E402
 
-SPANS = [(11, 20), (21, 24), (25, 26), (27, 30), (31, 34), (35, 36), (37, 38), (39, 42)]
+#: Rounds reported together; the last span runs to the newest round kept.
+SPANS = [(11, 20), (21, 24), (25, 26), (27, 30), (31, 34), (35, 36), (37, 38), (39, 42), (43, 10**6)]
 
 
 def main() -> None:
@@ -29,7 +30,8 @@ def main() -> None:
                     said = now[turn - 1]["buyer"] if turn <= len(now) else ""
                     same[rating] += said[:40].strip() == reply.strip('"“” ')[:40].strip()
         if total[2] or total[0]:
-            print(f"rounds {lo}-{hi}: rated 2 still the same {same[2]} of {total[2]}; rated 0 {same[0]} of {total[0]}")
+            last = max(n for n, _ in rated) if hi >= 10**6 else hi
+            print(f"rounds {lo}-{last}: rated 2 still the same {same[2]} of {total[2]}; rated 0 {same[0]} of {total[0]}")
 
 
 if __name__ == "__main__":
