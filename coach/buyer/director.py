@@ -365,11 +365,11 @@ class BuyerState:
     #: Turns whose trust was capped for carrying nothing of this buyer.
     empty: int = 0
     #: Objection id -> "open" or "handled"; the one being pressed, and how often in a row.
-    #: ``spoken_to``: the objections the rep has answered in a statement of
-    #: their own, settled or not (see Director._speaks_to).
     objections: dict[str, str] = field(default_factory=dict)
     open_objection: str | None = None
     presses: int = 0
+    #: The objections the rep has answered in a statement of their own,
+    #: settled or not (see Director._speaks_to).
     spoken_to: set[str] = field(default_factory=set)
     #: The objection the buyer's last reply voiced (pressed or not).
     voiced: str | None = None
