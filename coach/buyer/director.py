@@ -701,19 +701,19 @@ class Director:
         s = self.state
         s.presses += 1
         s.trust = max(0.0, s.trust - OBJECTION_PRESSED * self._speed)
+        now = self._speaks_to(o, t)
         if self._counters(o, t):
             lines, reason = DEFAULT_LINES["countered"], f"an offer on '{o.id}' that does not settle it"
         elif self._argues(o, t):
             return "press", dict(objection=o.id, lines=DEFAULT_LINES["argued"],
                                  reasons=[*why, f"an answer to '{o.id}' that does not settle it"])
-        elif (self._speaks_to(o, t) or o.id in s.spoken_to) and not t.labels & (BAD - {"self_interested"}):
+        elif (now or o.id in s.spoken_to) and not t.labels & (BAD - {"self_interested"}):
             # The rep has said their piece on it ("Understood, and it doesn't -
             # the nurses wouldn't be typing bed states."): not convinced, not
             # "Who enters the data? You haven't said." (rounds 21-41: rated 0);
             # said before, it still stands ("So you say." to a summary was rated 0,
             # round 42). Pushed, the buyer presses it as written ("A price rise
             # is still a price rise, whatever you call it.").
-            now = self._speaks_to(o, t)
             lines = DEFAULT_LINES["unconvinced" if now else "still_open"]
             reason = f"'{o.id}' answered in the rep's words{'' if now else ' earlier'}, not settled"
         else:
@@ -762,12 +762,9 @@ class Director:
         on (see _objection_due), said before the concern: the story or fact
         it asks about, told or held back as the gates say. None: the turn
         asks nothing of theirs, asks it badly, or is about the concern itself."""
-        if raised.when != "turn" or asked_badly or not t.asks or not t.substance or self._held_near(raised, t):
+        if raised.when != "turn" or asked_badly or not t.asks or self._held_near(raised, t):
             return None
-        if t.topic.kind not in ("discovery", "fact"):
-            return None
-        kind, told = self._answer(t, why)
-        return told if kind in ("reveal", "hold", "elaborate", "answer") and told.get("lines") else None
+        return self._answered(t, why, ("reveal", "hold", "elaborate", "answer"))
 
     def _before_concern(self, t: _Turn, asked_badly: bool, answer: tuple[str, ...]) -> tuple[str, ...]:
         """What the buyer says before a concern voiced or pressed: how they take
@@ -1353,10 +1350,15 @@ class Director:
             d = self._also_asked(t)
             kind, told = self._discovery(t, d, why) if d is not None else (None, None)
             return told if kind == "reveal" else None
-        if t.topic.kind in ("discovery", "fact") and t.substance:
-            kind, told = self._answer(t, why)
-            return told if kind in ("reveal", "elaborate", "answer") else None
-        return None
+        return self._answered(t, why, ("reveal", "elaborate", "answer"))
+
+    def _answered(self, t: _Turn, why: list[str], kinds: tuple[str, ...]) -> dict | None:
+        """The turn's question on a discovery or fact of theirs answered
+        (_answer), when the move is one of ``kinds``; None otherwise."""
+        if t.topic.kind not in ("discovery", "fact") or not t.substance:
+            return None
+        kind, told = self._answer(t, why)
+        return told if kind in kinds and told.get("lines") else None
 
     def _also_asked(self, t: _Turn) -> Discovery | None:
         """An untold discovery a question about the concern is as near in meaning
