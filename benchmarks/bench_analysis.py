@@ -17,7 +17,7 @@ Accuracy:
   second set) and a confusion table of the question forms.
 - the development sets (data/smalltalk_dev/, data/followup_dev/): rules are
   chosen on them, so they are reported, never targets (--only smalltalk_dev,
-  --only followup_dev).
+  --only smalltalk_dev2, --only followup_dev).
 - AnnoMI held-out conversations (the 20% split off by conversation with the fixed
   seed of coach.analysis.data; training used the other 80%): open vs closed
   question macro-F1 over the counsellor turns the annotators marked as open or
@@ -52,7 +52,9 @@ TRAIN = sorted((REPO / "data" / "sales").glob("train_*.jsonl"))
 HELDOUT2 = [REPO / "data" / "heldout2" / "chat.jsonl", REPO / "data" / "heldout2" / "calls.jsonl"]
 #: Development sets (rules are chosen on them): reported, never targets.
 DEV_SETS = {"smalltalk_dev": (REPO / "data" / "smalltalk_dev" / "dev.jsonl", "Small-talk development set (not held out)"),
-            "followup_dev": (REPO / "data" / "followup_dev" / "dev.jsonl", "Follow-up development set (not held out)")}
+            "followup_dev": (REPO / "data" / "followup_dev" / "dev.jsonl", "Follow-up development set (not held out)"),
+            "smalltalk_dev2": (REPO / "data" / "smalltalk_dev2" / "dev.jsonl",
+                               "Second small-talk development set, another writer (not held out)")}
 ANNOMI = Path("/work/shared/data/annomi/annomi_dev.jsonl")
 CONTRACT = REPO / "data" / "annomi_contract" / "heldout.jsonl"
 

@@ -524,6 +524,30 @@ def test_the_buyers_own_figure_restated_is_no_claim_for_the_offer(analyzer, buye
     assert ("pitching" in turn.labels) is pitch
 
 
+@pytest.mark.parametrize("text,pitch", [
+    # asking how the buyer finds what the seller already supplies promotes nothing
+    ("From your side, how have things been going with our service at the four hotels we look after?", False),
+    ("do u still use our app for the rota or did ppl go back to paper", False),
+    ("And, uh, has our driver been using the back gate like you asked?", False),
+    ("What made you pick our trays over the others back then?", False),
+    # ... a question that sells still does
+    ("How is our platform going to save you money?", True),
+    ("Are you using a tool today, or could our platform help?", True),
+    ("Our service is the most reliable in the region.", True),
+])
+def test_a_question_on_how_they_find_what_we_supply_is_no_pitch(analyzer, text, pitch):
+    """Issue 18 ("Are you happy with how our lines are performing in your yard?"
+    was pitching) and rating round 42, where the buyer answered "how have
+    things been going with our service at the four hotels?" with the price
+    objection a pitch sets off."""
+    from coach.analysis import rules as R
+
+    p = analyzer.prepare([text])[0]
+    offer = {"talks about the seller's offer", "promotes the seller's offer", "superlatives"}
+    fired = any(c.label == "pitching" and c.why in offer for c in R.find_cues(p.clean, p.st))
+    assert fired is pitch
+
+
 # Issue 18: a question is open when no short answer fits, whatever its grammar.
 @pytest.mark.parametrize("text,form", [
     ("Could you walk me through it?", "open_question"),

@@ -282,11 +282,31 @@ _OWN_PROMISE = re.compile(
     r"\s+(just )?(send|have|put|email|drop|pop|write|turn|pull|share|forward|call|ring|get (it|that|this|them|one))\b",
     re.I,
 )
+#: A question on how the buyer finds what the seller already supplies ("Are
+#: you happy with how our lines are performing in your yard?", "how have
+#: things been going with our service at the four hotels?", "do u still use
+#: our app for the rota"): it asks for their experience, it promotes nothing
+#: (issue 18; rating round 42, where the buyer took it as a pitch). A question
+#: that then claims something ("...with our new AI engine that halves it?")
+#: keeps its other cues.
+_ASKS_ABOUT_OURS = re.compile(
+    r"^(?=[^?]*\?\W*$|\W*((and|so|uh|um|er)\W+)*(do|did|does|are|is|was|were|have|has|how|what|which|any)\b)"
+    r"(?!.*\bgoing to\b)(?:[^?]*?\b(how|what|which|are|is|was|were|has|have|had|do|does|did|u|you)\b[^.?!]{0,60}?"
+    r"\b(happy|pleased|satisfied|going|gone|working|worked|running|performing|behaving|holding up|doing|use|using|used|"
+    r"try|tried|make of|think of|find|finding|pick|picked|chose|choose|problems?|issues?|complaints?|trouble)\b"
+    r"\W+(\w+\W+){0,3}?our\b(?![^?]*\b(would|will|could|can)\b)"
+    # "has our driver been using the back gate?", "how's our widget behaving?"
+    r"|[^?]*?\b(has|have|is|are|was|were|did|does|do|how's|how)\s+(\w+\s+){0,2}?our\s+(\w+\s+){1,3}?(been|going|using|"
+    r"working|running|performing|behaving|holding up|turn(ed)? up|causing)\b)",
+    re.I,
+)
 #: Sentences in which a cue does not count: (label, why or None for every
 #: cue of the label) -> what the sentence says instead.
 _NOT_IN = {
     ("empathy", None): _OWN_APOLOGY,  # "Sorry, that was a lot at once." is no sympathy
     ("self_interested", "pushes a deadline of the seller's"): _OWN_PROMISE,
+    ("pitching", "talks about the seller's offer"): _ASKS_ABOUT_OURS,
+    ("pitching", "promotes the seller's offer"): _ASKS_ABOUT_OURS,
 }
 
 
