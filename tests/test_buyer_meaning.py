@@ -109,6 +109,31 @@ def test_a_short_ask_about_those_leans_on_the_sentence_before_whatever_its_verb(
     assert ex.move.asked_about == ("staffing",), ex.move.reasons
 
 
+def test_a_question_after_a_short_pointer_at_its_topic_is_read_with_it(session):
+    """Round 43: "You mentioned the board. What's the conversation been like
+    with them since the outage...?" was read without its pointer, as a question
+    about nothing the buyer knows ("I'd need to think that one through.")."""
+    session.director.state.trust = 70
+    ex = session.play("[open_question curiosity] You mentioned your bakers. What's it been like with them since the spring?")
+    assert ex.move.asked_about == ("staffing",), ex.move.reasons
+
+
+def test_a_turn_that_also_asks_openly_is_not_taken_as_asking_for_a_fact(encoder):
+    """Round 44: "So what does the board get from it today? Is it the minutes,
+    a report, or someone signing off that payroll ran clean?" is labelled a
+    closed question, and a closed question asks for a fact: it got the
+    service-record fact, "Right every month since the error two years ago.".
+    Its first question asks openly what the board gets."""
+    from coach.scenario import builtin_scenarios, load_scenario
+
+    path = next(p for p in builtin_scenarios() if p.stem == "renewal-say-no")
+    s = PracticeSession(load_scenario(path), encoder, seed=0)
+    s.director.state.trust = 60
+    ex = s.play("So what does the board get from it today? Is it the minutes, a report, or someone signing off that "
+                "payroll ran clean?")
+    assert (ex.move.topic.kind, ex.move.topic.id) == ("discovery", "board-trust"), ex.move.reasons
+
+
 def test_a_fact_is_told_only_for_a_question_close_to_it(session):
     """'How many customers come in on a weekday?' is near the shops-and-loaves
     fact (0.59) but asks something else: the buyer must not answer with loaves."""

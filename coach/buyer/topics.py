@@ -317,6 +317,14 @@ _WHICH = re.compile(_OPENER + r"(?:which|why)\b", re.I)
 #: whatever its verb: "You said except the slow imports. What goes wrong with
 #: those?" (round 34: "Busy. It's always busy before the building season.").
 _ON_THOSE = re.compile(r"\b(?:with|about|of|behind|on|for|to|in|from) (?:those|these|that|this|it|them)\W*$", re.I)
+#: A short sentence that points at what the question after it is about: "You
+#: mentioned the board. What's the conversation been like with them since the
+#: outage?" (round 43: "I'd need to think that one through.", the question
+#: alone naming nothing the buyer knows).
+_POINTER = re.compile(r"^\W*(?:(?:so|and|now|ok|okay)\W+)?(?:you (?:mentioned|said|brought up|talked about|raised|touched on)"
+                      r"|(?:going|coming) back to)\b", re.I)
+#: A pronoun that points back to something named before ("them", not "that review").
+_BACK = re.compile(r"\b(?:it|they|them|those|these|him|her|that(?=\W*$|\W+(?:is|was|has|been)\b))\b", re.I)
 #: How something named before went, by a pronoun: "How did it go?", "How has that been working?"
 #: "How did you feel it went?" too (round 40: "Honestly, mostly planning for the spring work." after
 #: "I think the pilot went really well from our side.").
@@ -886,9 +894,12 @@ class TopicMatcher:
             # a short ask with nothing of its own leans on the sentence before.
             # So does how "it" went: "So the pilot's wrapped up. How did it go from
             # your point of view?" (round 32: a generic prompt, "Honestly, mostly
-            # planning for the spring work.").
+            # planning for the spring work."). So does a question after a short
+            # pointer at its topic: "You mentioned the board. What's it been like with them?"
+            before = sents[i - 1][0] if i else ""
             if i and sents[i - 1][1] is None and (
-                    (len(t.split()) <= SHORT_PROMPT_WORDS and (not specific_stems(t) or _ON_THOSE.search(t))) or _HOW_IT_WENT.match(t)):
+                    (len(t.split()) <= SHORT_PROMPT_WORDS and (not specific_stems(t) or _ON_THOSE.search(t))) or _HOW_IT_WENT.match(t)
+                    or (_POINTER.match(before) and len(before.split()) <= SHORT_PROMPT_WORDS and _BACK.search(t))):
                 t = f"{sents[i - 1][0]} {t}"
             asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
@@ -986,7 +997,10 @@ class TopicMatcher:
         sims, generic_sim, vecs, part_sims, stated = self._similarities(analysed, segments, parts)
 
         last = topic_key(last_topic.kind, last_topic.id) if last_topic is not None and last_topic.id else None
-        closed = "closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
+        # A closed question asks for a fact, unless the turn also asks openly: "So what does the
+        # board get from it today? Is it the minutes, a report...?" (round 44: got the service-record fact).
+        closed = ("closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
+                  and not any(x.form == "open" for x in analysed.sentences))
         question = question_kind(analysed)
         skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed))
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
