@@ -325,6 +325,44 @@ def test_a_fair_sign_off_question_asked_as_a_checklist_is_excused_its_self_inter
                       "is there a date?").move.excused == ()
 
 
+def test_a_question_on_what_the_buyer_just_raised_is_not_the_reps_agenda(scenario):
+    """Round 44: "who in finance is asking for it, and what would fifteen percent
+    let you show them?", just after "I still need a saving to show finance.", got
+    "That's a question for later.": the analyser's self-interest, on a question
+    about the buyer's own words, is no agenda of the rep's. A budget question of
+    the rep's own still is."""
+    s = fresh(scenario)
+    s.play(OVENS)
+    own = s.play("[closed_question self_interested] What did binning two hundred loaves cost you on that Saturday?")
+    assert own.move.excused == ("self_interested",), own.move.reasons
+    assert own.buyer.text != "Not talking money yet.", own.buyer.text
+    s = fresh(scenario)
+    s.play(OVENS)
+    theirs = s.play("[closed_question self_interested] What budget is there for new equipment this year?")
+    assert theirs.move.excused == () and theirs.buyer.text.startswith("Not talking money yet."), theirs.move.reasons
+
+
+def test_a_yes_or_no_the_scenario_does_not_answer_gets_no_answer_it_cannot_keep(scenario):
+    """Rounds 36 and 44: "It depends, honestly." drew "Depends on what?", and
+    the buyer had nothing to say to that ("I don't have that number to hand.")."""
+    for seed in range(12):
+        s = fresh(scenario, seed)
+        ex = s.play("[closed_question] Do you deliver to cafés as well?")
+        assert ex.move.kind == "unknown", ex.move.reasons
+        assert "depends" not in ex.buyer.text.lower()
+
+
+def test_a_story_held_back_again_gets_a_holding_line_not_an_acknowledgement(scenario):
+    """Round 44: a third question on a story the buyer was not ready to tell,
+    its two holding lines used, got the fallback "I see.", as if it had been
+    told something."""
+    s = fresh(scenario)
+    asks = ["Are the ovens reliable?", "Do the ovens ever break down?", "Are the ovens reliable on a busy Saturday?"]
+    replies = [s.play(f"[closed_question] {q}") for q in asks]
+    assert [r.move.kind for r in replies] == ["hold"] * 3, [r.move.reasons for r in replies]
+    assert replies[2].buyer.text in DEFAULT_LINES["held"], replies[2].buyer.text
+
+
 def test_saying_the_same_thing_again_is_noticed_and_costs(scenario):
     s = fresh(scenario)
     s.play("[open_question curiosity empathy] That sounds hard. What else?")

@@ -142,6 +142,9 @@ ANSWER_WORDS = 2
 SPOKEN_WORDS = 2
 #: Labels not held against a turn once the buyer would agree a next step (see _read).
 EXCUSED_WHEN_READY = frozenset({"self_interested"})
+#: Words of the buyer's last turn in a self-interested sentence that make it a
+#: question about what they raised (see Director._their_own).
+THEIR_OWN_WORDS = 2
 #: A badly asked turn gets a discovery's holding line only this close to it.
 HOLD_SIM = 0.5
 #: Bad turns in a row that make the buyer curt whatever the trust.
@@ -184,11 +187,16 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # a yes-or-no question about something the scenario does not say: no figure to look up
     # ("Possibly. I haven't really thought about it." was rated 0 in rounds 17,
     # 20, 22 and 23: a buyer has thought about their own world)
-    "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain.", "It depends, honestly."),
+    # Not "It depends, honestly.": it promises an answer the buyer then cannot
+    # give ("Depends on what?" got "I don't have that number to hand.", rounds 36, 44: rated 0).
+    "unsure": ("Hard to say.", "I'm not sure, honestly.", "Maybe. I couldn't say for certain."),
     # a statement asked as a question about something the scenario does not
     # say ("I gather a fair bit has changed since the autumn?"): round 14 rated
     # "Not off the top of my head." 0 there
     "declarative": ("You could say that.", "Something like that.", "In a way, yes."),
+    # a story held back once its holding lines are used up: a holding line, not
+    # an acknowledgement ("who on the board actually looks at it?" got "I see.", round 44)
+    "held": ("I'd rather not go into that yet.", "Let's leave that one for now.", "That's for another day."),
     # a summary put to the buyer ("..., is that right?", "Have I missed
     # anything?") that carried nothing of theirs: a guarded yes
     "checked": ("More or less.", "That's about it.", "Roughly, yes."),
@@ -483,6 +491,15 @@ class Director:
             self.state.told |= specific_stems(text)
 
     @staticmethod
+    def _their_own(a: AnalysedTurn) -> bool:
+        """Whether what reads as self-interest in ``a`` asks about the buyer's
+        own last words: at least THEIR_OWN_WORDS of them in the self-interested
+        sentence."""
+        taken = content_stems(" ".join((*a.uptake.words, *a.uptake.numbers)))
+        quotes = " ".join(e.quote for e in a.evidence if e.label == "self_interested")
+        return len(taken & content_stems(quotes)) >= THEIR_OWN_WORDS
+
+    @staticmethod
     def _tells(move: BuyerMove) -> bool:
         """Whether a move's line tells the rep something of the buyer's."""
         return move.kind in CONTENT_MOVES and (
@@ -553,6 +570,12 @@ class Director:
         # question asked as a checklist, not "That's your timetable, not mine.", round 33).
         excusable = EXCUSED_WHEN_READY | ({"pitching"} if m.proposes else set())
         excused = labels & excusable if ready else frozenset()
+        if "self_interested" in labels and self._their_own(a):
+            # Asked about what the buyer has just raised, in their words: "who in
+            # finance is asking for it, and what would fifteen percent let you show
+            # them?" after "I still need a saving to show finance." is no agenda of
+            # the rep's ("That's a question for later.", round 44: rated 0).
+            excused |= {"self_interested"}
         return _Turn(analysed=a, labels=labels - excused, match=m, repeat=repeat and bool(norm), small_talk=small,
                      took_up=took, excused=excused)
 
@@ -1421,7 +1444,8 @@ class Director:
         return BuyerMove(
             kind=kind, topic=t.topic, revealed=tuple(f.get("revealed", ())), fact=f.get("fact"),
             objection=f.get("objection"), reacting_to=f.get("reacting_to"), trust_before=before, trust_after=s.trust,
-            ended=ended, end_reason=reason, lines=lines, then=tuple(f.get("then") or ()), lead=tuple(f.get("lead") or ()),
+            ended=ended, end_reason=reason, lines=lines, lead=tuple(f.get("lead") or ()),
+            then=tuple(f.get("then") or (DEFAULT_LINES["held"] if kind == "hold" else ())),
             facts=tuple(f.get("facts") or ()),
             reasons=tuple(f.get("reasons") or ()), specific=t.substance and not t.repeat, took_up=t.took_up,
             asked=t.asks, excused=tuple(sorted(t.excused)),
