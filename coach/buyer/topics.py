@@ -900,7 +900,7 @@ class TopicMatcher:
             if i and sents[i - 1][1] is None and (
                     (len(t.split()) <= SHORT_PROMPT_WORDS and (not specific_stems(t) or _ON_THOSE.search(t))) or _HOW_IT_WENT.match(t)
                     or (_POINTER.match(before) and len(before.split()) <= SHORT_PROMPT_WORDS and _BACK.search(t))):
-                t = f"{sents[i - 1][0]} {t}"
+                t = f"{before} {t}"
             asks.append(t)
         return (asks or [t for t, _ in sents])[-MAX_SEGMENTS:]
 
