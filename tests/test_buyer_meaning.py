@@ -48,6 +48,17 @@ def test_an_unrelated_question_matches_no_discovery(session):
     assert ex.move.asked_about == () and ex.move.kind == "surface"
 
 
+def test_explain_says_a_turn_about_nothing_once(session):
+    """--explain printed "about nothing the buyer knows (about nothing the
+    buyer knows)": the match's own account repeated the topic's name."""
+    from coach.cli.simulate import explain_move
+
+    ex = session.play("[open_question curiosity] How do you handle the parking for your delivery vans?")
+    assert ex.move.topic.kind == "none", ex.move.topic
+    first = explain_move(ex)[0]
+    assert first.count("nothing the buyer knows") == 1, first
+
+
 def test_a_generic_question_is_told_from_a_specific_one(session):
     generic = session.play("[open_question curiosity] What are your goals for this year?")
     assert not generic.move.specific and generic.revealed == ()

@@ -117,7 +117,7 @@ def explain_move(e) -> list[str]:
     about = "nothing in particular" if t is None else (
         f"{t.kind} '{t.id}'" if t.id else {"generic": "a generic prompt", "none": "nothing the buyer knows",
                                              "next_step": "the next step"}.get(t.kind, t.kind))
-    how = f" ({t.how})" if t is not None and t.how else ""
+    how = f" ({t.how})" if t is not None and t.how and t.how != f"about {about}" else ""  # not said twice
     specific = "specific to this buyer" if m.specific else "nothing specific to this buyer"
     lines = [f"buyer decided: {m.kind}; about {about}{how}; {specific}"]
     if e.analysed.uptake.carried:
