@@ -724,6 +724,13 @@ def test_asked_what_they_would_need_first_the_buyer_voices_the_next_step_concern
     # round 11 replayed: a who in a two-part question does not make the other part no question of budget
     ("We have three offices.", "Got it, three offices. Couple of practical ones then: is there budget set aside "
      "for this kind of thing this year, and who would sign off on it?", "other"),
+    # round 46: "Could you tell me a bit about how..." asked for no yes or no, and how something is
+    # set up for no figure ("Six years here. Nineteen in infrastructure altogether.")
+    ("You've got fifteen minutes.", "Could you tell me a bit about how your infrastructure is set up today?", "describe"),
+    ("It's all paper.", "How are the advisers organised at the moment?", "describe"),
+    # rounds 16, 23 and 42 replayed: how they are weighing the bids asks for no count of them
+    ("Price is the headline.", "Can you tell me a bit about how you're evaluating the bids this time?", "describe"),
+    ("We're cutting lines.", "How will you decide which lines go?", "describe"),
 ])
 def test_what_a_question_asks_for_is_read_past_its_lead_in(encoder, buyer, line, kind):
     from coach.analysis.rules import RunState
@@ -1231,3 +1238,60 @@ def test_a_proposal_near_a_settled_concern_is_answered_as_a_proposal(encoder):
     ex = s.play("[closed_question follow_up] No rush. How about I send over a short overview and a couple of times "
                 "for a 30-minute call next week, and you tell me if it's worth it?")
     assert ex.move.topic.kind == "objection" and ex.move.kind in ("consider", "decline"), ex.move.reasons
+
+
+def test_a_question_about_the_past_the_scenario_does_not_tell_promises_no_story(encoder):
+    """Round 46: "Have you tried taking that off them before - an ops person, a
+    portal, anything?" got "It's a long story, honestly.", and "I've got time
+    for the long version - what happened?" then got "I'd have to think about
+    that." (rated 0): a buyer who says there is a story must have one."""
+    for seed in range(3):
+        s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=seed)
+        s.director.state.trust = 56
+        s.director.state.discovered.append("lost-families")
+        ex = s.play("[closed_question follow_up reflection] So it's your advisers doing the chasing themselves, in "
+                    "between client work. Have you tried taking that off them before - an ops person, a temp, anything?")
+        assert ex.move.kind == "unknown", ex.move.reasons
+        assert "story" not in ex.buyer.text.lower()
+
+
+def test_how_the_infrastructure_is_set_up_gets_the_set_up_not_a_tenure(encoder):
+    """Round 46: "Could you tell me a bit about how your infrastructure is set
+    up today?" got the IT director's years in the job (rated 0)."""
+    s = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] Hi Dana, thanks for taking the call. Could you tell me a bit about how your "
+                "infrastructure is set up today?")
+    assert (ex.move.topic.kind, ex.move.topic.id) != ("fact", "tenure")
+    assert "years" not in ex.buyer.text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_question_as_near_something_the_buyer_can_answer_is_not_held_back(encoder, seed):
+    """Rounds 14 and 46: "Can you tell me a bit about how onboarding works at
+    Ashgrove today?" is as near the tools bought and never used (a story the
+    buyer holds back until trust 55) as the families lost to slow onboarding,
+    and got "Let's not go into history." (rated 0 both times). In a tie, the
+    buyer answers what they would tell now."""
+    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=seed)
+    ex = s.play("[open_question curiosity follow_up] Ha, understood - I'll keep it short. Can you tell me a bit about "
+                "how onboarding works at Ashgrove today?")
+    assert ex.move.kind == "reveal" and ex.move.revealed == ("lost-families",), ex.move.reasons
+    assert "history" not in ex.buyer.text
+
+
+def test_a_concern_answered_in_the_buyers_terms_is_handled_though_the_questions_are_stacked(encoder):
+    """Round 46: "what if we volunteered some of that space ourselves, pulled
+    our lines back to what earns on margin per metre...? Would that be useful,
+    and who else should be involved?" (labelled checklist) got "I'm not
+    committing to anything today. The space question hasn't gone away." The
+    offer answers the four metres in her own terms."""
+    s = PracticeSession(_builtin("retail-shifting-agenda"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    st = s.director.state
+    st.trust = 100
+    st.discovered.extend(["new-agenda", "new-measures"])
+    st.objections["space-hungry"], st.open_objection = "open", "space-hungry"
+    s.play("[closed_question follow_up mutual_success checklist] Understood, and I'd rather hear that from you now "
+           "than find out at the review. Here's a thought: what if we volunteered some of that space ourselves, pulled "
+           "our lines back to what earns on margin per metre, and put the trigger-spray data together with you so you "
+           "have an answer ready when he asks? Would that be useful, and who else should be involved?")
+    assert st.objections["space-hungry"] == "handled"

@@ -208,8 +208,13 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     # choice, not "I'm not sure yet" from a buyer who would know
     "choice": ("A bit of both, honestly.", "Some of each, really.", "It's a mix of the two."),
     # a question about what happened, which the scenario does not tell: "I
-    # haven't worked that out yet" would deny the buyer was there
-    "untold": ("That's a long story.", "It's a long story, honestly.", "Where do I start? It's a long story."),
+    # haven't worked that out yet" would deny the buyer was there, and "Not much to
+    # tell" the outage the scenario is about. Nothing that promises a story the
+    # buyer then cannot tell: "It's a long story, honestly."
+    # drew "I've got time for the long version - what happened?" (round 46:
+    # "I'd have to think about that.", rated 0; "long story" lines were rated 0
+    # seven times and 2 once in rounds 7-46)
+    "untold": ("I'd rather not get into that.", "Let's not go into that today.", "That's not one I'll go into now."),
     # More on a told story when every line on it is said: round 11 and 12
     # raters rated "As I said, <the whole story again>" 0 when the rep had
     # asked something new about it; for a new question, see _told_all.
@@ -983,10 +988,27 @@ class Director:
                                    reasons=[*why, f"a generic prompt on '{d.id}': nothing specific to this buyer"])
         gate = self._gate(d, t)
         if gate:
+            alt = self._answerable_tie(t)
+            if alt is not None:
+                # As near something they can answer: answered, not held back. "Can you tell me
+                # a bit about how onboarding works at Ashgrove today?", as near the tools they
+                # use as the history they would not go into yet, got "Let's not go into
+                # history." (rounds 14 and 46, rated 0).
+                return self._answer_topic(replace(t, match=replace(t.match, topic=alt)),
+                                          [*why, f"'{d.id}' not yet ({gate}); as near '{alt.id}'"])
             return "hold", dict(lines=self._said(d.guarded), reasons=[*why, gate])
         s.discovered.append(d.id)
         lead = self._lead(t)
         return "reveal", dict(revealed=(d.id,), lines=self._said(d.reveal), lead=lead, reasons=[*why, f"reveals '{d.id}'"])
+
+    def _answerable_tie(self, t: _Turn) -> TopicMatch | None:
+        """The first topic tied with the turn's (Match.ties) that the buyer
+        would answer now: a fact, a story already out, or one whose gate is met."""
+        for x in t.match.ties:
+            if x.kind == "fact" or (x.kind == "discovery" and (
+                    x.id in self.state.discovered or self._gate(self._discoveries[x.id], t) is None)):
+                return x
+        return None
 
     def _about_nothing(self, t: _Turn, why: list[str]) -> tuple[MoveKind, dict]:
         """A real question the scenario has no answer for ("What would make the
@@ -1241,7 +1263,13 @@ class Director:
         if t.monologue or t.parrot:  # their own question handed back answers nothing
             return False
         bad = t.labels & BAD
-        if bad <= {"pitching"} and self._answers(o, t):
+        # An answer in the buyer's terms answers, pitched, or proposed with its
+        # questions stacked: "what if we volunteered some of that space ourselves,
+        # pulled our lines back to what earns on margin per metre...? Would that be
+        # useful, and who else should be involved?" got "The space question hasn't
+        # gone away." (round 46, rated 0). A list of questions that is no offer
+        # answers nothing ("how much storage space do you have, how often do you order...?").
+        if bad <= {"pitching", *(("checklist",) if t.match.proposes else ())} and self._answers(o, t):
             return True
         if bad and not (bad <= ANSWERED_ANYWAY and self._as_written(o, t)):
             return False

@@ -359,7 +359,17 @@ PAST = re.compile(_OPENER + r"(?:what|how|why|where|when)\b[^?]{0,60}?"
 #: A question for what something is like: "When a compressor does go down, what
 #: does that actually look like for a line?" (round 35: "Nine. Three per line.").
 _DESCRIBE = re.compile(r"\bwhat (?:does|did|would|will|do) (?:that|it|this|they|those|these|a \w+|the \w+)"
-                       r" (?:actually |really |usually |normally )?look like\b|\bwhat (?:actually |really |usually )?happens\b", re.I)
+                       r" (?:actually |really |usually |normally )?look like\b|\bwhat (?:actually |really |usually )?happens\b"
+                       # how something is arranged: "how your infrastructure is set up today?" (round 46: the
+                       # IT director's years in the job, a fact that leads with a number)
+                       r"|\bhow (?:is |are |'s )?(?:your |the |their |it |that |this )?(?:\w+ ){0,2}(?:is |are )?"
+                       r"(?:set up|organi[sz]ed|structured|laid out)\b"
+                       # and how something is done: "how you're evaluating the bids this time?" asks for no
+                       # count of them (rounds 16, 23, 42 replayed: "Three, including yours.")
+                       r"|\bhow (?:(?:are|is|do|does|did|will|would|can|could) )?(?:you|they|we|he|she|your \w+|the \w+)"
+                       r"(?:'re|'ll| are| is| will| would)? (?:\w+ly )?(?:go(?:ing)? about\b|(?:be )?"
+                       r"(?:evaluat|decid|choos|compar|judg|measur|assess|weigh|handl|manag|approach|pick|select|track|priori)\w*)",
+                       re.I)
 #: A fact whose phrase or examples say "who" answers a who-question (see TopicMatcher._unfit_facts).
 _ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
 WHO = re.compile(_OPENER + r"(?:who|whom|whose)\b", re.I)
@@ -381,7 +391,8 @@ _OFFERS_ANSWERS = re.compile(_OPENER + _QUESTION_WORD + r"\b[^?]*?(?:[,;:\u2014\
 #: "Do you know what caused it?" asks what, not yes or no (round 20).
 _ASK_LEAD = re.compile(_OPENER + r"(?:(?:can|could|may|might) i (?:just )?ask(?: you)?"
                        r"|(?:do|would) you (?:happen to )?know(?= (?:what|why|how|who|when|where|which)\b)"
-                       r"|(?:can|could) you tell me(?= (?:what|why|how|who|when|where|which)\b)"
+                       r"|(?:can|could|would) you tell me(?: (?:a (?:bit|little)|briefly|more))?(?: about)?"
+                       r"(?= (?:what|why|how|who|when|where|which)\b)"
                        r"|i'?d (?:love|like) to (?:know|hear|understand)|i wonder(?:ed)?(?: if)?"
                        r"|do you mind (?:me asking|if i ask))\b[,:]?\s*", re.I)
 
@@ -734,6 +745,9 @@ class Match:
     #: turn's statement (a sentence that asks nothing) closest to them, and
     #: its similarity: the rep can bring a concern up without asking.
     stated: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: The other topics within TIE of ``topic``, in the order the tie was
+    #: decided (the buyer answers the next one when they hold ``topic`` back).
+    ties: tuple[TopicMatch, ...] = ()
 
 
 # Encodings of a scenario's prototypes per analyser, so a test suite or a
@@ -766,6 +780,11 @@ def _unit(vecs: Any) -> "np.ndarray":
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vecs / norms
+
+
+def _topic_match(key: str, sims: dict[str, float], how: dict[str, str]) -> TopicMatch:
+    kind, _, ident = key.partition(":")
+    return TopicMatch(kind, ident or None, sims.get(key, 0.0), how[key])  # type: ignore[arg-type]
 
 
 def topic_key(kind: str, ident: str | None) -> str:
@@ -1003,9 +1022,10 @@ class TopicMatcher:
                   and not any(x.form == "open" for x in analysed.sentences))
         question = question_kind(analysed)
         skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed))
+        ties: list[TopicMatch] = []
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
-                                 pressing=topic_key("objection", pressing) if pressing else None, skip=skip)
+                                 pressing=topic_key("objection", pressing) if pressing else None, skip=skip, ties=ties)
         if topic is None and part_sims:
             topic = self._part_topic(part_sims, kw, discovered, skip)
         own = specific_stems(joined) & (self.vocabulary | heard)
@@ -1029,7 +1049,7 @@ class TopicMatcher:
         if part_sims and topic.kind in ("discovery", "fact") and not offer:
             also = self._second_fact(part_sims, topic, skip)
         return Match(topic=topic, specific=specific, generic_sim=generic_sim, sims=sims, proposes=offer, words=kw,
-                     vectors=vecs, also=also, question=question, stated=stated)
+                     vectors=vecs, also=also, question=question, stated=stated, ties=tuple(ties))
 
     def _part_topic(self, part_sims: list[dict[str, float]], kw: dict[str, float], discovered: Collection[str],
                     skip: Collection[str]) -> TopicMatch | None:
@@ -1094,7 +1114,8 @@ class TopicMatcher:
 
     def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
                     continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
-                    pressing: str | None = None, skip: Collection[str] = ()) -> TopicMatch | None:
+                    pressing: str | None = None, skip: Collection[str] = (), ties: list[TopicMatch] | None = None
+                    ) -> TopicMatch | None:
         """The topic with the best score; near-ties go to the objection the
         buyer is pressing (a turn as near the concern as to anything else
         answers it: "What went wrong with it?" after "we tried this in 2019";
@@ -1127,9 +1148,11 @@ class TopicMatcher:
                 k = max(facts, key=lambda j: scores[j])
                 return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
         close = [k for k in topics if k in scores and scores[k] >= best - TIE]
-        k = max(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing))
-        kind, _, ident = k.partition(":")
-        return TopicMatch(kind, ident or None, sims.get(k, 0.0), how[k])  # type: ignore[arg-type]
+        ranked = [_topic_match(k, sims, how) for k in
+                  sorted(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing), reverse=True)]
+        if ties is not None:
+            ties.extend(ranked[1:])
+        return ranked[0]
 
     def _candidates(self, topics: list[str], sims: dict[str, float], kw: dict[str, float], continuing: str | None,
                     pressing: str | None, best_sim: float) -> tuple[dict[str, float], dict[str, str]]:
