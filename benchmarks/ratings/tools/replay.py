@@ -20,6 +20,10 @@ from coach.scenario import load_scenario  # noqa: E402
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
 
 
+def _topic(topic: dict) -> str:
+    return f"{topic['kind']}:{topic['id']}" if topic["id"] else topic["kind"]
+
+
 def main() -> None:
     out, only = sys.argv[1], set(sys.argv[2:])
     analyzer = common.load_analyzer()
@@ -32,7 +36,9 @@ def main() -> None:
             loaded[scen] = load_scenario(SCENARIOS / f"{scen}.yaml")
         lines = [x.strip() for x in script.read_text(encoding="utf-8").splitlines()]
         result = run_script(loaded[scen], analyzer, [x for x in lines if x and not x.startswith("#")], seed=0)
-        replies[f"{n}:{name}"] = [{"rep": t["rep"], "buyer": t["buyer"], "kind": t["buyer_kind"]}
+        replies[f"{n}:{name}"] = [{"rep": t["rep"], "buyer": t["buyer"], "kind": t["buyer_kind"],
+                                   "topic": _topic(t["move"]["topic"]), "sim": t["move"]["topic"]["similarity"],
+                                   "reasons": t["move"]["reasons"]}
                                   for t in result.to_dict()["turns"]]
     Path(out).write_text(json.dumps(replies, indent=0), encoding="utf-8")
     print(f"{len(replies)} sessions replayed")
