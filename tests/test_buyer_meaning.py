@@ -1295,3 +1295,59 @@ def test_a_concern_answered_in_the_buyers_terms_is_handled_though_the_questions_
            "our lines back to what earns on margin per metre, and put the trigger-spray data together with you so you "
            "have an answer ready when he asks? Would that be useful, and who else should be involved?")
     assert st.objections["space-hungry"] == "handled"
+
+
+def test_leave_asked_to_say_something_then_said_is_no_question(encoder):
+    """Round 47: "Can I be straight with you about what that pattern does on
+    our end? The rush jobs, the short custom runs and the ninety-day terms
+    together mean we lose money on most shipments." got "Sure, go on.", as
+    if the rep had said nothing after asking leave."""
+    s = PracticeSession(_builtin("renewal-unprofitable-growth"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 70
+    ex = s.play("[closed_question reflection] That makes sense. Can I be straight with you about what that pattern "
+                "does on our end? The rush jobs, the short custom runs and the ninety-day terms together mean we lose "
+                "money on most shipments.")
+    assert not ex.move.asked and ex.move.kind != "small_talk", ex.move.reasons
+    assert ex.buyer.text not in ("Go ahead.", "Sure, go on.", "Please, go ahead.")
+    # asked leave and nothing more, it is leave to say it
+    s = PracticeSession(_builtin("renewal-unprofitable-growth"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    assert s.play("[closed_question] Can I be straight with you about something?").move.kind == "small_talk"
+
+
+def test_a_count_the_rep_has_just_said_is_not_read_back(encoder):
+    """Round 47: "Can I ask how the three bids compare on what's included, not
+    just the headline price?" got "Three, including yours." A fact whose only
+    figure the turn says is known to the rep (a yes or no may still check it)."""
+    s = PracticeSession(_builtin("hotel-laundry-price"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    ex = s.play("[open_question curiosity] Thanks Sofia, I appreciate the chance to talk it through. Can I ask how "
+                "the three bids compare on what's included, not just the headline price?")
+    assert ex.move.fact != "bids" and "Three, including" not in ex.buyer.text
+
+
+def test_what_something_cost_is_not_answered_with_a_count(encoder):
+    """Round 47: "Did anyone put a figure on what those closed rooms and the
+    scramble cost the two Bristol hotels?" got "Six hotels, about nine hundred
+    rooms..." (rated 0); the story's own line on what it cost answers it."""
+    s = PracticeSession(_builtin("hotel-laundry-price"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s.director.state.trust = 80
+    s.director.state.discovered.append("cheap-lesson")
+    ex = s.play("[closed_question curiosity follow_up] Borrowing sheets and closing rooms on a Saturday in August, "
+                "that must have cost far more than the laundry saved. Did anyone put a figure on what those closed "
+                "rooms and the scramble cost the two Bristol hotels?")
+    assert ex.move.fact != "hotels", ex.move.reasons
+    assert "nine hundred rooms" not in ex.buyer.text
+
+
+def test_a_told_fact_is_not_said_again_to_a_question_it_does_not_answer(encoder):
+    """Round 47: "Where do deliveries not land when they should?", after "No
+    complaints about the print quality, and most deliveries land when they
+    should.", got "As I said, no complaints about the print quality...".
+    Asked again in its own terms, the fact is said again."""
+    s = PracticeSession(_builtin("renewal-unprofitable-growth"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    first = s.play("[open_question curiosity] Before we talk numbers, how have things been going with our packaging "
+                   "over the past year?")
+    assert first.move.fact == "our-service"
+    ex = s.play("[open_question curiosity follow_up] Good to hear. Where do deliveries not land when they should?")
+    assert not ex.buyer.text.startswith(("As I said", "Like I said", "Again")), ex.move.reasons
+    again = s.play("[open_question] Sorry, how has our packaging been working for you this past year?")
+    assert "deliveries land when they should" in again.buyer.text

@@ -372,6 +372,13 @@ _DESCRIBE = re.compile(r"\bwhat (?:does|did|would|will|do) (?:that|it|this|they|
                        re.I)
 #: A fact whose phrase or examples say "who" answers a who-question (see TopicMatcher._unfit_facts).
 _ASKS_WHO = re.compile(r"\bwho(?:m|se)?\b", re.I)
+#: A question about what something costs or is worth ("Did anyone put a figure
+#: on what those closed rooms cost the two Bristol hotels?"), which a fact
+#: that says no money does not answer (_MONEY; round 47: "Six hotels, about
+#: nine hundred rooms.").
+_ASKS_COST = re.compile(r"\b(?:cost|costs|costing|spend|spends|spent|spending|worth)\b", re.I)
+_MONEY = re.compile(r"[£$€%]|\b(?:pounds?|grand|percent|cost|costs|price|prices|fee|fees|budget|spend|money|free|cheap"
+                    r"|cheaper|expensive|saving|savings|invoice)\b|\b(?:thousand|million)(?: (?:a|per) (?:year|month|week))", re.I)
 WHO = re.compile(_OPENER + r"(?:who|whom|whose)\b", re.I)
 #: Where a question's second part starts: "..., and who would need to agree?",
 #: "...; when does it renew?", "... - and what does it cost?"
@@ -435,6 +442,13 @@ def _questions(text: str, sentences: tuple) -> tuple[str, ...]:
     return tuple(_ASK_LEAD.sub("", _DEFERRED.sub("", q).strip()) or q for q in asks)
 
 
+def asks_leave(question: str) -> bool:
+    """Whether ``question`` only asks leave to say something ("Can I be
+    straight with you?"), not "Can I be honest with you: what's your budget?"."""
+    m = PERMISSION.search(question)
+    return m is not None and not _THEN_ASKS.search(question, m.end())
+
+
 def _last_asking_clause(question: str) -> str:
     """The question's last clause that opens as a question: "What happened, from
     where you sat?" asks what happened (round 17: read on "from where you sat",
@@ -460,7 +474,7 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     asks = _asking(analysed)
     if not asks:
         return None
-    if all((m := PERMISSION.search(q)) and not _THEN_ASKS.search(q, m.end()) for q in asks):
+    if all(asks_leave(q) for q in asks):
         return "permission"
     if any(MEASURE.search(q) for q in asks):
         return "measure"
@@ -487,6 +501,14 @@ def question_kind(analysed: AnalysedTurn) -> str | None:
     return "other"
 
 
+def _measures(scenario: Scenario, generic: frozenset[str]) -> dict[str, set[str]]:
+    """Fact key -> the words and numbers of its answer, for the facts whose
+    every answer leads with a number (see TopicMatcher.__init__)."""
+    return {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
+            | set(numbers(" ".join(x.say for x in f.answer)))
+            for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
+
+
 def _facts_without(texts: dict[str, list[str]], pattern: re.Pattern) -> set[str]:
     """The facts none of whose texts (phrase, examples) ``pattern`` finds: no
     answer to a who-question, or to a question for a view (see _unfit_facts)."""
@@ -497,12 +519,16 @@ def _facts_without(texts: dict[str, list[str]], pattern: re.Pattern) -> set[str]
 _SMALL_FIGURES = frozenset({*(str(i) for i in range(13)), "100", "1000", "0.5", "12"})
 
 
-def _says_figures(asked: set[str], said: set[str]) -> bool:
+def _says_figures(asked: set[str], said: set[str], *, every: bool = True) -> bool:
     """Whether the turn (``asked``: its stems and figures) already says the
-    figures of a fact's answer (``said``): two of them, or one uncommon one
-    ("forty vans", "a hundred and fifty thousand a year")."""
+    figures of a fact's answer (``said``): two of them, one uncommon one
+    ("forty vans", "a hundred and fifty thousand a year"), or all there are
+    ("how the three bids compare on what's included" is no question for
+    "Three, including yours.", round 47; ``every`` False for a yes or no,
+    which may check a figure: "Is it three bids?")."""
     known = {x for x in asked & said if x[:1].isdigit()}
-    return len(known) >= 2 or bool(known - _SMALL_FIGURES)
+    return (len(known) >= 2 or bool(known - _SMALL_FIGURES)
+            or (every and bool(known) and known == {x for x in said if x[:1].isdigit()}))
 
 
 #: A yes or no about what has happened: "Have you looked at any tools before?",
@@ -833,10 +859,9 @@ class TopicMatcher:
         # your contract up in March?"); see question_kind. (A wh-question is
         # left to meaning: "What did our proposal come to?" asks no measure in
         # words and is answered "Three years at a hundred and fifty thousand".)
-        self._measures = {topic_key("fact", f.id): (content_stems(" ".join(x.say for x in f.answer)) - generic)
-                          | set(numbers(" ".join(x.say for x in f.answer)))
-                          for f in scenario.facts if f.answer and all(leads_with_number(x.say, 2) for x in f.answer)}
+        self._measures = _measures(scenario, generic)
         self._not_who, self._not_view, self._not_how = (_facts_without(self._texts, x) for x in (_ASKS_WHO, VIEW, EVALUATIVE))
+        self._no_money = {k for k, v in said.items() if k.startswith("fact:") and not any(map(_MONEY.search, v))}
         self._said_stems = {k: content_stems(" ".join(said.get(k, ()))) - generic - self._stems[k] for k in self._texts}
         b = scenario.buyer
         self._idf = _idf(self._stems.values())
@@ -1021,7 +1046,9 @@ class TopicMatcher:
         closed = ("closed_question" in analysed.labels and "open_question" not in analysed.labels and not offer
                   and not any(x.form == "open" for x in analysed.sentences))
         question = question_kind(analysed)
-        skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed))
+        # (every part of it: "how much do you spend with us, and who signs off?" asks who too)
+        skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed),
+                                 cost=bool(segments) and all(_ASKS_COST.search(x) for x in parts or segments))
         ties: list[TopicMatch] = []
         topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
                                  proposes=offer, closed=closed,
@@ -1082,14 +1109,15 @@ class TopicMatcher:
                 return k.partition(":")[2]
         return None
 
-    def _unfit_facts(self, kind: str | None, asked: set[str], *, view: bool = False) -> set[str]:
+    def _unfit_facts(self, kind: str | None, asked: set[str], *, view: bool = False, cost: bool = False) -> set[str]:
         """The facts whose answer does not fit a question of this ``kind``
         (question_kind), whatever its topic: every fact for how something went
         (but one the scenario asks for that way),
         a number for a yes or no about something else, a fact none of whose
         examples asks who for a who-question, a fact whose figures the turn
         already says (or any figure, for a question of which or why), and (``view``: the turn asks for the buyer's view, see
-        VIEW) a fact none of whose examples asks one.
+        VIEW) a fact none of whose examples asks one, and (``cost``: the turn asks what
+        something costs, _ASKS_COST) a fact that says no money.
         ``asked``: the turn's stems and numbers."""
         if kind == "permission":
             return {k for k in self._order if k.startswith("fact:")}
@@ -1102,8 +1130,10 @@ class TopicMatcher:
         # A fact whose figures the turn already says is known to the rep: "of
         # those hundred and forty, how many are out of stock?" got "As I said,
         # about three thousand lines. A hundred and forty of them are yours."
-        unfit = {k for k, said in self._measures.items() if kind == "which" or _says_figures(asked, said)}
+        unfit = {k for k, said in self._measures.items()
+                 if kind == "which" or _says_figures(asked, said, every=kind != "yes_no")}
         unfit |= self._not_view if view else set()
+        unfit |= self._no_money if cost else set()
         if kind == "describe":  # no figure says what something is like
             return unfit | set(self._measures)
         if kind == "yes_no":
