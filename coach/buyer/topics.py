@@ -1176,7 +1176,7 @@ class TopicMatcher:
             facts = [k for k in scores if k.startswith("fact:") and scores[k] >= best - FACT_TIE]
             if facts:
                 k = max(facts, key=lambda j: scores[j])
-                return TopicMatch("fact", k.partition(":")[2], sims.get(k, 0.0), how[k])
+                return _topic_match(k, sims, how)
         close = [k for k in topics if k in scores and scores[k] >= best - TIE]
         ranked = [_topic_match(k, sims, how) for k in
                   sorted(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing), reverse=True)]
