@@ -182,11 +182,7 @@ def test_a_question_on_what_they_just_told_goes_on_with_it(encoder):
     about that answer, not about nothing (the buyer had answered with small
     talk). Matched by the answer's own words and meaning, or else because it
     builds on the last answer."""
-    from coach.scenario import builtin_scenarios, load_scenario
-
-    path = next(p for p in builtin_scenarios() if p.stem == "finserv-interview-fatigue")
-    s = PracticeSession(load_scenario(path), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 60
+    s = _session(encoder, "finserv-interview-fatigue", trust=60)
     told = s.play("[open_question curiosity] How do new families experience their first few weeks with Ashgrove?")
     assert told.revealed == ("lost-families",) and "ix weeks" in told.buyer.text
     ex = s.play("[open_question curiosity follow_up empathy reflection] Two families and a hundred million gone to "
@@ -281,8 +277,7 @@ def test_a_part_of_a_two_part_question_is_matched_when_the_whole_is_near_nothing
     will you be weighing, and who else has a say?' is 0.26 from how the IT
     director decides (nearer nothing), and got the told story's next line; its
     last part asks who else has a say."""
-    s = PracticeSession(_builtin("it-director-outage"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 80
+    s = _session(encoder, "it-director-outage", trust=80)
     ex = s.play("[open_question curiosity] That's a hard spot: you called it, lost the argument, and now you're the "
                 "one answering for it. When you decide who helps you get there in a quarter, what will you be "
                 "weighing, and who else has a say?")
@@ -307,6 +302,16 @@ def _builtin(stem: str):
     from coach.scenario import builtin_scenarios, load_scenario
 
     return load_scenario(next(p for p in builtin_scenarios() if p.stem == stem))
+
+
+def _session(encoder, stem: str, *, seed: int = 0, trust: float | None = None, discovered=()) -> PracticeSession:
+    """A practice session on built-in scenario ``stem`` with the buyer's trust
+    and the discoveries already told set as a test needs them."""
+    s = PracticeSession(_builtin(stem), ScriptedAnalyzer(encoder=encoder), seed=seed)
+    if trust is not None:
+        s.director.state.trust = trust
+    s.director.state.discovered.extend(discovered)
+    return s
 
 
 def _rated(encoder, session_id: str, scenario: str) -> tuple[PracticeSession, list[str]]:
@@ -428,8 +433,7 @@ def test_a_sharper_question_on_a_told_story_gets_the_line_that_answers_it(encode
     """'Is it mostly the pharmacy or the transport that eats the day?' after
     the discharge story got 'If we moved discharges before noon...' (a line
     picked at random); the buyer's more-lines are now said nearest first."""
-    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
+    s = _session(encoder, "hospital-bed-objections", trust=70)
     told = s.play("[open_question curiosity] Where does the flow really jam up?")
     assert told.revealed == ("discharge-delays",)
     ex = s.play("[closed_question curiosity follow_up] Ten till five, times thirty wards. Is it mostly the pharmacy "
@@ -508,8 +512,7 @@ def test_a_question_for_the_buyers_view_is_not_answered_with_a_plain_fact(encode
     hundred vans and about sixty plant vehicles, from four depots.", and
     "what would you change...?" the buyer's CV: rated 0. A fact answers a
     question for a view only if its own examples ask one."""
-    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
+    s = _session(encoder, "fleet-pilot-close", trust=70)
     ex = s.play(f"[open_question curiosity] {line}")
     assert ex.move.topic.kind != "fact" and ex.move.kind != "answer", ex.move.reasons
     assert s.play("[closed_question] How many vans are in the fleet?").move.kind == "answer"
@@ -519,8 +522,7 @@ def _board_told(encoder):
     """A renewal-say-no session at trust 70 in which Gareth has told why the
     weekly meeting exists and what the board needs (a quarterly assurance
     report for Ann); and his reply on the board."""
-    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
+    s = _session(encoder, "renewal-say-no", trust=70)
     s.play("[open_question curiosity] Before we talk numbers, what does the weekly meeting actually give you?")
     told = s.play("[open_question curiosity empathy follow_up] Nobody wants to live through that twice. "
                   "Who on the board needs to feel that payroll is under control, and what would give them that?")
@@ -578,8 +580,7 @@ def test_asked_what_worries_them_about_the_deal_the_buyer_voices_the_concern_the
     concern came a turn later, unasked. A question for their worries about
     nothing else they know is answered with the concern they hold; a worry
     question about a hidden fact still asks for the fact."""
-    s = PracticeSession(_builtin("fleet-pilot-close"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 90
+    s = _session(encoder, "fleet-pilot-close", trust=90)
     ex = s.play("[closed_question curiosity] Okay. Is there anything in the proposal itself, the three years or the "
                 "price, that you're not comfortable with?")
     assert ex.move.kind == "object" and ex.move.objection == "contract-length", ex.move.reasons
@@ -595,8 +596,7 @@ def test_a_question_that_names_one_word_of_a_settled_concern_gets_no_concession(
     month, and a lower price for that." (the settled saving concern's
     concession, a deal nobody had offered). Talking about the concern again
     still gets it."""
-    s = PracticeSession(_builtin("renewal-say-no"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 76
+    s = _session(encoder, "renewal-say-no", trust=76)
     s.director.state.objections["still-need-saving"] = "handled"
     ex = s.play("[closed_question] OK. Just so I have the full picture before we put a proposal together: who else is "
                 "involved in signing off the renewal, and when do you need a decision by?")
@@ -652,8 +652,7 @@ def test_a_yes_or_no_about_the_past_is_not_met_with_i_have_not_thought_about_it(
     ever gone wrong for you?" the same. The buyer was there."""
     from coach.buyer.director import DEFAULT_LINES
 
-    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 66
+    s = _session(encoder, "finserv-interview-fatigue", trust=66)
     ex = s.play("[closed_question] Have you looked at any tools for the chasing side before, or would this be the first time?")
     assert ex.buyer.text not in DEFAULT_LINES["unsure"], ex.move.reasons
     now = s.play("[closed_question] Are the Bath advisers on the same document checklist as Edinburgh?")
@@ -981,9 +980,7 @@ def test_a_near_tie_with_a_concern_not_voiced_goes_to_what_the_buyer_has_told(en
     the hotels' (told) as the match-the-cheapest-bid concern (not voiced yet),
     and got 'Before we plan anything: get within five percent of the cheapest
     bid and I'll sign today.' when nothing had been planned."""
-    s = PracticeSession(_builtin("hotel-laundry-price"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 95
-    s.director.state.discovered.append("what-matters")
+    s = _session(encoder, "hotel-laundry-price", trust=95, discovered=("what-matters",))
     ex = s.play("[open_question curiosity follow_up mutual_success] Understood, I won't pry into another supplier. What "
                 "I'd find useful is what you'd want to see from whoever wins this, so that the weekend never becomes "
                 "your problem \u2014 what would reassure you?")
@@ -999,9 +996,7 @@ def test_once_ready_a_proposal_that_says_when_to_meet_is_the_next_step(encoder):
     step's examples. Once the buyer would agree one, a proposal that says when
     or how long to meet is the next step (here it sets off the concern the
     scenario raises at the next step)."""
-    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 95
-    s.director.state.discovered.append("lost-families")
+    s = _session(encoder, "finserv-interview-fatigue", trust=95, discovered=("lost-families",))
     ex = s.play("[closed_question follow_up mutual_success] Then let's make it about the clients. How about this: you "
                 "pick one of the recent onboardings, ideally one that dragged, and we walk through it together for half "
                 "an hour, no demo to the advisers, no rollout talk. If it doesn't show something you could put in front "
@@ -1029,8 +1024,7 @@ def test_the_concede_line_that_answers_the_question_is_said(encoder, seed):
     they already do, rather than adding to it, we can talk.' (a concession
     the rep never made) rather than 'The whiteboard and the bed meeting at
     eight...', the concede line that answers it."""
-    s = PracticeSession(_builtin("hospital-bed-objections"), ScriptedAnalyzer(encoder=encoder), seed=seed)
-    s.director.state.trust = 50
+    s = _session(encoder, "hospital-bed-objections", seed=seed, trust=50)
     s.director.state.objections["tried-before"] = "handled"  # the 2019 story, voiced at turn 1, is out of the way
     raised = s.play("[pitching] Wardview is much easier to use than older systems and updates bed states automatically.")
     assert raised.move.objection == "double-entry"
@@ -1203,8 +1197,7 @@ def test_what_something_looks_like_is_not_answered_with_a_figure(encoder):
     """Round 35: "When a compressor does go down, what does that actually look
     like for a line, and for your shift?" got "Nine. Three per line, and line
     two is the busy one." (rated 0: a count nobody asked for)."""
-    s = PracticeSession(_builtin("industrial-self-diagnostics"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
+    s = _session(encoder, "industrial-self-diagnostics", trust=70)
     ex = s.play("[open_question curiosity follow_up] When a compressor does go down, what does that actually look "
                 "like for a line, and for your shift?")
     assert ex.move.fact is None and ex.move.kind != "answer", ex.move.reasons
@@ -1232,9 +1225,8 @@ def test_a_proposal_near_a_settled_concern_is_answered_as_a_proposal(encoder):
     for a 30-minute call next week, and you tell me if it's worth it?', near the
     settled demo concern by meaning but naming little of it, got 'I couldn't
     tell you offhand.', the line for a fact the buyer does not know."""
-    s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=0)
+    s = _session(encoder, "finserv-interview-fatigue", trust=64)
     s.director.state.objections["another-demo"] = "handled"  # aired and settled, as in round 37 by turn 8
-    s.director.state.trust = 64
     ex = s.play("[closed_question follow_up] No rush. How about I send over a short overview and a couple of times "
                 "for a 30-minute call next week, and you tell me if it's worth it?")
     assert ex.move.topic.kind == "objection" and ex.move.kind in ("consider", "decline"), ex.move.reasons
@@ -1246,9 +1238,7 @@ def test_a_question_about_the_past_the_scenario_does_not_tell_promises_no_story(
     for the long version - what happened?" then got "I'd have to think about
     that." (rated 0): a buyer who says there is a story must have one."""
     for seed in range(3):
-        s = PracticeSession(_builtin("finserv-interview-fatigue"), ScriptedAnalyzer(encoder=encoder), seed=seed)
-        s.director.state.trust = 56
-        s.director.state.discovered.append("lost-families")
+        s = _session(encoder, "finserv-interview-fatigue", seed=seed, trust=56, discovered=("lost-families",))
         ex = s.play("[closed_question follow_up reflection] So it's your advisers doing the chasing themselves, in "
                     "between client work. Have you tried taking that off them before - an ops person, a temp, anything?")
         assert ex.move.kind == "unknown", ex.move.reasons
@@ -1302,8 +1292,7 @@ def test_leave_asked_to_say_something_then_said_is_no_question(encoder):
     our end? The rush jobs, the short custom runs and the ninety-day terms
     together mean we lose money on most shipments." got "Sure, go on.", as
     if the rep had said nothing after asking leave."""
-    s = PracticeSession(_builtin("renewal-unprofitable-growth"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 70
+    s = _session(encoder, "renewal-unprofitable-growth", trust=70)
     ex = s.play("[closed_question reflection] That makes sense. Can I be straight with you about what that pattern "
                 "does on our end? The rush jobs, the short custom runs and the ninety-day terms together mean we lose "
                 "money on most shipments.")
@@ -1328,9 +1317,7 @@ def test_what_something_cost_is_not_answered_with_a_count(encoder):
     """Round 47: "Did anyone put a figure on what those closed rooms and the
     scramble cost the two Bristol hotels?" got "Six hotels, about nine hundred
     rooms..." (rated 0); the story's own line on what it cost answers it."""
-    s = PracticeSession(_builtin("hotel-laundry-price"), ScriptedAnalyzer(encoder=encoder), seed=0)
-    s.director.state.trust = 80
-    s.director.state.discovered.append("cheap-lesson")
+    s = _session(encoder, "hotel-laundry-price", trust=80, discovered=("cheap-lesson",))
     ex = s.play("[closed_question curiosity follow_up] Borrowing sheets and closing rooms on a Saturday in August, "
                 "that must have cost far more than the laundry saved. Did anyone put a figure on what those closed "
                 "rooms and the scramble cost the two Bristol hotels?")
