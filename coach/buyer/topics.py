@@ -1049,10 +1049,10 @@ class TopicMatcher:
         # (every part of it: "how much do you spend with us, and who signs off?" asks who too)
         skip = self._unfit_facts(question, stems | set(numbers(joined)), view=asks_view(analysed),
                                  cost=bool(segments) and all(_ASKS_COST.search(x) for x in parts or segments))
-        ties: list[TopicMatch] = []
-        topic = self._best_topic(sims, kw, discovered, last if analysed.uptake.carried else None,
-                                 proposes=offer, closed=closed,
-                                 pressing=topic_key("objection", pressing) if pressing else None, skip=skip, ties=ties)
+        topic, *ties = self._ranked_topics(sims, kw, discovered, last if analysed.uptake.carried else None,
+                                           proposes=offer, closed=closed,
+                                           pressing=topic_key("objection", pressing) if pressing else None,
+                                           skip=skip) or (None,)
         if topic is None and part_sims:
             topic = self._part_topic(part_sims, kw, discovered, skip)
         own = specific_stems(joined) & (self.vocabulary | heard)
@@ -1091,7 +1091,7 @@ class TopicMatcher:
         from the promotions the stores hate and shares only "stores" with
         them; "When are they retiring...?" is 0.46 from the service contract."""
         nearest = {k: max(p[k] for p in part_sims) for k in part_sims[0]}
-        topic = self._best_topic(nearest, kw, discovered, skip=skip)
+        topic = next(iter(self._ranked_topics(nearest, kw, discovered, skip=skip)), None)
         if topic is None or kw.get(topic_key(topic.kind, topic.id), 0.0) < KW_ALONE:
             return None
         return replace(topic, how=f"a part of the question, {topic.how}")
@@ -1142,12 +1142,12 @@ class TopicMatcher:
             return unfit | self._not_who
         return unfit
 
-    def _best_topic(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
-                    continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
-                    pressing: str | None = None, skip: Collection[str] = (), ties: list[TopicMatch] | None = None
-                    ) -> TopicMatch | None:
-        """The topic with the best score; near-ties go to the objection the
-        buyer is pressing (a turn as near the concern as to anything else
+    def _ranked_topics(self, sims: dict[str, float], kw: dict[str, float], discovered: Collection[str],
+                       continuing: str | None = None, *, proposes: bool = False, closed: bool = False,
+                       pressing: str | None = None, skip: Collection[str] = ()) -> tuple[TopicMatch, ...]:
+        """The topic the turn is about (the best score), then the others in
+        its near tie, in order; none when it is about no topic. Near ties go to
+        the objection the buyer is pressing (a turn as near the concern as to anything else
         answers it: "What went wrong with it?" after "we tried this in 2019";
         a fact too far to be answered is no nearer: "What would make the
         commitment feel defensible?" is 0.45 from the fleet's size, 0.32 from
@@ -1164,30 +1164,27 @@ class TopicMatcher:
             if sims:
                 nsim = sims["next_step"]
                 if nsim >= NEXT_SIM and nsim >= best_sim - NEXT_BELOW_TOPIC:
-                    return TopicMatch("next_step", None, nsim, f"a proposal, meaning {nsim:.2f}")
+                    return (TopicMatch("next_step", None, nsim, f"a proposal, meaning {nsim:.2f}"),)
             else:
                 shared = kw.get("next_step", 0.0)
                 if shared >= KW_ALONE and shared > max((kw[k] for k in topics), default=0.0):
-                    return TopicMatch("next_step", None, 0.0, f"shared words {shared:.1f}")
+                    return (TopicMatch("next_step", None, 0.0, f"shared words {shared:.1f}"),)
         if not scores:
-            return None
+            return ()
         best = max(scores.values())
         if closed:  # a closed question asks for a fact: the closest fact wins a near tie
             facts = [k for k in scores if k.startswith("fact:") and scores[k] >= best - FACT_TIE]
             if facts:
                 k = max(facts, key=lambda j: scores[j])
-                return _topic_match(k, sims, how)
+                return (_topic_match(k, sims, how),)
         close = [k for k in topics if k in scores and scores[k] >= best - TIE]
-        ranked = [_topic_match(k, sims, how) for k in
-                  sorted(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing), reverse=True)]
-        if ties is not None:
-            ties.extend(ranked[1:])
-        return ranked[0]
+        return tuple(_topic_match(k, sims, how) for k in
+                     sorted(close, key=lambda j: self._rank(j, scores[j], discovered, continuing, pressing), reverse=True))
 
     def _candidates(self, topics: list[str], sims: dict[str, float], kw: dict[str, float], continuing: str | None,
                     pressing: str | None, best_sim: float) -> tuple[dict[str, float], dict[str, str]]:
         """The topics near enough the turn to be what it is about, with their
-        scores and how they matched (see _best_topic; ``best_sim``: the
+        scores and how they matched (see _ranked_topics; ``best_sim``: the
         nearest topic's similarity)."""
         scores: dict[str, float] = {}
         how: dict[str, str] = {}
@@ -1226,7 +1223,7 @@ class TopicMatcher:
 
     def _rank(self, k: str, score: float, discovered: Collection[str], continuing: str | None,
               pressing: str | None) -> tuple:
-        """Order of a near-tie (see _best_topic): pressed objection, untold
+        """Order of a near-tie (see _ranked_topics): pressed objection, untold
         discovery, continued topic, ready discovery, anything but an objection
         the buyer is not pressing ("...what would reassure you?", 0.40 from
         what matters to the hotels, told, and 0.40 from 'match the cheapest

@@ -14,14 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from rated import sessions  # noqa: E402
 
 from coach.cli import common  # noqa: E402
+from coach.buyer.topics import topic_key  # noqa: E402
 from coach.engine import run_script  # noqa: E402
 from coach.scenario import load_scenario  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
-
-
-def _topic(topic: dict) -> str:
-    return f"{topic['kind']}:{topic['id']}" if topic["id"] else topic["kind"]
 
 
 def main() -> None:
@@ -37,9 +34,9 @@ def main() -> None:
         lines = [x.strip() for x in script.read_text(encoding="utf-8").splitlines()]
         result = run_script(loaded[scen], analyzer, [x for x in lines if x and not x.startswith("#")], seed=0)
         replies[f"{n}:{name}"] = [{"rep": t["rep"], "buyer": t["buyer"], "kind": t["buyer_kind"],
-                                   "topic": _topic(t["move"]["topic"]), "sim": t["move"]["topic"]["similarity"],
-                                   "reasons": t["move"]["reasons"]}
-                                  for t in result.to_dict()["turns"]]
+                                   "topic": topic_key(m["topic"]["kind"], m["topic"]["id"]),
+                                   "sim": m["topic"]["similarity"], "reasons": m["reasons"]}
+                                  for t in result.to_dict()["turns"] for m in [t["move"]]]
     Path(out).write_text(json.dumps(replies, indent=0), encoding="utf-8")
     print(f"{len(replies)} sessions replayed")
 
